@@ -1,0 +1,35 @@
+/* An accelerator is an execution engine for the guest's vCPUs. Two exist: `kvm`
+ * (Linux KVM on an arm64 host) and `model` (the software AArch64 CPU whose memory
+ * accesses go through mmu/). The machine (RAM, bus, devices, device tree, boot state)
+ * is built once and handed to whichever engine runs it. */
+#ifndef VMM_ACCEL_H
+#define VMM_ACCEL_H
+
+#include <stddef.h>
+
+struct machine;
+
+struct accel_ops {
+	const char *name;
+	/* 0 if the engine can run on this host; otherwise -errno and a one-line reason in
+	 * why (e.g. "no /dev/kvm", "this vmm was built for x86_64"). */
+	int (*available)(char *why, size_t len);
+	/* Create the VM: map RAM, create vCPUs and the interrupt controller, set the boot
+	 * CPU's registers from machine->boot. On failure: -errno and machine__error(). */
+	int (*create)(struct machine *m);
+	/* Run until the VM stops (machine__stop()); returns 0 or -errno. */
+	int (*run)(struct machine *m);
+	/* A device drives an interrupt line (INTID: SPI = 32 + n). Any thread. */
+	void (*set_irq)(struct machine *m, unsigned intid, int level);
+	/* Wake the vCPUs so that they notice machine__stopping(). Any thread. */
+	void (*kick)(struct machine *m);
+	void (*destroy)(struct machine *m);
+};
+
+extern const struct accel_ops accel_kvm;
+extern const struct accel_ops accel_model;
+
+/* By name; NULL name: the first available one (kvm, then model). */
+const struct accel_ops *accel__find(const char *name);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TLB model: per PE, an L1 instruction TLB and an L1 data TLB in front of a unified
+ * L2 TLB, each sets x ways (a geometry with 0 sets is absent). Entries are tagged by
+ * VMID, ASID or global, with their mapped size, kind (stage 1, combined, stage 2),
+ * permissions and attributes. L1 entries are indexed by the 4 KiB page of the access
+ * (a block is cached in pieces, as many micro-TLBs do); L2 entries by their own size.
+ *
+ * A domain groups the TLBs (and caches) of every PE in one Inner Shareable domain,
+ * so that the IS forms of TLBI and IC IALLUIS reach all of them.
+ */
+#ifndef MMU_TLB_H
+#define MMU_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "regime.h"
+#include "tlbi.h"
+#include "types.h"
+
+struct mmu_tlb_geom {
+	uint16_t sets;  /* power of two; 0: this level is absent */
+	uint16_t ways;
+};
+
+struct mmu_tlb_config {
+	struct mmu_tlb_geom l1i, l1d, l2;
+	bool s2_entries;  /* also cache stage-2-only (IPA->PA) entries, used by walks */
+};
+
+/* Default organisation: L1I 16x4, L1D 16x4, L2 256x4, stage-2 entries cached. */
+extern const struct mmu_tlb_config mmu_tlb_default_config;
+
+struct mmu_tlb_entry {
+	uint64_t va;        /* input address (VA, or IPA for MMU_TLB_S2), aligned to shift */
+	uint64_t pa;        /* output address of the region (aligned to shift) */
+	uint64_t ipa;       /* MMU_TLB_S12: IPA of the region start */
+	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
+	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
+	uint32_t tag;       /* vmid << 2 | kind; 0: invalid entry */
+	uint16_t asid;
+	uint8_t shift;      /* log2 of the mapped size */
+	bool global;
+	uint8_t perms;      /* MMU_PERM_* */
+	uint8_t attr;       /* MAIR format, combined */
+	uint8_t sh;
+	uint8_t level;      /* level of the leaf */
+	uint32_t lru;       /* last use stamp */
+};
+
+enum mmu_tlb_which { MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2, MMU_TLB_LEVELS = 3 };
+
+struct mmu_tlb_stats {
+	uint64_t hits, misses, fills, evictions, invalidated;
+};
+
+struct mmu_tlb_array {
+	struct mmu_tlb_geom geom;
+	struct mmu_tlb_entry *e;  /* sets * ways entries */
+	uint32_t shift_mask;      /* bit n set: some entry with shift n may be present */
+	struct mmu_tlb_stats stats;
+};
+
+struct mmu_tlb {
+	struct mmu_tlb_config cfg;
+	struct mmu_tlb_array lv[MMU_TLB_LEVELS];
+	uint32_t clock;
+	uint64_t walks;                       /* page walks started on a miss */
+	uint64_t tlbi[MMU_TLBI_KINDS];        /* invalidations received, by kind */
+};
+
+/* Allocate a TLB (NULL cfg: default). Returns NULL on allocation failure or a bad
+ * geometry (sets not a power of two). */
+struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg);
+void mmu__tlb_destroy(struct mmu_tlb *tlb);
+
+/* Find an entry translating va for the regime's current tag and ASID (L1 of acc, then
+ * L2, which refills L1). Returns NULL on a miss. Permissions are not checked. */
+const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
+					    uint64_t va, enum mmu_access acc);
+
+/* Stage-2-only lookup of an IPA (used by walks when cfg.s2_entries). */
+const struct mmu_tlb_entry *mmu__tlb_lookup_s2(struct mmu_tlb *tlb,
+					       const struct mmu_regime *r, uint64_t ipa);
+
+/* Insert e (tag, va, shift... filled in) into L2 and the L1 of acc. */
+void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc);
+
+/* Remove every entry op matches (this TLB only: the broadcast is mmu__tlbi()). */
+void mmu__tlb_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op);
+
+/* Visit every valid entry of one level (inspector). */
+void mmu__tlb_foreach(const struct mmu_tlb *tlb, enum mmu_tlb_which which,
+		      void (*fn)(void *arg, const struct mmu_tlb_entry *e), void *arg);
+
+#define MMU_MAX_PE 16
+
+struct mmu_domain {
+	unsigned npe;
+	struct mmu_tlb *tlb[MMU_MAX_PE];       /* may be NULL */
+	struct mmu_caches *caches[MMU_MAX_PE]; /* may be NULL */
+	struct mmu_check *check;               /* optional, sees every TLBI */
+};
+
+/* Add a PE (its TLB and caches, either may be NULL). Returns its index, or -ENOSPC. */
+int mmu__domain_add(struct mmu_domain *d, struct mmu_tlb *tlb, struct mmu_caches *caches);
+
+#endif

@@ -1,0 +1,26 @@
+/* Allocation flags and the page allocator's interface (mm/page_alloc.c). */
+#ifndef LINUX_GFP_H
+#define LINUX_GFP_H
+#include <types.h>
+
+typedef unsigned int gfp_t;
+#define __GFP_DMA32 0x01u	/* only ZONE_DMA32 */
+#define __GFP_MOVABLE 0x02u	/* MIGRATE_MOVABLE free lists */
+#define __GFP_RECLAIMABLE 0x04u
+#define __GFP_HIGH 0x08u	/* may dip below the min watermark (as ALLOC_HIGH) */
+#define __GFP_ZERO 0x10u
+#define __GFP_NOWARN 0x20u
+#define __GFP_COMP 0x40u
+#define GFP_KERNEL 0u
+#define GFP_ATOMIC (__GFP_HIGH)
+#define GFP_DMA32 (__GFP_DMA32)
+#define GFP_HIGHUSER_MOVABLE (__GFP_MOVABLE)
+
+struct page;
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+#define alloc_page(gfp) alloc_pages(gfp, 0)
+void __free_pages(struct page *page, unsigned int order);
+#define __free_page(p) __free_pages(p, 0)
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+void free_pages(unsigned long addr, unsigned int order);
+#endif

@@ -1,0 +1,75 @@
+/*
+ * struct page and the pfn/page/address helpers (Linux: include/linux/mm_types.h, mm.h,
+ * arch/arm64/include/asm/memory.h). The struct page array lives at VMEMMAP_START and
+ * is indexed by pfn (vmemmap = VMEMMAP_START - first pfn), populated only for RAM.
+ */
+#ifndef LINUX_MM_H
+#define LINUX_MM_H
+#include <types.h>
+#include <asm/memory.h>
+#include <asm/ptrace.h>
+#include <linux/list.h>
+
+struct kmem_cache;
+
+/* page->flags: low bits are PG_* flags, the zone index is in the top byte. */
+enum pageflags {
+	PG_reserved,	/* not for the allocator (memblock reserved, holes) */
+	PG_buddy,	/* on a buddy free list; private = order */
+	PG_slab,	/* used by slub; slab_cache valid */
+	PG_pcp,		/* on a per-CPU list */
+	PG_head,	/* first page of a compound/high-order allocation */
+};
+#define ZONES_SHIFT 56
+
+struct page {
+	unsigned long flags;
+	struct list_head lru;		/* free list, pcp list or slab partial list */
+	union {
+		unsigned long private;	/* buddy: order */
+		struct kmem_cache *slab_cache;
+	};
+	void *freelist;			/* slab: first free object */
+	union {
+		struct {
+			u16 inuse;	/* slab: objects in use */
+			u16 objects;	/* slab: objects in this slab */
+			u8 frozen;	/* slab: owned by a CPU's active slab */
+			u8 migratetype;	/* buddy: free list it is on */
+			u8 order;	/* slab: order of the slab */
+			u8 pad;
+		};
+		u64 counters;
+	};
+	int _refcount;
+	int _mapcount;
+	unsigned long _pad;
+};
+
+extern struct page *vmemmap;	/* struct page of pfn n is vmemmap[n] */
+extern unsigned long min_low_pfn, max_pfn;
+
+#define PAGE_ALIGN(x) ALIGN((u64)(x), PAGE_SIZE)
+#define PHYS_PFN(pa) ((unsigned long)((pa) >> PAGE_SHIFT))
+#define PFN_PHYS(pfn) ((phys_addr_t)(pfn) << PAGE_SHIFT)
+#define pfn_to_page(pfn) (vmemmap + (pfn))
+#define page_to_pfn(page) ((unsigned long)((page) - vmemmap))
+#define page_to_phys(page) PFN_PHYS(page_to_pfn(page))
+#define phys_to_page(pa) pfn_to_page(PHYS_PFN(pa))
+#define page_address(page) __va(page_to_phys(page))
+#define virt_to_page(va) pfn_to_page(PHYS_PFN(__pa(va)))
+#define virt_to_pfn(va) PHYS_PFN(__pa(va))
+bool pfn_valid(unsigned long pfn);
+
+static inline bool PageFlag(const struct page *p, int f) { return p->flags & (1UL << f); }
+static inline void SetPageFlag(struct page *p, int f) { p->flags |= 1UL << f; }
+static inline void ClearPageFlag(struct page *p, int f) { p->flags &= ~(1UL << f); }
+#define PageBuddy(p) PageFlag(p, PG_buddy)
+#define PageSlab(p) PageFlag(p, PG_slab)
+#define PageReserved(p) PageFlag(p, PG_reserved)
+static inline unsigned int page_zonenum(const struct page *p) { return p->flags >> ZONES_SHIFT; }
+
+/* mm/fault.c */
+void do_mem_abort(u64 far, u64 esr, struct pt_regs *regs);
+void show_pte(u64 addr);
+#endif

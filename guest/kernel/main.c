@@ -1,0 +1,71 @@
+/*
+ * start_kernel: the order of boot (Linux: init/main.c). Entered from arch/head.S on the
+ * boot CPU, MMU on, running at the kernel's link address.
+ */
+#include <kernel.h>
+#include <cmdline.h>
+#include <ktest.h>
+#include <psci.h>
+#include <setup.h>
+#include <smp.h>
+#include <vmm_exit.h>
+#include <asm/memory.h>
+#include <asm/mmu.h>
+#include <asm/sysreg.h>
+#include <linux/memblock.h>
+
+static u64 boot_ticks;
+
+static void print_ram_map(void)
+{
+	struct memblock_region *r;
+
+	printk("RAM map (from the device tree):\n");
+	for_each_mem_region(r)
+		printk("  RAM      [mem %#014lx-%#014lx] %lu MiB%s\n", r->base, r->base + r->size - 1,
+		       r->size >> 20, (r->flags & MEMBLOCK_NOMAP) ? " nomap" : "");
+	for_each_reserved_mem_region(r)
+		printk("  reserved [mem %#014lx-%#014lx] %lu KiB\n", r->base, r->base + r->size - 1,
+		       r->size >> 10);
+}
+
+static void print_banner(void)
+{
+	printk("\nguest: miniature Linux-style arm64 kernel (vmm project)\n");
+	printk("Booted at EL%d, image at phys %#lx, kimage_voffset %#lx\n", machine.boot_el,
+	       kimage_phys_base, kimage_voffset);
+	printk("Machine model: %s\n", machine.model ? machine.model : "(none)");
+	printk("Kernel command line: %s\n", machine.cmdline);
+	if (machine.psci_present) {
+		u32 v = psci__version();
+		printk("psci: PSCIv%u.%u detected in firmware, %s conduit\n", v >> 16, v & 0xffff,
+		       machine.psci_smc ? "smc" : "hvc");
+	}
+	printk("vmm exit path: %s\n", machine.exit_base ? "vmm,exit present" : "none (PSCI only)");
+}
+
+void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
+{
+	char sel[128];
+
+	boot_ticks = read_sysreg(cntvct_el0);
+	kimage_phys_base = phys_base;
+	kimage_voffset = KIMAGE_VADDR - phys_base;
+	machine.boot_el = boot_el;
+	setup_machine_fdt(dtb_pa);
+	print_banner();
+	setup_memory_from_fdt();
+	print_ram_map();
+	paging_init();
+
+	smp_init();
+	u64 ms = (read_sysreg(cntvct_el0) - boot_ticks) * 1000 / machine.timer_freq;
+	printk("Boot to tests: %lu ms (virtual counter)\n", ms);
+
+	if (!cmdline_get("ktest", sel, sizeof(sel)))
+		snprintf(sel, sizeof(sel), "all");
+	int failed = ktest_run_all(sel);
+	printk("# ktest: %s; powering off (status %d)\n", failed ? "FAILURES" : "all passed",
+	       failed ? 1 : 0);
+	vmm_exit__poweroff(failed ? 1 : 0);
+}

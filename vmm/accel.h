@@ -29,7 +29,15 @@ struct accel_ops {
 extern const struct accel_ops accel_kvm;
 extern const struct accel_ops accel_model;
 
-/* By name; NULL name: the first available one (kvm, then model). */
+/* By name; NULL name: the first available one (kvm, then model). NULL when the
+ * named engine is not built into this vmm (or, for NULL, none is available). */
 const struct accel_ops *accel__find(const char *name);
+/* Is name one of the engines vmm knows ("kvm", "model"), built in or not? */
+int accel__known(const char *name);
+
+/* Building the model engine: vmm/CMakeLists.txt adds vmm/accel/model/ when it has a
+ * CMakeLists.txt. That file defines a static library target `vmm_accel_model` that
+ * provides `accel_model`; it may link `vmmcore` (machine, bus, devices, loaders,
+ * fdt). vmm then links it and defines VMM_HAVE_MODEL. */
 
 #endif

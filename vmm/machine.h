@@ -13,6 +13,20 @@
 
 struct accel_ops;
 
+/* What a guest's PSCI SYSTEM_RESET does. */
+enum vm_reboot {
+	VM_REBOOT_EXIT = 0,  /* vmm exits with VMM_EXIT_RESET */
+	VM_REBOOT_RESTART,   /* the VM is rebuilt and boots again */
+};
+
+/* vmm's exit status when vmm itself, not the guest, decides it. A guest's status
+ * (exit device, STATUS + SYSTEM_OFF) is passed through: 0..255, larger values 255. */
+enum vmm_exit_status {
+	VMM_EXIT_ERROR = 1,  /* set-up failed or the VM hit an error (see the message) */
+	VMM_EXIT_USAGE = 2,  /* bad command line */
+	VMM_EXIT_RESET = 3,  /* the guest asked for a reset and --reboot=exit */
+};
+
 struct vm_config {
 	uint64_t mem_size;       /* bytes of guest RAM from RAM_BASE */
 	unsigned ncpus;
@@ -21,6 +35,7 @@ struct vm_config {
 	const char *cmdline;     /* /chosen/bootargs, or NULL */
 	const char *dtb_out;     /* write the generated DTB here, or NULL */
 	const char *accel;       /* "kvm", "model", or NULL for the first available */
+	enum vm_reboot reboot;
 };
 
 struct boot_info {
@@ -49,13 +64,31 @@ struct machine {
 	struct boot_info boot;
 	const struct accel_ops *accel;
 	void *accel_data;
-	void *uart;          /* the PL011 console, for input and set_irq */
+	void *uart;          /* the PL011 (struct pl011), for console input */
+	void *console;       /* the host terminal side (struct console), or NULL */
 
 	_Atomic int stop_reason;  /* enum vm_stop_reason */
 	int exit_status;          /* what vmm exits with once stopped */
 	uint32_t guest_status;    /* last value written to the exit device's STATUS */
 	char error[256];          /* one line, set with machine__error() */
 };
+
+/* Build the machine from cfg: RAM, devices, kernel/initrd/DTB in RAM, boot state.
+ * Does not pick or start an accelerator. -errno with m->error set on failure. */
+int machine__init(struct machine *m, const struct vm_config *cfg);
+/* (Re)load kernel, initrd and device tree into RAM and fill m->boot; used by
+ * machine__init and by a restart after a guest reset. */
+int machine__load(struct machine *m);
+/* Run on m->accel until the VM stops for good (restarting on reset when asked).
+ * Returns 0, or -errno with m->error set. The outcome is in stop_reason/exit_status. */
+int machine__run(struct machine *m);
+void machine__destroy(struct machine *m);
+/* One line saying how the VM ended, e.g. "guest powered off (PSCI SYSTEM_OFF)". */
+const char *machine__stop_description(const struct machine *m);
+
+/* MPIDR_EL1 of vCPU `cpu`, as KVM assigns it (Aff0 = cpu % 16, Aff1 = cpu / 16,
+ * bit 31 RES1); the device tree and every accelerator use this. */
+uint64_t machine__mpidr(unsigned cpu);
 
 /* Host address of guest physical [gpa, gpa+len), or NULL if it is not all RAM. */
 void *machine__gpa_to_hva(struct machine *m, uint64_t gpa, uint64_t len);

@@ -1,0 +1,261 @@
+/* Builds the device tree in one pass with libfdt's sequential-write API, one
+ * function per node. Every libfdt call goes through FDT(), which records the first
+ * failure (the call's text and the node function it was in) and skips every call
+ * after it, so the node functions read as straight lists of properties and the
+ * error is checked once, at the end.
+ *
+ * Bindings followed (Linux Documentation/devicetree/bindings/):
+ *   cpus.yaml, arm/psci.yaml, interrupt-controller/arm,gic-v3.yaml,
+ *   timer/arm,arch_timer.yaml, serial/pl011.yaml, clock/fixed-clock.yaml,
+ *   chosen.yaml. */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "vmm_fdt.h"
+#include "../vmm/memmap.h"
+
+/* Interrupt specifier cells of arm,gic-v3: type, number, flags. */
+#define GIC_FDT_SPI 0
+#define GIC_FDT_PPI 1
+#define IRQ_TYPE_LEVEL_HIGH 4
+
+struct builder {
+	void *fdt;
+	const struct fdt_desc *d;
+	int err;             /* first libfdt error, 0 while all went well */
+	const char *what;    /* the call that failed */
+	const char *where;   /* the node function it was made from */
+};
+
+static void check(struct builder *b, int ret, const char *what, const char *where)
+{
+	if (ret < 0 && !b->err) {
+		b->err = ret;
+		b->what = what;
+		b->where = where;
+	}
+}
+
+/* The one wrapper around libfdt: evaluates expr only while no call has failed. */
+#define FDT(expr) \
+	do { \
+		if (!b->err) \
+			check(b, (expr), #expr, __func__); \
+	} while (0)
+
+/* A property of 64-bit big-endian cells (our #address-cells = #size-cells = 2). */
+static int prop_u64s(void *fdt, const char *name, const uint64_t *v, unsigned n)
+{
+	fdt64_t be[8];
+	unsigned i;
+
+	for (i = 0; i < n && i < 8; i++)
+		be[i] = cpu_to_fdt64(v[i]);
+	return fdt_property(fdt, name, be, (int)(i * sizeof(be[0])));
+}
+
+static int prop_u32s(void *fdt, const char *name, const uint32_t *v, unsigned n)
+{
+	fdt32_t be[16];
+	unsigned i;
+
+	for (i = 0; i < n && i < 16; i++)
+		be[i] = cpu_to_fdt32(v[i]);
+	return fdt_property(fdt, name, be, (int)(i * sizeof(be[0])));
+}
+
+/* A string-list property from one C string with embedded NULs ("a\0b"). */
+#define PROP_STRLIST(fdt, name, lit) fdt_property(fdt, name, lit, sizeof(lit))
+
+static void node_root_props(struct builder *b)
+{
+	FDT(fdt_property_string(b->fdt, "compatible", "vmm,virt"));
+	FDT(fdt_property_string(b->fdt, "model", "vmm virt (QEMU virt memory map)"));
+	FDT(fdt_property_u32(b->fdt, "#address-cells", 2));
+	FDT(fdt_property_u32(b->fdt, "#size-cells", 2));
+	FDT(fdt_property_u32(b->fdt, "interrupt-parent", FDT_PHANDLE_GIC));
+}
+
+static void node_chosen(struct builder *b)
+{
+	const struct fdt_desc *d = b->d;
+
+	FDT(fdt_begin_node(b->fdt, "chosen"));
+	if (d->bootargs)
+		FDT(fdt_property_string(b->fdt, "bootargs", d->bootargs));
+	FDT(fdt_property_string(b->fdt, "stdout-path", FDT_UART_PATH));
+	if (d->initrd_end > d->initrd_start) {
+		FDT(fdt_property_u64(b->fdt, "linux,initrd-start", d->initrd_start));
+		FDT(fdt_property_u64(b->fdt, "linux,initrd-end", d->initrd_end));
+	}
+	FDT(fdt_end_node(b->fdt));
+}
+
+static void node_aliases(struct builder *b)
+{
+	FDT(fdt_begin_node(b->fdt, "aliases"));
+	FDT(fdt_property_string(b->fdt, "serial0", FDT_UART_PATH));
+	FDT(fdt_end_node(b->fdt));
+}
+
+static void node_memory(struct builder *b)
+{
+	const uint64_t reg[] = { b->d->ram_base, b->d->ram_size };
+	char name[32];
+
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)b->d->ram_base);
+	FDT(fdt_begin_node(b->fdt, name));
+	FDT(fdt_property_string(b->fdt, "device_type", "memory"));
+	FDT(prop_u64s(b->fdt, "reg", reg, 2));
+	FDT(fdt_end_node(b->fdt));
+}
+
+/* One cpu node; reg is MPIDR_EL1's affinity fields (Aff3 must be 0 with
+ * #address-cells = 1, which holds for the CPU counts we support). */
+static void node_cpu(struct builder *b, unsigned i)
+{
+	uint32_t reg = (uint32_t)(b->d->mpidr[i] & 0xffffff);
+	char name[32];
+
+	snprintf(name, sizeof(name), "cpu@%x", reg);
+	FDT(fdt_begin_node(b->fdt, name));
+	FDT(fdt_property_string(b->fdt, "device_type", "cpu"));
+	FDT(fdt_property_string(b->fdt, "compatible", "arm,armv8"));
+	FDT(fdt_property_u32(b->fdt, "reg", reg));
+	FDT(fdt_property_string(b->fdt, "enable-method", "psci"));
+	FDT(fdt_end_node(b->fdt));
+}
+
+static void node_cpus(struct builder *b)
+{
+	unsigned i;
+
+	FDT(fdt_begin_node(b->fdt, "cpus"));
+	FDT(fdt_property_u32(b->fdt, "#address-cells", 1));
+	FDT(fdt_property_u32(b->fdt, "#size-cells", 0));
+	for (i = 0; i < b->d->ncpus; i++)
+		node_cpu(b, i);
+	FDT(fdt_end_node(b->fdt));
+}
+
+/* PSCI through HVC: KVM implements it in the kernel; the model accelerator in vmm. */
+static void node_psci(struct builder *b)
+{
+	FDT(fdt_begin_node(b->fdt, "psci"));
+	FDT(PROP_STRLIST(b->fdt, "compatible", "arm,psci-1.0\0arm,psci-0.2"));
+	FDT(fdt_property_string(b->fdt, "method", "hvc"));
+	FDT(fdt_end_node(b->fdt));
+}
+
+/* GICv3: distributor plus one contiguous redistributor region, one RD_base +
+ * SGI_base pair (GIC_REDIST_STRIDE) per vCPU. */
+static void node_gic(struct builder *b)
+{
+	const uint64_t reg[] = {
+		GIC_DIST_BASE, GIC_DIST_SIZE,
+		GIC_REDIST_BASE, GIC_REDIST_STRIDE * b->d->ncpus,
+	};
+	char name[48];
+
+	snprintf(name, sizeof(name), "interrupt-controller@%llx", GIC_DIST_BASE);
+	FDT(fdt_begin_node(b->fdt, name));
+	FDT(fdt_property_string(b->fdt, "compatible", "arm,gic-v3"));
+	FDT(fdt_property_u32(b->fdt, "#interrupt-cells", 3));
+	FDT(fdt_property(b->fdt, "interrupt-controller", NULL, 0));
+	FDT(fdt_property_u32(b->fdt, "#address-cells", 2));
+	FDT(fdt_property_u32(b->fdt, "#size-cells", 2));
+	FDT(fdt_property(b->fdt, "ranges", NULL, 0));
+	FDT(prop_u64s(b->fdt, "reg", reg, 4));
+	FDT(fdt_property_u32(b->fdt, "#redistributor-regions", 1));
+	FDT(fdt_property_u32(b->fdt, "phandle", FDT_PHANDLE_GIC));
+	FDT(fdt_end_node(b->fdt));
+}
+
+/* The architected timer's four PPIs, in the binding's order: secure physical,
+ * non-secure physical, virtual, hypervisor. Cells hold PPI numbers (INTID - 16). */
+static void node_timer(struct builder *b)
+{
+	const uint32_t irqs[] = {
+		GIC_FDT_PPI, PPI_SEC_PHYS_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
+		GIC_FDT_PPI, PPI_PHYS_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
+		GIC_FDT_PPI, PPI_VIRT_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
+		GIC_FDT_PPI, PPI_HYP_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
+	};
+
+	FDT(fdt_begin_node(b->fdt, "timer"));
+	FDT(fdt_property_string(b->fdt, "compatible", "arm,armv8-timer"));
+	FDT(prop_u32s(b->fdt, "interrupts", irqs, 12));
+	FDT(fdt_property(b->fdt, "always-on", NULL, 0));
+	FDT(fdt_end_node(b->fdt));
+}
+
+/* The PL011's clocks: Linux's AMBA bus will not probe a primecell without apb_pclk. */
+static void node_apb_pclk(struct builder *b)
+{
+	FDT(fdt_begin_node(b->fdt, "apb-pclk"));
+	FDT(fdt_property_string(b->fdt, "compatible", "fixed-clock"));
+	FDT(fdt_property_u32(b->fdt, "#clock-cells", 0));
+	FDT(fdt_property_u32(b->fdt, "clock-frequency", 24000000));
+	FDT(fdt_property_string(b->fdt, "clock-output-names", "clk24mhz"));
+	FDT(fdt_property_u32(b->fdt, "phandle", FDT_PHANDLE_APB_PCLK));
+	FDT(fdt_end_node(b->fdt));
+}
+
+static void node_uart(struct builder *b)
+{
+	const uint64_t reg[] = { PL011_BASE, PL011_SIZE };
+	const uint32_t irq[] = { GIC_FDT_SPI, PL011_SPI, IRQ_TYPE_LEVEL_HIGH };
+	const uint32_t clocks[] = { FDT_PHANDLE_APB_PCLK, FDT_PHANDLE_APB_PCLK };
+
+	FDT(fdt_begin_node(b->fdt, FDT_UART_PATH + 1));
+	FDT(PROP_STRLIST(b->fdt, "compatible", "arm,pl011\0arm,primecell"));
+	FDT(prop_u64s(b->fdt, "reg", reg, 2));
+	FDT(prop_u32s(b->fdt, "interrupts", irq, 3));
+	FDT(prop_u32s(b->fdt, "clocks", clocks, 2));
+	FDT(PROP_STRLIST(b->fdt, "clock-names", "uartclk\0apb_pclk"));
+	FDT(fdt_end_node(b->fdt));
+}
+
+/* The guest's exit path (see memmap.h): STATUS at +0, EXIT at +4. */
+static void node_exit(struct builder *b)
+{
+	const uint64_t reg[] = { EXIT_DEV_BASE, EXIT_DEV_SIZE };
+	char name[32];
+
+	snprintf(name, sizeof(name), "exit@%llx", EXIT_DEV_BASE);
+	FDT(fdt_begin_node(b->fdt, name));
+	FDT(fdt_property_string(b->fdt, "compatible", "vmm,exit"));
+	FDT(prop_u64s(b->fdt, "reg", reg, 2));
+	FDT(fdt_end_node(b->fdt));
+}
+
+int fdt__build(const struct fdt_desc *d, void *buf, size_t size, char *why, size_t whylen)
+{
+	struct builder b_ = { .fdt = buf, .d = d }, *b = &b_;
+
+	if (size > FDT_MAX_SIZE)
+		size = FDT_MAX_SIZE;
+	FDT(fdt_create(buf, (int)size));
+	FDT(fdt_finish_reservemap(buf));
+	FDT(fdt_begin_node(buf, ""));
+	node_root_props(b);
+	node_chosen(b);
+	node_aliases(b);
+	node_memory(b);
+	node_cpus(b);
+	node_psci(b);
+	node_gic(b);
+	node_timer(b);
+	node_apb_pclk(b);
+	node_uart(b);
+	node_exit(b);
+	FDT(fdt_end_node(buf));
+	FDT(fdt_finish(buf));
+	FDT(fdt_pack(buf));
+	if (b->err && why)
+		snprintf(why, whylen, "device tree: %s failed in %s: %s", b->what, b->where,
+			 fdt_strerror(b->err));
+	return b->err;
+}

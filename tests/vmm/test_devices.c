@@ -1,0 +1,217 @@
+/* The MMIO bus, the exit device and the PL011, driven as an accelerator would drive
+ * them, with a fake accelerator that records interrupt lines. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "accel.h"
+#include "dev/exit.h"
+#include "dev/pl011.h"
+#include "machine.h"
+#include "memmap.h"
+
+static int irq_level[64], kicks;
+
+static void fake_set_irq(struct machine *m, unsigned intid, int level)
+{
+	(void)m;
+	irq_level[intid] = level;
+}
+
+static void fake_kick(struct machine *m)
+{
+	(void)m;
+	kicks++;
+}
+
+static const struct accel_ops fake = { .name = "fake", .set_irq = fake_set_irq, .kick = fake_kick };
+static struct machine m;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(irq_level, 0, sizeof(irq_level));
+	kicks = 0;
+	m.accel = &fake;
+	return 0;
+}
+
+static int nop_read(void *d, uint64_t o, unsigned l, uint64_t *v, unsigned c)
+{
+	(void)d, (void)o, (void)l, (void)c;
+	*v = 0x1234;
+	return 0;
+}
+
+static const struct mmio_ops nop_ops = { .read = nop_read };
+
+static void bus_refuses_overlapping_regions(void **state)
+{
+	struct mmio_region a = { "a", 0x1000, 0x1000, &nop_ops, NULL };
+	struct mmio_region b = { "b", 0x1800, 0x1000, &nop_ops, NULL };
+
+	(void)state;
+	assert_int_equal(bus__register(&m.bus, &a), 0);
+	assert_int_equal(bus__register(&m.bus, &b), -EEXIST);
+	b.base = 0x2000;
+	assert_int_equal(bus__register(&m.bus, &b), 0);
+}
+
+static void bus_access_with_no_device_is_enodev(void **state)
+{
+	struct mmio_region a = { "a", 0x1000, 0x1000, &nop_ops, NULL };
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(bus__register(&m.bus, &a), 0);
+	assert_int_equal(bus__read(&m.bus, 0x1ffc, 4, &v, 0), 0);
+	assert_int_equal(v, 0x1234);
+	assert_int_equal(bus__read(&m.bus, 0x1ffe, 4, &v, 0), -ENODEV); /* straddles the end */
+	assert_int_equal(bus__read(&m.bus, 0x3000, 4, &v, 0), -ENODEV);
+	assert_int_equal(bus__write(&m.bus, 0x1000, 4, 1, 0), -ENODEV); /* no write op */
+}
+
+static void bus_full_is_enospc(void **state)
+{
+	struct mmio_region r = { "r", 0, 0x10, &nop_ops, NULL };
+
+	(void)state;
+	for (unsigned i = 0; i < BUS_MAX_REGIONS; i++) {
+		r.base = i * 0x10;
+		assert_int_equal(bus__register(&m.bus, &r), 0);
+	}
+	r.base = 0x100000;
+	assert_int_equal(bus__register(&m.bus, &r), -ENOSPC);
+}
+
+static void exit_status_register_is_what_a_later_poweroff_uses(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(exit_dev__create(&m), 0);
+	assert_int_equal(bus__write(&m.bus, EXIT_DEV_BASE + EXIT_DEV_STATUS, 4, 7, 0), 0);
+	assert_int_equal(bus__read(&m.bus, EXIT_DEV_BASE + EXIT_DEV_STATUS, 4, &v, 0), 0);
+	assert_int_equal(v, 7);
+	assert_false(machine__stopping(&m));
+	assert_int_equal(m.guest_status, 7);
+}
+
+static void exit_register_stops_the_vm_with_the_value_written(void **state)
+{
+	(void)state;
+	assert_int_equal(exit_dev__create(&m), 0);
+	assert_int_equal(bus__write(&m.bus, EXIT_DEV_BASE + EXIT_DEV_EXIT, 4, 42, 0), 0);
+	assert_true(machine__stopping(&m));
+	assert_int_equal(m.stop_reason, VM_STOP_EXIT);
+	assert_int_equal(m.exit_status, 42);
+	assert_true(kicks > 0);
+	/* the first stop wins */
+	machine__stop(&m, VM_STOP_POWEROFF, 0);
+	assert_int_equal(m.exit_status, 42);
+}
+
+static void exit_device_refuses_non_32bit_access(void **state)
+{
+	(void)state;
+	assert_int_equal(exit_dev__create(&m), 0);
+	assert_int_equal(bus__write(&m.bus, EXIT_DEV_BASE, 8, 1, 0), -EINVAL);
+}
+
+static void pl011_identifies_as_primecell_pl011(void **state)
+{
+	static const uint8_t id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(pl011__create(&m, -1), 0);
+	for (unsigned i = 0; i < 8; i++) {
+		assert_int_equal(bus__read(&m.bus, PL011_BASE + 0xfe0 + 4 * i, 4, &v, 0), 0);
+		assert_int_equal(v, id[i]);
+	}
+	pl011__destroy(&m);
+}
+
+static void pl011_rx_raises_its_spi_until_the_fifo_is_read_empty(void **state)
+{
+	const unsigned intid = GIC_SPI_BASE + PL011_SPI;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(pl011__create(&m, -1), 0);
+	bus__read(&m.bus, PL011_BASE + 0x18, 2, &v, 0);
+	assert_true(v & (1 << 4));                               /* FR.RXFE */
+	bus__write(&m.bus, PL011_BASE + 0x38, 2, 1 << 4, 0);     /* IMSC.RXIM */
+	assert_int_equal(irq_level[intid], 0);
+	assert_int_equal(pl011__receive(m.uart, 'a'), 0);
+	assert_int_equal(pl011__receive(m.uart, 'b'), 0);
+	assert_int_equal(irq_level[intid], 1);
+	bus__read(&m.bus, PL011_BASE + 0x40, 2, &v, 0);          /* MIS */
+	assert_int_equal(v, 1 << 4);
+	bus__read(&m.bus, PL011_BASE, 2, &v, 0);
+	assert_int_equal(v, 'a');
+	assert_int_equal(irq_level[intid], 1);
+	bus__read(&m.bus, PL011_BASE, 2, &v, 0);
+	assert_int_equal(v, 'b');
+	assert_int_equal(irq_level[intid], 0);
+	bus__read(&m.bus, PL011_BASE + 0x18, 2, &v, 0);
+	assert_true(v & (1 << 4));
+	pl011__destroy(&m);
+}
+
+static void pl011_masked_rx_does_not_interrupt(void **state)
+{
+	(void)state;
+	assert_int_equal(pl011__create(&m, -1), 0);
+	assert_int_equal(pl011__receive(m.uart, 'a'), 0);
+	assert_int_equal(irq_level[GIC_SPI_BASE + PL011_SPI], 0);
+	pl011__destroy(&m);
+}
+
+static void mpidr_matches_kvm_reset_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(machine__mpidr(0), 0x80000000);
+	assert_int_equal(machine__mpidr(15), 0x8000000f);
+	assert_int_equal(machine__mpidr(16), 0x80000100);
+}
+
+static void gpa_to_hva_refuses_ranges_leaving_ram(void **state)
+{
+	static uint8_t ram[4096];
+
+	(void)state;
+	m.ram = ram;
+	m.ram_base = RAM_BASE;
+	m.ram_size = sizeof(ram);
+	assert_ptr_equal(machine__gpa_to_hva(&m, RAM_BASE + 8, 8), ram + 8);
+	assert_null(machine__gpa_to_hva(&m, RAM_BASE + 4092, 8));
+	assert_null(machine__gpa_to_hva(&m, RAM_BASE - 1, 2));
+	assert_null(machine__gpa_to_hva(&m, ~0ULL, 2));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, NULL)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(bus_refuses_overlapping_regions),
+		T(bus_access_with_no_device_is_enodev),
+		T(bus_full_is_enospc),
+		T(exit_status_register_is_what_a_later_poweroff_uses),
+		T(exit_register_stops_the_vm_with_the_value_written),
+		T(exit_device_refuses_non_32bit_access),
+		T(pl011_identifies_as_primecell_pl011),
+		T(pl011_rx_raises_its_spi_until_the_fifo_is_read_empty),
+		T(pl011_masked_rx_does_not_interrupt),
+		T(mpidr_matches_kvm_reset_layout),
+		T(gpa_to_hva_refuses_ranges_leaving_ram),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,24 @@
+/* The KVM accelerator on a host that is not arm64: it is compiled out, and says so.
+ * tools/kvm-host runs the arm64 build of vmm on KVM inside an emulated arm64 host. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "../accel.h"
+
+#if defined(__x86_64__)
+#define HOST_ARCH "x86_64"
+#else
+#define HOST_ARCH "this host's architecture"
+#endif
+
+static int kvm_available(char *why, size_t len)
+{
+	snprintf(why, len, "this vmm was built for " HOST_ARCH "; arm64 KVM needs an arm64 host "
+		 "(see tools/kvm-host)");
+	return -ENOSYS;
+}
+
+const struct accel_ops accel_kvm = {
+	.name = "kvm",
+	.available = kvm_available,
+};

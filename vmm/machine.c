@@ -1,0 +1,240 @@
+/* The machine: guest RAM, the bus and its devices, the loaded kernel, initrd and
+ * device tree, and the stop state shared by all threads. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "accel.h"
+#include "dev/exit.h"
+#include "dev/pl011.h"
+#include <libfdt.h>
+
+#include "vmm_fdt.h"
+#include "loader/loader.h"
+#include "machine.h"
+#include "memmap.h"
+
+uint64_t machine__mpidr(unsigned cpu)
+{
+	return 1ULL << 31 | ((uint64_t)(cpu >> 4) & 0xff) << 8 | (cpu & 0xf);
+}
+
+void *machine__gpa_to_hva(struct machine *m, uint64_t gpa, uint64_t len)
+{
+	if (gpa < m->ram_base || len > m->ram_size || gpa - m->ram_base > m->ram_size - len)
+		return NULL;
+	return m->ram + (gpa - m->ram_base);
+}
+
+void machine__stop(struct machine *m, enum vm_stop_reason why, int status)
+{
+	int running = VM_RUNNING;
+
+	if (atomic_compare_exchange_strong(&m->stop_reason, &running, (int)why))
+		m->exit_status = status;
+	if (m->accel && m->accel->kick)
+		m->accel->kick(m);
+}
+
+bool machine__stopping(const struct machine *m)
+{
+	return atomic_load(&m->stop_reason) != VM_RUNNING;
+}
+
+void machine__error(struct machine *m, const char *fmt, ...)
+{
+	char line[sizeof(m->error)];
+	int running = VM_RUNNING;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* Only the first error is kept: later ones are usually its consequences. */
+	if (atomic_compare_exchange_strong(&m->stop_reason, &running, VM_STOP_ERROR)) {
+		memcpy(m->error, line, sizeof(line));
+		m->exit_status = VMM_EXIT_ERROR;
+	}
+	if (m->accel && m->accel->kick)
+		m->accel->kick(m);
+}
+
+void machine__set_irq(struct machine *m, unsigned intid, int level)
+{
+	if (m->accel && m->accel->set_irq)
+		m->accel->set_irq(m, intid, level);
+}
+
+const char *machine__stop_description(const struct machine *m)
+{
+	switch (atomic_load(&m->stop_reason)) {
+	case VM_RUNNING: return "the VM is still running";
+	case VM_STOP_POWEROFF: return "guest powered off (PSCI SYSTEM_OFF)";
+	case VM_STOP_RESET: return "guest asked for a reset (PSCI SYSTEM_RESET; --reboot=exit)";
+	case VM_STOP_EXIT: return "guest wrote the exit device";
+	case VM_STOP_USER: return "stopped by the user";
+	case VM_STOP_ERROR: return m->error;
+	}
+	return "?";
+}
+
+static int fail(struct machine *m, int err, const char *why)
+{
+	size_t len = strnlen(why, sizeof(m->error) - 1);
+
+	memcpy(m->error, why, len); /* long messages are cut, not overflowed */
+	m->error[len] = 0;
+	return err;
+}
+
+/* The device tree of this machine, at m->boot.dtb_addr. */
+static int build_dtb(struct machine *m)
+{
+	uint64_t mpidr[GIC_REDIST_MAX_CPUS];
+	struct fdt_desc d = {
+		.ram_base = m->ram_base, .ram_size = m->ram_size, .ncpus = m->cfg.ncpus,
+		.mpidr = mpidr, .bootargs = m->cfg.cmdline,
+		.initrd_start = m->boot.initrd_start, .initrd_end = m->boot.initrd_end,
+	};
+	char why[LOADER_WHY];
+	unsigned i;
+	int err;
+
+	for (i = 0; i < m->cfg.ncpus; i++)
+		mpidr[i] = machine__mpidr(i);
+	free(m->dtb);
+	m->dtb = malloc(FDT_MAX_SIZE);
+	if (!m->dtb)
+		return fail(m, -ENOMEM, "out of memory for the device tree");
+	err = fdt__build(&d, m->dtb, FDT_MAX_SIZE, why, sizeof(why));
+	if (err)
+		return fail(m, -EINVAL, why);
+	m->dtb_size = fdt_totalsize(m->dtb);
+	memcpy(machine__gpa_to_hva(m, m->boot.dtb_addr, m->dtb_size), m->dtb, m->dtb_size);
+	return 0;
+}
+
+static int load_initrd(struct machine *m, const struct guest_ram *ram)
+{
+	char why[LOADER_WHY];
+	size_t len = 0;
+	void *buf = NULL;
+	int err = 0;
+
+	if (m->cfg.initrd_path)
+		err = loader__read_file(m->cfg.initrd_path, "initrd", ram->size, &buf, &len,
+					why, sizeof(why));
+	if (!err)
+		err = loader__place(ram, len, FDT_MAX_SIZE, &m->boot, why, sizeof(why));
+	if (!err && len)
+		memcpy(machine__gpa_to_hva(m, m->boot.initrd_start, len), buf, len);
+	free(buf);
+	return err ? fail(m, err, why) : 0;
+}
+
+int machine__load(struct machine *m)
+{
+	const struct guest_ram ram = { m->ram, m->ram_base, m->ram_size };
+	char why[LOADER_WHY], msg[LOADER_WHY + 64];
+	size_t len;
+	void *buf;
+	int err;
+
+	err = loader__read_file(m->cfg.image_path, "image", m->ram_size, &buf, &len, why, sizeof(why));
+	if (err)
+		return fail(m, err, why);
+	err = loader__load_kernel(&ram, buf, len, &m->boot, why, sizeof(why));
+	free(buf);
+	if (err) {
+		snprintf(msg, sizeof(msg), "%s: %s", m->cfg.image_path, why);
+		return fail(m, err, msg);
+	}
+	err = load_initrd(m, &ram);
+	return err ? err : build_dtb(m);
+}
+
+static int write_dtb(struct machine *m)
+{
+	FILE *f = fopen(m->cfg.dtb_out, "wb");
+	char why[LOADER_WHY];
+
+	if (f && fwrite(m->dtb, 1, m->dtb_size, f) == m->dtb_size && fclose(f) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "cannot write the device tree to %s: %m", m->cfg.dtb_out);
+	if (f)
+		fclose(f);
+	return fail(m, -EIO, why);
+}
+
+int machine__init(struct machine *m, const struct vm_config *cfg)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	m->ram_base = RAM_BASE;
+	m->ram_size = cfg->mem_size;
+	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		return fail(m, -ENOMEM, "cannot allocate guest RAM: use a smaller --mem");
+	}
+	err = pl011__create(m, STDOUT_FILENO);
+	if (!err)
+		err = exit_dev__create(m);
+	if (err)
+		return fail(m, err, "cannot register the devices on the bus");
+	err = machine__load(m);
+	if (!err && cfg->dtb_out)
+		err = write_dtb(m);
+	return err;
+}
+
+/* A guest reset with --reboot=restart: fresh RAM, devices and boot state. */
+static int restart(struct machine *m)
+{
+	madvise(m->ram, m->ram_size, MADV_DONTNEED); /* private anonymous: reads as zero */
+	pl011__reset(m->uart);
+	m->guest_status = 0;
+	m->exit_status = 0;
+	atomic_store(&m->stop_reason, VM_RUNNING);
+	return machine__load(m);
+}
+
+int machine__run(struct machine *m)
+{
+	int err;
+
+	for (;;) {
+		err = m->accel->create(m);
+		if (!err)
+			err = m->accel->run(m);
+		m->accel->destroy(m);
+		if (err)
+			return err;
+		if (atomic_load(&m->stop_reason) != VM_STOP_RESET || m->cfg.reboot != VM_REBOOT_RESTART)
+			return 0;
+		fprintf(stderr, "vmm: guest reset: restarting the VM\n");
+		err = restart(m);
+		if (err)
+			return err;
+	}
+}
+
+void machine__destroy(struct machine *m)
+{
+	if (m->uart)
+		pl011__cancel(m->uart);
+	if (!m->console)
+		pl011__destroy(m); /* with a console its thread may still hold the UART */
+	free(m->dtb);
+	m->dtb = NULL;
+	if (m->ram)
+		munmap(m->ram, m->ram_size);
+	m->ram = NULL;
+}

@@ -1,0 +1,257 @@
+/* vmm's command line: `vmm run [options] IMAGE`. All options live in one table
+ * (run_options) from which both the parser and --help are made. This is the only
+ * layer that prints errors and picks exit statuses (see enum vmm_exit_status). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "accel.h"
+#include "console.h"
+#include "machine.h"
+#include "memmap.h"
+
+#define DEFAULT_MEM MiB(256)
+#define MIN_MEM MiB(4)
+#define MEM_ALIGN 0x10000ULL /* 64 KiB: a whole page on any arm64 host */
+
+struct option_desc {
+	const char *name;
+	const char *arg;  /* metavariable; NULL for a flag */
+	const char *help;
+	/* Fills cfg from val; returns 0 or writes a message to why. */
+	int (*parse)(struct vm_config *cfg, const char *val, char *why, size_t n);
+};
+
+static int parse_mem(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	char *end;
+	unsigned long long v = strtoull(val, &end, 0);
+	int shift = 20; /* a plain number is MiB, as QEMU's -m */
+
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 'b': case 'B': if (!end[1]) { shift = 0; end++; } break;
+	}
+	if (*end && strcasecmp(end, "iB") != 0 && strcasecmp(end, "B") != 0)
+		return snprintf(why, n, "--mem %s: not a size (e.g. 512M, 2G)", val), -1;
+	if (*val == '-' || v > (RAM_MAX_SIZE >> shift) || (v << shift) < MIN_MEM)
+		return snprintf(why, n, "--mem %s: guest RAM must be between 4 MiB and %llu GiB", val,
+				RAM_MAX_SIZE >> 30), -1;
+	if ((v << shift) % MEM_ALIGN)
+		return snprintf(why, n, "--mem %s: must be a multiple of 64 KiB", val), -1;
+	cfg->mem_size = v << shift;
+	return 0;
+}
+
+static int parse_cpus(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	char *end;
+	unsigned long v = strtoul(val, &end, 10);
+
+	if (*end || !*val || v < 1 || v > GIC_REDIST_MAX_CPUS)
+		return snprintf(why, n, "--cpus %s: must be a number from 1 to %d", val,
+				GIC_REDIST_MAX_CPUS), -1;
+	cfg->ncpus = (unsigned)v;
+	return 0;
+}
+
+static int parse_accel(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	if (!accel__known(val))
+		return snprintf(why, n, "--accel %s: unknown accelerator (kvm or model)", val), -1;
+	cfg->accel = val;
+	return 0;
+}
+
+static int parse_reboot(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	if (strcmp(val, "exit") == 0)
+		cfg->reboot = VM_REBOOT_EXIT;
+	else if (strcmp(val, "restart") == 0)
+		cfg->reboot = VM_REBOOT_RESTART;
+	else
+		return snprintf(why, n, "--reboot %s: must be exit or restart", val), -1;
+	return 0;
+}
+
+#define STRING_OPTION(field) \
+	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
+	{ (void)why, (void)n; cfg->field = val; return 0; }
+STRING_OPTION(cmdline)
+STRING_OPTION(initrd_path)
+STRING_OPTION(dtb_out)
+
+static const struct option_desc run_options[] = {
+	{ "mem", "SIZE", "guest RAM; K, M or G suffix, a plain number is MiB [256M]", parse_mem },
+	{ "cpus", "N", "number of vCPUs, brought up by PSCI CPU_ON [1]", parse_cpus },
+	{ "cmdline", "S", "kernel command line (/chosen/bootargs)", parse_cmdline },
+	{ "initrd", "FILE", "initial ramdisk, loaded below the device tree", parse_initrd_path },
+	{ "accel", "kvm|model", "execution engine [the first available: kvm, then model]",
+	  parse_accel },
+	{ "reboot", "exit|restart", "on a guest reset: exit with status 3, or boot again [exit]",
+	  parse_reboot },
+	{ "dtb-out", "FILE", "write the generated device tree to FILE and exit", parse_dtb_out },
+	{ "help", NULL, "show this help", NULL },
+};
+#define N_OPTIONS (sizeof(run_options) / sizeof(run_options[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: vmm run [options] IMAGE\n"
+		"\nBoots IMAGE (Linux arm64 Image, AArch64 ELF, or raw binary loaded at RAM + 0x80000)\n"
+		"on the machine of docs/memory-map.md.\n\noptions:\n");
+	for (i = 0; i < N_OPTIONS; i++) {
+		char left[40];
+
+		snprintf(left, sizeof(left), "--%s%s%s", run_options[i].name,
+			 run_options[i].arg ? " " : "", run_options[i].arg ? run_options[i].arg : "");
+		fprintf(f, "  %-24s %s\n", left, run_options[i].help);
+	}
+	fprintf(f, "\nconsole: stdin goes to the guest's PL011; Ctrl-A x stops the VM, "
+		"Ctrl-A Ctrl-A sends Ctrl-A.\n"
+		"exit status: the guest's (exit device, or STATUS then PSCI SYSTEM_OFF; 0..255, "
+		"larger values 255);\n  %d vmm error, %d bad command line, %d guest reset with "
+		"--reboot=exit, 128+N signal N.\n", VMM_EXIT_ERROR, VMM_EXIT_USAGE, VMM_EXIT_RESET);
+}
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "vmm: %s (see vmm run --help)\n", msg);
+	return VMM_EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or the status to exit with. */
+static int parse_run(int argc, char **argv, struct vm_config *cfg)
+{
+	struct option longopts[N_OPTIONS + 1];
+	char why[256];
+	size_t i;
+	int c;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < N_OPTIONS; i++) {
+		longopts[i].name = run_options[i].name;
+		longopts[i].has_arg = run_options[i].arg ? required_argument : no_argument;
+		longopts[i].val = 1000 + (int)i;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (c == 'h' || (c >= 1000 && !run_options[c - 1000].parse)) {
+			usage(stdout);
+			return 0;
+		}
+		if (c == '?' || c == ':') {
+			snprintf(why, sizeof(why), "unknown option or missing value: %s", argv[optind - 1]);
+			return usage_error(why);
+		}
+		if (run_options[c - 1000].parse(cfg, optarg, why, sizeof(why)))
+			return usage_error(why);
+	}
+	if (optind != argc - 1)
+		return usage_error(optind == argc ? "no IMAGE given" : "more than one IMAGE given");
+	cfg->image_path = argv[optind];
+	return -1;
+}
+
+/* The engine to run on, or NULL after printing why there is none. */
+static const struct accel_ops *pick_accel(const struct vm_config *cfg)
+{
+	const struct accel_ops *a = accel__find(cfg->accel);
+	char why[200] = "";
+
+	if (!a && cfg->accel) {
+		fprintf(stderr, "vmm: error: the %s accelerator is not built into this vmm yet\n",
+			cfg->accel);
+		return NULL;
+	}
+	if (!a) {
+		accel_kvm.available(why, sizeof(why));
+		fprintf(stderr, "vmm: error: no accelerator available: kvm: %s; model: not built yet\n", why);
+		return NULL;
+	}
+	if (a->available(why, sizeof(why)) < 0) {
+		fprintf(stderr, "vmm: error: the %s accelerator cannot run here: %s\n", a->name, why);
+		return NULL;
+	}
+	return a;
+}
+
+static struct machine vm;
+
+static void on_signal(int sig)
+{
+	machine__stop(&vm, VM_STOP_USER, 128 + sig);
+}
+
+static int finish(struct machine *m, int err)
+{
+	int status = m->exit_status;
+
+	if (err && atomic_load(&m->stop_reason) != VM_STOP_ERROR)
+		fprintf(stderr, "vmm: error: %s\n", m->error[0] ? m->error : strerror(-err));
+	else if (atomic_load(&m->stop_reason) == VM_STOP_ERROR)
+		fprintf(stderr, "\nvmm: error: %s\n", m->error);
+	if (err || atomic_load(&m->stop_reason) == VM_STOP_ERROR)
+		return VMM_EXIT_ERROR;
+	if (atomic_load(&m->stop_reason) == VM_STOP_RESET)
+		status = VMM_EXIT_RESET;
+	if (status < 0 || status > 255)
+		status = 255;
+	fprintf(stderr, "\nvmm: %s, status %d\n", machine__stop_description(m), status);
+	return status;
+}
+
+static int run(int argc, char **argv)
+{
+	struct vm_config cfg = { .mem_size = DEFAULT_MEM, .ncpus = 1 };
+	const struct accel_ops *accel;
+	int status = parse_run(argc, argv, &cfg), err;
+
+	if (status >= 0)
+		return status;
+	if (machine__init(&vm, &cfg)) {
+		fprintf(stderr, "vmm: error: %s\n", vm.error);
+		return VMM_EXIT_ERROR;
+	}
+	if (cfg.dtb_out) {
+		fprintf(stderr, "vmm: device tree written to %s (%zu bytes)\n", cfg.dtb_out, vm.dtb_size);
+		return 0;
+	}
+	accel = pick_accel(&cfg);
+	if (!accel)
+		return VMM_EXIT_ERROR;
+	vm.accel = accel;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	console__start(&vm, STDIN_FILENO);
+	err = machine__run(&vm);
+	console__restore();
+	status = finish(&vm, err);
+	machine__destroy(&vm);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return run(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return usage_error("no command given");
+	fprintf(stderr, "vmm: unknown command '%s' (the command is `vmm run`; see vmm --help)\n", argv[1]);
+	return VMM_EXIT_USAGE;
+}

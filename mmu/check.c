@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MM sanitizer checks (see mmu/check.h for what each detects).
+ *
+ * Descriptor records: every valid descriptor a walk reads is recorded by its physical
+ * address with the value read, the region it maps and its tags (stage, VMID, ASID,
+ * global). A record stands for "a TLB or walk cache may hold this"; a TLBI whose scope
+ * covers it (the same mmu__tlbi_match as the TLB uses) removes it. A store that makes
+ * a recorded descriptor valid with a different output address, size/type, memory
+ * type, shareability, nG or Contiguous bit than the recorded value is a
+ * break-before-make violation (Arm ARM D8.16 "Translation table updates" /
+ * "break-before-make sequence").
+ *
+ * I-cache lines: per 4 KiB page, two bitmaps of 64-byte lines: written and not yet
+ * cleaned to PoU (only when CTR_EL0.IDC = 0), written and not yet invalidated from the
+ * I-cache after that clean (only when CTR_EL0.DIC = 0).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_priv.h"
+
+struct mmu_check *mmu__check_create(const struct mmu_check_config *cfg)
+{
+	struct mmu_check *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	if (!c->cfg.enable)
+		c->cfg.enable = (1u << MMU_CHECK_KINDS) - 1;
+	if (!c->cfg.ctr_el0)
+		c->cfg.ctr_el0 = MMU_CTR_DEFAULT;
+	if (hmap_init(&c->desc, sizeof(struct desc_rec)) ||
+	    hmap_init(&c->code, sizeof(struct code_page))) {
+		mmu__check_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void mmu__check_destroy(struct mmu_check *c)
+{
+	if (!c)
+		return;
+	hmap_free(&c->desc);
+	hmap_free(&c->code);
+	free(c);
+}
+
+uint64_t mmu__check_count(const struct mmu_check *c, enum mmu_check_kind k)
+{
+	return (unsigned)k < MMU_CHECK_KINDS ? c->count[k] : 0;
+}
+
+bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k)
+{
+	return c->cfg.enable & (1u << k);
+}
+
+void mmu_check_report(struct mmu_check *c, struct mmu_check_report *r)
+{
+	c->count[r->kind]++;
+	if (c->cfg.report)
+		c->cfg.report(c->cfg.opaque, r);
+}
+
+/* ---- descriptor records ---- */
+
+static bool is_leaf(int level, uint64_t d)
+{
+	return level == 3 || !(d & MMU_DESC_TABLEPG);
+}
+
+/*
+ * Contiguous bit (Arm ARM D8.6 "The Contiguous bit"): the aligned group of 16 (4K),
+ * 32 or 128 (16K), 32 (64K) entries must all be valid, all have the bit, map one
+ * aligned contiguous output range and have identical attributes.
+ */
+static unsigned contig_entries(unsigned gshift, int level)
+{
+	if (gshift == 12)
+		return 16;
+	if (gshift == 14)
+		return level == 3 ? 128 : 32;
+	return 32;
+}
+
+static void check_contig(struct mmu_ctx *ctx, const struct desc_rec *r, uint64_t desc_pa,
+			 uint64_t desc)
+{
+	unsigned n = contig_entries(r->gshift, r->level);
+	unsigned shift = mmu__level_shift(r->gshift, r->level);
+	uint64_t first = desc_pa & ~(uint64_t)(8 * n - 1), oa_mask = MASK(48) & ~MASK(shift);
+	uint64_t attrs_mask = ~oa_mask & ~(MMU_DESC_AF | MMU_DESC_AP2 | MASK(4) << 55);
+	uint64_t base = (desc & oa_mask) - ((desc_pa - first) / 8 << shift), v;
+
+	for (unsigned i = 0; i < n; i++) {
+		bool bad = ctx->mem->read64(ctx->mem_opaque, first + 8 * i, &v) != 0;
+		bad = bad || (v & attrs_mask) != (desc & attrs_mask) ||
+		      (v & oa_mask) != base + ((uint64_t)i << shift) ||
+		      (base & MASK(shift + __builtin_ctz(n)));
+		if (bad) {
+			struct mmu_check_report rep = {
+				.kind = MMU_CHECK_CONTIG, .pe = ctx->pe, .va = r->in_base,
+				.desc_pa = first + 8 * i, .old_desc = desc, .new_desc = v,
+				.stage = r->stage, .level = r->level,
+				.what = "Contiguous bit set on a group of descriptors that do not "
+					"map one aligned, identically attributed range",
+			};
+			mmu_check_report(ctx->check, &rep);
+			return;
+		}
+	}
+}
+
+/* Called for every descriptor a walk reads (and after each hardware update). */
+void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigned gshift,
+			 uint64_t in_addr, uint64_t desc_pa, uint64_t desc)
+{
+	struct mmu_check *c = ctx->check;
+	const struct mmu_regime *rg = &ctx->regime;
+	struct desc_rec *r;
+	bool is_new, changed;
+
+	if (!(desc & MMU_DESC_VALID))
+		return;
+	r = hmap_put(&c->desc, desc_pa, &is_new);
+	if (!r)
+		return;
+	changed = is_new || r->cached != desc;
+	r->cached = desc;
+	r->stage = (uint8_t)stage;
+	r->level = (uint8_t)level;
+	r->gshift = (uint8_t)gshift;
+	r->in_base = in_addr & ~MASK(mmu__level_shift(gshift, level));
+	r->vmid = rg->vmid;
+	r->asid = rg->asid;
+	r->leaf = is_leaf(level, desc);
+	/* stage-1 leaves: nG; tables under TTBR0 are walked per ASID, TTBR1 globally */
+	if (stage == 2)
+		r->global = true;
+	else
+		r->global = r->leaf ? !(desc & MMU_DESC_NG) : ((in_addr >> 55) & 1);
+	if (changed && r->leaf && (desc & MMU_DESC_CONTIG) &&
+	    mmu_check_enabled(c, MMU_CHECK_CONTIG))
+		check_contig(ctx, r, desc_pa, desc);
+}
+
+/* A record as a TLB entry, so that TLBI scopes apply to it unchanged. */
+static void rec_as_entry(const struct desc_rec *r, struct mmu_tlb_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->va = r->in_base;
+	e->shift = (uint8_t)mmu__level_shift(r->gshift, r->level);
+	e->tag = ((uint32_t)r->vmid << 2) | (r->stage == 2 ? MMU_TLB_S2 : MMU_TLB_S1);
+	e->asid = r->asid;
+	e->global = r->global;
+}
+
+void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op)
+{
+	struct mmu_tlb_entry e;
+	uint64_t key;
+
+	for (size_t i = 0; i < c->desc.cap;) {
+		struct desc_rec *r = hmap_at(&c->desc, i, &key);
+
+		if (r && !(op->last_level && !r->leaf)) {
+			rec_as_entry(r, &e);
+			if (mmu__tlbi_match(op, &e)) {
+				hmap_del(&c->desc, key); /* slot i may now hold another record */
+				continue;
+			}
+		}
+		i++;
+	}
+}
+
+/* Bits whose change needs break-before-make: output address, descriptor type, memory
+ * type (AttrIndx / MemAttr), shareability, nG, Contiguous. */
+static bool needs_bbm(const struct desc_rec *r, uint64_t nd)
+{
+	uint64_t old = r->cached, m;
+
+	if ((old ^ nd) & (MMU_DESC_TABLEPG | MMU_DESC_CONTIG))
+		return true;
+	if (!r->leaf)
+		return ((old ^ nd) & MASK(48) & ~MASK(r->gshift)) != 0;
+	m = (MASK(48) & ~MASK(mmu__level_shift(r->gshift, r->level))) | MASK(2) << 8 |
+	    (r->stage == 1 ? MASK(3) << 2 | MMU_DESC_NG : MASK(4) << 2);
+	return ((old ^ nd) & m) != 0;
+}
+
+static uint64_t merge(uint64_t old, unsigned off, unsigned size, uint64_t val)
+{
+	uint64_t m = MASK(8 * size) << (8 * off);
+	return (old & ~m) | ((val << (8 * off)) & m);
+}
+
+static void check_bbm(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t val)
+{
+	struct mmu_check *c = ctx->check;
+	uint64_t pa8 = pa & ~7ull, old, nd;
+	struct desc_rec *r = hmap_get(&c->desc, pa8);
+
+	if (!r || size > 8 || (pa & 7) + size > 8)
+		return;
+	if (ctx->mem->read64(ctx->mem_opaque, pa8, &old))
+		return;
+	nd = merge(old, (unsigned)(pa & 7), size, val);
+	if (!(nd & MMU_DESC_VALID) || !needs_bbm(r, nd))
+		return;
+	struct mmu_check_report rep = {
+		.kind = MMU_CHECK_BBM, .pe = ctx->pe, .va = r->in_base, .pa = pa,
+		.desc_pa = pa8, .old_desc = r->cached, .new_desc = nd, .stage = r->stage,
+		.level = r->level, .access = MMU_WRITE,
+		.what = "valid descriptor replaced by a different valid one without "
+			"break-before-make (invalid entry, DSB, TLBI, DSB)",
+	};
+	r->cached = nd;
+	mmu_check_report(c, &rep);
+}
+
+void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t val)
+{
+	struct mmu_check *c = ctx->check;
+
+	if (!c)
+		return;
+	if (mmu_check_enabled(c, MMU_CHECK_BBM))
+		check_bbm(ctx, pa, size, val);
+	if (mmu_check_enabled(c, MMU_CHECK_ICACHE))
+		mmu_check_icache_store(c, pa, size);
+}
+
+/* ---- stale TLB entries ---- */
+
+/* Software bits [58:55] and AF (clearing it without TLBI is allowed: the TLB may keep
+ * the entry) are not compared. */
+#define STALE_IGNORE (MASK(4) << 55 | MMU_DESC_AF)
+
+static void stale_one(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
+		      enum mmu_access acc, unsigned stage, uint64_t desc_pa, uint64_t desc)
+{
+	uint64_t now;
+
+	if (desc_pa == ~0ull || ctx->mem->read64(ctx->mem_opaque, desc_pa, &now))
+		return;
+	/* a dirty-state update (DBM) of AP[2] / S2AP[1] by hardware is not a change */
+	if (((now ^ desc) & ~(STALE_IGNORE | ((desc & MMU_DESC_DBM) ? MMU_DESC_AP2 : 0))) == 0)
+		return;
+	struct mmu_check_report rep = {
+		.kind = MMU_CHECK_STALE_TLB, .pe = ctx->pe, .va = va, .ipa = e->ipa,
+		.pa = e->pa, .desc_pa = desc_pa, .old_desc = desc, .new_desc = now,
+		.stage = (uint8_t)stage, .level = e->level, .access = acc,
+		.what = "TLB hit on an entry whose descriptor changed in memory with no "
+			"TLBI since (missing TLB invalidation)",
+	};
+	mmu_check_report(ctx->check, &rep);
+}
+
+void mmu_check_tlb_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
+		       enum mmu_access acc)
+{
+	if (!mmu_check_enabled(ctx->check, MMU_CHECK_STALE_TLB))
+		return;
+	stale_one(ctx, e, va, acc, 1, e->s1_desc_pa, e->s1_desc);
+	stale_one(ctx, e, va, acc, 2, e->s2_desc_pa, e->s2_desc);
+}

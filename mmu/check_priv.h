@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* State of the sanitizer checks, shared by check.c and check_icache.c (private). */
+#ifndef MMU_CHECK_PRIV_H
+#define MMU_CHECK_PRIV_H
+
+#include "hmap.h"
+#include "internal.h"
+
+struct desc_rec {
+	uint64_t cached;      /* value a walk read (what a TLB may hold) */
+	uint64_t in_base;     /* VA/IPA of the region the descriptor covers */
+	uint16_t vmid, asid;
+	uint8_t stage, level, gshift;
+	bool global, leaf;
+};
+
+struct code_page {
+	uint64_t need_clean, need_inval; /* bit n: 64-byte line n of the page */
+};
+
+struct mmu_check {
+	struct mmu_check_config cfg;
+	struct hmap desc;     /* desc PA -> struct desc_rec */
+	struct hmap code;     /* PA >> 12 -> struct code_page */
+	uint64_t count[MMU_CHECK_KINDS];
+};
+
+bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k);
+void mmu_check_report(struct mmu_check *c, struct mmu_check_report *r);
+void mmu_check_icache_store(struct mmu_check *c, uint64_t pa, unsigned size);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interfaces between the files of mmu/. Not installed, not for callers. */
+#ifndef MMU_INTERNAL_H
+#define MMU_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmu/mmu.h"
+
+#define BIT(n) (1ull << (n))
+#define MASK(n) ((n) >= 64 ? ~0ull : (BIT(n) - 1))
+#define FIELD(v, lo, w) (((v) >> (lo)) & MASK(w))
+#define VA56_MASK MASK(56)
+
+/* attr.c: memory attributes (MAIR byte format) */
+uint8_t mmu_attr_s1(uint64_t mair, unsigned attrindx);
+uint8_t mmu_attr_s2(unsigned memattr);
+uint8_t mmu_attr_combine(uint8_t s1, uint8_t s2);
+uint8_t mmu_sh_combine(uint8_t s1, uint8_t s2);
+uint8_t mmu_sh_effective(uint8_t attr, uint8_t sh);
+bool mmu_attr_is_device(uint8_t attr);
+
+/* check.c hooks (each a no-op when ctx->check is NULL) */
+struct mmu_tlb_entry;
+void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigned gshift,
+			 uint64_t in_addr, uint64_t desc_pa, uint64_t desc);
+void mmu_check_tlb_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
+		       enum mmu_access acc);
+void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op);
+void mmu_check_cache_op(struct mmu_ctx *ctx, enum mmu_cache_op op, uint64_t pa);
+
+/* tlb.c: the fast path (translate.c) */
+const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
+					  uint32_t tag, uint16_t asid, bool l1);
+bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb);
+void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
+		     uint64_t va);
+
+#endif

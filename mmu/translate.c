@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmu__translate: the per-access entry point. TLB first (L1 of the access type, then
+ * L2), a full walk on a miss or when the cached permissions do not allow the access
+ * (the walk then reports the exact fault, or performs the AF/dirty update and
+ * refills). Pseudocode: AArch64.TranslateAddress (the TLB is the implementation's
+ * cache of AArch64.FullTranslate results).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "perm.h"
+#include "walk_priv.h"
+
+void mmu__ctx_init(struct mmu_ctx *ctx, const struct mmu_mem_ops *mem, void *opaque)
+{
+	static const struct mmu_sysregs off = { 0 };
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->mem = mem;
+	ctx->mem_opaque = opaque;
+	mmu__regime_set(&ctx->regime, &off);
+}
+
+/* The VA as TLB entries hold it: with TBI for its half, VA[63:56] copy VA[55]. */
+static inline uint64_t tlb_key(const struct mmu_regime *r, uint64_t va, enum mmu_access acc)
+{
+	const struct mmu_table_cfg *t = &r->tt[(va >> 55) & 1];
+
+	if (t->tbi && !(t->tbid && acc == MMU_FETCH))
+		return (uint64_t)((int64_t)(va << 8) >> 8);
+	return va;
+}
+
+static void hit_result(const struct mmu_tlb_entry *e, uint64_t key, struct mmu_result *res)
+{
+	uint64_t off = key & MASK(e->shift);
+
+	res->pa = e->pa | off;
+	res->ipa = ((e->tag & 3) == MMU_TLB_S12 ? e->ipa : e->pa) | off;
+	res->shift = e->shift;
+	res->perms = e->perms;
+	res->attr = e->attr;
+	res->sh = e->sh;
+	res->ns = true;
+	res->global = e->global;
+	res->tlb_hit = true;
+	res->asid = e->asid;
+	res->level = e->level;
+	res->fault.kind = MMU_FAULT_NONE;
+}
+
+/* A writable-clean leaf (DBM = 1 with AP[2] = 1, or stage-2 S2AP[1] = 0) is cached
+ * without write permission: a write then walks, and the walk sets the dirty state. */
+static uint8_t cached_perms(const struct mmu_result *res, const struct mmu_leafs *lf)
+{
+	uint8_t p = res->perms;
+
+	if (lf->s1_desc_pa != ~0ull && (lf->s1_desc & MMU_DESC_AP2))
+		p &= (uint8_t)~(MMU_PERM_W1 | MMU_PERM_W0);
+	if (lf->s2_desc_pa != ~0ull && !(lf->s2_desc & MMU_DESC_S2AP_W))
+		p &= (uint8_t)~(MMU_PERM_W1 | MMU_PERM_W0);
+	return p;
+}
+
+static void fill(struct mmu_ctx *ctx, uint64_t key, enum mmu_access acc,
+		 const struct mmu_result *res, const struct mmu_leafs *lf)
+{
+	uint64_t m = MASK(res->shift);
+	struct mmu_tlb_entry e = {
+		.va = key & ~m, .pa = res->pa & ~m, .ipa = res->ipa & ~m,
+		.s1_desc_pa = lf->s1_desc_pa, .s1_desc = lf->s1_desc,
+		.s2_desc_pa = lf->s2_desc_pa, .s2_desc = lf->s2_desc,
+		.tag = ctx->regime.tlb_tag, .asid = ctx->regime.asid, .shift = res->shift,
+		.global = res->global, .perms = cached_perms(res, lf), .attr = res->attr, .sh = res->sh,
+		.level = res->level,
+	};
+	mmu_tlb_fill_at(ctx->tlb, &e, acc, key);
+}
+
+/* Stage-1 results are cached (kinds S1 and S12); with stage 1 off only the stage-2
+ * entries the walk itself uses are (the final attributes depend on the access). */
+static bool tlb_usable(const struct mmu_ctx *ctx, unsigned flags)
+{
+	return ctx->tlb && (ctx->regime.tlb_kind == MMU_TLB_S1 ||
+			    ctx->regime.tlb_kind == MMU_TLB_S12) &&
+	       !(flags & (MMU_F_NO_TLB | MMU_F_S1_ONLY | MMU_F_NO_UPDATE));
+}
+
+int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
+		   unsigned flags, struct mmu_result *res)
+{
+	bool use = tlb_usable(ctx, flags);
+	uint64_t key = 0;
+	struct mmu_leafs lf;
+
+	if (use) {
+		const struct mmu_tlb_entry *e;
+
+		key = tlb_key(&ctx->regime, va, acc);
+		e = mmu__tlb_lookup(ctx->tlb, &ctx->regime, key, acc);
+		if (e && mmu_perm_ok(e->perms, acc, flags)) {
+			hit_result(e, key, res);
+			if (ctx->check)
+				mmu_check_tlb_hit(ctx, e, va, acc);
+			return 0;
+		}
+		ctx->tlb->walks++;
+	}
+	if (mmu_walk_full(ctx, va, acc, flags, ctx->tlb && !(flags & MMU_F_NO_TLB), res, &lf))
+		return -EFAULT;
+	if (use)
+		fill(ctx, key, acc, res, &lf);
+	return 0;
+}

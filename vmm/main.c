@@ -12,6 +12,7 @@
 
 #include "accel.h"
 #include "console.h"
+#include "dev/pl011.h"
 #include "machine.h"
 #include "memmap.h"
 
@@ -194,19 +195,20 @@ static void on_signal(int sig)
 
 static int finish(struct machine *m, int err)
 {
+	const char *nl = pl011__mid_line(m->uart) ? "\n" : ""; /* start our own line */
 	int status = m->exit_status;
 
 	if (err && atomic_load(&m->stop_reason) != VM_STOP_ERROR)
 		fprintf(stderr, "vmm: error: %s\n", m->error[0] ? m->error : strerror(-err));
 	else if (atomic_load(&m->stop_reason) == VM_STOP_ERROR)
-		fprintf(stderr, "\nvmm: error: %s\n", m->error);
+		fprintf(stderr, "%svmm: error: %s\n", nl, m->error);
 	if (err || atomic_load(&m->stop_reason) == VM_STOP_ERROR)
 		return VMM_EXIT_ERROR;
 	if (atomic_load(&m->stop_reason) == VM_STOP_RESET)
 		status = VMM_EXIT_RESET;
 	if (status < 0 || status > 255)
 		status = 255;
-	fprintf(stderr, "\nvmm: %s, status %d\n", machine__stop_description(m), status);
+	fprintf(stderr, "%svmm: %s, status %d\n", nl, machine__stop_description(m), status);
 	return status;
 }
 

@@ -40,6 +40,7 @@ struct pl011 {
 	unsigned rx_head, rx_count;
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 	int line;              /* last level given to the interrupt controller */
+	uint8_t last_tx;       /* last byte sent, to know whether output ended a line */
 	int cancelled;
 };
 
@@ -97,6 +98,7 @@ static void transmit(struct pl011 *u, uint8_t c)
 	do
 		r = write(u->out_fd, &c, 1);
 	while (r < 0 && errno == EINTR);
+	u->last_tx = c;
 	/* A closed stdout must not stop the guest: output is dropped. */
 }
 
@@ -167,6 +169,11 @@ int pl011__receive(struct pl011 *u, uint8_t c)
 	}
 	pthread_mutex_unlock(&u->lock);
 	return err;
+}
+
+int pl011__mid_line(struct pl011 *u)
+{
+	return u && u->last_tx && u->last_tx != '\n';
 }
 
 void pl011__cancel(struct pl011 *u)

@@ -18,6 +18,8 @@ void pl011__reset(struct pl011 *u);
 /* Queue one received byte; waits while the FIFO is full. Returns 0, or -ECANCELED
  * once pl011__cancel() was called. */
 int pl011__receive(struct pl011 *u, uint8_t c);
+/* Did the guest's output so far end in the middle of a line? */
+int pl011__mid_line(struct pl011 *u);
 /* Release a pl011__receive() waiting for room (the VM is going away). */
 void pl011__cancel(struct pl011 *u);
 

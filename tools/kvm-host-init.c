@@ -1,0 +1,228 @@
+/* init (PID 1) of the arm64 KVM test host started by tools/kvm-host.
+ *
+ * Mounts /proc, /sys and /dev, then runs the commands listed in /kvm-host/cmds one
+ * after the other and powers the machine off. The file holds each argument followed
+ * by a NUL byte, and an empty argument (a second NUL) after each command. A line
+ * "/kvm-host/timeout" (decimal seconds) bounds each command; default 600.
+ *
+ * Leading arguments starting with '@' are for this init, not the command:
+ *   @stdin=console   the command reads the console (default: /dev/null)
+ *   @expect=TEXT     once TEXT appears in the command's output ...
+ *   @send=TEXT       ... write TEXT to its stdin (a pipe): a tiny `expect`, so a
+ *                    test can type at a guest only once the guest is listening.
+ *
+ * Around each command it prints markers that tools/kvm-host parses:
+ *   @@kvm-host: begin N@@
+ *   @@kvm-host: end N status S@@   S = exit status, 128+signal, or "timeout"
+ * Built statically with the aarch64 cross compiler by tools/kvm-host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ARGS 64
+
+static void mount_or_warn(const char *src, const char *dst, const char *type)
+{
+	mkdir(dst, 0755);
+	if (mount(src, dst, type, 0, NULL) < 0)
+		dprintf(2, "kvm-host-init: mount %s on %s: %s\n", type, dst, strerror(errno));
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = 0;
+	*len = (size_t)n;
+	return buf;
+}
+
+static unsigned read_timeout(void)
+{
+	size_t len;
+	char *s = read_file("/kvm-host/timeout", &len);
+	unsigned t = s ? (unsigned)strtoul(s, NULL, 10) : 0;
+
+	return t ? t : 600;
+}
+
+struct cmd_opts {
+	int stdin_console;
+	const char *expect, *send;
+};
+
+static char **parse_opts(char **argv, struct cmd_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (; *argv && (*argv)[0] == '@'; argv++) {
+		if (!strcmp(*argv, "@stdin=console"))
+			o->stdin_console = 1;
+		else if (!strncmp(*argv, "@expect=", 8))
+			o->expect = *argv + 8;
+		else if (!strncmp(*argv, "@send=", 6))
+			o->send = *argv + 6;
+		else
+			dprintf(2, "kvm-host-init: unknown option %s\n", *argv);
+	}
+	return argv;
+}
+
+/* Copies the child's output to the console until it closes it, sending o->send
+ * once o->expect was seen; gives up at the deadline. Returns 0, or -1 on timeout. */
+static int pump(int out, int in, const struct cmd_opts *o, time_t deadline)
+{
+	char tail[512] = "", buf[4096];
+	int sent = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = out, .events = POLLIN };
+		ssize_t n;
+
+		if (time(NULL) >= deadline)
+			return -1;
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = read(out, buf, sizeof(buf) - 1);
+		if (n <= 0)
+			return 0;
+		write(1, buf, (size_t)n);
+		if (sent || !o->expect)
+			continue;
+		buf[n] = 0;
+		/* keep the last bytes too, so TEXT split across two reads is found */
+		strncat(tail, buf, sizeof(tail) - strlen(tail) - 1);
+		if (strstr(tail, o->expect) || strstr(buf, o->expect)) {
+			write(in, o->send ? o->send : "", o->send ? strlen(o->send) : 0);
+			sent = 1;
+		}
+		if (strlen(tail) > sizeof(tail) / 2)
+			memmove(tail, tail + strlen(tail) - 64, 65);
+	}
+}
+
+/* Wait for pid until the deadline; kill it on expiry. Returns the wait status or
+ * -1 on timeout. */
+static int wait_bounded(pid_t pid, time_t deadline)
+{
+	int st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return st;
+		if (time(NULL) >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		usleep(20000);
+	}
+}
+
+static void child(char **argv, const struct cmd_opts *o, int in[2], int out[2])
+{
+	if (o->expect) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(in[1]);
+		close(out[0]);
+	} else if (!o->stdin_console) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		dup2(fd, 0);
+	}
+	execvp(argv[0], argv);
+	dprintf(2, "kvm-host-init: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void run_one(unsigned n, char **argv, unsigned timeout)
+{
+	time_t deadline = time(NULL) + timeout;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, st = -2;
+	struct cmd_opts o;
+	pid_t pid;
+
+	argv = parse_opts(argv, &o);
+	printf("@@kvm-host: begin %u@@\n", n);
+	fflush(stdout);
+	if (o.expect && (pipe(in) < 0 || pipe(out) < 0))
+		o.expect = NULL;
+	pid = fork();
+	if (pid == 0)
+		child(argv, &o, in, out);
+	if (pid > 0 && o.expect) {
+		close(in[0]);
+		close(out[1]);
+		if (pump(out[0], in[1], &o, deadline) < 0)
+			deadline = 0;
+		close(in[1]);
+		close(out[0]);
+	}
+	if (pid > 0)
+		st = wait_bounded(pid, deadline);
+	if (st == -1)
+		printf("@@kvm-host: end %u status timeout@@\n", n);
+	else if (st == -2)
+		printf("@@kvm-host: end %u status 126@@\n", n);
+	else if (WIFSIGNALED(st))
+		printf("@@kvm-host: end %u status %d@@\n", n, 128 + WTERMSIG(st));
+	else
+		printf("@@kvm-host: end %u status %d@@\n", n, WEXITSTATUS(st));
+	fflush(stdout);
+}
+
+int main(void)
+{
+	char *argv[MAX_ARGS + 1];
+	unsigned argc = 0, n = 0, timeout;
+	size_t len, i;
+	char *cmds;
+
+	mount_or_warn("proc", "/proc", "proc");
+	mount_or_warn("sysfs", "/sys", "sysfs");
+	mount_or_warn("devtmpfs", "/dev", "devtmpfs");
+	setenv("PATH", "/bin", 1);
+	setenv("HOME", "/", 1);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	timeout = read_timeout();
+
+	cmds = read_file("/kvm-host/cmds", &len);
+	if (!cmds)
+		printf("kvm-host-init: no /kvm-host/cmds\n");
+	for (i = 0; cmds && i < len; i += strlen(cmds + i) + 1) {
+		if (cmds[i] == 0) { /* end of one command */
+			argv[argc] = NULL;
+			if (argc)
+				run_one(n++, argv, timeout);
+			argc = 0;
+		} else if (argc < MAX_ARGS) {
+			argv[argc++] = cmds + i;
+		}
+	}
+	printf("@@kvm-host: done@@\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

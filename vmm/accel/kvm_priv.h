@@ -1,0 +1,41 @@
+/* Inside the KVM accelerator (arm64 hosts only): the VM and its vCPUs. kvm.c owns
+ * the VM's life cycle, kvm_vcpu.c the vCPUs and their exits, kvm_gic.c the in-kernel
+ * GICv3. */
+#ifndef VMM_ACCEL_KVM_PRIV_H
+#define VMM_ACCEL_KVM_PRIV_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+struct machine;
+
+struct kvm_vcpu {
+	struct kvm_vm *vm;
+	unsigned id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	int started;      /* thread created: kick may signal it */
+};
+
+struct kvm_vm {
+	struct machine *m;
+	int sys_fd, vm_fd, gic_fd;
+	size_t run_size;
+	unsigned ncpus;
+	struct kvm_vcpu *vcpus;
+};
+
+/* ioctl() that records "<what> failed: <errno text>" with machine__error. */
+int kvm__ioctl(struct machine *m, int fd, unsigned long req, void *arg, const char *what);
+#define KVM_IOCTL(m, fd, req, arg) kvm__ioctl((m), (fd), (req), (arg), #req)
+
+int kvm_vcpu__create(struct kvm_vm *vm, unsigned id);
+int kvm_vcpu__set_boot_regs(struct kvm_vcpu *vcpu);
+void *kvm_vcpu__thread(void *arg);
+void kvm_vcpu__destroy(struct kvm_vcpu *vcpu);
+
+int kvm_gic__create(struct kvm_vm *vm);
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static int rd(void *o, uint64_t pa, uint64_t *v)
+{
+	struct tmem *m = o;
+
+	m->reads++;
+	if (pa + 8 > TMEM_SIZE || (m->fail_pa && pa == m->fail_pa))
+		return -5;
+	memcpy(v, m->buf + pa, 8);
+	return 0;
+}
+
+static int cas(void *o, uint64_t pa, uint64_t *expected, uint64_t desired)
+{
+	struct tmem *m = o;
+	uint64_t cur;
+
+	m->cas++;
+	if (pa + 8 > TMEM_SIZE)
+		return -5;
+	memcpy(&cur, m->buf + pa, 8);
+	if (cur != *expected) {
+		*expected = cur;
+		return 1;
+	}
+	memcpy(m->buf + pa, &desired, 8);
+	return 0;
+}
+
+const struct mmu_mem_ops tmem_ops = { .read64 = rd, .cmpxchg64 = cas };
+const struct mmu_mem_ops tmem_ops_nocas = { .read64 = rd };
+
+struct tmem *tmem_new(void)
+{
+	struct tmem *m = calloc(1, sizeof(*m));
+	m->buf = calloc(1, TMEM_SIZE);
+	return m;
+}
+
+void tmem_free(struct tmem *m)
+{
+	free(m->buf);
+	free(m);
+}
+
+void w64(struct tmem *m, uint64_t pa, uint64_t v)
+{
+	assert_true(pa + 8 <= TMEM_SIZE);
+	memcpy(m->buf + pa, &v, 8);
+}
+
+uint64_t r64(struct tmem *m, uint64_t pa)
+{
+	uint64_t v;
+	memcpy(&v, m->buf + pa, 8);
+	return v;
+}
+
+void th_set(struct mmu_ctx *ctx, uint64_t sctlr, uint64_t tcr, uint64_t ttbr0,
+	    uint64_t ttbr1, uint64_t hcr, uint64_t vtcr, uint64_t vttbr)
+{
+	struct mmu_sysregs sr = {
+		.sctlr_el1 = sctlr, .tcr_el1 = tcr, .ttbr0_el1 = ttbr0, .ttbr1_el1 = ttbr1,
+		.mair_el1 = MAIR_TEST, .hcr_el2 = hcr, .vtcr_el2 = vtcr, .vttbr_el2 = vttbr,
+		.pa_bits = 48,
+	};
+	mmu__regime_set(&ctx->regime, &sr);
+}
+
+void th_ctx(struct mmu_ctx *ctx, struct tmem *m, uint64_t sctlr, uint64_t tcr,
+	    uint64_t ttbr0, uint64_t ttbr1)
+{
+	mmu__ctx_init(ctx, &tmem_ops, m);
+	th_set(ctx, sctlr, tcr, ttbr0, ttbr1, 0, 0, 0);
+}
+
+void th_stage2(struct mmu_ctx *ctx, uint64_t vtcr, uint64_t vttbr)
+{
+	struct mmu_sysregs sr = ctx->regime.sr;
+
+	sr.hcr_el2 |= MMU_HCR_VM;
+	sr.vtcr_el2 = vtcr;
+	sr.vttbr_el2 = vttbr;
+	mmu__regime_set(&ctx->regime, &sr);
+}
+
+uint64_t ok_pa(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags)
+{
+	struct mmu_result res;
+	int rc = mmu__translate(ctx, va, acc, flags, &res);
+
+	if (rc)
+		print_error("unexpected fault kind %d stage %d level %d at va %#llx\n",
+			    res.fault.kind, res.fault.stage, res.fault.level,
+			    (unsigned long long)va);
+	assert_int_equal(rc, 0);
+	return res.pa;
+}
+
+void expect_fault(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
+		  enum mmu_fault_kind kind, int stage, int level)
+{
+	struct mmu_result res;
+	int rc = mmu__translate(ctx, va, acc, flags, &res);
+
+	if (rc == 0)
+		print_error("no fault at va %#llx (pa %#llx)\n", (unsigned long long)va,
+			    (unsigned long long)res.pa);
+	assert_int_equal(rc, -14);
+	assert_int_equal(res.fault.kind, kind);
+	assert_int_equal(res.fault.stage, stage);
+	assert_int_equal(res.fault.level, level);
+	assert_int_equal(res.fault.va, va);
+}

@@ -57,6 +57,7 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	setup_memory_from_fdt();
 	print_ram_map();
 	paging_init();
+	mm_core_init();
 
 	smp_init();
 	u64 ms = (read_sysreg(cntvct_el0) - boot_ticks) * 1000 / machine.timer_freq;

@@ -11,6 +11,9 @@
 #include <asm/memory.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+
+static bool memblock_retired;
 
 struct memblock memblock = {
 	.memory = { .name = "memory" },
@@ -177,6 +180,8 @@ static phys_addr_t find_in_region(struct memblock_region *r, u64 size, u64 align
 
 phys_addr_t memblock_phys_alloc(u64 size, u64 align)
 {
+	if (memblock_retired)
+		panic("memblock_phys_alloc after memblock_free_all: use the page allocator");
 	size = ALIGN(size, PAGE_SIZE);
 	for (int i = memblock.memory.cnt - 1; i >= 0; i--) {
 		struct memblock_region *r = &memblock.memory.regions[i];
@@ -204,4 +209,45 @@ void memblock_dump_all(void)
 			       types[t]->name, i, r->base, r->base + r->size - 1, r->size, r->flags);
 		}
 	}
+}
+
+/* Free [start, end) pfns in the largest aligned blocks that fit (and stay in a zone). */
+static unsigned long free_range(unsigned long start, unsigned long end)
+{
+	unsigned long n = 0, split = PHYS_PFN(dma32_phys_limit);
+
+	while (start < end) {
+		unsigned long stop = (start < split && end > split) ? split : end;
+		unsigned int order = MAX_PAGE_ORDER;
+		while ((start & ((1UL << order) - 1)) || start + (1UL << order) > stop)
+			order--;
+		__free_pages_core(pfn_to_page(start), order);
+		start += 1UL << order;
+		n += 1UL << order;
+	}
+	return n;
+}
+
+/* Release every page that is memory, mapped and not reserved to the buddy allocator. */
+unsigned long memblock_free_all(void)
+{
+	unsigned long freed = 0;
+	struct memblock_region *m, *r;
+
+	for_each_mem_region(m) {
+		if (m->flags & MEMBLOCK_NOMAP)
+			continue;
+		phys_addr_t cur = m->base, end = m->base + m->size;
+		for_each_reserved_mem_region(r) {
+			if (r->base + r->size <= cur || r->base >= end)
+				continue;
+			if (r->base > cur)
+				freed += free_range(PHYS_PFN(cur), PHYS_PFN(r->base));
+			cur = max(cur, r->base + r->size);
+		}
+		if (cur < end)
+			freed += free_range(PHYS_PFN(cur), PHYS_PFN(end));
+	}
+	memblock_retired = true;
+	return freed;
 }

@@ -20,6 +20,7 @@
 #include <linux/memblock.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/spinlock.h>
 
 u64 kimage_voffset;
 u64 memstart_addr;
@@ -91,8 +92,11 @@ static phys_addr_t pgtable_alloc(void)
 	case PGALLOC_MEMBLOCK:
 		pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);
 		break;
-	case PGALLOC_BUDDY:
-		panic("mmu: no buddy allocator yet");
+	case PGALLOC_BUDDY: {
+		struct page *page = alloc_page(GFP_KERNEL);
+		pa = page ? page_to_phys(page) : 0;
+		break;
+	}
 	}
 	if (pa)
 		memset(__va(pa), 0, PAGE_SIZE);
@@ -152,14 +156,21 @@ static int map_level(pte_t *table, int level, u64 va, u64 end, phys_addr_t pa, u
 	return 0;
 }
 
+/* init_mm.page_table_lock: serialises changes to swapper_pg_dir between CPUs */
+static DEFINE_SPINLOCK(kernel_pgtable_lock);
+
 int kernel_map_range(u64 va, phys_addr_t pa, u64 size, u64 prot, unsigned int flags)
 {
 	BUG_ON(!IS_ALIGNED(va | pa | size, PAGE_SIZE));
-	return map_level(swapper_pg_dir, 0, va, va + size, pa, prot, flags);
+	spin_lock(&kernel_pgtable_lock);
+	int ret = map_level(swapper_pg_dir, 0, va, va + size, pa, prot, flags);
+	spin_unlock(&kernel_pgtable_lock);
+	return ret;
 }
 
 void kernel_unmap_range(u64 va, u64 size)
 {
+	spin_lock(&kernel_pgtable_lock);
 	for (u64 end = va + size; va < end; va += PAGE_SIZE) {
 		int level;
 		pte_t *ptep = kernel_walk(va, &level);
@@ -169,6 +180,7 @@ void kernel_unmap_range(u64 va, u64 size)
 		WRITE_ONCE(*ptep, 0);
 	}
 	flush_tlb_kernel_range(va - size, va);
+	spin_unlock(&kernel_pgtable_lock);
 }
 
 pte_t *kernel_walk(u64 va, int *level)
@@ -206,6 +218,8 @@ void paging_init(void)
 
 	memstart_addr = ALIGN_DOWN(memblock_start_of_DRAM(), SZ_1G);
 	for_each_mem_region(r) {
+		if (r->flags & MEMBLOCK_NOMAP)
+			continue;
 		u64 va = (u64)__va(r->base);
 		int ret = kernel_map_range(va, r->base, r->size, PAGE_KERNEL, MAP_BLOCKS);
 		if (ret)

@@ -23,5 +23,6 @@ pte_t *kernel_walk(u64 va, int *level);
 pte_t *table_va(phys_addr_t pa);
 void cpu_uninstall_idmap(void);
 void paging_init(void);
+void mm_core_init(void);
 
 #endif

@@ -18,7 +18,8 @@ enum pageflags {
 	PG_buddy,	/* on a buddy free list; private = order */
 	PG_slab,	/* used by slub; slab_cache valid */
 	PG_pcp,		/* on a per-CPU list */
-	PG_head,	/* first page of a compound/high-order allocation */
+	PG_head,	/* first page of a high-order allocation; private = order */
+	PG_tail,	/* other pages of a slab; compound_head = head */
 };
 #define ZONES_SHIFT 56
 
@@ -37,13 +38,13 @@ struct page {
 			u8 frozen;	/* slab: owned by a CPU's active slab */
 			u8 migratetype;	/* buddy: free list it is on */
 			u8 order;	/* slab: order of the slab */
-			u8 pad;
+			u8 on_partial;	/* slab: on the cache's partial list */
 		};
 		u64 counters;
 	};
 	int _refcount;
 	int _mapcount;
-	unsigned long _pad;
+	unsigned long compound_head;	/* tail pages of a slab: its head page */
 };
 
 extern struct page *vmemmap;	/* struct page of pfn n is vmemmap[n] */

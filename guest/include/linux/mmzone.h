@@ -1,0 +1,69 @@
+/*
+ * Zones, free areas and per-CPU page lists (Linux: include/linux/mmzone.h).
+ * One node; zones DMA32 (below the dma32 limit, 4 GiB unless dma32_limit= says
+ * otherwise) and NORMAL (the rest); either may be empty.
+ */
+#ifndef LINUX_MMZONE_H
+#define LINUX_MMZONE_H
+#include <types.h>
+#include <setup.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+
+#define MAX_PAGE_ORDER 10
+#define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
+#define pageblock_order 9
+#define pageblock_nr_pages (1UL << pageblock_order)
+
+enum migratetype { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_TYPES };
+enum zone_type { ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;		/* blocks of this order, all types */
+};
+
+struct per_cpu_pages {
+	spinlock_t lock;		/* taken by the owner, and by a remote drain */
+	int count, high, batch;
+	struct list_head lists[MIGRATE_TYPES];
+};
+
+struct zone {
+	const char *name;
+	unsigned long zone_start_pfn, spanned_pages, present_pages, managed_pages;
+	unsigned long _watermark[NR_WMARK];
+	unsigned long lowmem_reserve[MAX_NR_ZONES];
+	unsigned long free_pages;	/* NR_FREE_PAGES: in the buddy lists, not on pcp */
+	spinlock_t lock;
+	struct free_area free_area[NR_PAGE_ORDERS];
+	struct per_cpu_pages pcp[NR_CPUS];
+	u8 *pageblock_mt;		/* migratetype of each pageblock */
+};
+
+extern struct zone zones[MAX_NR_ZONES];
+extern unsigned long min_free_kbytes;
+extern phys_addr_t dma32_phys_limit;
+
+#define min_wmark_pages(z) ((z)->_watermark[WMARK_MIN])
+#define low_wmark_pages(z) ((z)->_watermark[WMARK_LOW])
+#define high_wmark_pages(z) ((z)->_watermark[WMARK_HIGH])
+static inline bool populated_zone(const struct zone *z) { return z->managed_pages != 0; }
+#define for_each_populated_zone(z) \
+	for (z = zones; z < zones + MAX_NR_ZONES; z++) if (populated_zone(z))
+
+struct page;
+void free_area_init(void);
+int get_pageblock_migratetype(const struct page *page);
+unsigned long nr_free_pages(void);		/* buddy lists only */
+unsigned long nr_free_pages_pcp(void);		/* on per-CPU lists */
+void drain_all_pages(void);
+void setup_per_zone_wmarks(void);
+void show_buddyinfo(void);
+void __free_pages_core(struct page *page, unsigned int order);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+/* The free-list invariants: counts, flags, orders, no two free buddies unmerged. */
+int check_free_areas(void);
+#endif

@@ -1,0 +1,591 @@
+/*
+ * SLUB-like slab allocator (Linux: mm/slub.c). A slab is 2^order pages cut into
+ * objects of one cache; free objects are chained through a free pointer stored in them.
+ * Each CPU allocates from its own "frozen" slab through a private freelist with no
+ * lock; frees of its objects by the same CPU go back there. Frees from other CPUs, and
+ * of objects of slabs that are not the CPU's, go to the slab's own freelist under the
+ * cache's list_lock, putting a full slab on the partial list, and discarding an empty
+ * one beyond min_partial. A CPU whose freelist runs dry first takes what others freed
+ * to its slab, then a partial slab, then a new slab from the buddy allocator.
+ *
+ * kmalloc: caches of 8 B .. 8 KiB; larger sizes come straight from alloc_pages.
+ * Debug (CONFIG_DEBUG_VM builds): every object gets a redzone after it (0xcc while
+ * allocated, 0xbb while free), free objects are poisoned (0x6b..., last byte 0xa5),
+ * and the last alloc and free callers are stored: kfree checks the redzone (overflow),
+ * detects a second free, and allocation checks the poison (write after free). A report
+ * names the object, the callers and the damage, then stops the run, unless a test
+ * armed slab_expect_report().
+ * Left out from Linux: per-CPU partial lists, cmpxchg_double lockless paths, NUMA
+ * nodes, cache merging, ctor, RCU freeing, memcg, kmalloc_node/krealloc, KASAN/KFENCE
+ * hooks, sysfs, random freelist order, left redzones, slab shrinking on memory pressure.
+ */
+#include <kernel.h>
+#include <string.h>
+#include <asm/sysreg.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+
+#define POISON_FREE 0x6b
+#define POISON_END 0xa5
+#define SLUB_RED_ACTIVE 0xcc
+#define SLUB_RED_INACTIVE 0xbb
+
+struct track {
+	unsigned long alloc_addr, free_addr;
+	u32 alloc_cpu, free_cpu;
+};
+
+const unsigned int kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048,
+				       4096, 8192 };
+const unsigned int nr_kmalloc_sizes = ARRAY_SIZE(kmalloc_sizes);
+struct kmem_cache *kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
+static struct kmem_cache kmalloc_cache_structs[ARRAY_SIZE(kmalloc_sizes)];
+static struct kmem_cache kmem_cache_cache;	/* for kmem_cache_create */
+static LIST_HEAD(slab_caches);
+static DEFINE_SPINLOCK(slab_mutex);
+static struct slab_report *expected_report;
+#ifdef CONFIG_DEBUG_VM
+bool slub_debug_enabled = true;
+#else
+bool slub_debug_enabled = false;
+#endif
+
+static inline void *get_freepointer(struct kmem_cache *s, void *obj)
+{
+	return *(void **)((char *)obj + s->offset);
+}
+
+static inline void set_freepointer(struct kmem_cache *s, void *obj, void *next)
+{
+	*(void **)((char *)obj + s->offset) = next;
+}
+
+static struct track *get_track(struct kmem_cache *s, const void *obj)
+{
+	return (struct track *)((char *)obj + s->offset + sizeof(void *));
+}
+
+static struct page *virt_to_head_page(const void *obj)
+{
+	struct page *page = virt_to_page(obj);
+	return PageFlag(page, PG_tail) ? (struct page *)page->compound_head : page;
+}
+
+static void *slab_base(struct page *page)
+{
+	return page_address(page);
+}
+
+/* ---- layout ---- */
+
+static unsigned int calculate_order(unsigned int size)
+{
+	for (unsigned int order = 0; order < 3; order++)
+		if ((PAGE_SIZE << order) / size >= 8)
+			return order;
+	return 3;
+}
+
+static void kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
+			     unsigned int align, unsigned int flags)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->object_size = size;
+	s->align = max(align, 8u);
+	s->flags = flags;
+	if (flags & SLAB_DEBUG_FLAGS) {
+		s->red_end = ALIGN(size, 8) + 8;	/* at least 8 bytes of redzone */
+		s->offset = s->red_end;		/* free pointer outside the poisoned object */
+		s->size = ALIGN(s->offset + sizeof(void *) + sizeof(struct track), s->align);
+	} else {
+		s->red_end = size;
+		s->offset = 0;
+		s->size = ALIGN(max(size, (unsigned int)sizeof(void *)), s->align);
+	}
+	s->order = calculate_order(s->size);
+	s->objects = (PAGE_SIZE << s->order) / s->size;
+	s->min_partial = 5;
+	spin_lock_init(&s->list_lock);
+	INIT_LIST_HEAD(&s->partial);
+	spin_lock(&slab_mutex);
+	list_add_tail(&s->list, &slab_caches);
+	spin_unlock(&slab_mutex);
+}
+
+/* ---- debug checks ---- */
+
+static void hexdump(const char *label, const u8 *p, unsigned int len)
+{
+	for (unsigned int i = 0; i < len; i += 16) {
+		char line[80];
+		int n = snprintf(line, sizeof(line), "%s %p: ", label, (void *)(p + i));
+		for (unsigned int j = i; j < min(len, i + 16); j++)
+			n += snprintf(line + n, sizeof(line) - n, "%02x ", p[j]);
+		printk("%s\n", line);
+	}
+}
+
+static void slab_bug(struct kmem_cache *s, struct page *page, const void *obj,
+		     const char *what, unsigned long culprit, const char *fmt, ...)
+{
+	struct track *t = get_track(s, obj);
+	char detail[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	printk("=============================================================================\n");
+	printk("BUG %s (Not tainted): %s\n", s->name, what);
+	printk("-----------------------------------------------------------------------------\n");
+	printk("INFO: %s\n", detail);
+	printk("INFO: Object %p @offset=%lu, slab %p objects=%u used=%u\n", obj,
+	       (unsigned long)((const char *)obj - (char *)slab_base(page)), (void *)page,
+	       page->objects, page->inuse);
+	printk("INFO: Allocated in %#lx cpu=%u\n", t->alloc_addr, t->alloc_cpu);
+	printk("INFO: Freed in %#lx cpu=%u\n", t->free_addr, t->free_cpu);
+	printk("INFO: Culprit: the caller at %#lx (addr2line -f -e guest.elf %#lx)\n", culprit,
+	       culprit);
+	hexdump("Object  ", obj, min(s->object_size, 64u));
+	hexdump("Redzone ", (const u8 *)obj + s->object_size, s->red_end - s->object_size);
+	struct slab_report *r = expected_report;
+	if (r && r->armed) {
+		r->count++;
+		r->what = what;
+		r->object = obj;
+		r->alloc_caller = t->alloc_addr;
+		r->free_caller = t->free_addr;
+		r->culprit = culprit;
+		printk("FIX %s: expected by the running test; repaired, continuing\n", s->name);
+		return;
+	}
+	panic("slub: %s in %s (object %p)", what, s->name, obj);
+}
+
+static const u8 *check_bytes(const u8 *p, u8 value, unsigned int len)
+{
+	for (unsigned int i = 0; i < len; i++)
+		if (p[i] != value)
+			return p + i;
+	return NULL;
+}
+
+static void init_object(struct kmem_cache *s, void *obj, u8 red)
+{
+	u8 *p = obj;
+	if (!(s->flags & SLAB_DEBUG_FLAGS))
+		return;
+	if (red == SLUB_RED_INACTIVE) {
+		memset(p, POISON_FREE, s->object_size - 1);
+		p[s->object_size - 1] = POISON_END;
+	}
+	memset(p + s->object_size, red, s->red_end - s->object_size);
+}
+
+static bool check_valid_pointer(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	long off = (const char *)obj - (char *)slab_base(page);
+	return off >= 0 && off % s->size == 0 && off / s->size < page->objects;
+}
+
+/* Allocation: the object must still carry the poison and inactive redzone of a free one. */
+static void alloc_debug_processing(struct kmem_cache *s, struct page *page, void *obj,
+				   unsigned long caller)
+{
+	const u8 *bad;
+	const u8 *p = obj;
+
+	if (!(s->flags & SLAB_DEBUG_FLAGS))
+		return;
+	bad = check_bytes(p + s->object_size, SLUB_RED_INACTIVE, s->red_end - s->object_size);
+	if (!bad) {
+		bad = check_bytes(p, POISON_FREE, s->object_size - 1);
+		if (!bad && p[s->object_size - 1] != POISON_END)
+			bad = p + s->object_size - 1;
+	}
+	if (bad)
+		slab_bug(s, page, obj, "Poison overwritten", get_track(s, obj)->free_addr,
+			 "%p: first byte %#x is not the poison of a free object "
+			 "(written after free by code that freed it at %#lx?)", (void *)bad, *bad,
+			 get_track(s, obj)->free_addr);
+	init_object(s, obj, SLUB_RED_ACTIVE);
+	struct track *t = get_track(s, obj);
+	t->alloc_addr = caller;
+	t->alloc_cpu = smp_processor_id();
+}
+
+/* Free: returns false if the free must not happen (double free, bad pointer). */
+static bool free_debug_processing(struct kmem_cache *s, struct page *page, void *obj,
+				  unsigned long caller)
+{
+	const u8 *p = obj, *bad;
+	const unsigned int rz = s->red_end - s->object_size;
+
+	if (!check_valid_pointer(s, page, obj)) {
+		slab_bug(s, page, obj, "invalid pointer", caller,
+			 "%p is not the start of an object; freed by %#lx", obj, caller);
+		return false;
+	}
+	if (!(s->flags & SLAB_DEBUG_FLAGS))
+		return true;
+	if (!check_bytes(p + s->object_size, SLUB_RED_INACTIVE, rz)) {
+		slab_bug(s, page, obj, "double free", caller,
+			 "object already free: freed at %#lx, freed again at %#lx",
+			 get_track(s, obj)->free_addr, caller);
+		return false;
+	}
+	bad = check_bytes(p + s->object_size, SLUB_RED_ACTIVE, rz);
+	if (bad) {
+		slab_bug(s, page, obj, "Redzone overwritten", get_track(s, obj)->alloc_addr,
+			 "%p @offset=%lu: first byte %#x instead of %#x: written past the end of "
+			 "the %u-byte object allocated at %#lx", (void *)bad,
+			 (unsigned long)(bad - p), *bad, SLUB_RED_ACTIVE, s->object_size,
+			 get_track(s, obj)->alloc_addr);
+		memset((u8 *)p + s->object_size, SLUB_RED_ACTIVE, rz);	/* repaired */
+	}
+	init_object(s, obj, SLUB_RED_INACTIVE);
+	struct track *t = get_track(s, obj);
+	t->free_addr = caller;
+	t->free_cpu = smp_processor_id();
+	return true;
+}
+
+void slab_expect_report(struct slab_report *r)
+{
+	if (r) {
+		memset(r, 0, sizeof(*r));
+		r->armed = true;
+	}
+	expected_report = r;
+}
+
+/* ---- slabs ---- */
+
+static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	struct page *page = alloc_pages(gfp, s->order);
+	if (!page)
+		return NULL;
+	for (unsigned long i = 1; i < (1UL << s->order); i++) {
+		SetPageFlag(page + i, PG_tail);
+		page[i].compound_head = (unsigned long)page;
+	}
+	SetPageFlag(page, PG_slab);
+	page->slab_cache = s;
+	page->objects = s->objects;
+	page->inuse = 0;
+	page->frozen = 0;
+	page->on_partial = 0;
+	char *base = slab_base(page);
+	for (unsigned int i = 0; i < s->objects; i++) {
+		void *obj = base + i * s->size;
+		init_object(s, obj, SLUB_RED_INACTIVE);
+		set_freepointer(s, obj, i + 1 < s->objects ? base + (i + 1) * s->size : NULL);
+	}
+	page->freelist = base;
+	__atomic_add_fetch(&s->nr_slabs, 1, __ATOMIC_RELAXED);
+	return page;
+}
+
+static void discard_slab(struct kmem_cache *s, struct page *page)
+{
+	for (unsigned long i = 1; i < (1UL << s->order); i++) {
+		ClearPageFlag(page + i, PG_tail);
+		page[i].compound_head = 0;
+	}
+	ClearPageFlag(page, PG_slab);
+	page->slab_cache = NULL;
+	page->freelist = NULL;
+	page->counters = 0;
+	__atomic_sub_fetch(&s->nr_slabs, 1, __ATOMIC_RELAXED);
+	__free_pages(page, s->order);
+}
+
+static void add_partial(struct kmem_cache *s, struct page *page)
+{
+	page->on_partial = 1;
+	list_add_tail(&page->lru, &s->partial);
+	s->nr_partial++;
+}
+
+static void remove_partial(struct kmem_cache *s, struct page *page)
+{
+	page->on_partial = 0;
+	list_del(&page->lru);
+	s->nr_partial--;
+}
+
+/* Give the CPU's slab back: its private freelist joins the slab's (list_lock held). */
+static struct page *deactivate_slab_locked(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct page *page = c->slab;
+	void *obj = c->freelist;
+
+	while (obj) {
+		void *next = get_freepointer(s, obj);
+		set_freepointer(s, obj, page->freelist);
+		page->freelist = obj;
+		page->inuse--;
+		obj = next;
+	}
+	c->slab = NULL;
+	c->freelist = NULL;
+	page->frozen = 0;
+	if (page->inuse == 0 && s->nr_partial >= s->min_partial)
+		return page;	/* to discard */
+	if (page->freelist)
+		add_partial(s, page);
+	return NULL;
+}
+
+void kmem_cache_flush_this_cpu(struct kmem_cache *s)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
+	struct page *discard = NULL;
+
+	if (!c->slab)
+		return;
+	spin_lock(&s->list_lock);
+	discard = deactivate_slab_locked(s, c);
+	spin_unlock(&s->list_lock);
+	if (discard)
+		discard_slab(s, discard);
+}
+
+/* The slow path: refill this CPU's freelist. */
+static void *___slab_alloc(struct kmem_cache *s, struct kmem_cache_cpu *c, gfp_t gfp)
+{
+	struct page *page, *discard = NULL;
+	void *freelist = NULL;
+
+	spin_lock(&s->list_lock);
+	if (c->slab) {	/* objects other CPUs freed to our slab meanwhile */
+		freelist = c->slab->freelist;
+		c->slab->freelist = NULL;
+		c->slab->inuse = c->slab->objects;
+		if (!freelist)
+			discard = deactivate_slab_locked(s, c);	/* full: drop it */
+	}
+	if (!freelist && !list_empty(&s->partial)) {
+		page = list_first_entry(&s->partial, struct page, lru);
+		remove_partial(s, page);
+		page->frozen = 1;
+		freelist = page->freelist;
+		page->freelist = NULL;
+		page->inuse = page->objects;
+		c->slab = page;
+	}
+	spin_unlock(&s->list_lock);
+	if (discard)
+		discard_slab(s, discard);
+	if (!freelist) {
+		page = allocate_slab(s, gfp);
+		if (!page)
+			return NULL;
+		page->frozen = 1;
+		freelist = page->freelist;
+		page->freelist = NULL;
+		page->inuse = page->objects;
+		c->slab = page;
+	}
+	c->freelist = get_freepointer(s, freelist);
+	return freelist;
+}
+
+static void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
+	void *obj = c->freelist;
+
+	if (obj)
+		c->freelist = get_freepointer(s, obj);
+	else
+		obj = ___slab_alloc(s, c, gfp);
+	if (!obj)
+		return NULL;
+	alloc_debug_processing(s, virt_to_head_page(obj), obj, caller);
+	__atomic_add_fetch(&s->nr_inuse, 1, __ATOMIC_RELAXED);
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+static void slab_free(struct kmem_cache *s, struct page *page, void *obj, unsigned long caller)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
+	bool discard = false;
+
+	if (!free_debug_processing(s, page, obj, caller))
+		return;
+	__atomic_sub_fetch(&s->nr_inuse, 1, __ATOMIC_RELAXED);
+	if (page == c->slab) {	/* fast path: our own slab */
+		set_freepointer(s, obj, c->freelist);
+		c->freelist = obj;
+		return;
+	}
+	spin_lock(&s->list_lock);
+	bool was_full = !page->freelist;
+	set_freepointer(s, obj, page->freelist);
+	page->freelist = obj;
+	page->inuse--;
+	if (!page->frozen) {
+		if (page->inuse == 0 && s->nr_partial >= s->min_partial) {
+			if (page->on_partial)
+				remove_partial(s, page);
+			discard = true;
+		} else if (was_full && !page->on_partial) {
+			add_partial(s, page);
+		}
+	}
+	spin_unlock(&s->list_lock);
+	if (discard)
+		discard_slab(s, page);
+}
+
+/* ---- the API ---- */
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc(s, gfp, (unsigned long)__builtin_return_address(0));
+}
+
+static void cache_free(struct kmem_cache *s, void *obj, unsigned long caller)
+{
+	struct page *page = virt_to_head_page(obj);
+
+	if (!PageSlab(page) || page->slab_cache != s) {
+		printk("kmem_cache_free(%s, %p) from %#lx: object is not from this cache\n",
+		       s->name, obj, caller);
+		panic("slub: free of a foreign object");
+	}
+	slab_free(s, page, obj, caller);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	if (obj)
+		cache_free(s, obj, (unsigned long)__builtin_return_address(0));
+}
+
+struct kmem_cache *kmalloc_cache_for(size_t size)
+{
+	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++)
+		if (size <= kmalloc_sizes[i])
+			return kmalloc_caches[i];
+	return NULL;
+}
+
+static void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	struct page *page = alloc_pages(gfp | __GFP_COMP, order);
+	return page ? page_address(page) : NULL;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (!size)
+		return NULL;	/* Linux returns ZERO_SIZE_PTR; NULL here */
+	struct kmem_cache *s = kmalloc_cache_for(size);
+	if (!s)
+		return kmalloc_large(size, gfp);
+	return slab_alloc(s, gfp, (unsigned long)__builtin_return_address(0));
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+void kfree(const void *obj)
+{
+	if (!obj)
+		return;
+	struct page *page = virt_to_head_page(obj);
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+
+	if (PageSlab(page)) {
+		slab_free(page->slab_cache, page, (void *)obj, caller);
+		return;
+	}
+	if (page_address(page) != obj || !page->_refcount)
+		panic("kfree(%p) from %#lx: not a kmalloc'ed address", obj, caller);
+	__free_pages(page, PageFlag(page, PG_head) ? page->private : 0);
+}
+
+size_t ksize(const void *obj)
+{
+	struct page *page = virt_to_head_page(obj);
+	if (PageSlab(page))
+		return page->slab_cache->object_size;
+	return PAGE_SIZE << (PageFlag(page, PG_head) ? page->private : 0);
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     unsigned int flags)
+{
+	struct kmem_cache *s = kmem_cache_alloc(&kmem_cache_cache, GFP_KERNEL);
+	if (!s)
+		return NULL;
+	if (slub_debug_enabled)
+		flags |= SLAB_DEBUG_FLAGS;
+	kmem_cache_setup(s, name, size, align, flags);
+	return s;
+}
+
+/* The caller must have freed every object, and flushed the CPU slabs of other CPUs. */
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	struct page *page, *n;
+
+	kmem_cache_flush_this_cpu(s);
+	if (s->nr_inuse)
+		printk("kmem_cache_destroy %s: %ld objects still in use\n", s->name, s->nr_inuse);
+	spin_lock(&s->list_lock);
+	list_for_each_entry_safe(page, n, &s->partial, lru)
+		if (page->inuse == 0) {
+			remove_partial(s, page);
+			spin_unlock(&s->list_lock);
+			discard_slab(s, page);
+			spin_lock(&s->list_lock);
+		}
+	spin_unlock(&s->list_lock);
+	spin_lock(&slab_mutex);
+	list_del(&s->list);
+	spin_unlock(&slab_mutex);
+	kmem_cache_free(&kmem_cache_cache, s);
+}
+
+void kmem_cache_init(void)
+{
+	unsigned int dbg = slub_debug_enabled ? SLAB_DEBUG_FLAGS : 0;
+
+	kmem_cache_setup(&kmem_cache_cache, "kmem_cache", sizeof(struct kmem_cache), 64, dbg);
+	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++) {
+		struct kmem_cache *s = &kmalloc_cache_structs[i];
+		kmem_cache_setup(s, NULL, kmalloc_sizes[i], 8, dbg);
+		snprintf(s->namebuf, sizeof(s->namebuf), "kmalloc-%u", kmalloc_sizes[i]);
+		s->name = s->namebuf;
+		kmalloc_caches[i] = s;
+	}
+	printk("SLUB: kmalloc %u..%u bytes in %u caches, debug %s\n", kmalloc_sizes[0],
+	       kmalloc_sizes[nr_kmalloc_sizes - 1], nr_kmalloc_sizes,
+	       dbg ? "on (redzone, poison, store user)" : "off");
+}
+
+void slabinfo_dump(void)
+{
+	struct kmem_cache *s;
+
+	printk("# name            <active_objs> <objsize> <stride> <objperslab> <order> <slabs> <partial>\n");
+	spin_lock(&slab_mutex);
+	list_for_each_entry(s, &slab_caches, list)
+		printk("%-17s %12ld %9u %8u %12u %7u %7lu %9lu\n", s->name, s->nr_inuse,
+		       s->object_size, s->size, s->objects, s->order, s->nr_slabs, s->nr_partial);
+	spin_unlock(&slab_mutex);
+}

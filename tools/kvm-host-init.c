@@ -7,9 +7,10 @@
  *
  * Leading arguments starting with '@' are for this init, not the command:
  *   @stdin=console   the command reads the console (default: /dev/null)
- *   @expect=TEXT     once TEXT appears in the command's output ...
+ *   @expect=TEXT     once TEXT appears in the command's output (escapes as @send) ...
  *   @send=TEXT       ... write TEXT to its stdin (a pipe): a tiny `expect`, so a
  *                    test can type at a guest only once the guest is listening.
+ *                    TEXT may hold \n, \r, \\ and \xNN escapes (\x01 is Ctrl-A).
  *
  * Around each command it prints markers that tools/kvm-host parses:
  *   @@kvm-host: begin N@@
@@ -69,6 +70,30 @@ struct cmd_opts {
 	const char *expect, *send;
 };
 
+/* Expands \n, \r, \\ and \xNN in place. */
+static char *unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		if (r[0] != '\\' || !r[1]) {
+			*w++ = *r++;
+			continue;
+		}
+		r++;
+		if (*r == 'n') *w++ = '\n', r++;
+		else if (*r == 'r') *w++ = '\r', r++;
+		else if (*r == 'x' && r[1] && r[2]) {
+			char hex[3] = { r[1], r[2], 0 };
+
+			*w++ = (char)strtoul(hex, NULL, 16);
+			r += 3;
+		} else *w++ = *r++;
+	}
+	*w = 0;
+	return s;
+}
+
 static char **parse_opts(char **argv, struct cmd_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -76,9 +101,9 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 		if (!strcmp(*argv, "@stdin=console"))
 			o->stdin_console = 1;
 		else if (!strncmp(*argv, "@expect=", 8))
-			o->expect = *argv + 8;
+			o->expect = unescape(*argv + 8);
 		else if (!strncmp(*argv, "@send=", 6))
-			o->send = *argv + 6;
+			o->send = unescape(*argv + 6);
 		else
 			dprintf(2, "kvm-host-init: unknown option %s\n", *argv);
 	}

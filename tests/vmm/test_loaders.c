@@ -168,6 +168,17 @@ static void elf_segment_goes_to_paddr_and_entry_is_translated(void **state)
 	assert_int_equal(ram.host[0x200000 + 4096], 0x55); /* nothing past memsz */
 }
 
+static void elf_entry_given_as_a_physical_address_is_used_as_is(void **state)
+{
+	struct elf_file f;
+
+	(void)state;
+	make_elf(&f, 0xffff800080000000ULL, RAM_BASE + 0x200000, 4096);
+	f.eh.e_entry = RAM_BASE + 0x200000 + 0x800;
+	assert_int_equal(loader__load_elf(&ram, &f, sizeof(f), &bi, why, sizeof(why)), 0);
+	assert_int_equal(bi.entry, RAM_BASE + 0x200800);
+}
+
 static void elf_for_another_machine_is_refused(void **state)
 {
 	struct elf_file f;
@@ -335,6 +346,7 @@ int main(void)
 		T(image_whose_image_size_exceeds_ram_is_refused),
 		T(image_text_offset_beyond_ram_is_refused_without_overflow),
 		T(elf_segment_goes_to_paddr_and_entry_is_translated),
+		T(elf_entry_given_as_a_physical_address_is_used_as_is),
 		T(elf_for_another_machine_is_refused),
 		T(elf_32bit_is_refused),
 		T(elf_program_headers_past_end_of_file_are_malformed),

@@ -2,7 +2,9 @@
  * copied to its physical address (p_paddr: the MMU is off at entry) and its bss
  * zeroed. The entry point is e_entry translated from the virtual to the physical
  * address of the segment that holds it, so a kernel linked at a high virtual
- * address with low load addresses still starts at the right place. Every offset and
+ * address with low load addresses still starts at the right place; an e_entry that
+ * is in no segment's virtual range but in one's physical range is already physical
+ * (linker scripts often make it so for boot code) and is used as it is. Every offset and
  * size in the file is checked before use: a malformed file gives a message, never a
  * read outside the buffer. */
 #include <elf.h>
@@ -69,8 +71,11 @@ int loader__load_elf(const struct guest_ram *ram, const void *buf, size_t len,
 			return err;
 		lo = ph->p_paddr < lo ? ph->p_paddr : lo;
 		hi = ph->p_paddr + ph->p_memsz > hi ? ph->p_paddr + ph->p_memsz : hi;
-		if (!found && eh->e_entry >= ph->p_vaddr && eh->e_entry - ph->p_vaddr < ph->p_memsz) {
+		if (found < 2 && eh->e_entry >= ph->p_vaddr && eh->e_entry - ph->p_vaddr < ph->p_memsz) {
 			entry = eh->e_entry - ph->p_vaddr + ph->p_paddr;
+			found = 2;
+		} else if (!found && eh->e_entry >= ph->p_paddr && eh->e_entry - ph->p_paddr < ph->p_memsz) {
+			entry = eh->e_entry;
 			found = 1;
 		}
 	}

@@ -117,3 +117,22 @@ void expect_fault(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	assert_int_equal(res.fault.level, level);
 	assert_int_equal(res.fault.va, va);
 }
+
+void tb_map4k(struct tmem *m, uint64_t root, uint64_t *next, uint64_t ia, uint64_t leaf)
+{
+	uint64_t table = root;
+
+	for (int level = 0; level < 3; level++) {
+		uint64_t slot = table + 8 * ((ia >> (39 - 9 * level)) & 511);
+		uint64_t d = r64(m, slot);
+
+		if (!(d & 1)) {
+			d = TABLE(*next);
+			memset(m->buf + *next, 0, 4096);
+			*next += 4096;
+			w64(m, slot, d);
+		}
+		table = d & 0x0000fffffffff000ull;
+	}
+	w64(m, table + 8 * ((ia >> 12) & 511), leaf);
+}

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -96,3 +97,8 @@ void expect_fault(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 		  enum mmu_fault_kind kind, int stage, int level);
 
 #endif
+
+/* A 4K-granule 4-level map builder (index of level L = IA[47-9L:39-9L], per the
+ * manual): maps one 4 KiB page ia -> leaf (a complete page descriptor), allocating
+ * tables from *next (4 KiB each, zeroed). Returns nothing; asserts on misuse. */
+void tb_map4k(struct tmem *m, uint64_t root, uint64_t *next, uint64_t ia, uint64_t leaf);

@@ -423,12 +423,13 @@ static void s1_table_limits_only_remove_permissions(void **state)
 	w64(m, 0x11008, TABLE(0x12000));
 	w64(m, 0x12008, TABLE(0x13000));
 	w64(m, 0x13018, PAGE(0x45678000) | D_AP(1));
-	/* EL0 lost write access, so EL1 may execute it again */
-	check_perms(r64(m, 0x13018), "rwx", "---", MMU_F_NO_TLB);
+	/* EL0 lost data access (APTable limits data only: UXN still governs EL0
+	 * execution), so EL1 may execute it again */
+	check_perms(r64(m, 0x13018), "rwx", "--x", MMU_F_NO_TLB);
 	w64(m, 0x10008, TABLE(0x11000) | D_APT(2));
 	check_perms(r64(m, 0x13018), "r-x", "r-x", MMU_F_NO_TLB);
 	w64(m, 0x10008, TABLE(0x11000) | D_APT(3));
-	check_perms(r64(m, 0x13018), "r-x", "---", MMU_F_NO_TLB);
+	check_perms(r64(m, 0x13018), "r-x", "--x", MMU_F_NO_TLB);
 	w64(m, 0x10008, TABLE(0x11000) | D_UXNT);
 	w64(m, 0x13018, PAGE(0x45678000) | D_AP(3));
 	check_perms(r64(m, 0x13018), "r-x", "r--", MMU_F_NO_TLB);

@@ -1,2 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stage 2 and its composition with stage 1 (AArch64.S2Walk, AArch64.S2StartLevel,
+ * concatenated start tables, S1PTW faults, AArch64.S2CombineS1MemAttrs). Tables by
+ * hand; stage-1 tables live at IPAs that stage 2 maps elsewhere in PA.
+ */
 #include "harness.h"
-int main(void){return 0;}
+
+static struct tmem *m;
+static struct mmu_ctx ctx;
+
+/*
+ * Stage 2 (VTCR_4K40: 40-bit IPA, start level 1 with 2 concatenated tables at
+ * VTTBR 0x400000, IPA[39:30] indexes 1024 entries):
+ *   L1[0] -> L2 table 0x403000; L2[0]: 2 MiB block IPA 0 -> PA 0x800000
+ *   L1[1]: 1 GiB block IPA 0x40000000 -> PA 0x100000000
+ * Stage 1 (4K, 48-bit, TTBR0 = IPA 0x10000 = PA 0x810000): VA4 -> IPA 0x45678000.
+ */
+#define VA4 0x8040203456ull
+#define S2BASE 0x400000ull
+#define IPA2PA(x) ((x) + 0x800000ull)
+
+static void build(void)
+{
+	w64(m, S2BASE + 0, TABLE(0x403000));
+	w64(m, 0x403000, S2BLOCK(0x800000));
+	w64(m, S2BASE + 8, S2BLOCK(0x100000000ull));
+	w64(m, IPA2PA(0x10000) + 8, TABLE(0x11000));
+	w64(m, IPA2PA(0x11000) + 8, TABLE(0x12000));
+	w64(m, IPA2PA(0x12000) + 8, TABLE(0x13000));
+	w64(m, IPA2PA(0x13000) + 3 * 8, PAGE(0x45678000));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	m = tmem_new();
+	th_ctx(&ctx, m, SCTLR_ON, TCR_4K48, 0x10000, 0);
+	th_stage2(&ctx, VTCR_4K40, S2BASE | 5ull << 48);
+	build();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tmem_free(m);
+	return 0;
+}
+
+/* Every stage-1 table address is an IPA translated by stage 2 first: 4 stage-1 reads,
+ * each after a 2-read stage-2 walk, then 1 read for the output IPA: 13 reads. */
+static void s2_stage1_tables_are_read_through_stage2(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	m->reads = 0;
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+	assert_int_equal(res.ipa, 0x45678456);
+	assert_int_equal(res.pa, 0x100000000ull + 0x05678456);
+	assert_int_equal(m->reads, 13);
+	assert_int_equal(ctx.regime.vmid, 5);
+}
+
+/* With 2 concatenated level-1 tables, IPA[39] = 1 indexes the second one:
+ * IPA[39:30] = 0x201 -> entry at VTTBR + 0x201 * 8. */
+static void s2_concatenated_tables_ipa_bit39_uses_second_table(void **state)
+{
+	struct mmu_result res;
+	uint64_t ipa = 0x8040001234ull;
+
+	(void)state;
+	w64(m, S2BASE + 0x201 * 8, S2BLOCK(0x200000000ull));
+	assert_int_equal(mmu__walk_s2(&ctx, ipa, MMU_READ, &res), 0);
+	assert_int_equal(res.pa, 0x200001234ull);
+	assert_int_equal(res.level, 1);
+}
+
+/* T0SZ = 21 (43-bit IPA), SL0 = 1: 13 bits at level 1 = 16 concatenated tables. */
+static void s2_sixteen_concatenated_tables_at_level1(void **state)
+{
+	struct mmu_result res;
+	uint64_t vtcr = 21 | 1ull << 6 | 4ull << 16; /* PS 44 bits */
+	uint64_t ipa = (0x1fffull << 30) | 0x123;
+
+	(void)state;
+	th_stage2(&ctx, vtcr, 0x1000000);
+	w64(m, 0x1000000 + 0x1fff * 8, S2BLOCK(0x40000000));
+	assert_int_equal(mmu__walk_s2(&ctx, ipa, MMU_READ, &res), 0);
+	assert_int_equal(res.pa, 0x40000123);
+}
+
+/* A start level leaving more than 16 tables' worth of bits (T0SZ = 20 with SL0 = 1,
+ * or T0SZ = 24 with SL0 = 0) is an invalid configuration: stage-2 fault level 0. */
+static void s2_start_level_needing_more_than_16_tables_faults(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	th_stage2(&ctx, 20 | 1ull << 6 | 4ull << 16, S2BASE);
+	assert_int_equal(mmu__walk_s2(&ctx, 0x1000, MMU_READ, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
+	assert_int_equal(res.fault.stage, 2);
+	assert_int_equal(res.fault.level, 0);
+	th_stage2(&ctx, 24 | 0ull << 6 | 2ull << 16, S2BASE);
+	assert_int_equal(mmu__walk_s2(&ctx, 0x1000, MMU_READ, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
+}
+
+/* An IPA at or above 2^(64 - T0SZ): stage-2 translation fault, level 0. */
+static void s2_ipa_beyond_t0sz_faults_level0(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	assert_int_equal(mmu__walk_s2(&ctx, 1ull << 40, MMU_READ, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
+	assert_int_equal(res.fault.stage, 2);
+	assert_int_equal(res.fault.level, 0);
+	assert_true(res.fault.ipa_valid);
+	assert_int_equal(res.fault.ipa, 1ull << 40);
+}
+
+/* S2AP: 01 read-only, 10 write-only; XN[54] forbids execution. A stage-2 permission
+ * fault on the access itself has S1PTW = 0 and reports the IPA. */
+static void s2_s2ap_and_xn_permission_faults(void **state)
+{
+	struct mmu_result res;
+	uint64_t blk = 0x100000000ull | D_BLOCK | D_AF | S2_MEMATTR(0xf);
+
+	(void)state;
+	w64(m, S2BASE + 8, blk | S2_AP(1));
+	assert_int_equal(ok_pa(&ctx, VA4, MMU_READ, MMU_F_NO_TLB), 0x105678456ull);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
+	assert_int_equal(res.fault.stage, 2);
+	assert_int_equal(res.fault.level, 1);
+	assert_false(res.fault.s1ptw);
+	assert_true(res.fault.wnr);
+	assert_int_equal(res.fault.ipa, 0x45678456);
+	w64(m, S2BASE + 8, blk | S2_AP(2));
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), 0);
+	w64(m, S2BASE + 8, blk | S2_AP(3) | S2_XN);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_FETCH, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
+	assert_int_equal(res.fault.stage, 2);
+}
+
+/* Stage-2 AF = 0 without VTCR.HA: stage-2 access flag fault; with HA, set in memory. */
+static void s2_access_flag_fault_or_hw_update(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	w64(m, S2BASE + 8, S2BLOCK(0x100000000ull) & ~D_AF);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_ACCESS);
+	assert_int_equal(res.fault.stage, 2);
+	assert_int_equal(res.fault.level, 1);
+	th_stage2(&ctx, VTCR_4K40 | MMU_VTCR_HA, S2BASE);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+	assert_int_equal(r64(m, S2BASE + 8), S2BLOCK(0x100000000ull));
+}
+
+/* VTCR.HD with DBM: a write to a stage-2 page without S2AP[1] sets S2AP[1]. */
+static void s2_dbm_write_sets_s2ap_write_bit(void **state)
+{
+	struct mmu_result res;
+	uint64_t clean = (S2BLOCK(0x100000000ull) & ~S2_AP(3)) | S2_AP(1) | D_DBM;
+
+	(void)state;
+	w64(m, S2BASE + 8, clean);
+	th_stage2(&ctx, VTCR_4K40 | MMU_VTCR_HA | MMU_VTCR_HD, S2BASE);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), 0);
+	assert_int_equal(r64(m, S2BASE + 8), clean | S2_AP(2));
+}
+
+/* A stage-2 fault while reading a stage-1 table: S1PTW = 1, the IPA is that of the
+ * descriptor (TTBR0 + 8 = 0x10008), WnR = 0 even for a write access, FAR = VA. */
+static void s2_fault_on_stage1_walk_sets_s1ptw(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	w64(m, 0x403000, 0);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
+	assert_int_equal(res.fault.stage, 2);
+	assert_int_equal(res.fault.level, 2);
+	assert_true(res.fault.s1ptw);
+	assert_false(res.fault.wnr);
+	assert_int_equal(res.fault.ipa, 0x10008);
+	assert_int_equal(res.fault.va, VA4);
+}
+
+/* The output IPA not mapped at stage 2: S1PTW = 0, the IPA of the access. */
+static void s2_fault_on_output_ipa_is_not_s1ptw(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	w64(m, S2BASE + 8, 0);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
+	assert_int_equal(res.fault.stage, 2);
+	assert_int_equal(res.fault.level, 1);
+	assert_false(res.fault.s1ptw);
+	assert_int_equal(res.fault.ipa, 0x45678456);
+}
+
+/* Combined memory type (AArch64.S2CombineS1MemAttrs, no FWB): Device beats Normal;
+ * Non-cacheable beats Write-Through beats Write-Back; allocation hints from stage 1. */
+static void s2_combined_attributes_take_the_stronger_type(void **state)
+{
+	static const struct { unsigned s1idx, s2memattr; uint8_t want; } t[] = {
+		{ 1, 0xf, 0xff },  /* WB + WB: stage 1's WB RW-allocate */
+		{ 1, 0x1, 0x04 },  /* WB + Device-nGnRE */
+		{ 0, 0xf, 0x00 },  /* Device-nGnRnE + WB */
+		{ 3, 0x0, 0x00 },  /* nGnRE + nGnRnE: the stronger */
+		{ 2, 0xf, 0x44 },  /* NC + WB */
+		{ 1, 0x5, 0x44 },  /* WB + NC */
+		{ 1, 0xa, 0xbb },  /* WB(RW) + WT: WT keeping the RW hints */
+	};
+	struct mmu_result res;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		w64(m, IPA2PA(0x13000) + 3 * 8, (PAGE(0x45678000) & ~D_IDX(7)) | D_IDX(t[i].s1idx));
+		w64(m, S2BASE + 8, (S2BLOCK(0x100000000ull) & ~S2_MEMATTR(0xf)) |
+				   S2_MEMATTR(t[i].s2memattr));
+		assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+		assert_int_equal(res.attr, t[i].want);
+	}
+}
+
+/* HCR_EL2.PTW: a stage-1 walk that stage 2 maps as Device is a stage-2 permission
+ * fault (S1PTW). */
+static void s2_hcr_ptw_walk_to_device_memory_faults(void **state)
+{
+	struct mmu_result res;
+	struct mmu_sysregs sr = ctx.regime.sr;
+
+	(void)state;
+	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_MEMATTR(0xf)) | S2_MEMATTR(0x1));
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+	sr.hcr_el2 |= MMU_HCR_PTW;
+	mmu__regime_set(&ctx.regime, &sr);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
+	assert_true(res.fault.s1ptw);
+}
+
+/* A hardware AF update of a stage-1 descriptor is a write to its IPA: stage 2 must
+ * allow writing there, else a stage-2 permission fault with S1PTW = 1, WnR = 1. */
+static void s2_stage1_af_update_needs_stage2_write(void **state)
+{
+	struct mmu_result res;
+	struct mmu_sysregs sr = ctx.regime.sr;
+
+	(void)state;
+	sr.tcr_el1 |= MMU_TCR_HA;
+	mmu__regime_set(&ctx.regime, &sr);
+	w64(m, IPA2PA(0x13000) + 3 * 8, PAGE(0x45678000) & ~D_AF);
+	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(1));
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
+	assert_int_equal(res.fault.stage, 2);
+	assert_true(res.fault.s1ptw);
+	assert_true(res.fault.wnr);
+	w64(m, 0x403000, S2BLOCK(0x800000));
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+	assert_int_equal(r64(m, IPA2PA(0x13000) + 3 * 8), PAGE(0x45678000));
+}
+
+/* 4 levels over 4 levels (VTCR T0SZ = 16, SL0 = 2: stage 2 starts at level 0):
+ * 4 x (4 + 1) + 4 = 24 descriptor reads on a miss (ARM-NOTES). */
+static void s2_four_over_four_walk_reads_24_descriptors(void **state)
+{
+	struct mmu_result res;
+	uint64_t next = 0x1001000, root = 0x1000000;
+	uint64_t tables[4] = { 0x10000, 0x11000, 0x12000, 0x13000 };
+
+	(void)state;
+	memset(m->buf + root, 0, 4096);
+	th_stage2(&ctx, 16 | 2ull << 6 | 5ull << 16, root);
+	for (int i = 0; i < 4; i++)
+		tb_map4k(m, root, &next, tables[i], S2PAGE(IPA2PA(tables[i])));
+	tb_map4k(m, root, &next, 0x45678000, S2PAGE(0x9abc000));
+	m->reads = 0;
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+	assert_int_equal(res.pa, 0x9abc456);
+	assert_int_equal(m->reads, 24);
+	struct mmu_trace tr;
+	ctx.trace = &tr;
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
+	ctx.trace = NULL;
+	assert_int_equal(tr.n, 24);
+	assert_true(tr.step[0].s1ptw);
+	assert_int_equal(tr.step[0].stage, 2);
+	assert_int_equal(tr.step[4].stage, 1);
+	assert_int_equal(tr.step[23].stage, 2);
+	assert_false(tr.step[23].s1ptw);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(s2_stage1_tables_are_read_through_stage2),
+		T(s2_concatenated_tables_ipa_bit39_uses_second_table),
+		T(s2_sixteen_concatenated_tables_at_level1),
+		T(s2_start_level_needing_more_than_16_tables_faults),
+		T(s2_ipa_beyond_t0sz_faults_level0),
+		T(s2_s2ap_and_xn_permission_faults),
+		T(s2_access_flag_fault_or_hw_update),
+		T(s2_dbm_write_sets_s2ap_write_bit),
+		T(s2_fault_on_stage1_walk_sets_s1ptw),
+		T(s2_fault_on_output_ipa_is_not_s1ptw),
+		T(s2_combined_attributes_take_the_stronger_type),
+		T(s2_hcr_ptw_walk_to_device_memory_faults),
+		T(s2_stage1_af_update_needs_stage2_write),
+		T(s2_four_over_four_walk_reads_24_descriptors),
+	};
+	return cmocka_run_group_tests_name("mmu stage 2", tests, NULL, NULL);
+}

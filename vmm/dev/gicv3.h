@@ -15,8 +15,14 @@ struct gicv3;
 
 struct gicv3 *gicv3__new(unsigned ncpus);
 void gicv3__free(struct gicv3 *g);
-/* Register GICD and the GICRs on the bus at the memmap.h addresses. */
-int gicv3__register(struct gicv3 *g, struct bus *bus);
+/* MMIO of the distributor (GIC_DIST_BASE) and the redistributors (GIC_REDIST_BASE,
+ * GIC_REDIST_STRIDE per vCPU): the same signature as struct mmio_ops (vmm/bus.h). */
+int gicv3__dist_read(void *g, uint64_t off, unsigned len, uint64_t *val, unsigned cpu);
+int gicv3__dist_write(void *g, uint64_t off, unsigned len, uint64_t val, unsigned cpu);
+int gicv3__redist_read(void *g, uint64_t off, unsigned len, uint64_t *val, unsigned cpu);
+int gicv3__redist_write(void *g, uint64_t off, unsigned len, uint64_t val, unsigned cpu);
+/* The IRQ output towards each CPU: nonzero while gicv3__irq_pending() would be true. */
+const volatile uint8_t *gicv3__irq_line(struct gicv3 *g, unsigned cpu);
 /* Interrupt lines: SPIs from devices (any thread), PPIs from a vCPU's timers. */
 void gicv3__set_spi(struct gicv3 *g, unsigned intid, bool level);
 void gicv3__set_ppi(struct gicv3 *g, unsigned cpu, unsigned intid, bool level);

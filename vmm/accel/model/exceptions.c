@@ -1,0 +1,124 @@
+/* Exception entry to EL1 and return (ERET): ESR/FAR/ELR/SPSR, the vector offset from
+ * VBAR_EL1, PSTATE on entry, stack-pointer banking, illegal exception returns
+ * (Arm ARM D1.3 "Exception entry", D1.4 "Exception return"). */
+#include "cpu.h"
+#include "mem.h"
+#include "xlat.h"
+
+static unsigned sp_bank(unsigned el, unsigned spsel) { return el == 0 ? 0 : spsel; }
+
+void cpu__set_el_sp(struct cpu *c, unsigned el, unsigned spsel)
+{
+	unsigned from = sp_bank(c->el, c->spsel), to = sp_bank(el, spsel);
+	if (from != to) {
+		if (from) c->sp_el1 = c->x[31]; else c->sp_el0 = c->x[31];
+		c->x[31] = to ? c->sp_el1 : c->sp_el0;
+	}
+	c->el = el;
+	c->spsel = spsel;
+}
+
+uint64_t cpu__pstate(const struct cpu *c)
+{
+	return c->nzcv | ((uint64_t)c->pan << 22) | ((uint64_t)c->il << 20) | c->daif |
+	       (c->el << 2) | c->spsel;
+}
+
+static bool ec_sets_far(unsigned ec)
+{
+	return ec == EC_IABT_LOW || ec == EC_IABT_CUR || ec == EC_PC_ALIGN ||
+	       ec == EC_DABT_LOW || ec == EC_DABT_CUR;
+}
+
+int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uint64_t ret)
+{
+	uint64_t off = c->el == 0 ? 0x400 : (c->spsel ? 0x200 : 0);
+	c->sr.spsr_el1 = cpu__pstate(c);
+	c->sr.elr_el1 = ret;
+	if (kind == EXC_SYNC) {
+		c->sr.esr_el1 = esr;
+		if (ec_sets_far(esr >> 26))
+			c->sr.far_el1 = far;
+	}
+	cpu__set_el_sp(c, 1, 1);
+	c->daif = 0xf << 6;
+	c->il = 0;
+	if (!(c->sr.sctlr_el1 & SCTLR_SPAN))
+		c->pan = 1;
+	c->excl_valid = false;
+	c->pc = (c->sr.vbar_el1 & ~0x7ffull) + off + kind;
+	cpu__context_changed(c);
+	return X_EXC;
+}
+
+int exc__undef(struct cpu *c)
+{
+	return exc__sync(c, EC_UNKNOWN, 0, 0);
+}
+
+int exec_undef(struct cpu *c, const struct dent *d)
+{
+	(void)d;
+	return exc__undef(c);
+}
+
+/* ERET from EL1: PSTATE from SPSR_EL1, pc from ELR_EL1. A return to EL2/EL3, to
+ * AArch32, or to EL0 with SP_ELx is illegal: PSTATE.IL is set, EL and SP unchanged
+ * (Arm ARM D1.4.5 "Illegal return events"). */
+void cpu__set_pstate(struct cpu *c, uint64_t spsr)
+{
+	unsigned m = spsr & 0x1f;
+	bool illegal = (m & 0x10) || ((m >> 2) & 3) > 1 || m == 1 || (m & 2);
+	c->nzcv = spsr & 0xf0000000u;
+	c->daif = spsr & 0x3c0;
+	c->pan = (spsr >> 22) & 1;
+	if (illegal) {
+		c->il = 1;
+	} else {
+		c->il = (spsr >> 20) & 1;
+		cpu__set_el_sp(c, (m >> 2) & 3, m & 1);
+	}
+	cpu__context_changed(c);
+}
+
+int exec_eret(struct cpu *c, const struct dent *d)
+{
+	(void)d;
+	if (c->el == 0)
+		return exc__undef(c);
+	uint64_t elr = c->sr.elr_el1;
+	cpu__set_pstate(c, c->sr.spsr_el1);
+	c->excl_valid = false;
+	c->pc = elr;
+	return X_EXC;
+}
+
+/* The regime the micro-TLBs are indexed by, and the alignment check; flush nothing:
+ * entries are per regime. */
+void cpu__context_changed(struct cpu *c)
+{
+	uint64_t sctlr = c->sr.sctlr_el1;
+	c->mmu_idx = c->el == 0 ? MMU_EL0 : (c->pan ? MMU_EL1_PAN : MMU_EL1);
+	c->align_mask = (sctlr & SCTLR_A) ? ~0ull : 0;
+}
+
+void cpu__reset(struct cpu *c)
+{
+	memset(c->x, 0, sizeof(c->x));
+	c->pc = 0;
+	c->nzcv = 0;
+	c->daif = 0xf << 6;
+	c->el = 1;
+	c->spsel = 1;
+	c->pan = 0;
+	c->il = 0;
+	c->sp_el0 = c->sp_el1 = 0;
+	memset(&c->sr, 0, sizeof(c->sr));
+	c->sr.sctlr_el1 = SCTLR_RES1;
+	c->sr.mpidr_el1 = (1ull << 31) | c->index; /* Aff0 = vCPU index; U = 0 (MP system) */
+	c->sr.oslsr_el1 = 0x8; /* OSLK = 0, OSLM = 0b10: OS lock implemented */
+	c->excl_valid = false;
+	c->il = 0;
+	mem__flush(c);
+	cpu__context_changed(c);
+}

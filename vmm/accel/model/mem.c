@@ -1,0 +1,170 @@
+/* The slow path of guest data accesses: translation through xlat.c (the mmu/ model),
+ * alignment and page-crossing rules, RAM versus MMIO, aborts with their syndromes,
+ * micro-TLB fills, and dropping decoded code a store overwrites. */
+#include <errno.h>
+
+#include "mem.h"
+#include "vm.h"
+#include "xlat.h"
+
+#define FSC_ALIGN 0x21
+#define FSC_SEA   0x10 /* synchronous external abort, not on a table walk */
+
+void mem__flush(struct cpu *c)
+{
+	memset(c->utlb, 0xff, sizeof(c->utlb));
+	memset(c->itlb, 0xff, sizeof(c->itlb));
+	for (unsigned i = 0; i < ITLB_SIZE; i++)
+		c->itlb[i].page = 0;
+}
+
+static int data_abort(struct cpu *c, uint64_t va, bool write, unsigned flags, unsigned fsc,
+		      bool s1ptw)
+{
+	uint32_t iss = fsc;
+	if (write || (flags & MEMF_CM))
+		iss |= 1u << 6;
+	if (flags & MEMF_CM)
+		iss |= 1u << 8;
+	if (s1ptw)
+		iss |= 1u << 7;
+	return exc__sync(c, c->el ? EC_DABT_CUR : EC_DABT_LOW, iss, va);
+}
+
+static unsigned regime(const struct cpu *c, unsigned flags)
+{
+	return (flags & MEMF_UNPRIV) && c->el == 1 ? MMU_EL0 : c->mmu_idx;
+}
+
+/* Translate one page's part of an access. */
+static int xlate(struct cpu *c, uint64_t va, unsigned idx, bool write, unsigned flags,
+		 struct xlat_out *o)
+{
+	struct xlat_fault f;
+	if (xlat__translate(c, va, idx, write ? ACC_WRITE : ACC_READ, o, &f) == 0)
+		return 0;
+	return data_abort(c, va, write, flags, f.fsc, f.s1ptw);
+}
+
+static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out *o, void *host)
+{
+	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
+	uint64_t page = va & ~0xfffull;
+	if (o->device || !o->cacheable_fast)
+		return;
+	e->rtag = o->readable ? page : ~0ull;
+	e->wtag = o->writable && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
+	e->addend = (uintptr_t)host - (uintptr_t)va;
+}
+
+/* One access inside one page, already translated. */
+static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, unsigned size,
+		       uint8_t *buf, bool write, unsigned flags)
+{
+	struct model_vm *vm = c->vm;
+	void *p = vm__ram(vm, o->pa, size);
+	if (p) {
+		if (write) {
+			if (vm__is_code(vm, o->pa))
+				vm__invalidate_code(vm, o->pa);
+			memcpy(p, buf, size);
+		} else {
+			memcpy(buf, p, size);
+		}
+		return 0;
+	}
+	/* MMIO: one bus access of the natural size, else byte by byte */
+	int err;
+	if (size == 1 || size == 2 || size == 4 || size == 8) {
+		uint64_t v = 0;
+		if (write) {
+			memcpy(&v, buf, size);
+			err = vm__bus_write(vm, c, o->pa, size, v);
+		} else {
+			err = vm__bus_read(vm, c, o->pa, size, &v);
+			memcpy(buf, &v, size);
+		}
+	} else {
+		err = 0;
+		for (unsigned k = 0; k < size && !err; k++) {
+			uint64_t v = buf[k];
+			if (write)
+				err = vm__bus_write(vm, c, o->pa + k, 1, v);
+			else if (!(err = vm__bus_read(vm, c, o->pa + k, 1, &v)))
+				buf[k] = (uint8_t)v;
+		}
+	}
+	if (vm->stop)
+		return X_STOP;
+	if (err)
+		return data_abort(c, va, write, flags, FSC_SEA, false);
+	return 0;
+}
+
+/* The generic slow access: alignment, page crossing, translation, RAM or bus. */
+static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool write,
+		  unsigned flags)
+{
+	unsigned idx = regime(c, flags);
+	bool unaligned = (va & (size - 1)) != 0;
+	struct xlat_out o1, o2;
+	int r;
+
+	if (unaligned && ((flags & MEMF_ALIGN) || c->align_mask))
+		return data_abort(c, va, write, flags, FSC_ALIGN, false);
+	if ((r = xlate(c, va, idx, write, flags, &o1)))
+		return r;
+	if (o1.device && unaligned)
+		return data_abort(c, va, write, flags, FSC_ALIGN, false);
+	unsigned first = 4096 - (va & 0xfff);
+	if (first >= size) {
+		void *host = vm__ram(c->vm, o1.pa, 1);
+		if (host)
+			fill(c, idx, va, &o1, host);
+		return phys_access(c, va, &o1, size, buf, write, flags);
+	}
+	uint64_t va2 = va + first;
+	if ((r = xlate(c, va2, idx, write, flags, &o2)))
+		return r;
+	if ((r = phys_access(c, va, &o1, first, buf, write, flags)))
+		return r;
+	return phys_access(c, va2, &o2, size - first, buf + first, write, flags);
+}
+
+int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, unsigned flags)
+{
+	uint64_t v = 0;
+	int r = access(c, va, size, (uint8_t *)&v, false, flags);
+	if (r == 0)
+		*val = v;
+	return r;
+}
+
+int mem__write_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t val, unsigned flags)
+{
+	return access(c, va, size, (uint8_t *)&val, true, flags);
+}
+
+void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, int *r)
+{
+	unsigned idx = regime(c, flags);
+	struct xlat_out o;
+	if (va & (size - 1)) {
+		*r = data_abort(c, va, true, flags, FSC_ALIGN, false);
+		return 0;
+	}
+	/* a read-modify-write needs read permission too: check it first */
+	if ((*r = xlate(c, va, idx, false, flags, &o)))
+		return 0;
+	if ((*r = xlate(c, va, idx, true, flags, &o)))
+		return 0;
+	void *p = vm__ram(c->vm, o.pa, size);
+	if (!p) {
+		*r = data_abort(c, va, true, flags, FSC_SEA, false);
+		return 0;
+	}
+	if (vm__is_code(c->vm, o.pa))
+		vm__invalidate_code(c->vm, o.pa);
+	*r = 0;
+	return p;
+}

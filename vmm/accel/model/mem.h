@@ -1,0 +1,65 @@
+/* Guest data accesses from instruction handlers. The fast path is a micro-TLB hit: a
+ * host pointer for the VA's page in this translation regime (mmu_idx). Everything else
+ * (miss, page crossing, device memory, alignment, faults) is mem.c's slow path, which
+ * asks xlat.c (the mmu/ model) and fills the micro-TLB.
+ *
+ * All return 0, or an exec_r (X_EXC when an abort was taken, X_STOP when the machine
+ * stops): a handler returns that value at once, before changing any register. */
+#ifndef MODEL_MEM_H
+#define MODEL_MEM_H
+
+#include "cpu.h"
+
+#define MEMF_ALIGN  1u  /* must be size-aligned whatever SCTLR.A says (exclusives, atomics) */
+#define MEMF_UNPRIV 2u  /* LDTR/STTR: EL0 permissions at EL1 */
+#define MEMF_CM     4u  /* cache maintenance (DC): reported as a read with ESR.CM */
+
+int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, unsigned flags);
+int mem__write_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t val, unsigned flags);
+/* Translate va for a write of size bytes and return a host pointer (RAM only), or NULL
+ * with *r set: used by atomics and DC ZVA, which need read-modify-write in one place. */
+void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, int *r);
+
+static inline struct utlb_ent *utlb_of(struct cpu *c, uint64_t va)
+{
+	return &c->utlb[c->mmu_idx][(va >> 12) & (UTLB_SIZE - 1)];
+}
+
+static inline int mem_read(struct cpu *c, uint64_t va, unsigned size, uint64_t *val)
+{
+	struct utlb_ent *e = utlb_of(c, va);
+	if (likely(e->rtag == (va & ~0xfffull) && (va & 0xfff) <= 4096 - size &&
+		   !(va & c->align_mask & (size - 1)))) {
+		const void *p = (const void *)(uintptr_t)(va + e->addend);
+		switch (size) {
+		case 1: *val = *(const uint8_t *)p; break;
+		case 2: { uint16_t v; memcpy(&v, p, 2); *val = v; break; }
+		case 4: { uint32_t v; memcpy(&v, p, 4); *val = v; break; }
+		default: memcpy(val, p, 8); break;
+		}
+		return 0;
+	}
+	return mem__read_slow(c, va, size, val, 0);
+}
+
+static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t val)
+{
+	struct utlb_ent *e = utlb_of(c, va);
+	if (likely(e->wtag == (va & ~0xfffull) && (va & 0xfff) <= 4096 - size &&
+		   !(va & c->align_mask & (size - 1)))) {
+		void *p = (void *)(uintptr_t)(va + e->addend);
+		switch (size) {
+		case 1: *(uint8_t *)p = (uint8_t)val; break;
+		case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
+		case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
+		default: memcpy(p, &val, 8); break;
+		}
+		return 0;
+	}
+	return mem__write_slow(c, va, size, val, 0);
+}
+
+/* Flush this vCPU's micro-TLBs (data and fetch). */
+void mem__flush(struct cpu *c);
+
+#endif

@@ -1,0 +1,89 @@
+/* The model's VM: the vCPUs, guest RAM as the model sees it, the decoded-page cache,
+ * virtual time and the devices the model owns (GIC, timers). struct machine (vmm/)
+ * is optional so that tests can run the CPU on a bare RAM buffer. */
+#ifndef MODEL_VM_H
+#define MODEL_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu.h"
+
+struct machine;
+struct gicv3;
+
+/* What the world outside the CPU provides: the VMM (model.c) or a test harness. */
+struct model_env {
+	/* MMIO: 0, -ENODEV (nothing there) or another -errno (device error) */
+	int (*bus_read)(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t *val);
+	int (*bus_write)(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t val);
+	int (*hvc)(void *opaque, struct cpu *c, uint32_t imm);  /* exec_r */
+	int (*hlt)(void *opaque, struct cpu *c, uint32_t imm);  /* exec_r */
+	void (*fatal)(void *opaque, const char *msg);
+};
+
+#define MODEL_MAX_CPUS 8
+
+/* Decoded instructions of one 4 KiB physical page of RAM. */
+struct dpage {
+	uint64_t pa;
+	bool valid;          /* false once invalidated (freed at the end of the quantum) */
+	struct dpage *next_dead;
+	struct dent e[1024];
+};
+
+struct model_vm {
+	const struct model_env *env;
+	void *env_opaque;
+	uint8_t *ram;
+	uint64_t ram_base, ram_size;
+	unsigned ncpus;
+	struct cpu *cpu[MODEL_MAX_CPUS];
+	struct dpage **dpages;   /* per RAM page, or NULL */
+	struct dpage *dead;      /* invalidated pages not yet freed */
+	uint64_t vtime;          /* virtual time, in instructions (sched.c) */
+	struct gicv3 *gic;
+	void *mmu;               /* xlat.c's state (mmu/ contexts, TLBs) */
+	uint64_t quantum;
+	bool stop;               /* test harness / internal stop request */
+	int stop_r;
+};
+
+static inline void *vm__ram(struct model_vm *vm, uint64_t pa, uint64_t len)
+{
+	if (pa >= vm->ram_base && pa - vm->ram_base + len <= vm->ram_size)
+		return vm->ram + (pa - vm->ram_base);
+	return 0;
+}
+
+/* exec.c */
+struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
+			 const struct model_env *env, void *opaque);
+void vm__free(struct model_vm *vm);
+/* Run one vCPU for up to budget instructions; returns an exec_r (X_STOP: stopped). */
+int cpu__run(struct cpu *c, uint64_t budget);
+/* Decoded code on a RAM page was (maybe) changed: drop it. */
+void vm__invalidate_code(struct model_vm *vm, uint64_t pa);
+void vm__invalidate_all_code(struct model_vm *vm);
+void vm__free_dead(struct model_vm *vm);
+/* The page holds decoded code (writes to it must drop the decode). */
+static inline bool vm__is_code(struct model_vm *vm, uint64_t pa)
+{
+	return vm->dpages[(pa - vm->ram_base) >> 12] != 0;
+}
+
+/* static inline vm helpers for what the environment provides */
+static inline int vm__bus_read(struct model_vm *vm, struct cpu *c, uint64_t pa, unsigned len,
+			       uint64_t *val)
+{
+	return vm->env->bus_read ? vm->env->bus_read(vm->env_opaque, c, pa, len, val) : -19;
+}
+static inline int vm__bus_write(struct model_vm *vm, struct cpu *c, uint64_t pa, unsigned len,
+				uint64_t val)
+{
+	return vm->env->bus_write ? vm->env->bus_write(vm->env_opaque, c, pa, len, val) : -19;
+}
+/* machine__error or the harness's error: stops the VM. Returns X_STOP. */
+int vm__fatal(struct model_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,225 @@
+/* The CPU's one door to the mmu/ model: each vCPU has an mmu_ctx (regime decoded from
+ * its system registers, its TLB, the shared Inner Shareable domain). Translations,
+ * TLBI, AT and cache maintenance by VA go through here.
+ *
+ * The micro-TLBs (mem.h) and fetch TLB (exec.c) are kept a subset of the mmu TLB:
+ * they are flushed whenever a TLB entry may go away -- any TLBI (on every vCPU it
+ * reaches), any change of translation registers, and any eviction from the TLB model's
+ * L2 (entries are filled in L1 and L2 together and refilled from L2). A micro-TLB write
+ * mapping is only made by a write translation (so hardware dirty-state updates are
+ * done by the walk, never skipped).
+ *
+ * Stage 2 is off for the guest (HCR_EL2.VM = 0): the VMM's "stage 2" is the fixed map
+ * of RAM at machine->ram_base, everything else is MMIO on the bus (docs/model.md). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <mmu/mmu.h>
+
+#include "mem.h"
+#include "vm.h"
+#include "xlat.h"
+
+struct xvm {
+	struct mmu_domain domain;
+};
+
+struct xcpu {
+	struct mmu_ctx ctx;
+	struct mmu_tlb *tlb;
+	uint64_t l2_evictions;
+};
+
+#define MODEL_PA_BITS 48
+
+static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
+{
+	struct model_vm *vm = opaque;
+	void *p = (pa & 7) ? 0 : vm__ram(vm, pa, 8);
+	if (!p)
+		return -EFAULT;
+	memcpy(val, p, 8);
+	return 0;
+}
+
+static int ram_cmpxchg64(void *opaque, uint64_t pa, uint64_t *expected, uint64_t desired)
+{
+	struct model_vm *vm = opaque;
+	uint64_t cur;
+	void *p = (pa & 7) ? 0 : vm__ram(vm, pa, 8);
+	if (!p)
+		return -EFAULT;
+	memcpy(&cur, p, 8);
+	if (cur != *expected) {
+		*expected = cur;
+		return 1;
+	}
+	memcpy(p, &desired, 8);
+	return 0;
+}
+
+static const struct mmu_mem_ops ram_ops = { ram_read64, ram_cmpxchg64 };
+
+uint64_t xlat__mmfr0(void)
+{
+	/* PARange 48 bits, 16-bit ASIDs, 4K and 16K and 64K granules */
+	return 5ull | (2ull << 4) | (1ull << 20) | (0ull << 24) | (0ull << 28);
+}
+
+uint64_t xlat__mmfr1(void)
+{
+	return 2ull; /* HAFDBS: hardware Access flag and dirty state */
+}
+
+int xlat__vm_init(struct model_vm *vm)
+{
+	struct xvm *x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	vm->mmu = x;
+	return 0;
+}
+
+void xlat__vm_free(struct model_vm *vm)
+{
+	free(vm->mmu);
+	vm->mmu = 0;
+}
+
+int xlat__cpu_init(struct cpu *c)
+{
+	struct xvm *xv = c->vm->mmu;
+	struct xcpu *x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	mmu__ctx_init(&x->ctx, &ram_ops, c->vm);
+	x->tlb = mmu__tlb_create(0);
+	if (!x->tlb) {
+		free(x);
+		return -ENOMEM;
+	}
+	x->ctx.tlb = x->tlb;
+	x->ctx.domain = &xv->domain;
+	int pe = mmu__domain_add(&xv->domain, x->tlb, 0);
+	if (pe < 0) {
+		mmu__tlb_destroy(x->tlb);
+		free(x);
+		return pe;
+	}
+	x->ctx.pe = (unsigned)pe;
+	c->xlat = x;
+	return 0;
+}
+
+void xlat__cpu_free(struct cpu *c)
+{
+	struct xcpu *x = c->xlat;
+	if (!x)
+		return;
+	mmu__tlb_destroy(x->tlb);
+	free(x);
+	c->xlat = 0;
+}
+
+void xlat__context_changed(struct cpu *c)
+{
+	struct xcpu *x = c->xlat;
+	struct mmu_sysregs sr = {
+		.sctlr_el1 = c->sr.sctlr_el1, .tcr_el1 = c->sr.tcr_el1,
+		.ttbr0_el1 = c->sr.ttbr0_el1, .ttbr1_el1 = c->sr.ttbr1_el1,
+		.mair_el1 = c->sr.mair_el1, .pa_bits = MODEL_PA_BITS,
+	};
+	mmu__regime_set(&x->ctx.regime, &sr);
+	mem__flush(c);
+}
+
+static unsigned mmu_flags(unsigned idx)
+{
+	return idx == MMU_EL0 ? MMU_F_EL0 : idx == MMU_EL1_PAN ? MMU_F_PAN : 0;
+}
+
+static bool perm(uint8_t p, unsigned idx, bool write)
+{
+	if (idx == MMU_EL0)
+		return p & (write ? MMU_PERM_W0 : MMU_PERM_R0);
+	if (idx == MMU_EL1_PAN && (p & MMU_PERM_USER))
+		return false;
+	return p & (write ? MMU_PERM_W1 : MMU_PERM_R1);
+}
+
+int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
+		    struct xlat_out *o, struct xlat_fault *f)
+{
+	struct xcpu *x = c->xlat;
+	struct mmu_result res;
+	static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
+	if (mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0) {
+		f->fsc = mmu__fault_fsc(&res.fault);
+		f->s1ptw = res.fault.s1ptw;
+		return -EFAULT;
+	}
+	uint64_t ev = x->tlb->lv[MMU_TLB_L2].stats.evictions;
+	if (ev != x->l2_evictions) {
+		x->l2_evictions = ev;
+		mem__flush(c);
+	}
+	o->pa = res.pa;
+	o->device = (res.attr & 0xf0) == 0;
+	o->cacheable_fast = true;
+	o->readable = perm(res.perms, idx, false);
+	o->writable = acc == ACC_WRITE && perm(res.perms, idx, true);
+	return 0;
+}
+
+/* Flush the micro-TLBs of every vCPU a TLBI or IC reached. */
+static void flush_reached(struct cpu *c, bool broadcast)
+{
+	if (!broadcast) {
+		mem__flush(c);
+		return;
+	}
+	for (unsigned k = 0; k < c->vm->ncpus; k++)
+		mem__flush(c->vm->cpu[k]);
+}
+
+int xlat__tlbi(struct cpu *c, unsigned op1, unsigned crm, unsigned op2, uint64_t xt)
+{
+	struct xcpu *x = c->xlat;
+	static const int kinds[8] = {
+		MMU_TLBI_VMALLE1, MMU_TLBI_VAE1, MMU_TLBI_ASIDE1, MMU_TLBI_VAAE1,
+		-1, MMU_TLBI_VALE1, -1, MMU_TLBI_VAALE1,
+	};
+	if (op1 != 0 || (crm != 3 && crm != 7) || kinds[op2] < 0)
+		return exc__undef(c);
+	struct mmu_tlbi op;
+	bool is = crm == 3;
+	mmu__tlbi_make(&op, (enum mmu_tlbi_kind)kinds[op2], is, xt, &x->ctx.regime);
+	mmu__tlbi(&x->ctx, &op);
+	flush_reached(c, is);
+	return X_CTX;
+}
+
+int xlat__at(struct cpu *c, unsigned op2, uint64_t va)
+{
+	struct xcpu *x = c->xlat;
+	static const enum mmu_at_op ops[4] = { MMU_AT_S1E1R, MMU_AT_S1E1W, MMU_AT_S1E0R, MMU_AT_S1E0W };
+	if (op2 > 3)
+		return exc__undef(c);
+	c->sr.par_el1 = mmu__at(&x->ctx, ops[op2], va, c->pan);
+	return X_NEXT;
+}
+
+int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa)
+{
+	struct xcpu *x = c->xlat;
+	struct mmu_fault f;
+	unsigned flags = mmu_flags(c->mmu_idx) | MMU_F_CM;
+	if (op == MMU_DC_ZVA)
+		flags &= ~MMU_F_CM;
+	if (mmu__cache_maint(&x->ctx, (enum mmu_cache_op)op, va, flags, &f, pa) < 0) {
+		bool low = c->el == 0;
+		uint64_t esr = mmu__fault_esr(&f, low, 0);
+		return exc__take(c, EXC_SYNC, (uint32_t)esr, va, c->pc);
+	}
+	return X_NEXT;
+}

@@ -1,0 +1,47 @@
+/* Address translation for the CPU: the one file (xlat.c) that talks to mmu/. Given a VA
+ * and an access, it returns the physical address and what the micro-TLB may cache, or
+ * a fault already shaped for the guest's ESR. */
+#ifndef MODEL_XLAT_H
+#define MODEL_XLAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu;
+
+enum acc { ACC_READ, ACC_WRITE, ACC_EXEC };
+
+struct xlat_out {
+	uint64_t pa;
+	bool device;     /* Device memory: no unaligned access, no micro-TLB */
+	bool cacheable_fast; /* the micro-TLB may keep this translation */
+	bool writable;   /* a write would succeed without any fault or flag update */
+	bool readable;   /* a read would succeed (the micro-TLB may map reads) */
+};
+
+struct xlat_fault {
+	unsigned fsc;    /* DFSC/IFSC */
+	bool s1ptw;
+};
+
+/* 0, or -EFAULT with *f filled. idx is the regime (MMU_EL0/EL1/EL1_PAN). */
+int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
+		    struct xlat_out *o, struct xlat_fault *f);
+
+/* TLB maintenance, translation-context changes, AT. Each returns an exec_r. */
+int xlat__tlbi(struct cpu *c, unsigned op1, unsigned crm, unsigned op2, uint64_t xt);
+int xlat__at(struct cpu *c, unsigned op2, uint64_t va);
+void xlat__context_changed(struct cpu *c);
+/* IC IVAU / DC by VA: translate and apply to the cache model; returns an exec_r.
+ * For IC IVAU the decoded code of the page is dropped too. op: enum mmu_cache_op. */
+int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa);
+
+struct model_vm;
+int xlat__vm_init(struct model_vm *vm);
+void xlat__vm_free(struct model_vm *vm);
+int xlat__cpu_init(struct cpu *c);
+void xlat__cpu_free(struct cpu *c);
+uint64_t xlat__mmfr0(void);
+uint64_t xlat__mmfr1(void);
+
+#endif

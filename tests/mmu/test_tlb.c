@@ -1,2 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TLB and TLBI scoping (Arm ARM D8.13 TLB maintenance; ARM-NOTES "TLB maintenance"):
+ * global vs nG, ASID and VMID tagging, by-VA/by-ASID/all forms, last level, IPA
+ * forms vs combined entries, local vs IS broadcast through a domain.
+ */
 #include "harness.h"
-int main(void){return 0;}
+
+static struct tmem *m;
+static struct mmu_ctx ctx;
+static struct mmu_tlb *tlb;
+
+#define ROOT 0x10000ull
+#define VA_G  0x400000ull     /* global page */
+#define VA_NG 0x401000ull     /* nG page */
+#define VA_BLK 0x40000000ull  /* 2 MiB block, via a level-2 entry */
+
+static uint64_t next_table;
+
+static void set_regs(unsigned asid, unsigned vmid, bool s2)
+{
+	th_set(&ctx, SCTLR_ON, TCR_4K48, ROOT | (uint64_t)asid << 48, 0,
+	       s2 ? MMU_HCR_VM : 0, VTCR_4K40, 0x400000 | (uint64_t)vmid << 48);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	m = tmem_new();
+	mmu__ctx_init(&ctx, &tmem_ops, m);
+	tlb = mmu__tlb_create(NULL);
+	ctx.tlb = tlb;
+	set_regs(1, 1, false);
+	next_table = ROOT + 0x1000;
+	tb_map4k(m, ROOT, &next_table, VA_G, PAGE(0x100000));
+	tb_map4k(m, ROOT, &next_table, VA_NG, PAGE(0x101000) | D_NG);
+	/* VA_BLK: L0[0] -> L1[1] is a table to an L2 table whose entry 0 is a block */
+	w64(m, ROOT + 0, r64(m, ROOT + 0));
+	w64(m, (r64(m, ROOT) & ~0xfffull) + 8, TABLE(0x30000));
+	w64(m, 0x30000, BLOCK(0x800000) | D_NG);
+	/* stage 2 (used by the IPA tests): IPA 0..1 GiB identity-ish, 2 MiB blocks */
+	w64(m, 0x400000, TABLE(0x403000));
+	for (int i = 0; i < 512; i++)
+		w64(m, 0x403000 + 8 * i, S2BLOCK((uint64_t)i << 21));
+	w64(m, 0x400008, S2BLOCK(0x40000000));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mmu__tlb_destroy(tlb);
+	tmem_free(m);
+	return 0;
+}
+
+static bool cached(uint64_t va)
+{
+	return mmu__tlb_lookup(tlb, &ctx.regime, va, MMU_READ) != NULL;
+}
+
+static void touch(uint64_t va)
+{
+	(void)ok_pa(&ctx, va, MMU_READ, 0);
+}
+
+static void tlbi(enum mmu_tlbi_kind k, bool is, uint64_t xt)
+{
+	struct mmu_tlbi op;
+
+	mmu__tlbi_make(&op, k, is, xt, &ctx.regime);
+	mmu__tlbi(&ctx, &op);
+}
+
+#define XT(va, asid) ((((va) >> 12) & ((1ull << 44) - 1)) | (uint64_t)(asid) << 48)
+
+/* A second access is served by the TLB. */
+static void tlb_second_access_hits(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	assert_int_equal(mmu__translate(&ctx, VA_G + 8, MMU_READ, 0, &res), 0);
+	assert_false(res.tlb_hit);
+	assert_int_equal(mmu__translate(&ctx, VA_G + 16, MMU_READ, 0, &res), 0);
+	assert_true(res.tlb_hit);
+	assert_int_equal(res.pa, 0x100010);
+	assert_int_equal(tlb->lv[MMU_TLB_L1D].stats.hits, 1);
+	assert_int_equal(tlb->walks, 1);
+}
+
+/* The TLB may keep using a translation after the descriptor changes, until a TLBI
+ * covering it: VAE1 with the ASID. */
+static void tlb_keeps_old_translation_until_tlbi(void **state)
+{
+	uint64_t next = next_table;
+
+	(void)state;
+	touch(VA_NG);
+	tb_map4k(m, ROOT, &next, VA_NG, PAGE(0x222000) | D_NG);
+	assert_int_equal(ok_pa(&ctx, VA_NG, MMU_READ, 0), 0x101000);
+	tlbi(MMU_TLBI_VAE1, false, XT(VA_NG, 1));
+	assert_int_equal(ok_pa(&ctx, VA_NG, MMU_READ, 0), 0x222000);
+}
+
+/* Global (nG = 0) entries match every ASID; nG entries only their own. */
+static void tlb_global_matches_any_asid_ng_only_own(void **state)
+{
+	(void)state;
+	touch(VA_G);
+	touch(VA_NG);
+	set_regs(2, 1, false);
+	assert_true(cached(VA_G));
+	assert_false(cached(VA_NG));
+}
+
+/* VAE1: by VA for one ASID, and global entries; other ASIDs' nG entries stay. */
+static void tlbi_vae1_scope_va_asid_and_globals(void **state)
+{
+	(void)state;
+	touch(VA_NG);
+	set_regs(2, 1, false);
+	touch(VA_NG);
+	touch(VA_G);
+	tlbi(MMU_TLBI_VAE1, false, XT(VA_NG, 1));
+	tlbi(MMU_TLBI_VAE1, false, XT(VA_G, 1));
+	assert_true(cached(VA_NG));   /* ASID 2's */
+	assert_false(cached(VA_G));   /* global: removed by any ASID */
+	set_regs(1, 1, false);
+	assert_false(cached(VA_NG));
+}
+
+/* ASIDE1: the non-global entries of one ASID; globals stay. */
+static void tlbi_aside1_removes_ng_of_asid_keeps_global(void **state)
+{
+	(void)state;
+	touch(VA_G);
+	touch(VA_NG);
+	tlbi(MMU_TLBI_ASIDE1, false, XT(0, 1));
+	assert_true(cached(VA_G));
+	assert_false(cached(VA_NG));
+}
+
+/* VAAE1: by VA for every ASID. */
+static void tlbi_vaae1_removes_va_for_all_asids(void **state)
+{
+	(void)state;
+	touch(VA_NG);
+	set_regs(2, 1, false);
+	touch(VA_NG);
+	tlbi(MMU_TLBI_VAAE1, false, XT(VA_NG, 0));
+	assert_false(cached(VA_NG));
+	set_regs(1, 1, false);
+	assert_false(cached(VA_NG));
+}
+
+/* VALE1 / VAALE1 (last level): remove the leaf entries (this TLB holds leaves only). */
+static void tlbi_vale1_removes_leaf_entry(void **state)
+{
+	(void)state;
+	touch(VA_NG);
+	touch(VA_G);
+	tlbi(MMU_TLBI_VALE1, false, XT(VA_NG, 1));
+	tlbi(MMU_TLBI_VAALE1, false, XT(VA_G, 0));
+	assert_false(cached(VA_NG));
+	assert_false(cached(VA_G));
+}
+
+/* A by-VA TLBI of any address inside a block removes the block's entry. */
+static void tlbi_by_va_inside_block_removes_block(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	assert_int_equal(mmu__translate(&ctx, VA_BLK + 0x1234, MMU_READ, 0, &res), 0);
+	assert_int_equal(res.pa, 0x801234);
+	assert_int_equal(res.shift, 21);
+	assert_true(cached(VA_BLK + 0x100000));
+	tlbi(MMU_TLBI_VAE1, false, XT(VA_BLK + 0x1ff000, 1));
+	assert_false(cached(VA_BLK + 0x1234));
+}
+
+/* VMIDs tag every entry; VMALLE1 removes the stage-1 entries of the current VMID
+ * only. */
+static void tlbi_vmalle1_only_current_vmid(void **state)
+{
+	(void)state;
+	touch(VA_G);
+	set_regs(1, 2, false);
+	assert_false(cached(VA_G));       /* VMID isolation */
+	touch(VA_G);
+	tlbi(MMU_TLBI_VMALLE1, false, 0);
+	assert_false(cached(VA_G));
+	set_regs(1, 1, false);
+	assert_true(cached(VA_G));
+}
+
+/* IPAS2E1 removes stage-2 entries by IPA but not the combined stage-1+2 entry: the
+ * old translation stays usable until a stage-1 invalidation (VMALLE1). */
+static void tlbi_ipas2e1_keeps_combined_until_vmalle1(void **state)
+{
+	struct mmu_result res;
+	uint64_t next = next_table;
+
+	(void)state;
+	set_regs(1, 1, true);
+	tb_map4k(m, ROOT, &next, VA_G, PAGE(0x40100000));
+	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_READ, 0, &res), 0);
+	assert_int_equal(res.pa, 0x40100000);
+	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x40100000));
+	w64(m, 0x400008, S2BLOCK(0x80000000));   /* IPA 1G..2G -> PA 2G now */
+	tlbi(MMU_TLBI_IPAS2E1, false, 0x40100000 >> 12);
+	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x40100000));
+	assert_int_equal(ok_pa(&ctx, VA_G, MMU_READ, 0), 0x40100000);  /* combined, stale */
+	tlbi(MMU_TLBI_VMALLE1, false, 0);
+	assert_int_equal(ok_pa(&ctx, VA_G, MMU_READ, 0), 0x80100000);
+}
+
+/* VMALLS12E1 removes stage 1 and stage 2 of the VMID; ALLE1 every VMID. */
+static void tlbi_vmalls12e1_and_alle1_scopes(void **state)
+{
+	(void)state;
+	set_regs(1, 1, true);
+	touch(VA_G);
+	set_regs(1, 2, true);
+	touch(VA_G);
+	tlbi(MMU_TLBI_VMALLS12E1, false, 0);
+	assert_false(cached(VA_G));
+	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+	set_regs(1, 1, true);
+	assert_true(cached(VA_G));
+	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+	tlbi(MMU_TLBI_ALLE1, false, 0);
+	assert_false(cached(VA_G));
+	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+}
+
+/* IS forms reach every PE of the domain; the plain forms only the issuing PE. */
+static void tlbi_is_broadcasts_local_does_not(void **state)
+{
+	struct mmu_domain dom = { 0 };
+	struct mmu_ctx ctx1 = ctx;
+	struct mmu_tlb *tlb1 = mmu__tlb_create(NULL);
+
+	(void)state;
+	ctx1.tlb = tlb1;
+	assert_int_equal(mmu__domain_add(&dom, tlb, NULL), 0);
+	assert_int_equal(mmu__domain_add(&dom, tlb1, NULL), 1);
+	ctx.domain = ctx1.domain = &dom;
+	touch(VA_G);
+	(void)ok_pa(&ctx1, VA_G, MMU_READ, 0);
+	tlbi(MMU_TLBI_VAAE1, false, XT(VA_G, 0));
+	assert_false(cached(VA_G));
+	assert_non_null(mmu__tlb_lookup(tlb1, &ctx1.regime, VA_G, MMU_READ));
+	touch(VA_G);
+	tlbi(MMU_TLBI_VAAE1, true, XT(VA_G, 0));
+	assert_false(cached(VA_G));
+	assert_null(mmu__tlb_lookup(tlb1, &ctx1.regime, VA_G, MMU_READ));
+	assert_int_equal(tlb1->tlbi[MMU_TLBI_VAAE1], 1);
+	ctx.domain = NULL;
+	mmu__tlb_destroy(tlb1);
+}
+
+/* Operands: VA[55:12] in Xt[43:0] (a TTBR1 VA's sign bits are not part of it), ASID
+ * in Xt[63:48], only 8 bits of it with TCR.AS = 0; IPA[47:12] in Xt[35:0]. */
+static void tlbi_operand_decoding(void **state)
+{
+	struct mmu_tlbi op;
+	struct mmu_tlb_entry e = { .va = 0xffff800000001000ull, .shift = 12,
+				   .tag = 1 << 2 | MMU_TLB_S1, .asid = 0x34 };
+
+	(void)state;
+	mmu__tlbi_make(&op, MMU_TLBI_VAE1, true, 0x12340ff800000001ull, &ctx.regime);
+	assert_int_equal(op.asid, 0x34);
+	assert_int_equal(op.addr, 0xff800000001000ull);
+	assert_true(op.broadcast);
+	assert_true(mmu__tlbi_match(&op, &e));
+	mmu__tlbi_make(&op, MMU_TLBI_IPAS2LE1, false, 0xfff123456789ull, &ctx.regime);
+	assert_int_equal(op.addr, 0x123456789000ull);
+	assert_true(op.last_level);
+}
+
+/* A writable-clean (DBM) page is cached without write permission: the first write
+ * walks and marks the descriptor dirty, the next write hits. */
+static void tlb_dbm_first_write_walks_and_sets_dirty(void **state)
+{
+	struct mmu_result res;
+	uint64_t next = next_table;
+
+	(void)state;
+	th_set(&ctx, SCTLR_ON, TCR_4K48 | MMU_TCR_HA | MMU_TCR_HD, ROOT | 1ull << 48, 0, 0,
+	       0, 1ull << 48);
+	tb_map4k(m, ROOT, &next, VA_G, PAGE(0x100000) | D_AP(2) | D_DBM);
+	touch(VA_G);
+	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_WRITE, 0, &res), 0);
+	assert_false(res.tlb_hit);
+	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_WRITE, 0, &res), 0);
+	assert_true(res.tlb_hit);
+}
+
+/* More translations than ways in one set: LRU eviction, counted. */
+static void tlb_set_overflow_evicts_lru(void **state)
+{
+	struct mmu_tlb_config cfg = { .l1d = { 1, 2 }, .l2 = { 1, 2 } };
+	struct mmu_tlb *small = mmu__tlb_create(&cfg);
+	uint64_t next = next_table;
+
+	(void)state;
+	ctx.tlb = small;
+	for (int i = 0; i < 3; i++) {
+		tb_map4k(m, ROOT, &next, 0x500000 + 0x1000ull * i, PAGE(0x600000));
+		touch(0x500000 + 0x1000ull * i);
+	}
+	assert_int_equal(small->lv[MMU_TLB_L2].stats.evictions, 1);
+	assert_null(mmu__tlb_lookup(small, &ctx.regime, 0x500000, MMU_READ));
+	ctx.tlb = tlb;
+	mmu__tlb_destroy(small);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(tlb_second_access_hits),
+		T(tlb_keeps_old_translation_until_tlbi),
+		T(tlb_global_matches_any_asid_ng_only_own),
+		T(tlbi_vae1_scope_va_asid_and_globals),
+		T(tlbi_aside1_removes_ng_of_asid_keeps_global),
+		T(tlbi_vaae1_removes_va_for_all_asids),
+		T(tlbi_vale1_removes_leaf_entry),
+		T(tlbi_by_va_inside_block_removes_block),
+		T(tlbi_vmalle1_only_current_vmid),
+		T(tlbi_ipas2e1_keeps_combined_until_vmalle1),
+		T(tlbi_vmalls12e1_and_alle1_scopes),
+		T(tlbi_is_broadcasts_local_does_not),
+		T(tlbi_operand_decoding),
+		T(tlb_dbm_first_write_walks_and_sets_dirty),
+		T(tlb_set_overflow_evicts_lru),
+	};
+	return cmocka_run_group_tests_name("mmu TLB/TLBI", tests, NULL, NULL);
+}

@@ -297,6 +297,7 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 	}
 	ClearPageFlag(page, PG_slab);
 	page->slab_cache = NULL;
+	page->private = s->order;	/* shares the word with slab_cache */
 	page->freelist = NULL;
 	page->counters = 0;
 	__atomic_sub_fetch(&s->nr_slabs, 1, __ATOMIC_RELAXED);

@@ -1,0 +1,233 @@
+/*
+ * Suite "slab": kmalloc size classes, per-class stress (distinct, aligned, intact
+ * objects; the in-use count back to its baseline), concurrent use from two CPUs with
+ * frees on the other CPU, large kmalloc from the buddy allocator, private caches, and
+ * the debug checks (redzone overflow, double free, write after free) naming culprits.
+ */
+#include <kernel.h>
+#include <string.h>
+#include <ktest.h>
+#include <random.h>
+#include <smp.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+
+#define CODE_NEAR(addr, fn) ((u64)(addr) >= (u64)(fn) && (u64)(addr) < (u64)(fn) + 0x400)
+
+static enum ktest_result kmalloc_size_classes_8_to_8k(void)
+{
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size += (size < 256 ? 1 : 61)) {
+		void *p = kmalloc(size, GFP_KERNEL);
+		KTEST_EXPECT(p);
+		struct kmem_cache *s = kmalloc_cache_for(size);
+		KTEST_EXPECT(s && ksize(p) == s->object_size && ksize(p) >= size);
+		KTEST_EXPECT(IS_ALIGNED((u64)p, 8));
+		KTEST_EXPECT(PageSlab(virt_to_page(p)) || PageFlag(virt_to_page(p), PG_tail));
+		kfree(p);
+	}
+	KTEST_EXPECT(kmalloc_cache_for(KMALLOC_MAX_CACHE_SIZE + 1) == NULL);
+	return KTEST_PASS;
+}
+
+#define STRESS_OBJS 200
+
+static enum ktest_result stress_one_class(unsigned int size)
+{
+	static void *objs[STRESS_OBJS];
+	struct kmem_cache *s = kmalloc_cache_for(size);
+	long base = s->nr_inuse;
+
+	for (int i = 0; i < STRESS_OBJS; i++) {
+		objs[i] = kmalloc(size, GFP_KERNEL);
+		KTEST_EXPECT(objs[i]);
+		memset(objs[i], i & 0xff, size);
+	}
+	for (int i = 0; i < STRESS_OBJS; i++) {	/* overlap would have changed a byte */
+		const u8 *p = objs[i];
+		for (unsigned int b = 0; b < size; b += 7)
+			if (p[b] != (i & 0xff)) {
+				ktest_diag("kmalloc-%u object %d at %p overwritten", size, i, objs[i]);
+				return KTEST_FAIL;
+			}
+	}
+	for (int i = STRESS_OBJS - 1; i > 0; i--) {	/* free in random order */
+		int j = prandom_below(i + 1);
+		void *t = objs[i]; objs[i] = objs[j]; objs[j] = t;
+	}
+	for (int i = 0; i < STRESS_OBJS; i++)
+		kfree(objs[i]);
+	KTEST_EXPECT_EQ(s->nr_inuse, base);
+	return KTEST_PASS;
+}
+
+static enum ktest_result slab_stress_per_size_class(void)
+{
+	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++)
+		if (stress_one_class(kmalloc_sizes[i]) != KTEST_PASS) {
+			ktest_diag("size class %u failed", kmalloc_sizes[i]);
+			return KTEST_FAIL;
+		}
+	slabinfo_dump();
+	return KTEST_PASS;
+}
+
+/* Two CPUs allocate random sizes; each frees half of its own and half of the other's. */
+#define XCPU_OBJS 256
+static void *xcpu_objs[2][XCPU_OBJS];
+static volatile int xcpu_phase;
+
+static void xcpu_worker(void *arg)
+{
+	unsigned int me = (unsigned long)arg;
+	u64 seed = 0xabcdef + me;
+
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < XCPU_OBJS; i++) {
+			size_t size = 8 + prandom_u64_state(&seed) % 2000;
+			xcpu_objs[me][i] = kmalloc(size, GFP_KERNEL);
+			if (xcpu_objs[me][i])
+				memset(xcpu_objs[me][i], 0x5a, size);
+		}
+		__atomic_add_fetch(&xcpu_phase, 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&xcpu_phase, __ATOMIC_SEQ_CST) < 2 * (2 * round + 1))
+			;
+		for (int i = 0; i < XCPU_OBJS; i++)	/* the other CPU's even, my odd */
+			kfree(xcpu_objs[(i & 1) ? me : !me][i]);
+		__atomic_add_fetch(&xcpu_phase, 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&xcpu_phase, __ATOMIC_SEQ_CST) < 2 * (2 * round + 2))
+			;
+	}
+	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++)
+		kmem_cache_flush_this_cpu(kmalloc_caches[i]);
+}
+
+static enum ktest_result slab_cross_cpu_frees(void)
+{
+	long base[16];
+
+	if (nr_cpus_online < 2) {
+		ktest_skip_reason("needs 2 CPUs");
+		return KTEST_SKIP;
+	}
+	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++)
+		base[i] = kmalloc_caches[i]->nr_inuse;
+	xcpu_phase = 0;
+	KTEST_EXPECT_EQ(smp_call_on(1, xcpu_worker, (void *)1UL), 0);
+	xcpu_worker((void *)0UL);
+	smp_wait(1);
+	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++)
+		KTEST_EXPECT_EQ(kmalloc_caches[i]->nr_inuse, base[i]);
+	return KTEST_PASS;
+}
+
+static enum ktest_result kmalloc_large_comes_from_buddy(void)
+{
+	drain_all_pages();
+	unsigned long before = nr_free_pages();
+	void *p = kmalloc(3 * PAGE_SIZE + 1, GFP_KERNEL);
+
+	KTEST_EXPECT(p);
+	struct page *page = virt_to_page(p);
+	KTEST_EXPECT(!PageSlab(page) && PageFlag(page, PG_head));
+	KTEST_EXPECT_EQ(page->private, 2);
+	KTEST_EXPECT(IS_ALIGNED((u64)p, PAGE_SIZE));
+	KTEST_EXPECT_EQ(ksize(p), 4 * PAGE_SIZE);
+	memset(p, 0xee, 3 * PAGE_SIZE + 1);
+	kfree(p);
+	drain_all_pages();
+	KTEST_EXPECT_EQ(nr_free_pages(), before);
+	return KTEST_PASS;
+}
+
+static enum ktest_result kmem_cache_create_aligned_objects(void)
+{
+	struct kmem_cache *s = kmem_cache_create("test-200", 200, 64, 0);
+	static void *objs[100];
+
+	KTEST_EXPECT(s);
+	for (int i = 0; i < 100; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_EXPECT(objs[i] && IS_ALIGNED((u64)objs[i], 64));
+	}
+	KTEST_EXPECT_EQ(s->nr_inuse, 100);
+	for (int i = 0; i < 100; i++)
+		kmem_cache_free(s, objs[i]);
+	KTEST_EXPECT_EQ(s->nr_inuse, 0);
+	kmem_cache_destroy(s);
+	return KTEST_PASS;
+}
+
+static enum ktest_result debug_redzone_catches_overflow(void)
+{
+	struct slab_report r;
+
+	if (!slub_debug_enabled)
+		return ktest_skip_reason("slab debug not built in"), KTEST_SKIP;
+	char *p = kmalloc(32, GFP_KERNEL);
+	KTEST_EXPECT(p);
+	p[32] = 'A';		/* one byte past the end */
+	slab_expect_report(&r);
+	kfree(p);
+	slab_expect_report(NULL);
+	KTEST_EXPECT_EQ(r.count, 1);
+	KTEST_EXPECT(!strcmp(r.what, "Redzone overwritten"));
+	KTEST_EXPECT(r.object == p);
+	KTEST_EXPECT(CODE_NEAR(r.culprit, debug_redzone_catches_overflow));
+	return KTEST_PASS;
+}
+
+static enum ktest_result debug_double_free_is_caught(void)
+{
+	struct slab_report r;
+
+	if (!slub_debug_enabled)
+		return ktest_skip_reason("slab debug not built in"), KTEST_SKIP;
+	long base = kmalloc_cache_for(64)->nr_inuse;
+	void *p = kmalloc(64, GFP_KERNEL);
+	kfree(p);
+	slab_expect_report(&r);
+	kfree(p);		/* the second free */
+	slab_expect_report(NULL);
+	KTEST_EXPECT_EQ(r.count, 1);
+	KTEST_EXPECT(!strcmp(r.what, "double free"));
+	KTEST_EXPECT(CODE_NEAR(r.culprit, debug_double_free_is_caught));
+	KTEST_EXPECT(CODE_NEAR(r.free_caller, debug_double_free_is_caught));
+	KTEST_EXPECT_EQ(kmalloc_cache_for(64)->nr_inuse, base);	/* not freed twice */
+	return KTEST_PASS;
+}
+
+static enum ktest_result debug_poison_catches_write_after_free(void)
+{
+	struct slab_report r;
+
+	if (!slub_debug_enabled)
+		return ktest_skip_reason("slab debug not built in"), KTEST_SKIP;
+	struct kmem_cache *s = kmem_cache_create("test-uaf", 128, 8, 0);
+	KTEST_EXPECT(s);
+	u8 *p = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, p);
+	p[5] = 1;		/* write after free */
+	slab_expect_report(&r);
+	u8 *q = kmem_cache_alloc(s, GFP_KERNEL);	/* same object: LIFO freelist */
+	slab_expect_report(NULL);
+	KTEST_EXPECT(q == p);
+	KTEST_EXPECT_EQ(r.count, 1);
+	KTEST_EXPECT(!strcmp(r.what, "Poison overwritten"));
+	KTEST_EXPECT(CODE_NEAR(r.free_caller, debug_poison_catches_write_after_free));
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+	return KTEST_PASS;
+}
+
+static const struct ktest_case slab_cases[] = {
+	{ "kmalloc_size_classes_8_to_8k", kmalloc_size_classes_8_to_8k },
+	{ "slab_stress_per_size_class", slab_stress_per_size_class },
+	{ "slab_cross_cpu_frees", slab_cross_cpu_frees },
+	{ "kmalloc_large_comes_from_buddy", kmalloc_large_comes_from_buddy },
+	{ "kmem_cache_create_aligned_objects", kmem_cache_create_aligned_objects },
+	{ "debug_redzone_catches_overflow", debug_redzone_catches_overflow },
+	{ "debug_double_free_is_caught", debug_double_free_is_caught },
+	{ "debug_poison_catches_write_after_free", debug_poison_catches_write_after_free },
+};
+KTEST_SUITE(slab, slab_cases);

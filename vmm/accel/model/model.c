@@ -1,0 +1,190 @@
+/* accel_model: the software CPU as an accelerator (vmm/accel.h). create() builds the
+ * model VM on the machine's RAM, the GICv3 on the machine's bus, and the boot vCPU's
+ * state from machine->boot (Linux arm64 boot protocol: EL1, MMU off, x0 = DTB);
+ * run() is the deterministic scheduler (sched.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "accel.h"
+#include "bus.h"
+#include "machine.h"
+#include "memmap.h"
+#include "model.h"
+#include "timer.h"
+#include "xlat.h"
+#include "../../dev/gicv3.h"
+
+uint64_t machine__mpidr(unsigned cpu);
+
+static int env_bus_read(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t *val)
+{
+	struct model *md = opaque;
+	int r = bus__read(&md->m->bus, pa, len, val, c->index);
+	if (r == -ENODEV)
+		fprintf(stderr, "vmm: model: vCPU %u read of %u bytes at PA 0x%llx: nothing there "
+			"(external abort to the guest)\n", c->index, len, (unsigned long long)pa);
+	return r;
+}
+
+static int env_bus_write(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t val)
+{
+	struct model *md = opaque;
+	int r = bus__write(&md->m->bus, pa, len, val, c->index);
+	if (r == -ENODEV)
+		fprintf(stderr, "vmm: model: vCPU %u write of %u bytes at PA 0x%llx: nothing there "
+			"(external abort to the guest)\n", c->index, len, (unsigned long long)pa);
+	return r;
+}
+
+static int env_hvc(void *opaque, struct cpu *c, uint32_t imm)
+{
+	if (imm != 0) { /* only HVC #0 is the SMCCC conduit */
+		c->x[0] = (uint64_t)-1;
+		c->pc += 4;
+		return X_BRANCH;
+	}
+	return psci__call(opaque, c);
+}
+
+static int env_hlt(void *opaque, struct cpu *c, uint32_t imm)
+{
+	if (imm != 0xf000)
+		return exc__undef(c); /* halting debug is not enabled: HLT is UNDEFINED */
+	return semihost__call(opaque, c);
+}
+
+static void env_fatal(void *opaque, const char *msg)
+{
+	struct model *md = opaque;
+	machine__error(md->m, "%s", msg);
+}
+
+static const struct model_env env = {
+	env_bus_read, env_bus_write, env_hvc, env_hlt, env_fatal,
+};
+
+static int model_available(char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	return 0; /* a pure interpreter: runs on any host */
+}
+
+static const struct mmio_ops dist_ops = { gicv3__dist_read, gicv3__dist_write };
+static const struct mmio_ops redist_ops = { gicv3__redist_read, gicv3__redist_write };
+
+/* Register (or, after a guest reset, re-point) an MMIO region. The bus has no
+ * unregister, so a restarted VM finds the region of the previous run. */
+static int region(struct machine *m, const char *name, uint64_t base, uint64_t size,
+		  const struct mmio_ops *ops, void *dev)
+{
+	struct mmio_region *old = (struct mmio_region *)bus__find(&m->bus, base, 4);
+	if (old && old->ops == ops) {
+		old->dev = dev;
+		return 0;
+	}
+	struct mmio_region r = { .name = name, .base = base, .size = size, .ops = ops, .dev = dev };
+	return bus__register(&m->bus, &r);
+}
+
+void model__start_cpu(struct model *md, struct cpu *c, uint64_t entry, uint64_t x0)
+{
+	uint64_t mpidr = c->sr.mpidr_el1;
+	cpu__reset(c);
+	c->sr.mpidr_el1 = mpidr;
+	xlat__context_changed(c);
+	c->pc = entry;
+	c->x[0] = x0;
+	c->on = true;
+	c->waiting = false;
+	(void)md;
+}
+
+static int model_create(struct machine *m)
+{
+	unsigned n = m->cfg.ncpus ? m->cfg.ncpus : 1;
+	if (n > MODEL_MAX_CPUS) {
+		machine__error(m, "--accel model supports at most %d vCPUs (asked for %u)",
+			       MODEL_MAX_CPUS, n);
+		return -EINVAL;
+	}
+	struct model *md = calloc(1, sizeof(*md));
+	if (!md)
+		return -ENOMEM;
+	md->m = m;
+	pthread_mutex_init(&md->lock, 0);
+	pthread_cond_init(&md->wake, 0);
+	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md);
+	md->gic = gicv3__new(n);
+	if (!md->vm || !md->gic) {
+		m->accel_data = md;
+		machine__error(m, "model: out of memory creating %u vCPUs", n);
+		return -ENOMEM;
+	}
+	md->vm->gic = md->gic;
+	m->accel_data = md;
+	int err = region(m, "gicv3-dist", GIC_DIST_BASE, GIC_DIST_SIZE, &dist_ops, md->gic);
+	if (!err)
+		err = region(m, "gicv3-redist", GIC_REDIST_BASE, GIC_REDIST_STRIDE * n, &redist_ops,
+			     md->gic);
+	if (err) {
+		machine__error(m, "model: cannot register the GICv3 on the bus (%d)", err);
+		return err;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		struct cpu *c = md->vm->cpu[k];
+		c->sr.mpidr_el1 = machine__mpidr(k);
+		c->irq_line = gicv3__irq_line(md->gic, k);
+	}
+	model__start_cpu(md, md->vm->cpu[0], m->boot.entry, m->boot.dtb_addr);
+	return 0;
+}
+
+static int model_run(struct machine *m)
+{
+	return sched__run(m->accel_data);
+}
+
+static void model_kick(struct machine *m)
+{
+	struct model *md = m->accel_data;
+	if (!md)
+		return;
+	pthread_mutex_lock(&md->lock);
+	atomic_store(&md->kicked, 1);
+	pthread_cond_signal(&md->wake);
+	pthread_mutex_unlock(&md->lock);
+}
+
+static void model_set_irq(struct machine *m, unsigned intid, int level)
+{
+	struct model *md = m->accel_data;
+	if (!md || !md->gic)
+		return;
+	gicv3__set_spi(md->gic, intid, level);
+	model_kick(m);
+}
+
+static void model_destroy(struct machine *m)
+{
+	struct model *md = m->accel_data;
+	if (!md)
+		return;
+	m->accel_data = 0;
+	vm__free(md->vm);
+	gicv3__free(md->gic);
+	pthread_cond_destroy(&md->wake);
+	pthread_mutex_destroy(&md->lock);
+	free(md);
+}
+
+const struct accel_ops accel_model = {
+	.name = "model",
+	.available = model_available,
+	.create = model_create,
+	.run = model_run,
+	.set_irq = model_set_irq,
+	.kick = model_kick,
+	.destroy = model_destroy,
+};

@@ -1,0 +1,26 @@
+/* The model accelerator's private state, shared by model.c, sched.c and psci.c. */
+#ifndef MODEL_MODEL_H
+#define MODEL_MODEL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "vm.h"
+
+struct machine;
+
+struct model {
+	struct machine *m;
+	struct model_vm *vm;
+	struct gicv3 *gic;
+	pthread_mutex_t lock;      /* for the idle wait */
+	pthread_cond_t wake;
+	atomic_int kicked;
+};
+
+int sched__run(struct model *md);
+int psci__call(struct model *md, struct cpu *c);
+int semihost__call(struct model *md, struct cpu *c);
+void model__start_cpu(struct model *md, struct cpu *c, uint64_t entry, uint64_t x0);
+
+#endif

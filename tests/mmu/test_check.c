@@ -1,2 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sanitizer checks: each fires on its bug sequence and stays silent on the correct
+ * one. Break-before-make: Arm ARM D8.16 (translation table updates); I-cache: D7.5
+ * (instruction modification: DC CVAU, DSB, IC IVAU, DSB, ISB); Contiguous bit: D8.6.
+ */
 #include "harness.h"
-int main(void){return 0;}
+
+static struct tmem *m;
+static struct mmu_ctx ctx;
+static struct mmu_tlb *tlb;
+static struct mmu_check *chk;
+static struct mmu_check_report last;
+static unsigned nrep;
+
+#define ROOT 0x10000ull
+#define VA 0x400000ull
+static uint64_t leaf_pa; /* where VA's level-3 descriptor lives */
+
+static void on_report(void *opaque, const struct mmu_check_report *r)
+{
+	(void)opaque;
+	last = *r;
+	nrep++;
+}
+
+static void make_check(uint32_t ctr)
+{
+	struct mmu_check_config cfg = { .report = on_report, .ctr_el0 = ctr };
+
+	mmu__check_destroy(chk);
+	chk = mmu__check_create(&cfg);
+	ctx.check = chk;
+}
+
+static int setup(void **state)
+{
+	uint64_t next = ROOT + 0x1000;
+
+	(void)state;
+	m = tmem_new();
+	mmu__ctx_init(&ctx, &tmem_ops, m);
+	th_set(&ctx, SCTLR_ON, TCR_4K48, ROOT | 1ull << 48, 0, 0, 0, 0);
+	tlb = mmu__tlb_create(NULL);
+	ctx.tlb = tlb;
+	chk = NULL;
+	make_check(0);
+	tb_map4k(m, ROOT, &next, VA, PAGE(0x100000) | D_NG);
+	leaf_pa = (r64(m, (r64(m, (r64(m, ROOT) & ~0xfffull)) & ~0xfffull) + 8 * 2) & ~0xfffull)
+		  + 0;
+	nrep = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mmu__check_destroy(chk);
+	mmu__tlb_destroy(tlb);
+	tmem_free(m);
+	return 0;
+}
+
+/* A guest store of a descriptor: tell the checker, then write memory. */
+static void store(uint64_t pa, uint64_t v)
+{
+	mmu__check_store(&ctx, pa, 8, v);
+	w64(m, pa, v);
+}
+
+static void tlbi_va(void)
+{
+	struct mmu_tlbi op;
+
+	mmu__tlbi_make(&op, MMU_TLBI_VAE1, true, (VA >> 12) | 1ull << 48, &ctx.regime);
+	mmu__tlbi(&ctx, &op);
+}
+
+/* Valid -> valid with another output address after a walk used it: BBM report with
+ * the descriptor address and both values. */
+static void check_bbm_fires_on_valid_to_valid_output_change(void **state)
+{
+	(void)state;
+	assert_int_equal(r64(m, leaf_pa), PAGE(0x100000) | D_NG);
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(leaf_pa, PAGE(0x200000) | D_NG);
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_BBM);
+	assert_int_equal(last.desc_pa, leaf_pa);
+	assert_int_equal(last.old_desc, PAGE(0x100000) | D_NG);
+	assert_int_equal(last.new_desc, PAGE(0x200000) | D_NG);
+	assert_int_equal(last.va, VA);
+	assert_int_equal(last.level, 3);
+}
+
+/* The correct sequence: invalid entry, TLBI, new entry: silent. */
+static void check_bbm_silent_on_break_tlbi_make(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(leaf_pa, 0);
+	tlbi_va();
+	store(leaf_pa, PAGE(0x200000) | D_NG);
+	assert_int_equal(nrep, 0);
+	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x200000);
+}
+
+/* Invalid entry but no TLBI before the new one: still a BBM violation. */
+static void check_bbm_fires_when_tlbi_is_missing(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(leaf_pa, 0);
+	store(leaf_pa, PAGE(0x200000) | D_NG);
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_BBM);
+}
+
+/* Permission-only changes (AP, XN) do not need break-before-make. */
+static void check_bbm_silent_on_permission_change(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(leaf_pa, PAGE(0x100000) | D_NG | D_AP(2) | D_UXN);
+	assert_int_equal(nrep, 0);
+}
+
+/* A changed memory type (AttrIndx) does. */
+static void check_bbm_fires_on_memory_type_change(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(leaf_pa, (PAGE(0x100000) & ~D_IDX(7)) | D_IDX(0) | D_NG);
+	assert_int_equal(nrep, 1);
+}
+
+/* Stale translation: the descriptor changed in memory (no store hook, as a DMA or a
+ * missed TLBI would), then a TLB hit uses the old entry. After a TLBI: silent. */
+static void check_stale_tlb_fires_on_hit_after_change(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	w64(m, leaf_pa, PAGE(0x300000) | D_NG);
+	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x100000);
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_STALE_TLB);
+	assert_int_equal(last.old_desc, PAGE(0x100000) | D_NG);
+	assert_int_equal(last.new_desc, PAGE(0x300000) | D_NG);
+	tlbi_va();
+	nrep = 0;
+	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x300000);
+	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x300000);
+	assert_int_equal(nrep, 0);
+}
+
+/* Clearing AF or changing software bits [58:55] without TLBI is not reported. */
+static void check_stale_silent_for_af_and_software_bits(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	w64(m, leaf_pa, ((PAGE(0x100000) | D_NG) & ~D_AF) | 0xfull << 55);
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	assert_int_equal(nrep, 0);
+}
+
+/* I-cache coherence, CTR_EL0.IDC = DIC = 0. Identity map (MMU off) so VA = PA. */
+static void code_setup(uint32_t ctr)
+{
+	th_set(&ctx, 0, 0, 0, 0, 0, 0, 0);
+	make_check(ctr);
+	nrep = 0;
+}
+
+static void maint(enum mmu_cache_op op, uint64_t va)
+{
+	assert_int_equal(mmu__cache_maint(&ctx, op, va, 0, NULL, NULL), 0);
+}
+
+static void check_icache_fires_on_fetch_of_written_line(void **state)
+{
+	(void)state;
+	code_setup(0);
+	mmu__check_store(&ctx, 0x80040, 4, 0xd503201f);
+	mmu__check_fetch(&ctx, 0x80040, 0x80040);
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_ICACHE);
+	assert_int_equal(last.pa, 0x80040);
+}
+
+static void check_icache_silent_after_dc_cvau_ic_ivau(void **state)
+{
+	(void)state;
+	code_setup(0);
+	mmu__check_store(&ctx, 0x80040, 4, 0xd503201f);
+	maint(MMU_DC_CVAU, 0x80040);
+	maint(MMU_IC_IVAU, 0x80040);
+	mmu__check_fetch(&ctx, 0x80040, 0x80040);
+	mmu__check_fetch(&ctx, 0x80000, 0x80000);  /* a line never written */
+	assert_int_equal(nrep, 0);
+}
+
+/* Missing the clean (IDC = 0), or invalidating before cleaning: reported. */
+static void check_icache_fires_without_clean_or_wrong_order(void **state)
+{
+	(void)state;
+	code_setup(0);
+	mmu__check_store(&ctx, 0x80040, 4, 0);
+	maint(MMU_IC_IVAU, 0x80040);
+	mmu__check_fetch(&ctx, 0x80040, 0x80040);
+	assert_int_equal(nrep, 1);
+	mmu__check_store(&ctx, 0x80080, 4, 0);
+	maint(MMU_IC_IVAU, 0x80080);
+	maint(MMU_DC_CVAU, 0x80080);
+	mmu__check_fetch(&ctx, 0x80080, 0x80080);
+	assert_int_equal(nrep, 2);
+	mmu__check_store(&ctx, 0x800c0, 4, 0);
+	maint(MMU_DC_CVAU, 0x800c0);               /* clean, no invalidate */
+	mmu__check_fetch(&ctx, 0x800c0, 0x800c0);
+	assert_int_equal(nrep, 3);
+}
+
+/* CTR_EL0.IDC = 1: no clean needed; DIC = 1 too: nothing needed. IC IALLU covers all. */
+static void check_icache_follows_ctr_idc_dic(void **state)
+{
+	(void)state;
+	code_setup(1u << 28);
+	mmu__check_store(&ctx, 0x80040, 4, 0);
+	maint(MMU_IC_IALLU, 0);
+	mmu__check_fetch(&ctx, 0x80040, 0x80040);
+	assert_int_equal(nrep, 0);
+	code_setup(3u << 28);
+	mmu__check_store(&ctx, 0x80040, 4, 0);
+	mmu__check_fetch(&ctx, 0x80040, 0x80040);
+	assert_int_equal(nrep, 0);
+}
+
+/* Contiguous bit: 16 aligned level-3 entries must map one aligned 64 KiB range with
+ * the same attributes. A correct group is silent; one odd entry is reported. */
+static void check_contiguous_group_consistency(void **state)
+{
+	uint64_t table = leaf_pa & ~0xfffull, first = table + 8 * ((VA >> 12) & 511 & ~15);
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		w64(m, first + 8 * i, PAGE(0x1000000 + 0x1000ull * i) | D_CONT | D_NG);
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	assert_int_equal(nrep, 0);
+	w64(m, first + 8 * 5, PAGE(0x2000000) | D_CONT | D_NG);
+	tlbi_va();
+	(void)ok_pa(&ctx, VA + 0x1000, MMU_READ, 0);
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_CONTIG);
+	assert_int_equal(last.desc_pa, first + 8 * 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(check_bbm_fires_on_valid_to_valid_output_change),
+		T(check_bbm_silent_on_break_tlbi_make),
+		T(check_bbm_fires_when_tlbi_is_missing),
+		T(check_bbm_silent_on_permission_change),
+		T(check_bbm_fires_on_memory_type_change),
+		T(check_stale_tlb_fires_on_hit_after_change),
+		T(check_stale_silent_for_af_and_software_bits),
+		T(check_icache_fires_on_fetch_of_written_line),
+		T(check_icache_silent_after_dc_cvau_ic_ivau),
+		T(check_icache_fires_without_clean_or_wrong_order),
+		T(check_icache_follows_ctr_idc_dic),
+		T(check_contiguous_group_consistency),
+	};
+	return cmocka_run_group_tests_name("mmu checks", tests, NULL, NULL);
+}

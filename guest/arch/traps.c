@@ -14,6 +14,7 @@
 #include <setup.h>
 #include <vmm_exit.h>
 #include <linux/mm.h>
+#include <kallsyms.h>
 
 static struct fault_expect fault_expect[NR_CPUS];
 static const char *const vector_names[16] = {
@@ -66,6 +67,7 @@ bool fault_expect_take(struct pt_regs *regs)
 
 void show_regs(struct pt_regs *regs)
 {
+	printk("pc : %s\nlr : %s\n", SYM(regs->pc), SYM(regs->regs[30]));
 	printk("pc : %016lx  sp : %016lx  pstate : %08lx\n", regs->pc, regs->sp, regs->pstate);
 	printk("x30: %016lx\n", regs->regs[30]);
 	for (int i = 29; i > 0; i -= 2)

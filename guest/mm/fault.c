@@ -13,6 +13,7 @@
 #include <asm/sysreg.h>
 #include <asm/traps.h>
 #include <linux/mm.h>
+#include <kallsyms.h>
 
 static const char *const level_names[] = { "pgd", "pud", "pmd", "pte" };
 
@@ -54,6 +55,7 @@ void do_mem_abort(u64 far, u64 esr, struct pt_regs *regs)
 		return;
 	printk("Unable to handle kernel %s at virtual address %016lx (%s)\n", fault_kind(esr),
 	       far, esr_fsc_string(esr));
+	printk("  at pc %s\n", SYM(regs->pc));
 	printk("Mem abort info:\n");
 	esr_describe(esr);
 	show_pte(far);

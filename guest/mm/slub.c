@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
+#include <kallsyms.h>
 
 #define POISON_FREE 0x6b
 #define POISON_END 0xa5
@@ -144,10 +145,9 @@ static void slab_bug(struct kmem_cache *s, struct page *page, const void *obj,
 	printk("INFO: Object %p @offset=%lu, slab %p objects=%u used=%u\n", obj,
 	       (unsigned long)((const char *)obj - (char *)slab_base(page)), (void *)page,
 	       page->objects, page->inuse);
-	printk("INFO: Allocated in %#lx cpu=%u\n", t->alloc_addr, t->alloc_cpu);
-	printk("INFO: Freed in %#lx cpu=%u\n", t->free_addr, t->free_cpu);
-	printk("INFO: Culprit: the caller at %#lx (addr2line -f -e guest.elf %#lx)\n", culprit,
-	       culprit);
+	printk("INFO: Allocated in %s cpu=%u\n", SYM(t->alloc_addr), t->alloc_cpu);
+	printk("INFO: Freed in %s cpu=%u\n", SYM(t->free_addr), t->free_cpu);
+	printk("INFO: Culprit: %s (%#lx)\n", SYM(culprit), culprit);
 	hexdump("Object  ", obj, min(s->object_size, 64u));
 	hexdump("Redzone ", (const u8 *)obj + s->object_size, s->red_end - s->object_size);
 	struct slab_report *r = expected_report;
@@ -208,8 +208,8 @@ static void alloc_debug_processing(struct kmem_cache *s, struct page *page, void
 	if (bad)
 		slab_bug(s, page, obj, "Poison overwritten", get_track(s, obj)->free_addr,
 			 "%p: first byte %#x is not the poison of a free object "
-			 "(written after free by code that freed it at %#lx?)", (void *)bad, *bad,
-			 get_track(s, obj)->free_addr);
+			 "(written after the free in %s?)", (void *)bad, *bad,
+			 SYM(get_track(s, obj)->free_addr));
 	init_object(s, obj, SLUB_RED_ACTIVE);
 	struct track *t = get_track(s, obj);
 	t->alloc_addr = caller;
@@ -225,24 +225,24 @@ static bool free_debug_processing(struct kmem_cache *s, struct page *page, void 
 
 	if (!check_valid_pointer(s, page, obj)) {
 		slab_bug(s, page, obj, "invalid pointer", caller,
-			 "%p is not the start of an object; freed by %#lx", obj, caller);
+			 "%p is not the start of an object; freed in %s", obj, SYM(caller));
 		return false;
 	}
 	if (!(s->flags & SLAB_DEBUG_FLAGS))
 		return true;
 	if (!check_bytes(p + s->object_size, SLUB_RED_INACTIVE, rz)) {
 		slab_bug(s, page, obj, "double free", caller,
-			 "object already free: freed at %#lx, freed again at %#lx",
-			 get_track(s, obj)->free_addr, caller);
+			 "object already free: freed in %s, freed again in %s",
+			 SYM(get_track(s, obj)->free_addr), SYM(caller));
 		return false;
 	}
 	bad = check_bytes(p + s->object_size, SLUB_RED_ACTIVE, rz);
 	if (bad) {
 		slab_bug(s, page, obj, "Redzone overwritten", get_track(s, obj)->alloc_addr,
 			 "%p @offset=%lu: first byte %#x instead of %#x: written past the end of "
-			 "the %u-byte object allocated at %#lx", (void *)bad,
+			 "the %u-byte object allocated in %s", (void *)bad,
 			 (unsigned long)(bad - p), *bad, SLUB_RED_ACTIVE, s->object_size,
-			 get_track(s, obj)->alloc_addr);
+			 SYM(get_track(s, obj)->alloc_addr));
 		memset((u8 *)p + s->object_size, SLUB_RED_ACTIVE, rz);	/* repaired */
 	}
 	init_object(s, obj, SLUB_RED_INACTIVE);

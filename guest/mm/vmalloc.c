@@ -16,6 +16,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <kallsyms.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
@@ -203,8 +204,8 @@ void vmallocinfo_dump(void)
 
 	spin_lock(&vmap_area_lock);
 	list_for_each_entry(vm, &vmap_area_list, list)
-		printk("0x%016lx-0x%016lx %8lu caller=%#lx pages=%u%s%s\n", (u64)vm->addr,
-		       (u64)vm->addr + vm->size, vm->size, vm->caller, vm->nr_pages,
+		printk("0x%016lx-0x%016lx %8lu %s pages=%u%s%s\n", (u64)vm->addr,
+		       (u64)vm->addr + vm->size, vm->size, SYM(vm->caller), vm->nr_pages,
 		       (vm->flags & VM_ALLOC) ? " vmalloc" : "", (vm->flags & VM_MAP) ? " vmap" : "");
 	spin_unlock(&vmap_area_lock);
 }

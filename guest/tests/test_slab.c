@@ -12,8 +12,18 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
+#include <kallsyms.h>
 
-#define CODE_NEAR(addr, fn) ((u64)(addr) >= (u64)(fn) && (u64)(addr) < (u64)(fn) + 0x400)
+/* The report names the function: kallsyms resolves the recorded caller to it. */
+static bool code_in(unsigned long addr, const char *fn)
+{
+	unsigned long off;
+	const char *name = kallsyms_lookup(addr, &off);
+	if (!name || strcmp(name, fn))
+		ktest_diag("caller %#lx is %s, expected in %s", addr, name ? name : "?", fn);
+	return name && !strcmp(name, fn);
+}
+#define CODE_NEAR(addr, fn) code_in(addr, #fn)
 
 static enum ktest_result kmalloc_size_classes_8_to_8k(void)
 {

@@ -35,7 +35,9 @@ const char *sprint_symbol(char *buf, unsigned long addr)
 	unsigned long off;
 	const char *name = kallsyms_lookup(addr, &off);
 
-	if (name)
+	if (!addr)
+		snprintf(buf, KSYM_NAME_LEN, "(none)");
+	else if (name)
 		snprintf(buf, KSYM_NAME_LEN, "%s+%#lx", name, off);
 	else
 		snprintf(buf, KSYM_NAME_LEN, "%#lx", addr);

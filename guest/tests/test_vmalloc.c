@@ -5,6 +5,8 @@
 #include <kernel.h>
 #include <string.h>
 #include <ktest.h>
+#include <random.h>
+#include <smp.h>
 #include <asm/esr.h>
 #include <asm/mmu.h>
 #include <asm/traps.h>
@@ -140,6 +142,49 @@ static enum ktest_result vmalloc_large_area(void)
 	return KTEST_PASS;
 }
 
+struct vmalloc_worker {
+	u64 seed;
+	bool ok;
+};
+
+/* vmalloc, fill, check and vfree in a loop: two CPUs share the tables and the area list. */
+static void vmalloc_worker(void *arg)
+{
+	struct vmalloc_worker *w = arg;
+
+	w->ok = true;
+	for (int i = 0; i < 300 && w->ok; i++) {
+		unsigned long pages = 1 + prandom_u64_state(&w->seed) % 8;
+		u64 *v = vmalloc(pages * PAGE_SIZE);
+		if (!v) {
+			w->ok = false;
+			break;
+		}
+		for (unsigned long p = 0; p < pages; p++)
+			v[p * PAGE_SIZE / 8] = w->seed + p;
+		for (unsigned long p = 0; p < pages; p++)
+			w->ok &= v[p * PAGE_SIZE / 8] == w->seed + p;
+		vfree(v);
+	}
+}
+
+static enum ktest_result vmalloc_on_two_cpus(void)
+{
+	static struct vmalloc_worker w[2] = { { .seed = 11 }, { .seed = 23 } };
+	unsigned long base = vmalloc_nr_areas();
+
+	if (nr_cpus_online < 2) {
+		ktest_skip_reason("needs 2 CPUs");
+		return KTEST_SKIP;
+	}
+	KTEST_EXPECT_EQ(smp_call_on(1, vmalloc_worker, &w[1]), 0);
+	vmalloc_worker(&w[0]);
+	smp_wait(1);
+	KTEST_EXPECT(w[0].ok && w[1].ok);
+	KTEST_EXPECT_EQ(vmalloc_nr_areas(), base);
+	return KTEST_PASS;
+}
+
 static const struct ktest_case vmalloc_cases[] = {
 	{ "vmalloc_maps_pages_one_by_one", vmalloc_maps_pages_one_by_one },
 	{ "guard_page_access_faults", guard_page_access_faults },
@@ -147,5 +192,6 @@ static const struct ktest_case vmalloc_cases[] = {
 	{ "vmap_aliases_given_pages", vmap_aliases_given_pages },
 	{ "areas_are_disjoint_with_guards", areas_are_disjoint_with_guards },
 	{ "vmalloc_large_area", vmalloc_large_area },
+	{ "vmalloc_on_two_cpus", vmalloc_on_two_cpus },
 };
 KTEST_SUITE(vmalloc, vmalloc_cases);

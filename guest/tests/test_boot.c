@@ -48,6 +48,18 @@ static enum ktest_result dt_memory_nodes_give_ram(void)
 	return KTEST_PASS;
 }
 
+static enum ktest_result dt_initrd_is_reserved(void)
+{
+	if (machine.initrd_end <= machine.initrd_start) {
+		ktest_skip_reason("no initrd in /chosen");
+		return KTEST_SKIP;
+	}
+	ktest_diag("initrd [%lx-%lx)", machine.initrd_start, machine.initrd_end);
+	KTEST_EXPECT(memblock_is_reserved(machine.initrd_start));
+	KTEST_EXPECT(memblock_is_reserved(machine.initrd_end - 1));
+	return KTEST_PASS;
+}
+
 static enum ktest_result dt_stdout_is_pl011(void)
 {
 	KTEST_EXPECT(machine.uart_base != 0);
@@ -152,6 +164,7 @@ static const struct ktest_case boot_cases[] = {
 	{ "dt_header_is_valid", dt_header_is_valid },
 	{ "dt_path_lookup_and_parent", dt_path_lookup_and_parent },
 	{ "dt_memory_nodes_give_ram", dt_memory_nodes_give_ram },
+	{ "dt_initrd_is_reserved", dt_initrd_is_reserved },
 	{ "dt_stdout_is_pl011", dt_stdout_is_pl011 },
 	{ "dt_psci_answers", dt_psci_answers },
 	{ "dt_cpus_include_boot_cpu", dt_cpus_include_boot_cpu },

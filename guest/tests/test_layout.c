@@ -6,6 +6,7 @@
 #include <kernel.h>
 #include <string.h>
 #include <ktest.h>
+#include <fdt.h>
 #include <setup.h>
 #include <asm/esr.h>
 #include <asm/fixmap.h>
@@ -146,6 +147,33 @@ static enum ktest_result linear_map_covers_all_ram(void)
 	return KTEST_PASS;
 }
 
+/* /reserved-memory: every region reserved; no-map ones also out of the linear map. */
+static enum ktest_result reserved_memory_is_honoured(void)
+{
+	const void *fdt = machine.fdt;
+	int rmem = fdt__path_offset(fdt, "/reserved-memory"), node, n = 0;
+	u64 base, size;
+
+	if (rmem < 0) {
+		ktest_skip_reason("no /reserved-memory in the device tree");
+		return KTEST_SKIP;
+	}
+	fdt_for_each_subnode(node, fdt, rmem) {
+		bool nomap = fdt__getprop(fdt, node, "no-map", NULL) != NULL;
+		for (int i = 0; !fdt__get_reg(fdt, node, i, &base, &size); i++, n++) {
+			int level;
+			pte_t *ptep = kernel_walk((u64)__va(base), &level);
+			ktest_diag("%s [%lx-%lx)%s", fdt__get_name(fdt, node), base, base + size,
+				   nomap ? " no-map" : "");
+			KTEST_EXPECT(memblock_is_reserved(base) && memblock_is_reserved(base + size - 1));
+			KTEST_EXPECT(nomap ? ptep == NULL : ptep != NULL);
+			KTEST_EXPECT(PageReserved(pfn_to_page(PHYS_PFN(base))));
+		}
+	}
+	KTEST_EXPECT(n > 0);
+	return KTEST_PASS;
+}
+
 static enum ktest_result fixmap_holds_fdt_and_uart(void)
 {
 	int level;
@@ -175,6 +203,7 @@ static const struct ktest_case layout_cases[] = {
 	{ "identity_map_is_gone", identity_map_is_gone },
 	{ "kernel_image_permissions", kernel_image_permissions },
 	{ "linear_map_covers_all_ram", linear_map_covers_all_ram },
+	{ "reserved_memory_is_honoured", reserved_memory_is_honoured },
 	{ "fixmap_holds_fdt_and_uart", fixmap_holds_fdt_and_uart },
 	{ "show_pte_walks_kernel_address", show_pte_walks_kernel_address },
 };

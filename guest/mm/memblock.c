@@ -141,8 +141,10 @@ phys_addr_t memblock_start_of_DRAM(void)
 
 phys_addr_t memblock_end_of_DRAM(void)
 {
+	if (!memblock.memory.cnt)
+		return 0;
 	struct memblock_region *r = &memblock.memory.regions[memblock.memory.cnt - 1];
-	return memblock.memory.cnt ? r->base + r->size : 0;
+	return r->base + r->size;
 }
 
 static u64 type_size(struct memblock_type *t)

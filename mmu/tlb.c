@@ -167,7 +167,7 @@ const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mm
 		l1->stats.hits++;
 		return e;
 	}
-	if (l1->geom.sets)
+	if (l1->geom.sets) /* mmu__translate's own L1 probe also ends here on a miss */
 		l1->stats.misses++;
 	e = mmu_tlb_probe(l2, va, r->tlb_tag, r->asid, false);
 	if (!e) {

@@ -37,7 +37,7 @@ static void hit_result(const struct mmu_tlb_entry *e, uint64_t key, struct mmu_r
 	uint64_t off = key & MASK(e->shift);
 
 	res->pa = e->pa | off;
-	res->ipa = ((e->tag & 3) == MMU_TLB_S12 ? e->ipa : e->pa) | off;
+	res->ipa = e->ipa | off; /* == pa for stage-1-only entries */
 	res->shift = e->shift;
 	res->perms = e->perms;
 	res->attr = e->attr;
@@ -80,25 +80,45 @@ static void fill(struct mmu_ctx *ctx, uint64_t key, enum mmu_access acc,
 
 /* Stage-1 results are cached (kinds S1 and S12); with stage 1 off only the stage-2
  * entries the walk itself uses are (the final attributes depend on the access). */
-static bool tlb_usable(const struct mmu_ctx *ctx, unsigned flags)
+static inline bool tlb_usable(const struct mmu_ctx *ctx, unsigned flags)
 {
-	return ctx->tlb && (ctx->regime.tlb_kind == MMU_TLB_S1 ||
-			    ctx->regime.tlb_kind == MMU_TLB_S12) &&
+	return ctx->tlb && (unsigned)(ctx->regime.tlb_kind - MMU_TLB_S1) < 2 &&
 	       !(flags & (MMU_F_NO_TLB | MMU_F_S1_ONLY | MMU_F_NO_UPDATE));
 }
 
-int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
-		   unsigned flags, struct mmu_result *res)
+/* The hot path: the L1 TLB of the access, probed in place (locals, so that the
+ * compiler need not reload through possible aliases). */
+static inline const struct mmu_tlb_entry *l1_hit(struct mmu_tlb *tlb,
+						 const struct mmu_regime *r, uint64_t key,
+						 enum mmu_access acc, unsigned flags)
 {
-	bool use = tlb_usable(ctx, flags);
-	uint64_t key = 0;
+	struct mmu_tlb_array *a = &tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
+	const uint32_t tag = r->tlb_tag, ways = a->geom.ways;
+	const uint16_t asid = r->asid;
+	const struct mmu_tlb_entry *e;
+
+	if (__builtin_expect(!a->geom.sets, 0))
+		return NULL;
+	e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * ways];
+	for (uint32_t w = 0; w < ways; w++, e++) {
+		if (e->tag != tag || ((key ^ e->va) >> e->shift) != 0)
+			continue;
+		if ((e->global || e->asid == asid) && mmu_perm_ok(e->perms, acc, flags)) {
+			a->stats.hits++;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+__attribute__((noinline)) static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access acc,
+			  unsigned flags, bool use, struct mmu_result *res)
+{
 	struct mmu_leafs lf;
 
 	if (use) {
-		const struct mmu_tlb_entry *e;
+		const struct mmu_tlb_entry *e = mmu__tlb_lookup(ctx->tlb, &ctx->regime, key, acc);
 
-		key = tlb_key(&ctx->regime, va, acc);
-		e = mmu__tlb_lookup(ctx->tlb, &ctx->regime, key, acc);
 		if (e && mmu_perm_ok(e->perms, acc, flags)) {
 			hit_result(e, key, res);
 			if (ctx->check)
@@ -112,4 +132,25 @@ int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
 	if (use)
 		fill(ctx, key, acc, res, &lf);
 	return 0;
+}
+
+int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
+		   unsigned flags, struct mmu_result *res)
+{
+	bool use = tlb_usable(ctx, flags);
+	uint64_t key = 0;
+
+	if (use) {
+		const struct mmu_tlb_entry *e;
+
+		key = tlb_key(&ctx->regime, va, acc);
+		e = l1_hit(ctx->tlb, &ctx->regime, key, acc, flags);
+		if (e) {
+			hit_result(e, key, res);
+			if (ctx->check)
+				mmu_check_tlb_hit(ctx, e, va, acc);
+			return 0;
+		}
+	}
+	return translate_slow(ctx, va, key, acc, flags, use, res);
 }

@@ -107,20 +107,11 @@ static void trace_update(struct walk *w, uint64_t pa, uint64_t new_raw)
 static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
 			bool hw_write, struct s2out *o);
 
-/* Number of input bits resolved at `level` (the start level may resolve fewer, or up
- * to 4 more with concatenated stage-2 tables). */
-static unsigned level_bits(const struct mmu_table_cfg *cfg, int level)
-{
-	if (level == cfg->start_level)
-		return cfg->ia_bits - mmu__level_shift(cfg->gshift, level);
-	return cfg->gshift - 3;
-}
-
 /* Read the descriptor at table[idx]. For stage 1 with stage 2 on, the table address
  * is an IPA: translate it first (AArch64.S2Translate for a TTW access, S1PTW). */
-static int read_desc(struct walk *w, unsigned stage, const struct mmu_table_cfg *cfg,
-		     int level, uint64_t in, uint64_t table, unsigned idx, bool s1ptw,
-		     struct lookup *lk)
+static inline int read_desc(struct walk *w, unsigned stage, unsigned gshift, int level,
+			    uint64_t in, uint64_t table, unsigned idx, bool s1ptw,
+			    struct lookup *lk)
 {
 	uint64_t ia = table + 8ull * idx, pa = ia;
 	struct mmu_ctx *ctx = w->ctx;
@@ -133,19 +124,24 @@ static int read_desc(struct walk *w, unsigned stage, const struct mmu_table_cfg 
 			return rc;
 		pa = o.pa;
 	}
-	rc = ctx->mem->read64(ctx->mem_opaque, pa, &lk->desc);
-	if (rc) {
+	if (ctx->mem->read64(ctx->mem_opaque, pa, &lk->desc)) {
 		fault(w, MMU_FAULT_EXT_ABORT_WALK, stage, level);
 		w->f->desc_pa = pa;
 		return -EFAULT;
 	}
 	lk->desc_pa = pa;
 	lk->desc_ia = ia;
-	if (ctx->trace)
-		trace_step(w, stage, level, s1ptw, in, table, idx, pa, lk->desc, cfg->gshift);
-	if (ctx->check)
-		mmu_check_walk_desc(ctx, stage, level, cfg->gshift, in, pa, lk->desc);
+	if (__builtin_expect(ctx->trace != NULL, 0))
+		trace_step(w, stage, level, s1ptw, in, table, idx, pa, lk->desc, gshift);
+	if (__builtin_expect(ctx->check != NULL, 0))
+		mmu_check_walk_desc(ctx, stage, level, gshift, in, pa, lk->desc);
 	return 0;
+}
+
+/* Blocks without FEAT_LPA/LPA2: 4K at levels 1-2, 16K/64K at level 2 (desc.c). */
+static inline bool block_ok(unsigned gshift, int level)
+{
+	return level == 2 || (level == 1 && gshift == 12);
 }
 
 static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
@@ -158,51 +154,53 @@ static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
 
 /*
  * AArch64.S1Walk / AArch64.S2Walk: from the base down to a block or page descriptor.
- * Faults: translation (invalid or reserved descriptor), address size (table or output
- * address above oa_bits, R "AArch64.OAOutOfRange"), external abort on the walk.
+ * The start level resolves the bits left above it (up to 4 more with concatenated
+ * stage-2 tables), every other level gshift - 3 bits. Faults: translation (invalid or
+ * reserved descriptor), address size (table or output address above oa_bits,
+ * AArch64.OAOutOfRange), external abort on the walk.
  */
 static int walk_tables(struct walk *w, unsigned stage, const struct mmu_table_cfg *cfg,
 		       unsigned oa_bits, uint64_t in, bool s1ptw, struct lookup *lk)
 {
-	uint64_t table = cfg->base;
+	const unsigned gshift = cfg->gshift, stride = gshift - 3;
+	uint64_t table = cfg->base, d;
 	int level = cfg->start_level;
-	unsigned gshift = cfg->gshift;
+	unsigned shift = mmu__level_shift(gshift, level);
+	uint64_t idx_mask = MASK(cfg->ia_bits - shift);
+	unsigned aptable = 0;
+	bool uxnt = false, pxnt = false;
 
-	memset(&lk->lim, 0, sizeof(lk->lim));
-	lk->gshift = gshift;
-	lk->in = in;
 	if (table >> oa_bits) /* TTBR/VTTBR base out of range: level 0 */
 		return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, 0, in, s1ptw);
-	for (;;) {
-		unsigned shift = mmu__level_shift(gshift, level);
-		unsigned idx = (unsigned)((in >> shift) & MASK(level_bits(cfg, level)));
-		uint64_t d, oa;
-
-		if (read_desc(w, stage, cfg, level, in, table, idx, s1ptw, lk))
+	for (;; level++, shift -= stride, idx_mask = MASK(stride)) {
+		if (read_desc(w, stage, gshift, level, in, table, (unsigned)((in >> shift) & idx_mask),
+			      s1ptw, lk))
 			return -EFAULT;
 		d = lk->desc;
 		if (!(d & MMU_DESC_VALID))
 			return walk_fault(w, MMU_FAULT_TRANSLATION, stage, level, in, s1ptw);
-		lk->level = level;
-		lk->shift = shift;
-		if (!(d & MMU_DESC_TABLEPG) || level == 3) {
-			if (level == 3 ? !(d & MMU_DESC_TABLEPG) : !mmu__desc_block_ok(gshift, level))
-				return walk_fault(w, MMU_FAULT_TRANSLATION, stage, level, in, s1ptw);
-			oa = d & MASK(48) & ~MASK(shift);
-			if (oa >> oa_bits)
-				return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
-			return 0;
-		}
+		if (level == 3 || !(d & MMU_DESC_TABLEPG))
+			break;
 		table = d & MASK(48) & ~MASK(gshift);
 		if (table >> oa_bits)
 			return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
-		if (stage == 1) {
-			lk->lim.aptable |= FIELD(d, 61, 2);
-			lk->lim.uxntable |= (d >> 60) & 1;
-			lk->lim.pxntable |= (d >> 59) & 1;
-		}
-		level++;
+		aptable |= FIELD(d, 61, 2);
+		uxnt |= (d >> 60) & 1;
+		pxnt |= (d >> 59) & 1;
 	}
+	if (level == 3 ? !(d & MMU_DESC_TABLEPG) : !block_ok(gshift, level))
+		return walk_fault(w, MMU_FAULT_TRANSLATION, stage, level, in, s1ptw);
+	if ((d & MASK(48) & ~MASK(shift)) >> oa_bits)
+		return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
+	lk->level = level;
+	lk->shift = shift;
+	lk->gshift = gshift;
+	lk->in = in;
+	/* stage-2 table descriptors have no hierarchical attributes */
+	lk->lim.aptable = stage == 1 ? aptable : 0;
+	lk->lim.uxntable = stage == 1 && uxnt;
+	lk->lim.pxntable = stage == 1 && pxnt;
+	return 0;
 }
 
 /*

@@ -33,11 +33,10 @@ struct mmu_tlb_config {
 extern const struct mmu_tlb_config mmu_tlb_default_config;
 
 struct mmu_tlb_entry {
+	/* hot: what a lookup compares and a hit returns (first 40 bytes) */
 	uint64_t va;        /* input address (VA, or IPA for MMU_TLB_S2), aligned to shift */
 	uint64_t pa;        /* output address of the region (aligned to shift) */
 	uint64_t ipa;       /* MMU_TLB_S12: IPA of the region start */
-	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
-	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 	uint32_t tag;       /* vmid << 2 | kind; 0: invalid entry */
 	uint16_t asid;
 	uint8_t shift;      /* log2 of the mapped size */
@@ -47,6 +46,9 @@ struct mmu_tlb_entry {
 	uint8_t sh;
 	uint8_t level;      /* level of the leaf */
 	uint32_t lru;       /* last use stamp */
+	/* cold */
+	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
+	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 };
 
 enum mmu_tlb_which { MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2, MMU_TLB_LEVELS = 3 };

@@ -114,6 +114,11 @@ static void check_contig(struct mmu_ctx *ctx, const struct desc_rec *r, uint64_t
 	}
 }
 
+static uint32_t pe_bit(unsigned pe)
+{
+	return 1u << (pe < 31 ? pe : 31);
+}
+
 /* Called for every descriptor a walk reads (and after each hardware update). */
 void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigned gshift,
 			 uint64_t in_addr, uint64_t desc_pa, uint64_t desc)
@@ -137,6 +142,7 @@ void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigne
 	r->vmid = rg->vmid;
 	r->asid = rg->asid;
 	r->leaf = is_leaf(level, desc);
+	r->pes |= pe_bit(ctx->pe);
 	/* stage-1 leaves: nG; tables under TTBR0 are walked per ASID, TTBR1 globally */
 	if (stage == 2)
 		r->global = true;
@@ -158,8 +164,11 @@ static void rec_as_entry(const struct desc_rec *r, struct mmu_tlb_entry *e)
 	e->global = r->global;
 }
 
-void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op)
+/* A TLBI covers a record for the PEs it reaches: the issuing one, or all with the IS
+ * form. The record goes when no PE may still cache it. */
+void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op, unsigned pe)
 {
+	uint32_t reach = op->broadcast ? ~0u : pe_bit(pe);
 	struct mmu_tlb_entry e;
 	uint64_t key;
 
@@ -168,7 +177,7 @@ void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op)
 
 		if (r && !(op->last_level && !r->leaf)) {
 			rec_as_entry(r, &e);
-			if (mmu__tlbi_match(op, &e)) {
+			if (mmu__tlbi_match(op, &e) && !(r->pes &= ~reach)) {
 				hmap_del(&c->desc, key); /* slot i may now hold another record */
 				continue;
 			}

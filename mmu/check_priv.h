@@ -9,6 +9,7 @@
 struct desc_rec {
 	uint64_t cached;      /* value a walk read (what a TLB may hold) */
 	uint64_t in_base;     /* VA/IPA of the region the descriptor covers */
+	uint32_t pes;         /* PEs whose walks read it (bit n: PE n; PEs >= 32 share 31) */
 	uint16_t vmid, asid;
 	uint8_t stage, level, gshift;
 	bool global, leaf;

@@ -27,7 +27,7 @@ void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigne
 			 uint64_t in_addr, uint64_t desc_pa, uint64_t desc);
 void mmu_check_tlb_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
 		       enum mmu_access acc);
-void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op);
+void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op, unsigned pe);
 void mmu_check_cache_op(struct mmu_ctx *ctx, enum mmu_cache_op op, uint64_t pa);
 
 /* tlb.c: the fast path (translate.c) */

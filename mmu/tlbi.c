@@ -107,5 +107,5 @@ void mmu__tlbi(struct mmu_ctx *ctx, const struct mmu_tlbi *op)
 		mmu__tlb_invalidate(ctx->tlb, op);
 	}
 	if (check)
-		mmu_check_tlbi(check, op);
+		mmu_check_tlbi(check, op, ctx->pe);
 }

@@ -116,6 +116,29 @@ static void check_bbm_fires_when_tlbi_is_missing(void **state)
 	assert_int_equal(last.kind, MMU_CHECK_BBM);
 }
 
+/* On two PEs that both used the descriptor, a local TLBI covers only the issuing PE:
+ * break, TLBI VAE1 (not IS), make is still reported; with TLBI VAE1IS it is not. */
+static void check_bbm_needs_broadcast_tlbi_when_two_pes_walked(void **state)
+{
+	struct mmu_ctx ctx1 = ctx;
+	struct mmu_tlbi op;
+
+	(void)state;
+	ctx1.pe = 1;
+	ctx1.tlb = NULL;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	(void)ok_pa(&ctx1, VA, MMU_READ, 0);
+	store(leaf_pa, 0);
+	mmu__tlbi_make(&op, MMU_TLBI_VAE1, false, (VA >> 12) | 1ull << 48, &ctx.regime);
+	mmu__tlbi(&ctx, &op);
+	store(leaf_pa, PAGE(0x200000) | D_NG);
+	assert_int_equal(nrep, 1);
+	store(leaf_pa, 0);
+	tlbi_va(); /* IS */
+	store(leaf_pa, PAGE(0x100000) | D_NG);
+	assert_int_equal(nrep, 1);
+}
+
 /* Permission-only changes (AP, XN) do not need break-before-make. */
 static void check_bbm_silent_on_permission_change(void **state)
 {
@@ -260,6 +283,7 @@ int main(void)
 		T(check_bbm_fires_on_valid_to_valid_output_change),
 		T(check_bbm_silent_on_break_tlbi_make),
 		T(check_bbm_fires_when_tlbi_is_missing),
+		T(check_bbm_needs_broadcast_tlbi_when_two_pes_walked),
 		T(check_bbm_silent_on_permission_change),
 		T(check_bbm_fires_on_memory_type_change),
 		T(check_stale_tlb_fires_on_hit_after_change),

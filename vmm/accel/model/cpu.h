@@ -43,8 +43,8 @@ enum exec_r {
 #define UTLB_BITS 8
 #define UTLB_SIZE (1u << UTLB_BITS)
 struct utlb_ent {
-	uint64_t rtag;   /* VA page | 0 when reads hit, else ~0 */
-	uint64_t wtag;   /* VA page when writes hit, else ~0 */
+	uint64_t rtag;   /* VA page | generation when reads hit */
+	uint64_t wtag;   /* VA page | generation when writes hit */
 	uintptr_t addend; /* host address = VA + addend */
 };
 
@@ -55,7 +55,8 @@ enum { MMU_EL0, MMU_EL1, MMU_EL1_PAN, MMU_NIDX };
 #define ITLB_SIZE 64
 struct dpage;
 struct itlb_ent {
-	uint64_t tag;
+	uint64_t tag;     /* VA page | regime index */
+	uint64_t gen;     /* utlb_gen when filled: older entries are stale */
 	struct dpage *page;
 };
 
@@ -72,6 +73,7 @@ struct cpu {
 	struct sysregs sr;
 
 	unsigned mmu_idx;
+	uint64_t utlb_gen;   /* 1..4094: entries of older generations are stale */
 	uint64_t align_mask; /* size-1 checked against the address when SCTLR.A (else 0) */
 	struct utlb_ent utlb[MMU_NIDX][UTLB_SIZE];
 	struct itlb_ent itlb[ITLB_SIZE];

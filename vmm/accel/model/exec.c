@@ -132,7 +132,7 @@ static struct dpage *decode_page(struct model_vm *vm, uint64_t pa)
 	vm->dpages[(pa - vm->ram_base) >> 12] = p;
 	/* stores to this page must now take the slow path: drop write mappings */
 	for (unsigned k = 0; k < vm->ncpus; k++)
-		memset(vm->cpu[k]->utlb, 0xff, sizeof(vm->cpu[k]->utlb));
+		mem__flush_data(vm->cpu[k]);
 	return p;
 }
 
@@ -148,7 +148,7 @@ static struct dpage *fetch(struct cpu *c, int *r)
 		*r = exc__sync(c, EC_PC_ALIGN, 0, pc);
 		return 0;
 	}
-	if (e->tag == tag && e->page && e->page->valid)
+	if (e->tag == tag && e->gen == c->utlb_gen && e->page && e->page->valid)
 		return e->page;
 	if (xlat__translate(c, pc, c->mmu_idx, ACC_EXEC, &o, &f)) {
 		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, f.fsc | (f.s1ptw << 7), pc);
@@ -168,6 +168,7 @@ static struct dpage *fetch(struct cpu *c, int *r)
 	}
 	if (o.cacheable_fast) {
 		e->tag = tag;
+		e->gen = c->utlb_gen;
 		e->page = p;
 	}
 	return p;

@@ -10,12 +10,21 @@
 #define FSC_ALIGN 0x21
 #define FSC_SEA   0x10 /* synchronous external abort, not on a table walk */
 
+/* A flush is a new generation: data micro-TLB tags carry it in their low 12 bits and
+ * fetch-TLB entries in a field; every 4094 generations the tables are really cleared. */
+void mem__flush_data(struct cpu *c)
+{
+	if (++c->utlb_gen >= 4095) { /* ~0 (never a tag) has 4095 in its low bits */
+		memset(c->utlb, 0xff, sizeof(c->utlb));
+		for (unsigned i = 0; i < ITLB_SIZE; i++)
+			c->itlb[i] = (struct itlb_ent){ ~0ull, 0, 0 };
+		c->utlb_gen = 1;
+	}
+}
+
 void mem__flush(struct cpu *c)
 {
-	memset(c->utlb, 0xff, sizeof(c->utlb));
-	memset(c->itlb, 0xff, sizeof(c->itlb));
-	for (unsigned i = 0; i < ITLB_SIZE; i++)
-		c->itlb[i].page = 0;
+	mem__flush_data(c);
 }
 
 static int data_abort(struct cpu *c, uint64_t va, bool write, unsigned flags, unsigned fsc,
@@ -49,7 +58,7 @@ static int xlate(struct cpu *c, uint64_t va, unsigned idx, bool write, unsigned 
 static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out *o, void *host)
 {
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
-	uint64_t page = va & ~0xfffull;
+	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
 	if (o->device || !o->cacheable_fast)
 		return;
 	e->rtag = o->readable ? page : ~0ull;

@@ -28,7 +28,7 @@ static inline struct utlb_ent *utlb_of(struct cpu *c, uint64_t va)
 static inline int mem_read(struct cpu *c, uint64_t va, unsigned size, uint64_t *val)
 {
 	struct utlb_ent *e = utlb_of(c, va);
-	if (likely(e->rtag == (va & ~0xfffull) && (va & 0xfff) <= 4096 - size &&
+	if (likely(e->rtag == ((va & ~0xfffull) | c->utlb_gen) && (va & 0xfff) <= 4096 - size &&
 		   !(va & c->align_mask & (size - 1)))) {
 		const void *p = (const void *)(uintptr_t)(va + e->addend);
 		switch (size) {
@@ -45,7 +45,7 @@ static inline int mem_read(struct cpu *c, uint64_t va, unsigned size, uint64_t *
 static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t val)
 {
 	struct utlb_ent *e = utlb_of(c, va);
-	if (likely(e->wtag == (va & ~0xfffull) && (va & 0xfff) <= 4096 - size &&
+	if (likely(e->wtag == ((va & ~0xfffull) | c->utlb_gen) && (va & 0xfff) <= 4096 - size &&
 		   !(va & c->align_mask & (size - 1)))) {
 		void *p = (void *)(uintptr_t)(va + e->addend);
 		switch (size) {
@@ -59,7 +59,9 @@ static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 	return mem__write_slow(c, va, size, val, 0);
 }
 
-/* Flush this vCPU's micro-TLBs (data and fetch). */
+/* Flush this vCPU's micro-TLBs (data and fetch). A data flush is a new generation
+ * (the tags carry it in their low 12 bits); a real clear every 4095 flushes. */
 void mem__flush(struct cpu *c);
+void mem__flush_data(struct cpu *c);
 
 #endif

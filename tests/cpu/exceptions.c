@@ -1,0 +1,192 @@
+/* Directed tests of exception entry and return on the model CPU, with values built
+ * from the Arm ARM (D1.3 exception entry, D1.4 return; ESR_EL1 D17.2.37; vector
+ * offsets D1.3.1). The vector table holds HLT #n at each entry, so the run stops there
+ * and hlt_imm says which vector was taken. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define CODE (H_CODE + 0x10000)
+#define VBAR (H_CODE + 0x8000)
+
+static struct harness h;
+
+static void put32(uint64_t pa, uint32_t v) { memcpy(h.ram + (pa - H_RAM_BASE), &v, 4); }
+
+static int setup(void **state)
+{
+	(void)state;
+	if (harness__init(&h, 1))
+		return -1;
+	/* HLT #(offset >> 7) at every vector entry: 0x200 -> 4, 0x400 -> 8 ... */
+	for (unsigned off = 0; off < 0x800; off += 0x80)
+		put32(VBAR + off, 0xd4400000u | ((off >> 7) << 5));
+	h.c->sr.vbar_el1 = VBAR;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	harness__free(&h);
+	return 0;
+}
+
+static void run(const uint32_t *code, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		put32(CODE + 4 * k, code[k]);
+	vm__invalidate_all_code(h.vm);
+	assert_int_equal(harness__run(&h, CODE, 1000), 0);
+}
+
+static void svc_from_el1_is_taken_to_vbar_0x200_with_ec_0x15(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd4000841u }; /* SVC #0x42 */
+	run(code, 1);
+	assert_int_equal(h.hlt_imm, 0x200 >> 7);
+	assert_int_equal(h.c->sr.esr_el1, (0x15u << 26) | (1u << 25) | 0x42);
+	assert_int_equal(h.c->sr.elr_el1, CODE + 4);        /* preferred return: next */
+	assert_int_equal(h.c->sr.spsr_el1 & 0x3ff, 0x3c5);  /* DAIF masked, EL1h */
+	assert_int_equal(h.c->daif, 0x3c0);
+}
+
+static void unallocated_encoding_is_undefined_with_ec_0(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0x00000000u };    /* UDF #0 */
+	run(code, 1);
+	assert_int_equal(h.c->sr.esr_el1, 1u << 25);       /* EC 0, IL 1 */
+	assert_int_equal(h.c->sr.elr_el1, CODE);
+}
+
+static void fp_instruction_is_undefined_fp_not_modelled(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0x1e222820u };    /* FADD S0, S1, S2 */
+	run(code, 1);
+	assert_int_equal(h.c->sr.esr_el1 >> 26, 0);
+}
+
+static void load_from_unmapped_va_is_a_level1_translation_fault(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xf9400020u };    /* LDR X0, [X1] */
+	h.c->x[1] = 0x80000000ull;                         /* L1 entry 2: invalid */
+	run(code, 1);
+	assert_int_equal(h.hlt_imm, 0x200 >> 7);
+	assert_int_equal(h.c->sr.esr_el1, (0x25u << 26) | (1u << 25) | 0x05);
+	assert_int_equal(h.c->sr.far_el1, 0x80000000ull);
+}
+
+static void store_to_unmapped_va_sets_wnr(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xf9000020u };    /* STR X0, [X1] */
+	h.c->x[1] = 0x80000008ull;
+	run(code, 1);
+	assert_int_equal(h.c->sr.esr_el1, (0x25u << 26) | (1u << 25) | (1u << 6) | 0x05);
+	assert_int_equal(h.c->sr.far_el1, 0x80000008ull);
+}
+
+static void eret_to_el0_then_svc_uses_lower_el_vector_0x400(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = {
+		0xd69f03e0u,                                /* ERET */
+		0xd4000021u,                                /* SVC #1 (at EL0) */
+	};
+	h.c->sr.elr_el1 = CODE + 4;
+	h.c->sr.spsr_el1 = 0x60000000u;                     /* EL0t, Z and C set */
+	run(code, 2);
+	assert_int_equal(h.hlt_imm, 0x400 >> 7);
+	assert_int_equal(h.c->sr.esr_el1, (0x15u << 26) | (1u << 25) | 1);
+	assert_int_equal(h.c->sr.spsr_el1, 0x60000000u);    /* from EL0t, flags kept */
+	assert_int_equal(h.c->el, 1);
+}
+
+static void hvc_at_el0_is_undefined(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd69f03e0u, 0xd4000002u }; /* ERET; HVC #0 */
+	h.c->sr.elr_el1 = CODE + 4;
+	h.c->sr.spsr_el1 = 0;
+	run(code, 2);
+	assert_int_equal(h.hlt_imm, 0x400 >> 7);
+	assert_int_equal(h.c->sr.esr_el1, 1u << 25);
+}
+
+static void mrs_of_el1_register_at_el0_is_undefined(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd69f03e0u, 0xd5381000u }; /* ERET; MRS X0, SCTLR_EL1 */
+	h.c->sr.elr_el1 = CODE + 4;
+	h.c->sr.spsr_el1 = 0;
+	run(code, 2);
+	assert_int_equal(h.c->sr.esr_el1, 1u << 25);
+	assert_int_equal(h.c->sr.elr_el1, CODE + 4);
+}
+
+static void wfi_at_el0_traps_with_ec_1_when_ntwi_is_0(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd69f03e0u, 0xd503207fu }; /* ERET; WFI */
+	h.c->sr.elr_el1 = CODE + 4;
+	h.c->sr.spsr_el1 = 0;
+	run(code, 2);
+	assert_int_equal(h.c->sr.esr_el1, (0x01u << 26) | (1u << 25));
+}
+
+static void branch_to_misaligned_pc_is_a_pc_alignment_fault(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd61f0020u };    /* BR X1 */
+	h.c->x[1] = CODE + 0x102;
+	run(code, 1);
+	assert_int_equal(h.c->sr.esr_el1 >> 26, 0x22);
+	assert_int_equal(h.c->sr.far_el1, CODE + 0x102);
+	assert_int_equal(h.c->sr.elr_el1, CODE + 0x102);
+}
+
+static void eret_to_el2_is_an_illegal_return_then_ec_0x0e(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd69f03e0u, 0xd503201fu }; /* ERET; NOP */
+	h.c->sr.elr_el1 = CODE + 4;
+	h.c->sr.spsr_el1 = 0x9;                             /* EL2h: not implemented */
+	run(code, 2);
+	assert_int_equal(h.c->sr.esr_el1, (0x0eu << 26) | (1u << 25));
+	assert_int_equal(h.c->sr.spsr_el1 & (1u << 20), 1u << 20); /* PSTATE.IL was set */
+}
+
+static void ldxr_unaligned_is_an_alignment_fault(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xc85f7c20u };    /* LDXR X0, [X1] */
+	h.c->x[1] = H_DATA + 4;
+	run(code, 1);
+	assert_int_equal(h.c->sr.esr_el1, (0x25u << 26) | (1u << 25) | 0x21);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(svc_from_el1_is_taken_to_vbar_0x200_with_ec_0x15, setup, teardown),
+		cmocka_unit_test_setup_teardown(unallocated_encoding_is_undefined_with_ec_0, setup, teardown),
+		cmocka_unit_test_setup_teardown(fp_instruction_is_undefined_fp_not_modelled, setup, teardown),
+		cmocka_unit_test_setup_teardown(load_from_unmapped_va_is_a_level1_translation_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(store_to_unmapped_va_sets_wnr, setup, teardown),
+		cmocka_unit_test_setup_teardown(eret_to_el0_then_svc_uses_lower_el_vector_0x400, setup, teardown),
+		cmocka_unit_test_setup_teardown(hvc_at_el0_is_undefined, setup, teardown),
+		cmocka_unit_test_setup_teardown(mrs_of_el1_register_at_el0_is_undefined, setup, teardown),
+		cmocka_unit_test_setup_teardown(wfi_at_el0_traps_with_ec_1_when_ntwi_is_0, setup, teardown),
+		cmocka_unit_test_setup_teardown(branch_to_misaligned_pc_is_a_pc_alignment_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(eret_to_el2_is_an_illegal_return_then_ec_0x0e, setup, teardown),
+		cmocka_unit_test_setup_teardown(ldxr_unaligned_is_an_alignment_fault, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, 0, 0);
+}

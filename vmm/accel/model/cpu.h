@@ -84,6 +84,7 @@ struct cpu {
 	unsigned excl_size;
 	uint64_t excl_val[2];
 
+	uint64_t last_vector; /* where the last exception entry went (loop detection) */
 	uint64_t icount;   /* instructions retired by this vCPU */
 	uint64_t q_start;  /* icount when its current quantum began */
 	uint64_t *vtime;   /* the machine's virtual time in instructions (sched.c) */

@@ -3,6 +3,7 @@
  * (Arm ARM D1.3 "Exception entry", D1.4 "Exception return"). */
 #include "cpu.h"
 #include "mem.h"
+#include "vm.h"
 #include "xlat.h"
 
 static unsigned sp_bank(unsigned el, unsigned spsel) { return el == 0 ? 0 : spsel; }
@@ -32,6 +33,12 @@ static bool ec_sets_far(unsigned ec)
 
 int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uint64_t ret)
 {
+	if (kind == EXC_SYNC && c->pc == c->last_vector)
+		return vm__fatal(c->vm, "model: vCPU %u: exception (ESR 0x%08x, FAR 0x%llx) raised by "
+				 "the first instruction of its own vector at 0x%llx (VBAR_EL1 0x%llx): "
+				 "the guest would loop forever; stopping", c->index, esr,
+				 (unsigned long long)far, (unsigned long long)c->pc,
+				 (unsigned long long)c->sr.vbar_el1);
 	uint64_t off = c->el == 0 ? 0x400 : (c->spsel ? 0x200 : 0);
 	c->sr.spsr_el1 = cpu__pstate(c);
 	c->sr.elr_el1 = ret;
@@ -47,6 +54,7 @@ int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uin
 		c->pan = 1;
 	c->excl_valid = false;
 	c->pc = (c->sr.vbar_el1 & ~0x7ffull) + off + kind;
+	c->last_vector = c->pc;
 	cpu__context_changed(c);
 	return X_EXC;
 }
@@ -119,6 +127,7 @@ void cpu__reset(struct cpu *c)
 	c->sr.oslsr_el1 = 0x8; /* OSLK = 0, OSLM = 0b10: OS lock implemented */
 	c->excl_valid = false;
 	c->il = 0;
+	c->last_vector = ~0ull;
 	mem__flush(c);
 	cpu__context_changed(c);
 }

@@ -7,10 +7,14 @@
  *
  * Leading arguments starting with '@' are for this init, not the command:
  *   @stdin=console   the command reads the console (default: /dev/null)
- *   @expect=TEXT     once TEXT appears in the command's output (escapes as @send) ...
+ *   @expect=TEXT     once TEXT appears in the command's output (escapes as @send;
+ *                    several @expect must be seen in order) ...
  *   @send=TEXT       ... write TEXT to its stdin (a pipe): a tiny `expect`, so a
  *                    test can type at a guest only once the guest is listening.
  *                    TEXT may hold \n, \r, \\ and \xNN escapes (\x01 is Ctrl-A).
+ *   @measure         when each @expect is seen, print the time since the command
+ *                    started and its memory: VmRSS, and RSS beyond its largest
+ *                    mapping (for vmm, the guest RAM).
  *
  * Around each command it prints markers that tools/kvm-host parses:
  *   @@kvm-host: begin N@@
@@ -65,9 +69,14 @@ static unsigned read_timeout(void)
 	return t ? t : 600;
 }
 
+#define MAX_EXPECT 4
+
 struct cmd_opts {
-	int stdin_console;
-	const char *expect, *send;
+	int stdin_console, measure;
+	const char *expect[MAX_EXPECT], *send;
+	unsigned nexpect;
+	pid_t pid;
+	struct timespec start;
 };
 
 /* Expands \n, \r, \\ and \xNN in place. */
@@ -100,8 +109,10 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 	for (; *argv && (*argv)[0] == '@'; argv++) {
 		if (!strcmp(*argv, "@stdin=console"))
 			o->stdin_console = 1;
-		else if (!strncmp(*argv, "@expect=", 8))
-			o->expect = unescape(*argv + 8);
+		else if (!strcmp(*argv, "@measure"))
+			o->measure = 1;
+		else if (!strncmp(*argv, "@expect=", 8) && o->nexpect < MAX_EXPECT)
+			o->expect[o->nexpect++] = unescape(*argv + 8);
 		else if (!strncmp(*argv, "@send=", 6))
 			o->send = unescape(*argv + 6);
 		else
@@ -110,16 +121,49 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 	return argv;
 }
 
+/* Memory of pid from /proc/pid/smaps: total RSS and the RSS of its largest mapping. */
+static void measure(const struct cmd_opts *o, const char *what)
+{
+	unsigned long long lo, hi, size = 0, big = 0, big_rss = 0, rss, total = 0;
+	struct timespec now;
+	char path[64], line[512];
+	FILE *f;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)o->pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			size = hi - lo;
+		else if (sscanf(line, "Rss: %llu kB", &rss) == 1) {
+			total += rss;
+			if (size > big) {
+				big = size;
+				big_rss = rss;
+			}
+		}
+	}
+	if (f)
+		fclose(f);
+	printf("\nkvm-host-init: '%s' after %.3f s; RSS %llu KiB, largest mapping %llu KiB "
+	       "(%llu KiB resident), RSS beyond it %llu KiB\n", what,
+	       (double)(now.tv_sec - o->start.tv_sec) + (now.tv_nsec - o->start.tv_nsec) / 1e9,
+	       total, big >> 10, big_rss, total - big_rss);
+	fflush(stdout);
+}
+
 /* Copies the child's output to the console until it closes it, sending o->send
- * once o->expect was seen; gives up at the deadline. Returns 0, or -1 on timeout. */
+ * once every o->expect was seen in order; gives up at the deadline. Returns 0, or
+ * -1 on timeout. */
 static int pump(int out, int in, const struct cmd_opts *o, time_t deadline)
 {
-	char tail[512] = "", buf[4096];
-	int sent = 0;
+	char tail[8192] = "", buf[4096];
+	unsigned seen = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = out, .events = POLLIN };
 		ssize_t n;
+		char *hit;
 
 		if (time(NULL) >= deadline)
 			return -1;
@@ -129,17 +173,20 @@ static int pump(int out, int in, const struct cmd_opts *o, time_t deadline)
 		if (n <= 0)
 			return 0;
 		write(1, buf, (size_t)n);
-		if (sent || !o->expect)
+		if (seen == o->nexpect)
 			continue;
 		buf[n] = 0;
-		/* keep the last bytes too, so TEXT split across two reads is found */
-		strncat(tail, buf, sizeof(tail) - strlen(tail) - 1);
-		if (strstr(tail, o->expect) || strstr(buf, o->expect)) {
-			write(in, o->send ? o->send : "", o->send ? strlen(o->send) : 0);
-			sent = 1;
+		/* search the end of the previous read too: TEXT may be split across reads */
+		if (strlen(tail) > 256)
+			memmove(tail, tail + strlen(tail) - 256, 257);
+		memcpy(tail + strlen(tail), buf, (size_t)n + 1); /* fits: 256 + 4095 < 8192 */
+		while (seen < o->nexpect && (hit = strstr(tail, o->expect[seen]))) {
+			memmove(tail, hit + strlen(o->expect[seen]), strlen(hit + strlen(o->expect[seen])) + 1);
+			if (o->measure)
+				measure(o, o->expect[seen]);
+			if (++seen == o->nexpect && o->send)
+				write(in, o->send, strlen(o->send));
 		}
-		if (strlen(tail) > sizeof(tail) / 2)
-			memmove(tail, tail + strlen(tail) - 64, 65);
 	}
 }
 
@@ -165,7 +212,7 @@ static int wait_bounded(pid_t pid, time_t deadline)
 
 static void child(char **argv, const struct cmd_opts *o, int in[2], int out[2])
 {
-	if (o->expect) {
+	if (o->nexpect) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(out[1], 2);
@@ -191,12 +238,14 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	argv = parse_opts(argv, &o);
 	printf("@@kvm-host: begin %u@@\n", n);
 	fflush(stdout);
-	if (o.expect && (pipe(in) < 0 || pipe(out) < 0))
-		o.expect = NULL;
+	if (o.nexpect && (pipe(in) < 0 || pipe(out) < 0))
+		o.nexpect = 0;
+	clock_gettime(CLOCK_MONOTONIC, &o.start);
 	pid = fork();
 	if (pid == 0)
 		child(argv, &o, in, out);
-	if (pid > 0 && o.expect) {
+	o.pid = pid;
+	if (pid > 0 && o.nexpect) {
 		close(in[0]);
 		close(out[1]);
 		if (pump(out[0], in[1], &o, deadline) < 0)

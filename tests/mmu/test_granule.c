@@ -213,11 +213,64 @@ static void s2_each_fault_kind_at_each_level_s1ptw(void **state)
 	}
 }
 
+/* Stage 1, 4K, 48-bit: each fault kind at each level a leaf can be at (blocks at 1 and
+ * 2, page at 3), and translation/external abort faults at level 0 too. */
+static void s1_path(int leaf_level, uint64_t leaf)
+{
+	/* VA 0x8040201008: indexes 1, 1, 1, 1 at levels 0..3 */
+	memset(m->buf + 0x10000, 0, 0x4000);
+	w64(m, 0x10000 + 8, leaf_level == 0 ? leaf : TABLE(0x11000));
+	if (leaf_level >= 1)
+		w64(m, 0x11000 + 8, leaf_level == 1 ? leaf : TABLE(0x12000));
+	if (leaf_level >= 2)
+		w64(m, 0x12000 + 8, leaf_level == 2 ? leaf : TABLE(0x13000));
+	if (leaf_level == 3)
+		w64(m, 0x13000 + 8, leaf);
+}
+
+static uint64_t s1_leaf(int level, uint64_t oa)
+{
+	return level == 3 ? PAGE(oa) : BLOCK(oa);
+}
+
+static void s1_each_fault_kind_at_each_level(void **state)
+{
+	struct mmu_result res;
+	const uint64_t va = 0x8040201008ull;
+
+	(void)state;
+	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x10000, 0, 0, 0, 0);
+	for (int level = 0; level <= 3; level++) {
+		s1_path(level, 0);
+		expect_fault(&ctx, va, MMU_READ, 0, MMU_FAULT_TRANSLATION, 1, level);
+	}
+	for (int level = 1; level <= 3; level++) {
+		s1_path(level, s1_leaf(level, 0) & ~D_AF);
+		expect_fault(&ctx, va, MMU_READ, 0, MMU_FAULT_ACCESS, 1, level);
+		s1_path(level, s1_leaf(level, 0) | D_AP(2));
+		expect_fault(&ctx, va, MMU_WRITE, 0, MMU_FAULT_PERMISSION, 1, level);
+		assert_int_equal(mmu__walk(&ctx, va, MMU_WRITE, 0, &res), -14);
+		assert_true(res.fault.wnr);
+		th_set(&ctx, SCTLR_ON, (TCR_4K48 & ~TCR_IPS(7)) | TCR_IPS(2), 0x10000, 0, 0, 0, 0);
+		s1_path(level, s1_leaf(level, 1ull << 41));  /* OA above IPS = 40 bits */
+		expect_fault(&ctx, va, MMU_READ, 0, MMU_FAULT_ADDR_SIZE, 1, level);
+		th_set(&ctx, SCTLR_ON, TCR_4K48, 0x10000, 0, 0, 0, 0);
+	}
+	for (int level = 0; level <= 3; level++) {
+		static const uint64_t slot[4] = { 0x10008, 0x11008, 0x12008, 0x13008 };
+		s1_path(3, PAGE(0));
+		m->fail_pa = slot[level];
+		expect_fault(&ctx, va, MMU_READ, 0, MMU_FAULT_EXT_ABORT_WALK, 1, level);
+		m->fail_pa = 0;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(s1_every_granule_at_each_start_level),
+		T(s1_each_fault_kind_at_each_level),
 		T(s2_16k_and_64k_granules_with_sl0),
 		T(s2_each_fault_kind_at_each_level_output),
 		T(s2_each_fault_kind_at_each_level_s1ptw),

@@ -76,8 +76,16 @@ static uint32_t gen_ldst(int kind)
 		unsigned top = (i >> 27) & 7;        /* bits 29:27 */
 		bool pair = top == 5, excl = ((i >> 24) & 0x3f) == 0x08;
 		bool atomic = top == 7 && !((i >> 24) & 1) && ((i >> 21) & 1) && ((i >> 10) & 3) == 0;
-		if (top == 3)
-			continue; /* literal: tested separately */
+		if (top == 3) { /* literal: a small offset inside the code page */
+			if (kind != 0)
+				continue;
+			int off = (int)(rnd() % (2 * SEQ_LEN)) - SEQ_LEN / 2;
+			i = (i & ~(0x7ffffu << 5)) | (((uint32_t)off & 0x7ffff) << 5);
+			i = set_field(i, 0, free_reg());
+			if (!implemented(i))
+				continue;
+			return i;
+		}
 		if (kind == 0 && (pair || excl || atomic)) continue;
 		if (kind == 1 && !pair) continue;
 		if (kind == 2 && !(excl || atomic)) continue;
@@ -135,10 +143,44 @@ static uint32_t gen_ldst(int kind)
 	}
 }
 
-/* A forward branch over k instructions (0 < k <= room). */
+static uint32_t pending; /* second half of a two-instruction pattern */
+
+/* Forward word offset of a generated branch or ADR, or 0 if insn is neither. */
+static int branch_words(uint32_t i, uint32_t *field_lo, uint32_t *bits)
+{
+	if ((i & 0x7c000000u) == 0x14000000u) { *field_lo = 0; *bits = 26; }
+	else if ((i & 0xff000010u) == 0x54000000u || (i & 0x7e000000u) == 0x34000000u ||
+		 (i & 0x9f000000u) == 0x10000000u) { *field_lo = 5; *bits = 19; }
+	else if ((i & 0x7e000000u) == 0x36000000u) { *field_lo = 5; *bits = 14; }
+	else return 0;
+	return (int)((i >> *field_lo) & ((1u << *bits) - 1));
+}
+
+/* No branch may land on the BR/BLR/RET half of an ADR+BR pair (its register would be
+ * stale): move such targets one instruction on. */
+static void fix_targets(uint32_t *code, const bool *br_half)
+{
+	for (unsigned k = 0; k < SEQ_LEN; k++) {
+		uint32_t lo, bits;
+		int w = branch_words(code[k], &lo, &bits);
+		if (w > 0 && k + w < SEQ_LEN && br_half[k + w])
+			code[k] += 1u << lo;
+	}
+}
+
+/* A forward branch over k instructions (0 < k <= room); register branches come as
+ * ADR Xr, target; BR|BLR|RET Xr. */
 static uint32_t gen_branch(unsigned room)
 {
 	unsigned k = 1 + rnd() % (room ? room : 1);
+	if (room >= 3 && rnd() % 3 == 0) {
+		unsigned r;
+		do r = free_reg(); while (r == 31 || r == 30);
+		unsigned j = 2 + rnd() % (room - 1);            /* words from the ADR */
+		static const uint32_t br[3] = { 0xd61f0000u, 0xd63f0000u, 0xd65f0000u };
+		pending = br[rnd() % 3] | (r << 5);
+		return 0x10000000u | (j << 5) | r; /* ADR Xr, #4j: immlo 0, immhi j */
+	}
 	switch (rnd() % 5) {
 	case 0: return 0x14000000u | k;                                   /* B */
 	case 1: return 0x54000000u | (k << 5) | (rnd() % 15);            /* B.cond */
@@ -165,6 +207,11 @@ static uint32_t gen_system(void)
 static uint32_t gen(int cls, unsigned pos)
 {
 	unsigned room = SEQ_LEN - pos;
+	if (pending) {
+		uint32_t i = pending;
+		pending = 0;
+		return i;
+	}
 	switch (cls) {
 	case 0: return gen_dp(false);
 	case 1: return gen_dp(true);
@@ -240,12 +287,13 @@ static int run_both(const uint32_t *seq, unsigned n, const struct state *in, uns
 	code[0] = 0xd503305fu; /* CLREX: unicorn keeps its monitor across runs */
 	memcpy(code + 1, seq, 4 * n);
 	n++;
-	code[n] = 0xd4400000u; /* HLT #0 */
+	for (unsigned k = n; k < SEQ_LEN + 2; k++)
+		code[k] = 0xd4400000u; /* HLT #0: the end, and where a prefix's branches land */
 	uint64_t code_pa = H_CODE + 0x1000 * (1 + s % 64);
 	struct cpu *c = h.c;
 
 	fill_data(h.ram + (H_DATA - H_RAM_BASE), s);
-	memcpy(h.ram + (code_pa - H_RAM_BASE), code, 4 * (n + 1));
+	memcpy(h.ram + (code_pa - H_RAM_BASE), code, sizeof(code));
 	vm__invalidate_code(h.vm, code_pa);
 	for (unsigned r = 0; r < 31; r++)
 		c->x[r] = in->x[r];
@@ -259,7 +307,7 @@ static int run_both(const uint32_t *seq, unsigned n, const struct state *in, uns
 
 	fill_data(uc_data, s);
 	uc_mem_write(uc, H_DATA, uc_data, H_DATA_SIZE);
-	uc_mem_write(uc, code_pa, code, 4 * (n + 1));
+	uc_mem_write(uc, code_pa, code, sizeof(code));
 	uc_ctl_remove_cache(uc, code_pa, code_pa + 0x1000); /* drop translated blocks */
 	for (unsigned r = 0; r < 31; r++)
 		uc_reg_write(uc, uc_x[r], &in->x[r]);
@@ -330,8 +378,13 @@ int main(int argc, char **argv)
 		excl_shape = (uint32_t)rnd();
 		if (((excl_shape >> 21) & 1) && (excl_shape >> 30) < 2)
 			excl_shape |= 0x80000000u; /* pairs of W or X registers */
-		for (unsigned k = 0; k < SEQ_LEN; k++)
+		pending = 0;
+		bool br_half[SEQ_LEN] = { false };
+		for (unsigned k = 0; k < SEQ_LEN; k++) {
+			br_half[k] = pending != 0;
 			code[k] = gen(cls, k + 1);
+		}
+		fix_targets(code, br_half);
 		struct state in;
 		for (unsigned r = 0; r < 31; r++)
 			in.x[r] = interesting();
@@ -354,7 +407,7 @@ int main(int argc, char **argv)
 		fails++;
 		/* find the shortest failing prefix and show it */
 		unsigned n = 1;
-		while (n < SEQ_LEN && run_both(code, n, &in, s, false) == 0)
+		while (n < SEQ_LEN && run_both(code, n, &in, s, false) != 1)
 			n++;
 		fprintf(stderr, "FAIL seq %u (class %s): first difference after instruction %u (%08x)\n",
 			s, class_name[cls], n - 1, code[n - 1]);

@@ -241,47 +241,54 @@ static int hw_update(struct walk *w, unsigned stage, struct lookup *lk, uint64_t
 
 /* ---- stage 2 ---- */
 
-static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
-			bool hw_write, struct s2out *o)
+/* The leaf of stage 2: Access flag, S2AP/XN, HCR_EL2.PTW, then the AF/dirty update.
+ * Returns 0, 1 (descriptor changed: walk again) or -EFAULT. */
+static int s2_leaf(struct walk *w, struct lookup *lk, uint64_t ipa, enum mmu_access acc,
+		   bool s1ptw, bool hw_write, struct s2out *o)
 {
 	const struct mmu_regime *r = w->r;
 	bool cm_el1 = (w->flags & MMU_F_CM) && !(w->flags & MMU_F_EL0);
-	struct lookup lk;
 	bool ha = r->s2_ha && w->ctx->mem->cmpxchg64, hd = r->s2_hd && ha;
-	uint64_t d, nd;
-	bool dirty_ok;
+	uint64_t d = lk->desc, nd = d;
+	bool dirty_ok = hd && (d & MMU_DESC_DBM);
 
-	if (r->s2.disabled || (ipa >> r->s2.ia_bits))
-		return s2_fault(w, MMU_FAULT_TRANSLATION, 0, ipa, s1ptw, hw_write);
-	if (walk_tables(w, 2, &r->s2, r->s2_oa_bits, ipa, s1ptw, &lk))
-		return -EFAULT;
-	d = nd = lk.desc;
 	if (!(d & MMU_DESC_AF)) {
 		if (!ha)
-			return s2_fault(w, MMU_FAULT_ACCESS, lk.level, ipa, s1ptw, hw_write);
+			return s2_fault(w, MMU_FAULT_ACCESS, lk->level, ipa, s1ptw, hw_write);
 		nd |= MMU_DESC_AF;
 	}
-	dirty_ok = hd && (d & MMU_DESC_DBM);
 	o->perms = mmu_s2_perms(FIELD(d, 6, 2), d & MMU_DESC_UXN, dirty_ok);
 	/* AArch64.S2HasPermissionsFault: fetch needs XN = 0 only; DC by VA at EL1 does
 	 * not fault at stage 2; everything else needs read or write. */
 	if (!cm_el1 && !(o->perms & mmu_perm_needed(acc, false)))
-		return s2_fault(w, MMU_FAULT_PERMISSION, lk.level, ipa, s1ptw, hw_write);
+		return s2_fault(w, MMU_FAULT_PERMISSION, lk->level, ipa, s1ptw, hw_write);
 	if (acc == MMU_WRITE && dirty_ok && !(d & MMU_DESC_S2AP_W))
 		nd |= MMU_DESC_S2AP_W; /* dirty: S2AP[1] set by hardware */
 	o->attr = mmu_attr_s2(FIELD(d, 2, 4));
 	/* HCR_EL2.PTW: a stage-1 walk that stage 2 maps as Device is a permission fault */
 	if (s1ptw && r->ptw && mmu_attr_is_device(o->attr))
-		return s2_fault(w, MMU_FAULT_PERMISSION, lk.level, ipa, s1ptw, hw_write);
-	if (nd != d) {
-		int rc = hw_update(w, 2, &lk, nd);
-		if (rc)
-			return rc;
-	}
+		return s2_fault(w, MMU_FAULT_PERMISSION, lk->level, ipa, s1ptw, hw_write);
+	return nd != d ? hw_update(w, 2, lk, nd) : 0;
+}
+
+static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
+			bool hw_write, struct s2out *o)
+{
+	const struct mmu_regime *r = w->r;
+	struct lookup lk;
+	int rc;
+
+	if (r->s2.disabled || (ipa >> r->s2.ia_bits))
+		return s2_fault(w, MMU_FAULT_TRANSLATION, 0, ipa, s1ptw, hw_write);
+	if (walk_tables(w, 2, &r->s2, r->s2_oa_bits, ipa, s1ptw, &lk))
+		return -EFAULT;
+	rc = s2_leaf(w, &lk, ipa, acc, s1ptw, hw_write, o);
+	if (rc)
+		return rc;
 	o->shift = lk.shift;
 	o->level = (unsigned)lk.level;
 	o->pa = (lk.desc & MASK(48) & ~MASK(lk.shift)) | (ipa & MASK(lk.shift));
-	o->sh = FIELD(d, 8, 2);
+	o->sh = FIELD(lk.desc, 8, 2);
 	o->desc_pa = lk.desc_pa;
 	o->desc = lk.desc;
 	return 0;

@@ -124,6 +124,23 @@ static void compare(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsig
 		abort();
 	if (ra == 0 && rb == 0 && !a.tlb_hit && a.pa != b.pa)
 		abort();
+	if (ra == 0 && !(a.perms & (1u << (acc + ((fl & MMU_F_EL0) ? 3 : 0)))))
+		abort(); /* a success must carry the permission it was checked against */
+}
+
+/* AT S12E1R / S1E1R agree with a walk of the same access (PAR.F, PAR.PA). */
+static void compare_at(struct mmu_ctx *ctx, uint64_t va)
+{
+	struct mmu_result res;
+	int rc = mmu__walk(ctx, va, MMU_READ, 0, &res);
+	uint64_t par = mmu__at(ctx, MMU_AT_S12E1R, va, false);
+
+	if ((par & 1) != (rc != 0))
+		abort();
+	if (rc == 0 && ((par ^ res.pa) & 0xfffffffff000ull))
+		abort();
+	if (rc && ((par >> 1) & 0x3f) != mmu__fault_fsc(&res.fault))
+		abort();
 }
 
 static void one_access(struct fz *f, struct mmu_ctx *ctx, bool hw)
@@ -137,6 +154,7 @@ static void one_access(struct fz *f, struct mmu_ctx *ctx, bool hw)
 
 	if (!hw) {
 		compare(ctx, va, acc, fl);
+		compare_at(ctx, va);
 	} else {
 		check_result(mmu__translate(ctx, va, acc, fl, &res), &res, va, ctx->regime.s1_on);
 		mmu__check_fetch(ctx, va, res.pa);

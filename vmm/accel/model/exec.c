@@ -28,13 +28,13 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 		return 0;
 	vm->env = env;
 	vm->env_opaque = opaque;
+	vm->ram = ram;
+	vm->ram_base = ram_base;
+	vm->ram_size = ram_size;
 	if (xlat__vm_init(vm)) {
 		free(vm);
 		return 0;
 	}
-	vm->ram = ram;
-	vm->ram_base = ram_base;
-	vm->ram_size = ram_size;
 	vm->ncpus = ncpus;
 	vm->quantum = 10000;
 	vm->dpages = calloc(ram_size >> 12, sizeof(*vm->dpages));
@@ -155,7 +155,7 @@ static struct dpage *fetch(struct cpu *c, int *r)
 		return 0;
 	}
 	uint64_t pa = o.pa & ~0xfffull;
-	if (!vm__ram(c->vm, pa, 4096)) {
+	if (o.device || !vm__ram(c->vm, pa, 4096)) {
 		/* executing from a device or from nothing: synchronous external abort */
 		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, 0x10, pc);
 		return 0;

@@ -9,19 +9,21 @@
  * mapping is only made by a write translation (so hardware dirty-state updates are
  * done by the walk, never skipped).
  *
- * Stage 2 is off for the guest (HCR_EL2.VM = 0): the VMM's "stage 2" is the fixed map
- * of RAM at machine->ram_base, everything else is MMIO on the bus (docs/model.md). */
+ * Stage 2 is on (HCR_EL2.VM = 1) with the VMM's tables of stage2.c: RAM is mapped,
+ * everything else faults at stage 2 and becomes MMIO on the bus (docs/model.md). */
 #include <errno.h>
 #include <stdlib.h>
 
 #include <mmu/mmu.h>
 
 #include "mem.h"
+#include "stage2.h"
 #include "vm.h"
 #include "xlat.h"
 
 struct xvm {
 	struct mmu_domain domain;
+	struct stage2 s2;
 };
 
 struct xcpu {
@@ -32,10 +34,19 @@ struct xcpu {
 
 #define MODEL_PA_BITS 48
 
+/* Physical memory as the walker sees it: guest RAM, and the VMM's stage-2 tables. */
+static void *phys8(struct model_vm *vm, uint64_t pa)
+{
+	if (pa & 7)
+		return 0;
+	void *p = vm__ram(vm, pa, 8);
+	return p ? p : stage2__ptr(&((struct xvm *)vm->mmu)->s2, pa);
+}
+
 static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 {
 	struct model_vm *vm = opaque;
-	void *p = (pa & 7) ? 0 : vm__ram(vm, pa, 8);
+	void *p = phys8(vm, pa);
 	if (!p)
 		return -EFAULT;
 	memcpy(val, p, 8);
@@ -46,7 +57,7 @@ static int ram_cmpxchg64(void *opaque, uint64_t pa, uint64_t *expected, uint64_t
 {
 	struct model_vm *vm = opaque;
 	uint64_t cur;
-	void *p = (pa & 7) ? 0 : vm__ram(vm, pa, 8);
+	void *p = phys8(vm, pa);
 	if (!p)
 		return -EFAULT;
 	memcpy(&cur, p, 8);
@@ -76,12 +87,21 @@ int xlat__vm_init(struct model_vm *vm)
 	struct xvm *x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
+	int err = stage2__build(&x->s2, vm->ram_base, vm->ram_size);
+	if (err) {
+		stage2__free(&x->s2);
+		free(x);
+		return err;
+	}
 	vm->mmu = x;
 	return 0;
 }
 
 void xlat__vm_free(struct model_vm *vm)
 {
+	struct xvm *x = vm->mmu;
+	if (x)
+		stage2__free(&x->s2);
 	free(vm->mmu);
 	vm->mmu = 0;
 }
@@ -124,10 +144,12 @@ void xlat__cpu_free(struct cpu *c)
 void xlat__context_changed(struct cpu *c)
 {
 	struct xcpu *x = c->xlat;
+	struct xvm *xv = c->vm->mmu;
 	struct mmu_sysregs sr = {
 		.sctlr_el1 = c->sr.sctlr_el1, .tcr_el1 = c->sr.tcr_el1,
 		.ttbr0_el1 = c->sr.ttbr0_el1, .ttbr1_el1 = c->sr.ttbr1_el1,
 		.mair_el1 = c->sr.mair_el1, .pa_bits = MODEL_PA_BITS,
+		.hcr_el2 = MMU_HCR_VM, .vtcr_el2 = xv->s2.vtcr, .vttbr_el2 = xv->s2.vttbr,
 	};
 	mmu__regime_set(&x->ctx.regime, &sr);
 	mem__flush(c);
@@ -154,8 +176,21 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 	struct mmu_result res;
 	static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
 	if (mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0) {
-		f->fsc = mmu__fault_fsc(&res.fault);
-		f->s1ptw = res.fault.s1ptw;
+		const struct mmu_fault *mf = &res.fault;
+		if (mf->stage == 2 && mf->kind == MMU_FAULT_TRANSLATION && mf->ipa_valid &&
+		    !mf->s1ptw) {
+			/* not RAM: the VMM emulates the access on the bus (MMIO) */
+			o->pa = mf->ipa;
+			o->device = true;
+			o->cacheable_fast = false;
+			o->readable = o->writable = false;
+			return 0;
+		}
+		/* a stage-2 fault the VMM cannot resolve (a stage-1 table outside RAM) is
+		 * a synchronous external abort for the guest */
+		f->fsc = mf->stage == 2 ? (mf->s1ptw ? 0x14u + (unsigned)(mf->level & 3) : 0x10u) :
+			 mmu__fault_fsc(mf);
+		f->s1ptw = mf->s1ptw;
 		return -EFAULT;
 	}
 	uint64_t ev = x->tlb->lv[MMU_TLB_L2].stats.evictions;

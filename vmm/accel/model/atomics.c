@@ -135,10 +135,7 @@ static uint64_t ld_host(const void *p, unsigned size)
 	return v;
 }
 
-static void st_host(void *p, unsigned size, uint64_t v)
-{
-	memcpy(p, &v, size);
-}
+#define st_host(p, size, v) mem__rmw_store(c, (p), (size), (v))
 
 static int cas(struct cpu *c, const struct dent *d)
 {

@@ -95,6 +95,7 @@ struct cpu {
 	const volatile uint8_t *irq_line; /* the GIC's IRQ output for this vCPU */
 	struct model_vm *vm;
 	void *xlat;        /* xlat.c's per-vCPU state (mmu/ context, TLB) */
+	bool checks;       /* mmu/ sanitizer checks attached: every store is reported */
 };
 
 /* ---- register access ---- */

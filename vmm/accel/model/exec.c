@@ -160,6 +160,7 @@ static struct dpage *fetch(struct cpu *c, int *r)
 		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, 0x10, pc);
 		return 0;
 	}
+	xlat__check_fetch(c, pc, o.pa);
 	struct dpage *p = c->vm->dpages[(pa - c->vm->ram_base) >> 12];
 	if (!p && !(p = decode_page(c->vm, pa))) {
 		*r = vm__fatal(c->vm, "model: out of memory decoding guest code at PA 0x%llx",

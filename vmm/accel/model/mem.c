@@ -62,7 +62,7 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 	if (o->device || !o->cacheable_fast)
 		return;
 	e->rtag = o->readable ? page : ~0ull;
-	e->wtag = o->writable && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
+	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
 	e->addend = (uintptr_t)host - (uintptr_t)va;
 }
 
@@ -76,6 +76,7 @@ static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, uns
 		if (write) {
 			if (vm__is_code(vm, o->pa))
 				vm__invalidate_code(vm, o->pa);
+			xlat__check_store(c, o->pa, size, buf);
 			memcpy(p, buf, size);
 		} else {
 			memcpy(buf, p, size);
@@ -176,4 +177,12 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 		vm__invalidate_code(c->vm, o.pa);
 	*r = 0;
 	return p;
+}
+
+void mem__rmw_store(struct cpu *c, void *host, unsigned size, uint64_t val)
+{
+	if (c->checks)
+		xlat__check_store(c, c->vm->ram_base + (uint64_t)((uint8_t *)host - c->vm->ram), size,
+				  &val);
+	memcpy(host, &val, size);
 }

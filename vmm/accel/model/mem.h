@@ -19,6 +19,8 @@ int mem__write_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t val, uns
 /* Translate va for a write of size bytes and return a host pointer (RAM only), or NULL
  * with *r set: used by atomics and DC ZVA, which need read-modify-write in one place. */
 void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, int *r);
+/* The store of a read-modify-write through such a pointer (reported to the checks). */
+void mem__rmw_store(struct cpu *c, void *host, unsigned size, uint64_t val);
 
 static inline struct utlb_ent *utlb_of(struct cpu *c, uint64_t va)
 {

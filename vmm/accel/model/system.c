@@ -94,12 +94,13 @@ static int dc_zva(struct cpu *c, uint64_t va)
 	uint8_t *p = mem__rmw_ptr(c, va, 64, 0, &r);
 	if (!p)
 		return r;
-	memset(p, 0, 64);
+	for (unsigned k = 0; k < 64; k += 8)
+		mem__rmw_store(c, p + k, 8, 0);
 	return X_NEXT;
 }
 
 /* mmu/ cache.h operation numbers, kept here to keep mmu/ headers in xlat.c only */
-enum { DC_IVAC, DC_CVAC, DC_CVAU, DC_CIVAC, DC_ZVA, IC_IVAU };
+enum { DC_IVAC, DC_CVAC, DC_CVAU, DC_CIVAC, DC_ZVA, IC_IVAU, IC_IALLU, IC_IALLUIS };
 
 static int dc_va(struct cpu *c, unsigned op, uint64_t va)
 {
@@ -135,6 +136,8 @@ static int sys(struct cpu *c, const struct dent *d)
 		if (c->el == 0)
 			return exc__undef(c);
 		if (crm == 1 || crm == 5) { /* IC IALLUIS, IC IALLU */
+			uint64_t pa;
+			xlat__cache_maint(c, crm == 1 ? IC_IALLUIS : IC_IALLU, 0, &pa);
 			vm__invalidate_all_code(c->vm);
 			return X_CTX;
 		}

@@ -12,6 +12,7 @@
  * Stage 2 is on (HCR_EL2.VM = 1) with the VMM's tables of stage2.c: RAM is mapped,
  * everything else faults at stage 2 and becomes MMIO on the bus (docs/model.md). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <mmu/mmu.h>
@@ -24,7 +25,24 @@
 struct xvm {
 	struct mmu_domain domain;
 	struct stage2 s2;
+	struct mmu_check *check;   /* NULL unless VMM_MODEL_CHECKS is set */
 };
+
+static const char *const check_names[] = {
+	"stale TLB entry used", "break-before-make skipped", "stale instruction fetched",
+	"bad Contiguous range",
+};
+
+static void check_report(void *opaque, const struct mmu_check_report *r)
+{
+	(void)opaque;
+	fprintf(stderr, "vmm: model: mmu check: %s on vCPU %u: %s (VA 0x%llx, PA 0x%llx, "
+		"descriptor at 0x%llx: 0x%llx -> 0x%llx)\n",
+		(unsigned)r->kind < 4 ? check_names[r->kind] : "?", r->pe, r->what ? r->what : "",
+		(unsigned long long)r->va, (unsigned long long)r->pa,
+		(unsigned long long)r->desc_pa, (unsigned long long)r->old_desc,
+		(unsigned long long)r->new_desc);
+}
 
 struct xcpu {
 	struct mmu_ctx ctx;
@@ -93,6 +111,12 @@ int xlat__vm_init(struct model_vm *vm)
 		free(x);
 		return err;
 	}
+	const char *env = getenv("VMM_MODEL_CHECKS");
+	if (env && *env && strcmp(env, "0") != 0) {
+		struct mmu_check_config cfg = { .report = check_report };
+		x->check = mmu__check_create(&cfg);
+		x->domain.check = x->check;
+	}
 	vm->mmu = x;
 	return 0;
 }
@@ -100,8 +124,11 @@ int xlat__vm_init(struct model_vm *vm)
 void xlat__vm_free(struct model_vm *vm)
 {
 	struct xvm *x = vm->mmu;
-	if (x)
+	if (x) {
 		stage2__free(&x->s2);
+		if (x->check)
+			mmu__check_destroy(x->check);
+	}
 	free(vm->mmu);
 	vm->mmu = 0;
 }
@@ -120,6 +147,8 @@ int xlat__cpu_init(struct cpu *c)
 	}
 	x->ctx.tlb = x->tlb;
 	x->ctx.domain = &xv->domain;
+	x->ctx.check = xv->check;
+	c->checks = xv->check != 0;
 	int pe = mmu__domain_add(&xv->domain, x->tlb, 0);
 	if (pe < 0) {
 		mmu__tlb_destroy(x->tlb);
@@ -257,4 +286,33 @@ int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa)
 		return exc__take(c, EXC_SYNC, (uint32_t)esr, va, c->pc);
 	}
 	return X_NEXT;
+}
+
+void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *data)
+{
+	struct xcpu *x = c->xlat;
+	const uint8_t *b = data;
+	if (!c->checks)
+		return;
+	if ((size == 1 || size == 2 || size == 4 || size == 8) && !(pa & (size - 1))) {
+		uint64_t v = 0;
+		memcpy(&v, b, size);
+		mmu__check_store(&x->ctx, pa, size, v);
+		return;
+	}
+	for (unsigned k = 0; k < size; k++) /* unaligned or odd-sized: byte by byte */
+		mmu__check_store(&x->ctx, pa + k, 1, b[k]);
+}
+
+void xlat__check_fetch(struct cpu *c, uint64_t va, uint64_t pa)
+{
+	struct xcpu *x = c->xlat;
+	if (c->checks)
+		mmu__check_fetch(&x->ctx, va, pa);
+}
+
+uint64_t xlat__check_count(struct model_vm *vm, unsigned kind)
+{
+	struct xvm *x = vm->mmu;
+	return x->check ? mmu__check_count(x->check, (enum mmu_check_kind)kind) : 0;
 }

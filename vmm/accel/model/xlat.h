@@ -41,6 +41,12 @@ int xlat__vm_init(struct model_vm *vm);
 void xlat__vm_free(struct model_vm *vm);
 int xlat__cpu_init(struct cpu *c);
 void xlat__cpu_free(struct cpu *c);
+/* mmu/ sanitizer checks (VMM_MODEL_CHECKS=1): tell them about a store to RAM (before it
+ * happens) and an instruction fetch. No-ops when checks are off. */
+void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *data);
+void xlat__check_fetch(struct cpu *c, uint64_t va, uint64_t pa);
+/* Reports of one mmu/ check kind so far (0 when checks are off). */
+uint64_t xlat__check_count(struct model_vm *vm, unsigned kind);
 uint64_t xlat__mmfr0(void);
 uint64_t xlat__mmfr1(void);
 

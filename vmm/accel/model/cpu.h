@@ -91,6 +91,7 @@ struct cpu {
 	unsigned index;
 	bool on;           /* powered on (PSCI) */
 	bool waiting;      /* in WFI/WFE */
+	bool wfe;          /* the wait is a WFE (may end spuriously) */
 	bool event;        /* the WFE event register */
 	const volatile uint8_t *irq_line; /* the GIC's IRQ output for this vCPU */
 	struct model_vm *vm;

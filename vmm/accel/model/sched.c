@@ -11,9 +11,18 @@
 #include "model.h"
 #include "timer.h"
 
-static bool wakes(const struct cpu *c)
+/* Does anything end c's wait? An interrupt or event; for WFE also any other vCPU that
+ * is running, since a store of its may have cleared c's exclusive monitor (the event a
+ * spinning WFE waits for). WFE may end spuriously (Arm ARM D1.6.1), so this is safe. */
+static bool wakes(const struct model_vm *vm, const struct cpu *c)
 {
-	return *c->irq_line || c->event;
+	if (*c->irq_line || c->event)
+		return true;
+	if (c->wfe)
+		for (unsigned k = 0; k < vm->ncpus; k++)
+			if (vm->cpu[k] != c && vm->cpu[k]->on && !vm->cpu[k]->waiting)
+				return true;
+	return false;
 }
 
 static void advance(struct model_vm *vm, struct cpu *c)
@@ -22,35 +31,6 @@ static void advance(struct model_vm *vm, struct cpu *c)
 	c->q_start = c->icount;
 	for (unsigned k = 0; k < vm->ncpus; k++)
 		timer__update(vm->cpu[k]);
-}
-
-/* Run every vCPU that can run for one quantum. Returns the number that ran. */
-static unsigned round_robin(struct model *md, int *stop)
-{
-	struct model_vm *vm = md->vm;
-	unsigned ran = 0;
-	for (unsigned k = 0; k < vm->ncpus && !*stop; k++) {
-		struct cpu *c = vm->cpu[k];
-		if (!c->on)
-			continue;
-		if (c->waiting) {
-			if (!wakes(c))
-				continue;
-			c->waiting = false;
-			c->event = false;
-		}
-		uint64_t budget = vm->quantum, now = timer__now(c), dl = timer__deadline(c);
-		if (dl > now && dl - now < budget)
-			budget = dl - now;
-		c->q_start = c->icount;
-		int r = cpu__run(c, budget);
-		advance(vm, c);
-		vm__free_dead(vm);
-		ran++;
-		if (r == X_STOP && (vm->stop || machine__stopping(md->m)))
-			*stop = 1;
-	}
-	return ran;
 }
 
 static uint64_t earliest_deadline(struct model_vm *vm)
@@ -65,6 +45,38 @@ static uint64_t earliest_deadline(struct model_vm *vm)
 		}
 	}
 	return d;
+}
+
+/* Run every vCPU that can run for one quantum. Returns the number that ran. */
+static unsigned round_robin(struct model *md, int *stop)
+{
+	struct model_vm *vm = md->vm;
+	unsigned ran = 0;
+	for (unsigned k = 0; k < vm->ncpus && !*stop; k++) {
+		struct cpu *c = vm->cpu[k];
+		if (!c->on)
+			continue;
+		if (c->waiting) {
+			if (!wakes(vm, c))
+				continue;
+			c->waiting = false;
+			c->wfe = false;
+			c->event = false;
+		}
+		/* cut the quantum at the next timer deadline of any vCPU, so that timer
+		 * interrupts arrive on time on every vCPU */
+		uint64_t budget = vm->quantum, now = timer__now(c), dl = earliest_deadline(vm);
+		if (dl > now && dl - now < budget)
+			budget = dl - now;
+		c->q_start = c->icount;
+		int r = cpu__run(c, budget);
+		advance(vm, c);
+		vm__free_dead(vm);
+		ran++;
+		if (r == X_STOP && (vm->stop || machine__stopping(md->m)))
+			*stop = 1;
+	}
+	return ran;
 }
 
 static void idle_wait(struct model *md)

@@ -23,10 +23,12 @@ static int hint(struct cpu *c, const struct dent *d)
 		}
 		if (c->el == 0 && !(c->sr.sctlr_el1 & SCTLR_NTWE))
 			return exc__sync(c, EC_WFX, 1, 0);
+		c->wfe = true;
 		return X_WAIT;
 	case 3: /* WFI */
 		if (c->el == 0 && !(c->sr.sctlr_el1 & SCTLR_NTWI))
 			return exc__sync(c, EC_WFX, 0, 0);
+		c->wfe = false;
 		return X_WAIT;
 	case 4: /* SEV: set every vCPU's event register */
 		for (unsigned k = 0; k < c->vm->ncpus; k++)

@@ -162,6 +162,7 @@ static void rec_as_entry(const struct desc_rec *r, struct mmu_tlb_entry *e)
 	e->tag = ((uint32_t)r->vmid << 2) | (r->stage == 2 ? MMU_TLB_S2 : MMU_TLB_S1);
 	e->asid = r->asid;
 	e->global = r->global;
+	e->table = !r->leaf; /* last-level TLBIs leave table descriptors cached */
 }
 
 /* A TLBI covers a record for the PEs it reaches: the issuing one, or all with the IS
@@ -175,7 +176,7 @@ void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op, unsigned pe)
 	for (size_t i = 0; i < c->desc.cap;) {
 		struct desc_rec *r = hmap_at(&c->desc, i, &key);
 
-		if (r && !(op->last_level && !r->leaf)) {
+		if (r) {
 			rec_as_entry(r, &e);
 			if (mmu__tlbi_match(op, &e) && !(r->pes &= ~reach)) {
 				hmap_del(&c->desc, key); /* slot i may now hold another record */
@@ -267,6 +268,13 @@ static void stale_one(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64
 			"TLBI since (missing TLB invalidation)",
 	};
 	mmu_check_report(ctx->check, &rep);
+}
+
+void mmu_check_walk_cache_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e,
+			      uint64_t va, enum mmu_access acc)
+{
+	if (mmu_check_enabled(ctx->check, MMU_CHECK_STALE_TLB))
+		stale_one(ctx, e, va, acc, 1, e->s1_desc_pa, e->s1_desc);
 }
 
 void mmu_check_tlb_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,

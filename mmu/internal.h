@@ -27,6 +27,8 @@ void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigne
 			 uint64_t in_addr, uint64_t desc_pa, uint64_t desc);
 void mmu_check_tlb_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
 		       enum mmu_access acc);
+void mmu_check_walk_cache_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e,
+			      uint64_t va, enum mmu_access acc);
 void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op, unsigned pe);
 void mmu_check_cache_op(struct mmu_ctx *ctx, enum mmu_cache_op op, uint64_t pa);
 
@@ -34,6 +36,9 @@ void mmu_check_cache_op(struct mmu_ctx *ctx, enum mmu_cache_op op, uint64_t pa);
 const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 					  uint32_t tag, uint16_t asid, bool l1);
 bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb);
+const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
+						uint64_t va, unsigned shift);
+void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e);
 void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
 		     uint64_t va);
 

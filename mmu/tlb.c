@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The TLB model: L1I and L1D in front of a unified L2, each sets x ways with LRU
- * replacement. Entries hold leaf translations only (no walk cache of intermediate
- * levels), so the "last level only" forms of TLBI have the same effect as the others
- * on this TLB. L1 entries are indexed by the 4 KiB page of the access; L2 entries by
- * their own size, probing each size present.
+ * replacement, plus an optional walk cache of stage-1 table descriptors. L1 entries
+ * are indexed by the 4 KiB page of the access; L2 and walk-cache entries by their own
+ * size, probing each size present.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 const struct mmu_tlb_config mmu_tlb_default_config = {
 	.l1i = { 16, 4 }, .l1d = { 16, 4 }, .l2 = { 256, 4 }, .s2_entries = true,
+	.walk = { 16, 4 },
 };
 
 static bool geom_ok(const struct mmu_tlb_geom *g)
@@ -26,7 +26,8 @@ struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg)
 
 	if (!cfg)
 		cfg = &mmu_tlb_default_config;
-	if (!geom_ok(&cfg->l1i) || !geom_ok(&cfg->l1d) || !geom_ok(&cfg->l2))
+	if (!geom_ok(&cfg->l1i) || !geom_ok(&cfg->l1d) || !geom_ok(&cfg->l2) ||
+	    !geom_ok(&cfg->walk))
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -35,6 +36,7 @@ struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg)
 	t->lv[MMU_TLB_L1I].geom = cfg->l1i;
 	t->lv[MMU_TLB_L1D].geom = cfg->l1d;
 	t->lv[MMU_TLB_L2].geom = cfg->l2;
+	t->lv[MMU_TLB_WALK].geom = cfg->walk;
 	for (int i = 0; i < MMU_TLB_LEVELS; i++) {
 		struct mmu_tlb_array *a = &t->lv[i];
 		size_t n = (size_t)a->geom.sets * a->geom.ways;
@@ -79,14 +81,14 @@ const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 					  uint32_t tag, uint16_t asid, bool l1)
 {
 	unsigned mask = a->geom.sets - 1u;
-	uint32_t sizes;
+	uint64_t sizes;
 
 	if (!a->geom.sets)
 		return NULL;
 	if (l1)
 		return probe_set(a, (unsigned)(va >> 12) & mask, va, tag, asid);
 	for (sizes = a->shift_mask; sizes; sizes &= sizes - 1) {
-		unsigned shift = (unsigned)__builtin_ctz(sizes);
+		unsigned shift = (unsigned)__builtin_ctzll(sizes);
 		const struct mmu_tlb_entry *e =
 			probe_set(a, (unsigned)(va >> shift) & mask, va, tag, asid);
 		if (e)
@@ -98,7 +100,7 @@ const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 static bool same_slot(const struct mmu_tlb_entry *a, const struct mmu_tlb_entry *b)
 {
 	return a->tag == b->tag && a->va == b->va && a->shift == b->shift &&
-	       a->asid == b->asid && a->global == b->global;
+	       a->asid == b->asid && a->global == b->global && a->table == b->table;
 }
 
 static void insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set,
@@ -125,7 +127,7 @@ static void insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set,
 		a->stats.evictions++;
 	*victim = *src;
 	victim->lru = ++tlb->clock;
-	a->shift_mask |= 1u << src->shift;
+	a->shift_mask |= 1ull << src->shift;
 	a->stats.fills++;
 }
 
@@ -238,4 +240,34 @@ bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb)
 		if (d->tlb[i] == tlb)
 			return true;
 	return false;
+}
+
+/* Walk cache: the entry for the table descriptor at `level` whose region (1 << shift)
+ * holds va, if any. */
+const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
+						uint64_t va, unsigned shift)
+{
+	struct mmu_tlb_array *a = &tlb->lv[MMU_TLB_WALK];
+	struct mmu_tlb_entry *e;
+
+	if (!a->geom.sets || !(a->shift_mask & (1ull << shift)))
+		return NULL;
+	e = &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways];
+	for (unsigned w = 0; w < a->geom.ways; w++, e++) {
+		if (e->shift == shift && entry_hits(e, va, r->tlb_tag, r->asid)) {
+			a->stats.hits++;
+			e->lru = ++tlb->clock;
+			return e;
+		}
+	}
+	a->stats.misses++;
+	return NULL;
+}
+
+void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e)
+{
+	struct mmu_tlb_array *a = &tlb->lv[MMU_TLB_WALK];
+
+	if (a->geom.sets)
+		insert(tlb, a, (unsigned)(e->va >> e->shift) & (a->geom.sets - 1u), e);
 }

@@ -74,14 +74,14 @@ static bool addr_match(const struct mmu_tlbi *op, const struct mmu_tlb_entry *e,
 	return (diff >> e->shift) == 0;
 }
 
-/* TLBIMatch. Every entry of this TLB is a leaf, so SC_LAST never excludes one. */
+/* TLBIMatch. The last-level forms leave walk-cache (table) entries. */
 bool mmu__tlbi_match(const struct mmu_tlbi *op, const struct mmu_tlb_entry *e)
 {
 	unsigned sc = (unsigned)op->kind < MMU_TLBI_KINDS ? scope[op->kind] : 0;
 	unsigned kind = e->tag & 3;
 	bool s2 = kind == MMU_TLB_S2;
 
-	if (!e->tag || !(sc & (s2 ? SC_S2 : SC_S1)))
+	if (!e->tag || !(sc & (s2 ? SC_S2 : SC_S1)) || ((sc & SC_LAST) && e->table))
 		return false;
 	if (!(sc & SC_ANY_VMID) && (e->tag >> 2) != op->vmid)
 		return false;

@@ -20,7 +20,7 @@ struct walk {
 	uint64_t va;            /* input VA, as given (FAR) */
 	enum mmu_access acc;
 	unsigned flags;
-	bool use_s2_tlb;
+	bool use_tlb;           /* stage-2 entries and the walk cache may be used */
 	struct mmu_fault *f;
 };
 
@@ -31,6 +31,17 @@ struct lookup {
 	uint64_t in;            /* address translated (VA or IPA) */
 	unsigned shift, gshift;
 	struct mmu_s1_limits lim;
+	int first_level;        /* first level read by this walk */
+	uint64_t tdesc[4], tdesc_pa[4]; /* table descriptors read, by level */
+	uint8_t tlim[4];        /* limits including tdesc[level]: APTable | UXNT<<2 | PXNT<<3 */
+};
+
+/* Where a walk starts: the table base and level, and the limits gathered above it
+ * (from the walk cache), or the regime's start (st == NULL). */
+struct walk_start {
+	uint64_t table;
+	int level;
+	unsigned lim;   /* APTable | UXNTable << 2 | PXNTable << 3 */
 };
 
 /* Output of stage 2 for one IPA. */
@@ -152,6 +163,27 @@ static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
 	return fault(w, kind, 1, level);
 }
 
+/* The descriptor that ended the walk must be a block allowed at this level or a page,
+ * with its output address inside oa_bits. */
+static int walk_leaf(struct walk *w, unsigned stage, unsigned oa_bits, uint64_t in,
+		     bool s1ptw, int level, unsigned shift, unsigned lim, struct lookup *lk)
+{
+	uint64_t d = lk->desc;
+
+	if (level == 3 ? !(d & MMU_DESC_TABLEPG) : !block_ok(lk->gshift, level))
+		return walk_fault(w, MMU_FAULT_TRANSLATION, stage, level, in, s1ptw);
+	if ((d & MASK(48) & ~MASK(shift)) >> oa_bits)
+		return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
+	lk->level = level;
+	lk->shift = shift;
+	lk->in = in;
+	/* stage-2 table descriptors have no hierarchical attributes */
+	lk->lim.aptable = stage == 1 ? (lim & 3) : 0;
+	lk->lim.uxntable = stage == 1 && (lim & 4);
+	lk->lim.pxntable = stage == 1 && (lim & 8);
+	return 0;
+}
+
 /*
  * AArch64.S1Walk / AArch64.S2Walk: from the base down to a block or page descriptor.
  * The start level resolves the bits left above it (up to 4 more with concatenated
@@ -160,19 +192,19 @@ static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
  * AArch64.OAOutOfRange), external abort on the walk.
  */
 static int walk_tables(struct walk *w, unsigned stage, const struct mmu_table_cfg *cfg,
-		       unsigned oa_bits, uint64_t in, bool s1ptw, struct lookup *lk)
+		       unsigned oa_bits, uint64_t in, bool s1ptw, const struct walk_start *st,
+		       struct lookup *lk)
 {
 	const unsigned gshift = cfg->gshift, stride = gshift - 3;
-	uint64_t table = cfg->base, d;
-	int level = cfg->start_level;
-	unsigned shift = mmu__level_shift(gshift, level);
-	uint64_t idx_mask = MASK(cfg->ia_bits - shift);
-	unsigned aptable = 0;
-	bool uxnt = false, pxnt = false;
+	uint64_t table = st ? st->table : cfg->base, d;
+	int level = st ? st->level : cfg->start_level;
+	unsigned shift = mmu__level_shift(gshift, level), lim = st ? st->lim : 0;
+	uint64_t idx_mask = st ? MASK(stride) : MASK(cfg->ia_bits - shift);
 
+	lk->gshift = gshift;
 	if (table >> oa_bits) /* TTBR/VTTBR base out of range: level 0 */
 		return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, 0, in, s1ptw);
-	for (;; level++, shift -= stride, idx_mask = MASK(stride)) {
+	for (lk->first_level = level;; level++, shift -= stride, idx_mask = MASK(stride)) {
 		if (read_desc(w, stage, gshift, level, in, table, (unsigned)((in >> shift) & idx_mask),
 			      s1ptw, lk))
 			return -EFAULT;
@@ -184,23 +216,12 @@ static int walk_tables(struct walk *w, unsigned stage, const struct mmu_table_cf
 		table = d & MASK(48) & ~MASK(gshift);
 		if (table >> oa_bits)
 			return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
-		aptable |= FIELD(d, 61, 2);
-		uxnt |= (d >> 60) & 1;
-		pxnt |= (d >> 59) & 1;
+		lim |= FIELD(d, 61, 2) | FIELD(d, 60, 1) << 2 | FIELD(d, 59, 1) << 3;
+		lk->tdesc[level] = d;
+		lk->tdesc_pa[level] = lk->desc_pa;
+		lk->tlim[level] = (uint8_t)lim;
 	}
-	if (level == 3 ? !(d & MMU_DESC_TABLEPG) : !block_ok(gshift, level))
-		return walk_fault(w, MMU_FAULT_TRANSLATION, stage, level, in, s1ptw);
-	if ((d & MASK(48) & ~MASK(shift)) >> oa_bits)
-		return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
-	lk->level = level;
-	lk->shift = shift;
-	lk->gshift = gshift;
-	lk->in = in;
-	/* stage-2 table descriptors have no hierarchical attributes */
-	lk->lim.aptable = stage == 1 ? aptable : 0;
-	lk->lim.uxntable = stage == 1 && uxnt;
-	lk->lim.pxntable = stage == 1 && pxnt;
-	return 0;
+	return walk_leaf(w, stage, oa_bits, in, s1ptw, level, shift, lim, lk);
 }
 
 /*
@@ -247,7 +268,8 @@ static int s2_leaf(struct walk *w, struct lookup *lk, uint64_t ipa, enum mmu_acc
 		   bool s1ptw, bool hw_write, struct s2out *o)
 {
 	const struct mmu_regime *r = w->r;
-	bool cm_el1 = (w->flags & MMU_F_CM) && !(w->flags & MMU_F_EL0);
+	/* the walk's own table reads are not cache maintenance: they are checked */
+	bool cm_el1 = (w->flags & MMU_F_CM) && !(w->flags & MMU_F_EL0) && !s1ptw;
 	bool ha = r->s2_ha && w->ctx->mem->cmpxchg64, hd = r->s2_hd && ha;
 	uint64_t d = lk->desc, nd = d;
 	bool dirty_ok = hd && (d & MMU_DESC_DBM);
@@ -280,7 +302,7 @@ static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 
 	if (r->s2.disabled || (ipa >> r->s2.ia_bits))
 		return s2_fault(w, MMU_FAULT_TRANSLATION, 0, ipa, s1ptw, hw_write);
-	if (walk_tables(w, 2, &r->s2, r->s2_oa_bits, ipa, s1ptw, &lk))
+	if (walk_tables(w, 2, &r->s2, r->s2_oa_bits, ipa, s1ptw, NULL, &lk))
 		return -EFAULT;
 	rc = s2_leaf(w, &lk, ipa, acc, s1ptw, hw_write, o);
 	if (rc)
@@ -294,12 +316,15 @@ static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 	return 0;
 }
 
-static bool s2_from_tlb(struct walk *w, uint64_t ipa, enum mmu_access acc, struct s2out *o)
+static bool s2_from_tlb(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
+			struct s2out *o)
 {
 	const struct mmu_tlb_entry *e = mmu__tlb_lookup_s2(w->ctx->tlb, w->r, ipa);
 
 	if (!e || !(e->perms & mmu_perm_needed(acc, false)))
 		return false;
+	if (s1ptw && w->r->ptw && mmu_attr_is_device(e->attr))
+		return false; /* walk: HCR_EL2.PTW makes this a fault */
 	o->pa = e->pa | (ipa & MASK(e->shift));
 	o->shift = e->shift;
 	o->level = e->level;
@@ -328,7 +353,7 @@ static void s2_to_tlb(struct walk *w, uint64_t ipa, const struct s2out *o)
 
 static bool s2_tlb_usable(const struct walk *w)
 {
-	return w->use_s2_tlb && w->ctx->tlb && w->ctx->tlb->cfg.s2_entries;
+	return w->use_tlb && w->ctx->tlb && w->ctx->tlb->cfg.s2_entries;
 }
 
 /* Stage 2 of one IPA, through the TLB's stage-2 entries when allowed. A walk that
@@ -339,7 +364,7 @@ static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 	bool tlb = s2_tlb_usable(w) && !hw_write;
 	int rc, tries = 0;
 
-	if (tlb && s2_from_tlb(w, ipa, acc, o))
+	if (tlb && s2_from_tlb(w, ipa, acc, s1ptw, o))
 		return 0;
 	do {
 		rc = s2_walk_once(w, ipa, acc, s1ptw, hw_write, o);
@@ -429,9 +454,54 @@ static int s1_leaf(struct walk *w, struct lookup *lk, struct s1out *o)
 	return 0;
 }
 
+/* The walk cache: start below the deepest cached table descriptor for this VA. */
+static const struct walk_start *wc_lookup(struct walk *w, const struct mmu_table_cfg *cfg,
+					  uint64_t va, struct walk_start *st)
+{
+	struct mmu_tlb *tlb = w->ctx->tlb;
+
+	if (!w->use_tlb || !tlb || !tlb->lv[MMU_TLB_WALK].geom.sets)
+		return NULL;
+	for (int level = 2; level >= cfg->start_level; level--) {
+		const struct mmu_tlb_entry *e =
+			mmu_tlb_walk_lookup(tlb, w->r, va, mmu__level_shift(cfg->gshift, level));
+		if (!e)
+			continue;
+		if (w->ctx->check)
+			mmu_check_walk_cache_hit(w->ctx, e, w->va, w->acc);
+		st->table = e->pa;
+		st->level = level + 1;
+		st->lim = e->attr;
+		return st;
+	}
+	return NULL;
+}
+
+/* Cache the table descriptors this walk read (TTBR0 ones tagged with the ASID). */
+static void wc_fill(struct walk *w, const struct mmu_table_cfg *cfg, uint64_t va,
+		    const struct lookup *lk)
+{
+	struct mmu_tlb *tlb = w->ctx->tlb;
+
+	if (!w->use_tlb || !tlb || !tlb->lv[MMU_TLB_WALK].geom.sets)
+		return;
+	for (int level = lk->first_level; level < lk->level; level++) {
+		unsigned shift = mmu__level_shift(cfg->gshift, level);
+		struct mmu_tlb_entry e = {
+			.va = va & ~MASK(shift), .pa = lk->tdesc[level] & MASK(48) & ~MASK(cfg->gshift),
+			.tag = w->r->tlb_tag, .asid = w->r->asid, .shift = (uint8_t)shift,
+			.global = (va >> 55) & 1, .attr = lk->tlim[level], .level = (uint8_t)level,
+			.table = true, .s1_desc_pa = lk->tdesc_pa[level], .s1_desc = lk->tdesc[level],
+			.s2_desc_pa = ~0ull,
+		};
+		mmu_tlb_walk_fill(tlb, &e);
+	}
+}
+
 static int s1_walk(struct walk *w, struct s1out *o)
 {
 	const struct mmu_table_cfg *cfg;
+	struct walk_start st;
 	struct lookup lk;
 	uint64_t canon;
 	int rc, tries = 0;
@@ -439,8 +509,10 @@ static int s1_walk(struct walk *w, struct s1out *o)
 	if (s1_select(w, &cfg, &canon))
 		return -EFAULT;
 	do {
-		if (walk_tables(w, 1, cfg, w->r->oa_bits, canon, false, &lk))
+		if (walk_tables(w, 1, cfg, w->r->oa_bits, canon, false,
+				wc_lookup(w, cfg, canon, &st), &lk))
 			return -EFAULT;
+		wc_fill(w, cfg, canon, &lk);
 		rc = s1_leaf(w, &lk, o);
 	} while (rc == 1 && ++tries < 8);
 	if (rc == 1)
@@ -503,14 +575,14 @@ static void result_s1(const struct walk *w, const struct s1out *s1, struct mmu_r
 }
 
 static void init_walk(struct walk *w, struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
-		      unsigned flags, bool use_s2_tlb, struct mmu_result *res)
+		      unsigned flags, bool use_tlb, struct mmu_result *res)
 {
 	w->ctx = ctx;
 	w->r = &ctx->regime;
 	w->va = va;
 	w->acc = acc;
 	w->flags = flags;
-	w->use_s2_tlb = use_s2_tlb;
+	w->use_tlb = use_tlb;
 	w->f = &res->fault;
 	memset(w->f, 0, sizeof(*w->f));
 	if (ctx->trace) {
@@ -520,14 +592,14 @@ static void init_walk(struct walk *w, struct mmu_ctx *ctx, uint64_t va, enum mmu
 }
 
 int mmu_walk_full(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
-		  bool use_s2_tlb, struct mmu_result *res, struct mmu_leafs *lf)
+		  bool use_tlb, struct mmu_result *res, struct mmu_leafs *lf)
 {
 	struct walk w;
 	struct s1out s1;
 	struct s2out s2;
 	int rc;
 
-	init_walk(&w, ctx, va, acc, flags, use_s2_tlb, res);
+	init_walk(&w, ctx, va, acc, flags, use_tlb, res);
 	rc = ctx->regime.s1_on ? s1_walk(&w, &s1) : s1_off(&w, &s1);
 	if (rc)
 		return -EFAULT;

@@ -6,13 +6,13 @@
 #include "internal.h"
 
 /* Full translation of va (stage 1, stage 2 for every table read, stage 2 of the
- * output), no TLB for the final result; use_s2_tlb lets the walk use and fill the
- * TLB's stage-2 entries. Fills res (and the leaf descriptor addresses, for the TLB
- * entry) or res->fault. */
+ * output), no TLB for the final result; use_tlb lets the walk use and fill the TLB's
+ * stage-2 entries and walk cache. Fills res (and the leaf descriptor addresses, for
+ * the TLB entry) or res->fault. */
 struct mmu_leafs {
 	uint64_t s1_desc_pa, s1_desc, s2_desc_pa, s2_desc;
 };
 int mmu_walk_full(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
-		  bool use_s2_tlb, struct mmu_result *res, struct mmu_leafs *leafs);
+		  bool use_tlb, struct mmu_result *res, struct mmu_leafs *leafs);
 
 #endif

@@ -176,6 +176,32 @@ static void check_stale_tlb_fires_on_hit_after_change(void **state)
 	assert_int_equal(nrep, 0);
 }
 
+/* Freeing a page table with only a last-level TLBI: the table descriptor changed but
+ * the walk cache still holds it: a walk-cache hit is reported as stale, and the store
+ * of the new table descriptor as a BBM violation (VALE1 does not cover tables). */
+static void check_last_level_tlbi_leaves_table_stale(void **state)
+{
+	uint64_t l2_slot = (r64(m, r64(m, ROOT) & ~0xfffull) & ~0xfffull) + 8 * 2;
+	struct mmu_tlbi op;
+
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(l2_slot, 0);
+	mmu__tlbi_make(&op, MMU_TLBI_VALE1, true, (VA >> 12) | 1ull << 48, &ctx.regime);
+	mmu__tlbi(&ctx, &op);
+	memset(m->buf + 0x60000, 0, 4096);
+	w64(m, 0x60000, PAGE(0x400000) | D_NG);
+	store(l2_slot, TABLE(0x60000));
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_BBM);
+	assert_int_equal(last.level, 2);
+	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x100000);  /* old table, cached */
+	assert_int_equal(nrep, 2);
+	assert_int_equal(last.kind, MMU_CHECK_STALE_TLB);
+	assert_int_equal(last.desc_pa, l2_slot);
+	assert_int_equal(last.level, 2);
+}
+
 /* Clearing AF or changing software bits [58:55] without TLBI is not reported. */
 static void check_stale_silent_for_af_and_software_bits(void **state)
 {
@@ -288,6 +314,7 @@ int main(void)
 		T(check_bbm_fires_on_memory_type_change),
 		T(check_stale_tlb_fires_on_hit_after_change),
 		T(check_stale_silent_for_af_and_software_bits),
+		T(check_last_level_tlbi_leaves_table_stale),
 		T(check_icache_fires_on_fetch_of_written_line),
 		T(check_icache_silent_after_dc_cvau_ic_ivau),
 		T(check_icache_fires_without_clean_or_wrong_order),

@@ -275,6 +275,23 @@ static void s2_stage1_af_update_needs_stage2_write(void **state)
 	assert_int_equal(r64(m, IPA2PA(0x13000) + 3 * 8), PAGE(0x45678000));
 }
 
+/* DC by VA at EL1 raises no stage-2 permission fault for its own access, but the
+ * stage-1 table reads it needs are ordinary walks: stage 2 must allow reading them. */
+static void s2_dc_by_va_still_checks_stage1_table_reads(void **state)
+{
+	struct mmu_fault f;
+
+	(void)state;
+	w64(m, S2BASE + 8, (S2BLOCK(0x100000000ull) & ~S2_AP(3)) | S2_AP(2)); /* output: WO */
+	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), 0);
+	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(2));        /* tables: WO */
+	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), -14);
+	assert_int_equal(f.kind, MMU_FAULT_PERMISSION);
+	assert_int_equal(f.stage, 2);
+	assert_true(f.s1ptw);
+	assert_true(f.cm);
+}
+
 /* 4 levels over 4 levels (VTCR T0SZ = 16, SL0 = 2: stage 2 starts at level 0):
  * 4 x (4 + 1) + 4 = 24 descriptor reads on a miss (ARM-NOTES). */
 static void s2_four_over_four_walk_reads_24_descriptors(void **state)
@@ -323,6 +340,7 @@ int main(void)
 		T(s2_hcr_ptw_walk_to_device_memory_faults),
 		T(s2_stage1_af_update_needs_stage2_write),
 		T(s2_four_over_four_walk_reads_24_descriptors),
+		T(s2_dc_by_va_still_checks_stage1_table_reads),
 	};
 	return cmocka_run_group_tests_name("mmu stage 2", tests, NULL, NULL);
 }

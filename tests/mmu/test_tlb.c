@@ -317,6 +317,72 @@ static void tlb_set_overflow_evicts_lru(void **state)
 	mmu__tlb_destroy(small);
 }
 
+/* Walk cache: after a last-level TLBI the table descriptors above stay cached, so the
+ * next miss reads only the level-3 descriptor. */
+static void walk_cache_serves_upper_levels_after_vale1(void **state)
+{
+	(void)state;
+	touch(VA_G);
+	tlbi(MMU_TLBI_VAALE1, false, XT(VA_G, 0));
+	m->reads = 0;
+	touch(VA_G);
+	assert_int_equal(m->reads, 1);
+	assert_true(tlb->lv[MMU_TLB_WALK].stats.hits >= 1);
+}
+
+/* A table descriptor changed with only a last-level TLBI: the walk still goes through
+ * the old table (what hardware with a walk cache may do); TLBI VAE1 (all levels)
+ * drops it. */
+static void walk_cache_vale1_keeps_old_table_vae1_drops_it(void **state)
+{
+	uint64_t l2 = 0, l2_slot;
+
+	(void)state;
+	touch(VA_NG);
+	/* VA_NG = 0x401000: L0[0] -> L1[0] -> L2[2] -> L3[1] */
+	l2 = r64(m, r64(m, ROOT) & ~0xfffull) & ~0xfffull;
+	l2_slot = l2 + 8 * 2;
+	memset(m->buf + 0x50000, 0, 4096);
+	w64(m, 0x50000 + 8, PAGE(0x333000) | D_NG);
+	w64(m, l2_slot, TABLE(0x50000));
+	tlbi(MMU_TLBI_VALE1, false, XT(VA_NG, 1));
+	assert_int_equal(ok_pa(&ctx, VA_NG, MMU_READ, 0), 0x101000);
+	tlbi(MMU_TLBI_VAE1, false, XT(VA_NG, 1));
+	assert_int_equal(ok_pa(&ctx, VA_NG, MMU_READ, 0), 0x333000);
+}
+
+/* TTBR0 walk-cache entries are tagged with the ASID: another ASID walks in full. */
+static void walk_cache_is_asid_tagged_for_ttbr0(void **state)
+{
+	(void)state;
+	touch(VA_G);
+	set_regs(2, 1, false);
+	tlbi(MMU_TLBI_VAALE1, false, XT(VA_G, 0));
+	m->reads = 0;
+	touch(VA_G);
+	assert_int_equal(m->reads, 4);
+}
+
+/* HCR_EL2.PTW applies to stage-1 table reads served by a cached stage-2 entry too: an
+ * access with stage 1 off fills a Device stage-2 entry for IPA 0..2M; with stage 1 on,
+ * the walk's read of a table in that range must still fault. */
+static void tlb_s2_entry_does_not_bypass_hcr_ptw(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	w64(m, 0x403000, (S2BLOCK(0) & ~S2_MEMATTR(0xf)) | S2_MEMATTR(0x1));
+	th_set(&ctx, 0, TCR_4K48, ROOT | 1ull << 48, 0, MMU_HCR_VM | MMU_HCR_PTW,
+	       VTCR_4K40, 0x400000 | 1ull << 48);
+	assert_int_equal(mmu__translate(&ctx, 0x100000, MMU_READ, 0, &res), 0);
+	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x10000));
+	th_set(&ctx, SCTLR_ON, TCR_4K48, ROOT | 1ull << 48, 0, MMU_HCR_VM | MMU_HCR_PTW,
+	       VTCR_4K40, 0x400000 | 1ull << 48);
+	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_READ, 0, &res), -14);
+	assert_true(res.fault.s1ptw);
+	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +402,10 @@ int main(void)
 		T(tlbi_operand_decoding),
 		T(tlb_dbm_first_write_walks_and_sets_dirty),
 		T(tlb_set_overflow_evicts_lru),
+		T(walk_cache_serves_upper_levels_after_vale1),
+		T(walk_cache_vale1_keeps_old_table_vae1_drops_it),
+		T(walk_cache_is_asid_tagged_for_ttbr0),
+		T(tlb_s2_entry_does_not_bypass_hcr_ptw),
 	};
 	return cmocka_run_group_tests_name("mmu TLB/TLBI", tests, NULL, NULL);
 }

@@ -6,6 +6,11 @@
  * permissions and attributes. L1 entries are indexed by the 4 KiB page of the access
  * (a block is cached in pieces, as many micro-TLBs do); L2 entries by their own size.
  *
+ * The walk cache holds stage-1 table descriptors (intermediate levels): an entry maps
+ * the region a table descriptor covers to the next-level table address, with the
+ * hierarchical limits gathered so far; a walk starts below the deepest one that hits.
+ * The last-level-only TLBI forms leave these entries alone.
+ *
  * A domain groups the TLBs (and caches) of every PE in one Inner Shareable domain,
  * so that the IS forms of TLBI and IC IALLUIS reach all of them.
  */
@@ -27,9 +32,11 @@ struct mmu_tlb_geom {
 struct mmu_tlb_config {
 	struct mmu_tlb_geom l1i, l1d, l2;
 	bool s2_entries;  /* also cache stage-2-only (IPA->PA) entries, used by walks */
+	struct mmu_tlb_geom walk; /* walk cache of stage-1 table descriptors (0 sets: none) */
 };
 
-/* Default organisation: L1I 16x4, L1D 16x4, L2 256x4, stage-2 entries cached. */
+/* Default organisation: L1I 16x4, L1D 16x4, L2 256x4, stage-2 entries cached, walk
+ * cache 16x4. */
 extern const struct mmu_tlb_config mmu_tlb_default_config;
 
 struct mmu_tlb_entry {
@@ -44,14 +51,17 @@ struct mmu_tlb_entry {
 	uint8_t perms;      /* MMU_PERM_* */
 	uint8_t attr;       /* MAIR format, combined */
 	uint8_t sh;
-	uint8_t level;      /* level of the leaf */
+	uint8_t level;      /* level of the leaf (walk cache: of the table descriptor) */
+	bool table;         /* walk-cache entry: pa is the next-level table, attr the limits */
 	uint32_t lru;       /* last use stamp */
 	/* cold */
 	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
 	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 };
 
-enum mmu_tlb_which { MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2, MMU_TLB_LEVELS = 3 };
+enum mmu_tlb_which {
+	MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2, MMU_TLB_WALK = 3, MMU_TLB_LEVELS = 4
+};
 
 struct mmu_tlb_stats {
 	uint64_t hits, misses, fills, evictions, invalidated;
@@ -60,7 +70,7 @@ struct mmu_tlb_stats {
 struct mmu_tlb_array {
 	struct mmu_tlb_geom geom;
 	struct mmu_tlb_entry *e;  /* sets * ways entries */
-	uint32_t shift_mask;      /* bit n set: some entry with shift n may be present */
+	uint64_t shift_mask;      /* bit n set: some entry with shift n may be present */
 	struct mmu_tlb_stats stats;
 };
 

@@ -14,9 +14,12 @@ static inline uint64_t zext_size(uint64_t v, unsigned size)
 	return size == 8 ? v : v & ((1ull << (size * 8)) - 1);
 }
 
+/* An access that must be aligned whatever SCTLR.A says. */
 static int rd_aligned(struct cpu *c, uint64_t a, unsigned size, uint64_t *v)
 {
-	return mem__read_slow(c, a, size, v, MEMF_ALIGN);
+	if (a & (size - 1))
+		return mem__read_slow(c, a, size, v, MEMF_ALIGN);
+	return mem_read(c, a, size, v);
 }
 
 static int base_of(struct cpu *c, unsigned n, uint64_t *a)
@@ -29,31 +32,24 @@ static int base_of(struct cpu *c, unsigned n, uint64_t *a)
 	return 0;
 }
 
-/* Read the total bytes an exclusive covers, as raw little-endian words. */
-static int rd_raw(struct cpu *c, uint64_t a, unsigned total, uint64_t v[2])
-{
-	int r;
-	v[1] = 0;
-	if (total <= 8)
-		return rd_aligned(c, a, total, &v[0]);
-	if ((r = rd_aligned(c, a, 8, &v[0])))
-		return r;
-	return rd_aligned(c, a + 8, 8, &v[1]);
-}
-
-/* LDXR/LDAXR, and LDXP/LDAXP when aux = 1 (pair). Register size in d->imm. */
+/* LDXR/LDAXR, and LDXP/LDAXP when aux = 1 (pair). Register size in d->imm. The
+ * monitor keeps the raw bytes read (up to 16). */
 static int ldxr(struct cpu *c, const struct dent *d)
 {
 	uint32_t i = d->insn;
 	unsigned size = (unsigned)d->imm, total = size * (d->aux ? 2 : 1);
-	uint64_t a, v[2];
+	uint64_t a, v[2] = { 0, 0 };
 	int r;
 	if ((r = base_of(c, RN(i), &a)))
 		return r;
 	if (a & (total - 1))
 		return mem__read_slow(c, a, total, &v[0], MEMF_ALIGN); /* alignment fault */
-	if ((r = rd_raw(c, a, total, v)))
+	if (total <= 8) {
+		if ((r = mem_read(c, a, total, &v[0])))
+			return r;
+	} else if ((r = mem_read(c, a, 8, &v[0])) || (r = mem_read(c, a + 8, 8, &v[1]))) {
 		return r;
+	}
 	c->excl_valid = true;
 	c->excl_addr = a;
 	c->excl_size = total;
@@ -72,36 +68,35 @@ static int ldxr(struct cpu *c, const struct dent *d)
 }
 
 /* STXR/STLXR/STXP/STLXP: succeeds if this vCPU's monitor is armed for the same
- * address and size and memory still holds what the exclusive load read. */
+ * address and size and memory still holds what the exclusive load read. A fault
+ * (translation, permission, alignment) is taken whatever the monitor says. */
 static int stxr(struct cpu *c, const struct dent *d)
 {
 	uint32_t i = d->insn;
 	unsigned size = (unsigned)d->imm, total = size * (d->aux ? 2 : 1);
-	uint64_t a, cur[2];
+	uint64_t a;
 	int r;
 	if ((r = base_of(c, RN(i), &a)))
 		return r;
-	if (a & (total - 1))
-		return mem__write_slow(c, a, total, 0, MEMF_ALIGN);
-	/* a fault wins over the monitor's verdict */
-	if (!mem__rmw_ptr(c, a, total > 8 ? 8 : total, 0, &r))
+	uint8_t *p = mem__rmw_ptr(c, a, total, MEMF_ALIGN, &r); /* aligned: one page */
+	if (!p)
 		return r;
 	bool ok = c->excl_valid && c->excl_addr == a && c->excl_size == total;
 	if (ok) {
-		if ((r = rd_raw(c, a, total, cur)))
-			return r;
+		uint64_t cur[2] = { 0, 0 };
+		memcpy(cur, p, total);
 		ok = cur[0] == c->excl_val[0] && cur[1] == c->excl_val[1];
 	}
 	if (ok) {
 		uint64_t t = rz(c, RD(i)), t2 = d->aux ? rz(c, RT2(i)) : 0;
-		if (d->aux && size == 4) {
-			t = (uint32_t)t | (t2 << 32);
-			d = 0;
+		if (!d->aux) {
+			mem__rmw_store(c, p, size, t);
+		} else if (size == 4) {
+			mem__rmw_store(c, p, 8, (uint32_t)t | (t2 << 32));
+		} else {
+			mem__rmw_store(c, p, 8, t);
+			mem__rmw_store(c, p + 8, 8, t2);
 		}
-		if ((r = mem__write_slow(c, a, d ? size : 8, t, MEMF_ALIGN)))
-			return r;
-		if (d && d->aux && (r = mem__write_slow(c, a + 8, 8, t2, MEMF_ALIGN)))
-			return r;
 	}
 	c->excl_valid = false;
 	wz(c, RS_(i), ok ? 0 : 1);
@@ -122,10 +117,13 @@ static int ldar(struct cpu *c, const struct dent *d)
 static int stlr(struct cpu *c, const struct dent *d)
 {
 	uint64_t a;
+	unsigned size = (unsigned)d->imm;
 	int r;
 	if ((r = base_of(c, RN(d->insn), &a)))
 		return r;
-	return mem__write_slow(c, a, (unsigned)d->imm, rz(c, RD(d->insn)), MEMF_ALIGN);
+	if (a & (size - 1))
+		return mem__write_slow(c, a, size, rz(c, RD(d->insn)), MEMF_ALIGN);
+	return mem_write(c, a, size, rz(c, RD(d->insn)));
 }
 
 static uint64_t ld_host(const void *p, unsigned size)

@@ -163,6 +163,14 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 		*r = data_abort(c, va, true, flags, FSC_ALIGN, false);
 		return 0;
 	}
+	/* fast path: the micro-TLB maps the page for reading and writing (so it is RAM,
+	 * not decoded code, and no check is attached) */
+	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
+	uint64_t tag = (va & ~0xfffull) | c->utlb_gen;
+	if (e->wtag == tag && e->rtag == tag) {
+		*r = 0;
+		return (void *)(uintptr_t)(va + e->addend);
+	}
 	/* a read-modify-write needs read permission too: check it first */
 	if ((*r = xlate(c, va, idx, false, flags, &o)))
 		return 0;
@@ -175,6 +183,8 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 	}
 	if (vm__is_code(c->vm, o.pa))
 		vm__invalidate_code(c->vm, o.pa);
+	if (o.readable)
+		fill(c, idx, va, &o, p);
 	*r = 0;
 	return p;
 }

@@ -18,7 +18,7 @@ static int bl_imm(struct cpu *c, const struct dent *d)
 
 static int b_cond(struct cpu *c, const struct dent *d)
 {
-	if (!cond_holds(c->nzcv, d->insn & 15))
+	if (!cond_fast(c->nzcv, d->insn & 15))
 		return X_NEXT;
 	c->pc += d->imm;
 	return X_BRANCH;

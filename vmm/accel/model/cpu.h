@@ -135,6 +135,13 @@ static inline int64_t sext(uint64_t v, unsigned bits)
 #define NZCV_V (1u << 28)
 
 bool cond_holds(uint32_t nzcv, unsigned cond);
+/* cond_table[nzcv >> 28] has bit c set when condition c holds (built by decode.c). */
+extern uint16_t cond_table[16];
+static inline bool cond_fast(uint32_t nzcv, unsigned cond)
+{
+	return (cond_table[nzcv >> 28] >> cond) & 1;
+}
+void decode__init(void);
 
 /* AddWithCarry for 64 or 32 bits; sets *flags to NZCV. */
 static inline uint64_t add_with_carry(uint64_t a, uint64_t b, unsigned cin, bool sf, uint32_t *flags)

@@ -3,6 +3,19 @@
  * for what is unallocated or not modelled, which becomes UNDEFINED. */
 #include "cpu.h"
 
+uint16_t cond_table[16];
+
+void decode__init(void)
+{
+	for (unsigned f = 0; f < 16; f++) {
+		uint16_t m = 0;
+		for (unsigned c = 0; c < 16; c++)
+			if (cond_holds(f << 28, c))
+				m |= (uint16_t)(1u << c);
+		cond_table[f] = m;
+	}
+}
+
 void decode__insn(uint32_t i, struct dent *d)
 {
 	bool ok = false;

@@ -67,6 +67,35 @@ static int addsub_sreg(struct cpu *c, const struct dent *d)
 	return X_NEXT;
 }
 
+/* 64-bit, LSL #0: ADD, SUB, ADDS, SUBS (CMP) without the shifter */
+static int add_reg64(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	wz(c, RD(i), rz(c, RN(i)) + rz(c, RM(i)));
+	return X_NEXT;
+}
+
+static int sub_reg64(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	wz(c, RD(i), rz(c, RN(i)) - rz(c, RM(i)));
+	return X_NEXT;
+}
+
+static int subs_reg64(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	wz(c, RD(i), add_with_carry(rz(c, RN(i)), ~rz(c, RM(i)), 1, true, &c->nzcv));
+	return X_NEXT;
+}
+
+static int adds_reg64(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	wz(c, RD(i), add_with_carry(rz(c, RN(i)), rz(c, RM(i)), 0, true, &c->nzcv));
+	return X_NEXT;
+}
+
 static inline uint64_t extend_reg(uint64_t v, unsigned opt, unsigned sh)
 {
 	switch (opt) {
@@ -133,7 +162,7 @@ static int ccmp(struct cpu *c, const struct dent *d)
 {
 	uint32_t i = d->insn;
 	bool sf = BIT(i, 31), sub = BIT(i, 30);
-	if (cond_holds(c->nzcv, BITS(i, 15, 12))) {
+	if (cond_fast(c->nzcv, BITS(i, 15, 12))) {
 		uint64_t b = BIT(i, 11) ? BITS(i, 20, 16) : rz(c, RM(i));
 		add_with_carry(rz(c, RN(i)), sub ? ~b : b, sub, sf, &c->nzcv);
 	} else {
@@ -147,7 +176,7 @@ static int csel(struct cpu *c, const struct dent *d)
 	uint32_t i = d->insn;
 	bool sf = BIT(i, 31);
 	uint64_t r;
-	if (cond_holds(c->nzcv, BITS(i, 15, 12))) {
+	if (cond_fast(c->nzcv, BITS(i, 15, 12))) {
 		r = rz(c, RN(i));
 	} else {
 		r = rz(c, RM(i));
@@ -317,6 +346,10 @@ bool decode__dp_reg(uint32_t i, struct dent *d)
 			if (BITS(i, 23, 22) == 3 || (!sf && BIT(i, 15)))
 				return false;
 			d->fn = addsub_sreg;
+			if (sf && BITS(i, 15, 10) == 0) { /* LSL #0 */
+				static const insn_fn f[4] = { add_reg64, adds_reg64, sub_reg64, subs_reg64 };
+				d->fn = f[BITS(i, 30, 29)];
+			}
 			return true;
 		}
 		/* add/sub extended register */

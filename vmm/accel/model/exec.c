@@ -26,6 +26,7 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 	struct model_vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return 0;
+	decode__init();
 	vm->env = env;
 	vm->env_opaque = opaque;
 	vm->ram = ram;

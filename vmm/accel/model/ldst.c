@@ -114,6 +114,56 @@ static int str32_uimm(struct cpu *c, const struct dent *d)
 	return mem_write(c, b + d->imm, 4, rz(c, RD(i)));
 }
 
+static int ldrb_uimm(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	uint64_t b, v;
+	int r;
+	if ((r = base(c, RN(i), &b)) || (r = mem_read(c, b + d->imm, 1, &v)))
+		return r;
+	wz(c, RD(i), v);
+	return X_NEXT;
+}
+
+static int strb_uimm(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	uint64_t b;
+	int r;
+	if ((r = base(c, RN(i), &b)))
+		return r;
+	return mem_write(c, b + d->imm, 1, rz(c, RD(i)));
+}
+
+/* LDR/STR Xt with pre/post-index writeback or unscaled offset */
+static int ldr64_imm9(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	unsigned n = RN(i), wb = A_WB(d->aux);
+	uint64_t b, v;
+	int r;
+	if ((r = base(c, n, &b)) || (r = mem_read(c, wb == WB_POST ? b : b + d->imm, 8, &v)))
+		return r;
+	wz(c, RD(i), v);
+	if (wb)
+		c->x[n] = b + d->imm;
+	return X_NEXT;
+}
+
+static int str64_imm9(struct cpu *c, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	unsigned n = RN(i), wb = A_WB(d->aux);
+	uint64_t b;
+	int r;
+	if ((r = base(c, n, &b)) ||
+	    (r = mem_write(c, wb == WB_POST ? b : b + d->imm, 8, rz(c, RD(i)))))
+		return r;
+	if (wb)
+		c->x[n] = b + d->imm;
+	return X_NEXT;
+}
+
 static int ldst_reg(struct cpu *c, const struct dent *d)
 {
 	uint32_t i = d->insn;
@@ -258,6 +308,8 @@ static bool decode_single(uint32_t i, struct dent *d)
 		if (size == 2 && kind == K_LDZ) d->fn = ldr32_uimm;
 		if (size == 3 && kind == K_ST) d->fn = str64_uimm;
 		if (size == 2 && kind == K_ST) d->fn = str32_uimm;
+		if (size == 0 && kind == K_LDZ) d->fn = ldrb_uimm;
+		if (size == 0 && kind == K_ST) d->fn = strb_uimm;
 		return true;
 	}
 	if (BIT(i, 21)) {
@@ -276,9 +328,13 @@ static bool decode_single(uint32_t i, struct dent *d)
 		return false;
 	d->imm = (uint64_t)sext(BITS(i, 20, 12), 9);
 	d->aux = MK_AUX(size, kind, op4 == 1 ? WB_POST : op4 == 3 ? WB_PRE : WB_NONE);
+	d->fn = ldst_imm;
 	if (op4 == 2)
 		d->aux |= A_UNPRIV;
-	d->fn = ldst_imm;
+	else if (size == 3 && kind == K_LDZ)
+		d->fn = ldr64_imm9;
+	else if (size == 3 && kind == K_ST)
+		d->fn = str64_imm9;
 	return true;
 }
 

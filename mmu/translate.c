@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mmu__translate: the per-access entry point. TLB first (L1 of the access type, then
- * L2), a full walk on a miss or when the cached permissions do not allow the access
- * (the walk then reports the exact fault, or performs the AF/dirty update and
- * refills). Pseudocode: AArch64.TranslateAddress (the TLB is the implementation's
+ * mmu__translate_slow: the per-access path behind the inline L1 hit of
+ * mmu__translate (mmu/walk.h). TLB (L1 of the access type, then L2), then a full
+ * walk on a miss or when the cached permissions do not allow the access (the walk
+ * then reports the exact fault, or performs the AF/dirty update and refills). Pseudocode: AArch64.TranslateAddress (the TLB is the implementation's
  * cache of AArch64.FullTranslate results).
  */
 #include <errno.h>
@@ -86,32 +86,7 @@ static inline bool tlb_usable(const struct mmu_ctx *ctx, unsigned flags)
 	       !(flags & (MMU_F_NO_TLB | MMU_F_S1_ONLY | MMU_F_NO_UPDATE));
 }
 
-/* The hot path: the L1 TLB of the access, probed in place (locals, so that the
- * compiler need not reload through possible aliases). */
-static inline const struct mmu_tlb_entry *l1_hit(struct mmu_tlb *tlb,
-						 const struct mmu_regime *r, uint64_t key,
-						 enum mmu_access acc, unsigned flags)
-{
-	struct mmu_tlb_array *a = &tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
-	const uint32_t tag = r->tlb_tag, ways = a->geom.ways;
-	const uint16_t asid = r->asid;
-	const struct mmu_tlb_entry *e;
-
-	if (__builtin_expect(!a->geom.sets, 0))
-		return NULL;
-	e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * ways];
-	for (uint32_t w = 0; w < ways; w++, e++) {
-		if (e->tag != tag || ((key ^ e->va) >> e->shift) != 0)
-			continue;
-		if ((e->global || e->asid == asid) && mmu_perm_ok(e->perms, acc, flags)) {
-			a->stats.hits++;
-			return e;
-		}
-	}
-	return NULL;
-}
-
-__attribute__((noinline)) static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access acc,
+static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access acc,
 			  unsigned flags, bool use, struct mmu_result *res)
 {
 	struct mmu_leafs lf;
@@ -134,23 +109,13 @@ __attribute__((noinline)) static int translate_slow(struct mmu_ctx *ctx, uint64_
 	return 0;
 }
 
-int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
-		   unsigned flags, struct mmu_result *res)
+/* Everything but an inline L1 hit (walk.h): with checks on, L1 hits come here too so
+ * that each is checked for staleness. */
+int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
+			unsigned flags, struct mmu_result *res)
 {
 	bool use = tlb_usable(ctx, flags);
-	uint64_t key = 0;
 
-	if (use) {
-		const struct mmu_tlb_entry *e;
-
-		key = tlb_key(&ctx->regime, va, acc);
-		e = l1_hit(ctx->tlb, &ctx->regime, key, acc, flags);
-		if (e) {
-			hit_result(e, key, res);
-			if (ctx->check)
-				mmu_check_tlb_hit(ctx, e, va, acc);
-			return 0;
-		}
-	}
-	return translate_slow(ctx, va, key, acc, flags, use, res);
+	return translate_slow(ctx, va, use ? tlb_key(&ctx->regime, va, acc) : 0, acc, flags,
+			      use, res);
 }

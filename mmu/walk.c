@@ -120,7 +120,7 @@ static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 
 /* Read the descriptor at table[idx]. For stage 1 with stage 2 on, the table address
  * is an IPA: translate it first (AArch64.S2Translate for a TTW access, S1PTW). */
-static inline int read_desc(struct walk *w, unsigned stage, unsigned gshift, int level,
+static inline __attribute__((always_inline)) int read_desc(struct walk *w, unsigned stage, unsigned gshift, int level,
 			    uint64_t in, uint64_t table, unsigned idx, bool s1ptw,
 			    struct lookup *lk)
 {
@@ -191,9 +191,10 @@ static int walk_leaf(struct walk *w, unsigned stage, unsigned oa_bits, uint64_t 
  * reserved descriptor), address size (table or output address above oa_bits,
  * AArch64.OAOutOfRange), external abort on the walk.
  */
-static int walk_tables(struct walk *w, unsigned stage, const struct mmu_table_cfg *cfg,
-		       unsigned oa_bits, uint64_t in, bool s1ptw, const struct walk_start *st,
-		       struct lookup *lk)
+static inline __attribute__((always_inline)) int
+walk_tables(struct walk *w, const unsigned stage, const struct mmu_table_cfg *cfg,
+	    unsigned oa_bits, uint64_t in, bool s1ptw, const struct walk_start *st,
+	    struct lookup *lk)
 {
 	const unsigned gshift = cfg->gshift, stride = gshift - 3;
 	uint64_t table = st ? st->table : cfg->base, d;
@@ -216,12 +217,26 @@ static int walk_tables(struct walk *w, unsigned stage, const struct mmu_table_cf
 		table = d & MASK(48) & ~MASK(gshift);
 		if (table >> oa_bits)
 			return walk_fault(w, MMU_FAULT_ADDR_SIZE, stage, level, in, s1ptw);
-		lim |= FIELD(d, 61, 2) | FIELD(d, 60, 1) << 2 | FIELD(d, 59, 1) << 3;
-		lk->tdesc[level] = d;
-		lk->tdesc_pa[level] = lk->desc_pa;
-		lk->tlim[level] = (uint8_t)lim;
+		if (stage == 1) { /* hierarchical limits and the walk cache's record */
+			lim |= FIELD(d, 61, 2) | FIELD(d, 60, 1) << 2 | FIELD(d, 59, 1) << 3;
+			lk->tdesc[level] = d;
+			lk->tdesc_pa[level] = lk->desc_pa;
+			lk->tlim[level] = (uint8_t)lim;
+		}
 	}
 	return walk_leaf(w, stage, oa_bits, in, s1ptw, level, shift, lim, lk);
+}
+
+/* The two stages' walks, each a specialised copy (stage is a constant inside). */
+static int walk_tables_s1(struct walk *w, const struct mmu_table_cfg *cfg, uint64_t in,
+			  const struct walk_start *st, struct lookup *lk)
+{
+	return walk_tables(w, 1, cfg, w->r->oa_bits, in, false, st, lk);
+}
+
+static int walk_tables_s2(struct walk *w, uint64_t ipa, bool s1ptw, struct lookup *lk)
+{
+	return walk_tables(w, 2, &w->r->s2, w->r->s2_oa_bits, ipa, s1ptw, NULL, lk);
 }
 
 /*
@@ -302,7 +317,7 @@ static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 
 	if (r->s2.disabled || (ipa >> r->s2.ia_bits))
 		return s2_fault(w, MMU_FAULT_TRANSLATION, 0, ipa, s1ptw, hw_write);
-	if (walk_tables(w, 2, &r->s2, r->s2_oa_bits, ipa, s1ptw, NULL, &lk))
+	if (walk_tables_s2(w, ipa, s1ptw, &lk))
 		return -EFAULT;
 	rc = s2_leaf(w, &lk, ipa, acc, s1ptw, hw_write, o);
 	if (rc)
@@ -509,8 +524,7 @@ static int s1_walk(struct walk *w, struct s1out *o)
 	if (s1_select(w, &cfg, &canon))
 		return -EFAULT;
 	do {
-		if (walk_tables(w, 1, cfg, w->r->oa_bits, canon, false,
-				wc_lookup(w, cfg, canon, &st), &lk))
+		if (walk_tables_s1(w, cfg, canon, wc_lookup(w, cfg, canon, &st), &lk))
 			return -EFAULT;
 		wc_fill(w, cfg, canon, &lk);
 		rc = s1_leaf(w, &lk, o);

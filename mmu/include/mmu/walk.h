@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "regime.h"
+#include "tlb.h"
 #include "types.h"
 
 struct mmu_tlb;
@@ -45,9 +46,68 @@ void mmu__ctx_init(struct mmu_ctx *ctx, const struct mmu_mem_ops *mem, void *opa
  * Translate va for one access through the TLB (if ctx->tlb and not MMU_F_NO_TLB),
  * walking on a miss and filling the TLB. Returns 0 with res filled, or -EFAULT with
  * res->fault filled. Never any other value.
+ *
+ * An L1 TLB hit is handled inline (below), as a CPU model needs it on every access;
+ * everything else (L2, walks, fills, checks) is mmu__translate_slow().
  */
-int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
-		   unsigned flags, struct mmu_result *res);
+int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
+			unsigned flags, struct mmu_result *res);
+
+/* The L1 entry of acc that translates va, if its permissions allow the access
+ * (the rules of AArch64.S1HasPermissionsFault as cached: EL0/EL1 R/W/X bit, PAN). */
+static inline struct mmu_tlb_entry *mmu__tlb_l1_hit(struct mmu_tlb_array *a,
+						    const struct mmu_regime *r, uint64_t key,
+						    enum mmu_access acc, unsigned flags)
+{
+	struct mmu_tlb_entry *e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * a->geom.ways];
+	bool el0 = flags & MMU_F_EL0;
+	unsigned need = (MMU_PERM_R1 << acc) << (el0 ? 3 : 0);
+	bool pan = (flags & MMU_F_PAN) && !el0 && acc != MMU_FETCH;
+
+	for (unsigned w = 0; w < a->geom.ways; w++, e++) {
+		if (e->tag != r->tlb_tag || ((key ^ e->va) >> e->shift) != 0 ||
+		    !(e->global || e->asid == r->asid))
+			continue;
+		if (!(e->perms & need) || (pan && (e->perms & MMU_PERM_USER)))
+			return 0;
+		return e;
+	}
+	return 0;
+}
+
+static inline int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
+				 unsigned flags, struct mmu_result *res)
+{
+	const struct mmu_regime *r = &ctx->regime;
+	const struct mmu_table_cfg *t = &r->tt[(va >> 55) & 1];
+	struct mmu_tlb_array *a;
+	struct mmu_tlb_entry *e;
+	uint64_t key, off;
+
+	if (!ctx->tlb || ctx->check || (unsigned)(r->tlb_kind - MMU_TLB_S1) >= 2u ||
+	    (flags & (MMU_F_NO_TLB | MMU_F_S1_ONLY | MMU_F_NO_UPDATE)))
+		return mmu__translate_slow(ctx, va, acc, flags, res);
+	a = &ctx->tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
+	/* TBI: VA[63:56] are ignored (entries hold VA[55] copied into them) */
+	key = (t->tbi && !(t->tbid && acc == MMU_FETCH)) ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
+	if (!a->geom.sets || !(e = mmu__tlb_l1_hit(a, r, key, acc, flags)))
+		return mmu__translate_slow(ctx, va, acc, flags, res);
+	a->stats.hits++;
+	off = key & ((1ull << e->shift) - 1);
+	res->pa = e->pa | off;
+	res->ipa = e->ipa | off;
+	res->shift = e->shift;
+	res->perms = e->perms;
+	res->attr = e->attr;
+	res->sh = e->sh;
+	res->ns = true;
+	res->global = e->global;
+	res->tlb_hit = true;
+	res->asid = e->asid;
+	res->level = e->level;
+	res->fault.kind = MMU_FAULT_NONE;
+	return 0;
+}
 
 /* Same, always walking (no TLB lookup or fill). The inspector's "walk one address". */
 int mmu__walk(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,

@@ -1,0 +1,54 @@
+/* Small raw guests for the model's exit and error paths (loaded at RAM + 0x80000):
+ *   KIND 1: semihosting SYS_EXIT (HLT #0xF000) with ADP_Stopped_ApplicationExit, 7
+ *   KIND 2: branch to 0 (nothing there) with VBAR_EL1 = 0: vmm must stop, not hang
+ *   KIND 3: PSCI CPU_ON of vCPU 1, which writes 42 to the exit device's EXIT register
+ *   KIND 4: load from an address no device claims: the guest takes a synchronous
+ *           external abort (ESR_EL1.DFSC = 0x10) and exits with the DFSC as status */
+	.text
+	.global _start
+_start:
+	ldr	x0, =stack_top
+	mov	sp, x0
+.if KIND == 1
+	adr	x1, block
+	mov	x0, #0x18		/* SYS_EXIT */
+	hlt	#0xf000
+	b	.
+	.balign 8
+block:	.quad	0x20026, 7
+.elseif KIND == 2
+	mov	x0, #0
+	br	x0
+.elseif KIND == 3
+	ldr	x0, =0xc4000003		/* CPU_ON */
+	mov	x1, #1			/* MPIDR of vCPU 1 */
+	adr	x2, secondary
+	mov	x3, #0
+	hvc	#0
+1:	wfi
+	b	1b
+secondary:
+	ldr	x1, =0x09100004		/* exit device EXIT register */
+	mov	w0, #42
+	str	w0, [x1]
+	b	.
+.elseif KIND == 4
+	adr	x0, vectors
+	msr	vbar_el1, x0
+	isb
+	ldr	x1, =0x0c000000		/* nothing on the bus there */
+	ldr	x0, [x1]
+	b	.
+	.balign 2048
+vectors:
+	.skip	0x200
+	mrs	x0, esr_el1		/* current EL, SP_ELx, synchronous */
+	and	w0, w0, #0x3f
+	ldr	x1, =0x09100004
+	str	w0, [x1]
+	b	.
+.endif
+	.ltorg
+	.balign 16
+	.skip 4096
+stack_top:

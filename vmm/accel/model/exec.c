@@ -92,6 +92,7 @@ void vm__free(struct model_vm *vm)
 	}
 	xlat__vm_free(vm);
 	free(vm->dpages);
+	free(vm->live);
 	free(vm);
 }
 
@@ -109,18 +110,46 @@ void vm__invalidate_code(struct model_vm *vm, uint64_t pa)
 	vm->dead = p;
 }
 
+/* IC IALLU: every decoded page, found through the list of pages ever decoded since the
+ * last one (entries of pages dropped meanwhile are skipped), not a scan of all RAM. */
 void vm__invalidate_all_code(struct model_vm *vm)
 {
-	for (uint64_t k = 0; k < vm->ram_size >> 12; k++)
-		if (vm->dpages[k])
-			vm__invalidate_code(vm, vm->ram_base + (k << 12));
+	for (size_t k = 0; k < vm->nlive; k++)
+		if (vm->dpages[vm->live[k]])
+			vm__invalidate_code(vm, vm->ram_base + ((uint64_t)vm->live[k] << 12));
+	vm->nlive = 0;
+}
+
+static bool note_live(struct model_vm *vm, uint32_t pfn)
+{
+	if (vm->nlive == vm->live_cap) {
+		/* first drop the entries of pages no longer decoded */
+		size_t n = 0;
+		for (size_t k = 0; k < vm->nlive; k++)
+			if (vm->dpages[vm->live[k]])
+				vm->live[n++] = vm->live[k];
+		vm->nlive = n;
+	}
+	if (vm->nlive == vm->live_cap) {
+		size_t cap = vm->live_cap ? 2 * vm->live_cap : 1024;
+		uint32_t *l = realloc(vm->live, cap * sizeof(*l));
+		if (!l)
+			return false;
+		vm->live = l;
+		vm->live_cap = cap;
+	}
+	vm->live[vm->nlive++] = pfn;
+	return true;
 }
 
 static struct dpage *decode_page(struct model_vm *vm, uint64_t pa)
 {
+	uint32_t pfn = (uint32_t)((pa - vm->ram_base) >> 12);
 	struct dpage *p = malloc(sizeof(*p));
-	if (!p)
+	if (!p || !note_live(vm, pfn)) {
+		free(p);
 		return 0;
+	}
 	const uint8_t *src = vm__ram(vm, pa, 4096);
 	p->pa = pa;
 	p->valid = true;

@@ -41,6 +41,8 @@ struct model_vm {
 	struct cpu *cpu[MODEL_MAX_CPUS];
 	struct dpage **dpages;   /* per RAM page, or NULL */
 	struct dpage *dead;      /* invalidated pages not yet freed */
+	uint32_t *live;          /* RAM page numbers that had a decoded page (may be stale) */
+	size_t nlive, live_cap;
 	uint64_t vtime;          /* virtual time, in instructions (sched.c) */
 	struct gicv3 *gic;
 	void *mmu;               /* xlat.c's state (mmu/ contexts, TLBs) */

@@ -172,6 +172,28 @@ static void ldxr_unaligned_is_an_alignment_fault(void **state)
 	assert_int_equal(h.c->sr.esr_el1, (0x25u << 26) | (1u << 25) | 0x21);
 }
 
+static void exception_entry_sets_pan_when_sctlr_span_is_0(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0xd4000001u };    /* SVC #0 */
+	sysreg__write(h.c, SR_ENC(3, 0, 1, 0, 0), h.c->sr.sctlr_el1 & ~SCTLR_SPAN);
+	run(code, 1);
+	assert_int_equal(h.c->pan, 1);
+}
+
+static void el1_load_from_el0_page_with_pan_is_a_permission_fault(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = {
+		0xd500419fu,                                /* MSR PAN, #1 */
+		0xf9400020u,                                /* LDR X0, [X1] */
+	};
+	h.c->x[1] = H_DATA;                                 /* AP = 01: EL0 accessible */
+	run(code, 2);
+	assert_int_equal(h.c->sr.esr_el1, (0x25u << 26) | (1u << 25) | 0x0e); /* level 2 */
+	assert_int_equal(h.c->sr.far_el1, H_DATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +209,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(branch_to_misaligned_pc_is_a_pc_alignment_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(eret_to_el2_is_an_illegal_return_then_ec_0x0e, setup, teardown),
 		cmocka_unit_test_setup_teardown(ldxr_unaligned_is_an_alignment_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(exception_entry_sets_pan_when_sctlr_span_is_0, setup, teardown),
+		cmocka_unit_test_setup_teardown(el1_load_from_el0_page_with_pan_is_a_permission_fault, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -139,8 +139,11 @@ int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
 		if (a > 0)
 			return exc__sync(c, EC_SYSREG, 1, 0) /* direction read */;
 	}
-	if (id_reg(enc, val))
+	if (id_reg(enc, val)) {
+		if (enc == E(3, 3, 0, 0, 7) && c->el == 0 && !(c->sr.sctlr_el1 & SCTLR_DZE))
+			*val |= 1u << 4; /* DCZID_EL0.DZP: DC ZVA prohibited at EL0 */
 		return X_NEXT;
+	}
 	if ((p = plain_reg(c, enc)) || (p = xlat_reg(c, enc))) {
 		*val = *p;
 		return X_NEXT;
@@ -185,8 +188,9 @@ int sysreg__write(struct cpu *c, unsigned enc, uint64_t v)
 		return X_NEXT;
 	}
 	if ((p = xlat_reg(c, enc))) {
-		if (enc == E(3, 0, 1, 0, 0)) /* SCTLR: RES1 bits; EE/E0E RES0 (no big-endian) */
-			v = (v | SCTLR_RES1) & ~((1ull << 25) | (1ull << 24));
+		if (enc == E(3, 0, 1, 0, 0)) /* SCTLR: RES1 bits (SPAN is a real bit with
+					       * FEAT_PAN); EE/E0E RES0 (no big-endian) */
+			v = (v | (SCTLR_RES1 & ~SCTLR_SPAN)) & ~((1ull << 25) | (1ull << 24));
 		*p = v;
 		xlat__context_changed(c);
 		cpu__context_changed(c);

@@ -13,11 +13,6 @@
 
 enum { NC = 0, WT = 1, WB = 2 };
 
-bool mmu_attr_is_device(uint8_t attr)
-{
-	return (attr & 0xf0) == 0;
-}
-
 /* Cacheability of one Normal nibble. Reserved encodings (0b0000 inside a Normal
  * attribute) are treated as Non-cacheable. */
 static int nibble_kind(unsigned n)
@@ -25,26 +20,6 @@ static int nibble_kind(unsigned n)
 	if (n == 0x4 || n == 0)
 		return NC;
 	return (n & 0x4) ? WB : WT;
-}
-
-uint8_t mmu_attr_s1(uint64_t mair, unsigned attrindx)
-{
-	uint8_t a = FIELD(mair, 8 * (attrindx & 7), 8);
-	if (mmu_attr_is_device(a))
-		return a & 0x0c; /* 0b0000ddxx with xx != 0 is UNPREDICTABLE: use dd */
-	return a;
-}
-
-/* Stage-2 MemAttr: [3:2] 00 Device ([1:0] type), 01 NC, 10 WT, 11 WB outer;
- * [1:0] the inner one. */
-uint8_t mmu_attr_s2(unsigned memattr)
-{
-	static const uint8_t nib[4] = { 0x4, 0x4, 0x8, 0xc }; /* reserved 00 -> NC */
-	unsigned o = FIELD(memattr, 2, 2), i = FIELD(memattr, 0, 2);
-
-	if (o == 0)
-		return (uint8_t)(i << 2);
-	return (uint8_t)(nib[o] << 4 | nib[i]);
 }
 
 /* Combine one Normal nibble: the weaker cacheability wins; hints from stage 1. */

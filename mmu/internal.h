@@ -13,13 +13,37 @@
 #define FIELD(v, lo, w) (((v) >> (lo)) & MASK(w))
 #define VA56_MASK MASK(56)
 
-/* attr.c: memory attributes (MAIR byte format) */
-uint8_t mmu_attr_s1(uint64_t mair, unsigned attrindx);
-uint8_t mmu_attr_s2(unsigned memattr);
+/* Memory attributes in MAIR byte format (attr.c explains the format). Stage 1:
+ * AttrIndx selects a MAIR byte. */
+static inline bool mmu_attr_is_device(uint8_t attr)
+{
+	return (attr & 0xf0) == 0;
+}
+
+static inline uint8_t mmu_attr_s1(uint64_t mair, unsigned attrindx)
+{
+	uint8_t a = FIELD(mair, 8 * (attrindx & 7), 8);
+	if (mmu_attr_is_device(a))
+		return a & 0x0c; /* 0b0000ddxx with xx != 0 is UNPREDICTABLE: use dd */
+	return a;
+}
+
+/* Stage-2 MemAttr: [3:2] 00 Device ([1:0] type), 01 NC, 10 WT, 11 WB outer;
+ * [1:0] the inner one. */
+static inline uint8_t mmu_attr_s2(unsigned memattr)
+{
+	static const uint8_t nib[4] = { 0x4, 0x4, 0x8, 0xc }; /* reserved 00 -> NC */
+	unsigned o = FIELD(memattr, 2, 2), i = FIELD(memattr, 0, 2);
+
+	if (o == 0)
+		return (uint8_t)(i << 2);
+	return (uint8_t)(nib[o] << 4 | nib[i]);
+}
+
+/* attr.c: combining the stages */
 uint8_t mmu_attr_combine(uint8_t s1, uint8_t s2);
 uint8_t mmu_sh_combine(uint8_t s1, uint8_t s2);
 uint8_t mmu_sh_effective(uint8_t attr, uint8_t sh);
-bool mmu_attr_is_device(uint8_t attr);
 
 /* check.c hooks (each a no-op when ctx->check is NULL) */
 struct mmu_tlb_entry;

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Permission helpers shared by the walker and the TLB fast path (private). */
+/*
+ * Access permissions of a leaf descriptor, both stages (private; inline because every
+ * walk needs them). Pseudocode: AArch64.S1ComputePermissions,
+ * AArch64.S1HasPermissionsFault, AArch64.S2ComputePermissions,
+ * AArch64.S2HasPermissionsFault (DDI 0487 J.a).
+ */
 #ifndef MMU_PERM_H
 #define MMU_PERM_H
 
@@ -14,8 +19,38 @@ struct mmu_s1_limits {
 	bool uxntable, pxntable;
 };
 
-uint8_t mmu_s1_perms(unsigned ap, const struct mmu_s1_limits *lim, bool uxn, bool pxn,
-		     bool wxn, bool dirty_ok);
+/*
+ * Stage 1 of a two-range regime (EL1&0). ap is AP[2:1] of the leaf, table the
+ * accumulated APTable/UXNTable/PXNTable limits, which only ever remove permissions
+ * (Arm ARM D8.4 "hierarchical control of access permissions"). dirty_ok: TCR.HD with
+ * DBM = 1, the leaf is writable-clean and AP[2] counts as 0 (FEAT_HAFDBS).
+ */
+static inline uint8_t mmu_s1_perms(unsigned ap, const struct mmu_s1_limits *lim, bool uxn,
+				   bool pxn, bool wxn, bool dirty_ok)
+{
+	bool ro = (ap & 2) && !dirty_ok, el0 = ap & 1;
+	bool pr = true, pw = !ro, ur = el0, uw = el0 && !ro;
+	bool px, ux;
+	uint8_t p;
+
+	if (lim->aptable & 1) /* APTable[0]: no EL0 access below */
+		ur = uw = false;
+	if (lim->aptable & 2) /* APTable[1]: no write access below */
+		pw = uw = false;
+	/* EL1 never executes memory that EL0 can write (AArch64.S1ComputePermissions:
+	 * px = NOT(pxn OR pxn_table OR uw)); then SCTLR.WXN: writable implies XN. */
+	px = !(pxn || lim->pxntable || uw);
+	ux = !(uxn || lim->uxntable);
+	if (wxn) {
+		px = px && !pw;
+		ux = ux && !uw;
+	}
+	p = (pr ? MMU_PERM_R1 : 0) | (pw ? MMU_PERM_W1 : 0) | (px ? MMU_PERM_X1 : 0) |
+	    (ur ? MMU_PERM_R0 : 0) | (uw ? MMU_PERM_W0 : 0) | (ux ? MMU_PERM_X0 : 0);
+	if (ur || uw)
+		p |= MMU_PERM_USER; /* what PSTATE.PAN looks at */
+	return p;
+}
 
 /* Stage 2: S2AP[0] read, S2AP[1] write, XN[54] execute-never at both ELs (FEAT_XNX's
  * XN[53] is not modelled). Expressed with the EL1 and EL0 bits both set. */

@@ -130,6 +130,9 @@ int mmu__regime_set(struct mmu_regime *r, const struct mmu_sysregs *sr)
 	set_s1_half(&r->tt[0], tcr, sr->ttbr0_el1, 0);
 	set_s1_half(&r->tt[1], tcr, sr->ttbr1_el1, 1);
 	set_s2(&r->s2, vtcr, sr->vttbr_el2);
+	for (int h = 0; h < 2; h++)
+		for (int a = MMU_READ; a <= MMU_FETCH; a++)
+			r->tbi_key[h][a] = r->tt[h].tbi && !(r->tt[h].tbid && a == MMU_FETCH);
 	if (r->s1_on)
 		r->tlb_kind = r->s2_on ? MMU_TLB_S12 : MMU_TLB_S1;
 	else

@@ -25,11 +25,7 @@ void mmu__ctx_init(struct mmu_ctx *ctx, const struct mmu_mem_ops *mem, void *opa
 /* The VA as TLB entries hold it: with TBI for its half, VA[63:56] copy VA[55]. */
 static inline uint64_t tlb_key(const struct mmu_regime *r, uint64_t va, enum mmu_access acc)
 {
-	const struct mmu_table_cfg *t = &r->tt[(va >> 55) & 1];
-
-	if (t->tbi && !(t->tbid && acc == MMU_FETCH))
-		return (uint64_t)((int64_t)(va << 8) >> 8);
-	return va;
+	return r->tbi_key[(va >> 55) & 1][acc] ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
 }
 
 static void hit_result(const struct mmu_tlb_entry *e, uint64_t key, struct mmu_result *res)

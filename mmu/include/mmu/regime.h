@@ -82,6 +82,7 @@ struct mmu_regime {
 	uint32_t tlb_tag;           /* vmid << 2 | tlb_kind: what a TLB entry must carry */
 	struct mmu_table_cfg tt[2]; /* stage 1: TTBR0 and TTBR1 halves */
 	struct mmu_table_cfg s2;    /* stage 2 */
+	bool tbi_key[2][3];         /* [VA[55]][access]: TBI applies (VA[63:56] ignored) */
 };
 
 /* Decode sr into r. Always succeeds; bad stage-2 configurations make every stage-2

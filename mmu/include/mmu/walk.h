@@ -55,9 +55,9 @@ int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
 
 /* The L1 entry of acc that translates va, if its permissions allow the access
  * (the rules of AArch64.S1HasPermissionsFault as cached: EL0/EL1 R/W/X bit, PAN). */
-static inline struct mmu_tlb_entry *mmu__tlb_l1_hit(struct mmu_tlb_array *a,
-						    const struct mmu_regime *r, uint64_t key,
-						    enum mmu_access acc, unsigned flags)
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+mmu__tlb_l1_hit(struct mmu_tlb_array *a, const struct mmu_regime *r, uint64_t key,
+		enum mmu_access acc, unsigned flags)
 {
 	struct mmu_tlb_entry *e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * a->geom.ways];
 	bool el0 = flags & MMU_F_EL0;
@@ -75,11 +75,11 @@ static inline struct mmu_tlb_entry *mmu__tlb_l1_hit(struct mmu_tlb_array *a,
 	return 0;
 }
 
-static inline int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
-				 unsigned flags, struct mmu_result *res)
+static inline __attribute__((always_inline)) int
+mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
+	       struct mmu_result *res)
 {
 	const struct mmu_regime *r = &ctx->regime;
-	const struct mmu_table_cfg *t = &r->tt[(va >> 55) & 1];
 	struct mmu_tlb_array *a;
 	struct mmu_tlb_entry *e;
 	uint64_t key, off;
@@ -89,7 +89,7 @@ static inline int mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_acce
 		return mmu__translate_slow(ctx, va, acc, flags, res);
 	a = &ctx->tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
 	/* TBI: VA[63:56] are ignored (entries hold VA[55] copied into them) */
-	key = (t->tbi && !(t->tbid && acc == MMU_FETCH)) ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
+	key = r->tbi_key[(va >> 55) & 1][acc] ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
 	if (!a->geom.sets || !(e = mmu__tlb_l1_hit(a, r, key, acc, flags)))
 		return mmu__translate_slow(ctx, va, acc, flags, res);
 	a->stats.hits++;

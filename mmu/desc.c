@@ -3,6 +3,7 @@
  * Descriptor decoding (Arm ARM D8.3, "VMSAv8-64 translation table format
  * descriptors"; pseudocode AArch64.DecodeDescriptorType).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -81,4 +82,51 @@ const char *mmu__desc_type_name(enum mmu_desc_type t)
 	case MMU_DESC_RESERVED: return "reserved";
 	}
 	return "?";
+}
+
+/* The fields of a block or page descriptor worth showing, by stage. */
+static void leaf_fields(unsigned stage, const struct mmu_desc *d, char *buf, size_t len)
+{
+	if (stage == 1)
+		snprintf(buf, len, " AttrIndx=%u AP=%u%u SH=%u%s%s%s%s%s%s%s", d->attr,
+			 d->ap >> 1, d->ap & 1, d->sh, d->af ? " AF" : "", d->ng ? " nG" : "",
+			 d->uxn ? " UXN" : "", d->pxn ? " PXN" : "", d->dbm ? " DBM" : "",
+			 d->contig ? " Contig" : "", d->ns ? " NS" : "");
+	else
+		snprintf(buf, len, " MemAttr=%#x S2AP=%u%u SH=%u%s%s%s%s", d->attr, d->ap >> 1,
+			 d->ap & 1, d->sh, d->af ? " AF" : "", d->uxn ? " XN" : "",
+			 d->dbm ? " DBM" : "", d->contig ? " Contig" : "");
+}
+
+/* What a descriptor leads to: the next table (with its limits) or the output. */
+static void desc_tail(const struct mmu_trace_step *s, char *buf, size_t len)
+{
+	static const char *const apt[4] = { "", " APTable=01", " APTable=10", " APTable=11" };
+	const struct mmu_desc *d = &s->desc;
+	int n;
+
+	buf[0] = 0;
+	if (d->type == MMU_DESC_TABLE) {
+		snprintf(buf, len, " -> table %#llx%s%s%s", (unsigned long long)d->oa,
+			 apt[d->aptable & 3], d->uxntable ? " UXNTable" : "",
+			 d->pxntable ? " PXNTable" : "");
+	} else if (d->type == MMU_DESC_BLOCK || d->type == MMU_DESC_PAGE) {
+		n = snprintf(buf, len, " -> %#llx (2^%u bytes)", (unsigned long long)d->oa,
+			     d->shift);
+		if (n > 0 && (size_t)n < len)
+			leaf_fields(s->stage, d, buf + n, len - (size_t)n);
+	}
+}
+
+int mmu__trace_format(const struct mmu_trace_step *s, char *buf, size_t len)
+{
+	char tail[200];
+
+	desc_tail(s, tail, sizeof(tail));
+	return snprintf(buf, len, "S%u%s L%d in %#llx: table %#llx[%u] @%#llx = %#018llx %s%s%s",
+			s->stage, s->s1ptw ? " (for S1 walk)" : "", s->level,
+			(unsigned long long)s->in_addr, (unsigned long long)s->table, s->index,
+			(unsigned long long)s->desc_pa, (unsigned long long)s->raw,
+			mmu__desc_type_name(s->desc.type), tail,
+			s->updated ? " [updated by hardware]" : "");
 }

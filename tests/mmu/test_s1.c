@@ -483,6 +483,14 @@ static void s1_trace_records_each_descriptor_read(void **state)
 	assert_int_equal(tr.step[3].desc.type, MMU_DESC_PAGE);
 	assert_int_equal(tr.step[3].desc.oa, 0x45678000);
 	assert_int_equal(tr.step[3].raw, PAGE(0x45678000));
+	char line[256];
+	mmu__trace_format(&tr.step[3], line, sizeof(line));
+	assert_string_equal(line, "S1 L3 in 0x8040203456: table 0x13000[3] @0x13018 = "
+			    "0x0000000045678707 page -> 0x45678000 (2^12 bytes) AttrIndx=1 AP=00 "
+			    "SH=3 AF");
+	mmu__trace_format(&tr.step[0], line, sizeof(line));
+	assert_string_equal(line, "S1 L0 in 0x8040203456: table 0x10000[1] @0x10008 = "
+			    "0x0000000000011003 table -> table 0x11000");
 }
 
 int main(void)

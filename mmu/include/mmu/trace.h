@@ -8,6 +8,7 @@
 #define MMU_TRACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "desc.h"
@@ -35,5 +36,10 @@ struct mmu_trace {
 	bool overflow;       /* more steps than MMU_TRACE_MAX; the rest were dropped */
 	struct mmu_trace_step step[MMU_TRACE_MAX];
 };
+
+/* One line describing a step, for tools ("S1 L2 table 0x12000[1] @0x12008 = ...").
+ * Writes at most len bytes (NUL-terminated); returns the length it needed, as
+ * snprintf does. */
+int mmu__trace_format(const struct mmu_trace_step *s, char *buf, size_t len);
 
 #endif

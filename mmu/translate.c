@@ -3,8 +3,9 @@
  * mmu__translate_slow: the per-access path behind the inline L1 hit of
  * mmu__translate (mmu/walk.h). TLB (L1 of the access type, then L2), then a full
  * walk on a miss or when the cached permissions do not allow the access (the walk
- * then reports the exact fault, or performs the AF/dirty update and refills). Pseudocode: AArch64.TranslateAddress (the TLB is the implementation's
- * cache of AArch64.FullTranslate results).
+ * then reports the exact fault, or performs the AF/dirty update and refills).
+ * Pseudocode: AArch64.TranslateAddress (the TLB is the implementation's cache of
+ * AArch64.FullTranslate results).
  */
 #include <errno.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  *
  * Pseudocode: AArch64.FullTranslate, AArch64.S1Translate/AArch64.S1Walk,
  * AArch64.S2Translate/AArch64.S2Walk, AArch64.S1DisabledOutput,
- * AArch64.S2CombineS1MemAttrs (DDI 0487 J.a, shared/translation/vmsa*).
+ * AArch64.S2CombineS1MemAttrs (DDI 0487 J.a, part J pseudocode).
  */
 #include <errno.h>
 #include <string.h>
@@ -120,9 +120,9 @@ static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 
 /* Read the descriptor at table[idx]. For stage 1 with stage 2 on, the table address
  * is an IPA: translate it first (AArch64.S2Translate for a TTW access, S1PTW). */
-static inline __attribute__((always_inline)) int read_desc(struct walk *w, unsigned stage, unsigned gshift, int level,
-			    uint64_t in, uint64_t table, unsigned idx, bool s1ptw,
-			    struct lookup *lk)
+static inline __attribute__((always_inline)) int
+read_desc(struct walk *w, unsigned stage, unsigned gshift, int level, uint64_t in,
+	  uint64_t table, unsigned idx, bool s1ptw, struct lookup *lk)
 {
 	uint64_t ia = table + 8ull * idx, pa = ia;
 	struct mmu_ctx *ctx = w->ctx;

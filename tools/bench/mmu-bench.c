@@ -61,7 +61,8 @@ static void map(uint64_t root, uint64_t ia, uint64_t leaf)
 static double now_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: other load on the machine does not count */
+	/* CPU time: other load on the machine does not count */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 

@@ -118,6 +118,14 @@ static void trace_update(struct walk *w, uint64_t pa, uint64_t new_raw)
 static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
 			bool hw_write, struct s2out *o);
 
+static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
+		      int level, uint64_t in, bool s1ptw)
+{
+	if (stage == 2)
+		return s2_fault(w, kind, level, in, s1ptw, false);
+	return fault(w, kind, 1, level);
+}
+
 /* Read the descriptor at table[idx]. For stage 1 with stage 2 on, the table address
  * is an IPA: translate it first (AArch64.S2Translate for a TTW access, S1PTW). */
 static inline __attribute__((always_inline)) int
@@ -136,7 +144,7 @@ read_desc(struct walk *w, unsigned stage, unsigned gshift, int level, uint64_t i
 		pa = o.pa;
 	}
 	if (ctx->mem->read64(ctx->mem_opaque, pa, &lk->desc)) {
-		fault(w, MMU_FAULT_EXT_ABORT_WALK, stage, level);
+		walk_fault(w, MMU_FAULT_EXT_ABORT_WALK, stage, level, in, s1ptw);
 		w->f->desc_pa = pa;
 		return -EFAULT;
 	}
@@ -153,14 +161,6 @@ read_desc(struct walk *w, unsigned stage, unsigned gshift, int level, uint64_t i
 static inline bool block_ok(unsigned gshift, int level)
 {
 	return level == 2 || (level == 1 && gshift == 12);
-}
-
-static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
-		      int level, uint64_t in, bool s1ptw)
-{
-	if (stage == 2)
-		return s2_fault(w, kind, level, in, s1ptw, false);
-	return fault(w, kind, 1, level);
 }
 
 /* The descriptor that ended the walk must be a block allowed at this level or a page,
@@ -261,7 +261,7 @@ static int hw_update(struct walk *w, unsigned stage, struct lookup *lk, uint64_t
 	}
 	rc = ctx->mem->cmpxchg64(ctx->mem_opaque, lk->desc_pa, &expected, nd);
 	if (rc < 0) {
-		fault(w, MMU_FAULT_EXT_ABORT_WALK, stage, lk->level);
+		walk_fault(w, MMU_FAULT_EXT_ABORT_WALK, stage, lk->level, lk->in, false);
 		w->f->desc_pa = lk->desc_pa;
 		return -EFAULT;
 	}

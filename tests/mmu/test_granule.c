@@ -189,7 +189,7 @@ static void s2_each_fault_kind_at_each_level_output(void **state)
 	}
 	m->fail_pa = 0x403000 + 8 * 1;   /* external abort reading level 2 */
 	s2_path(0x40201000, 3, S2PAGE(0));
-	expect_s2(0x40201008, MMU_READ, MMU_FAULT_EXT_ABORT_WALK, 2, false, 0);
+	expect_s2(0x40201008, MMU_READ, MMU_FAULT_EXT_ABORT_WALK, 2, false, 0x40201008);
 	m->fail_pa = 0;
 }
 
@@ -207,6 +207,10 @@ static void s2_each_fault_kind_at_each_level_s1ptw(void **state)
 			expect_s2(0x0, MMU_WRITE, kinds[k].kind, level, true, 0x40201000);
 		}
 	}
+	m->fail_pa = 0x403000 + 8 * 1;   /* external abort reading stage-2 level 2 */
+	s2_path(0x40201000, 3, S2PAGE(0));
+	expect_s2(0x0, MMU_READ, MMU_FAULT_EXT_ABORT_WALK, 2, true, 0x40201000);
+	m->fail_pa = 0;
 	for (int level = 1; level <= 3; level++) {   /* S2AP = 10: write-only */
 		s2_path(0x40201000, level, (s2_leaf(level, 0) & ~S2_AP(3)) | S2_AP(2));
 		expect_s2(0x0, MMU_READ, MMU_FAULT_PERMISSION, level, true, 0x40201000);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Memory attributes. Everything is held in the MAIR_ELx byte format (Arm ARM D17.2
+ * Memory attributes. Everything is held in the MAIR_ELx byte format (Arm ARM
  * MAIR_EL1): 0b0000dd00 Device (dd: 00 nGnRnE, 01 nGnRE, 10 nGRE, 11 GRE), or an
  * outer nibble and an inner nibble for Normal memory (0b0100 Non-cacheable,
  * 0b00RW/0b10RW Write-Through, 0b01RW/0b11RW Write-Back, RW = allocation hints).

@@ -3,7 +3,7 @@
  * Cache model: tags, LRU and dirty state of set-associative caches (L1I, L1D, a
  * unified L2 = the Point of Unification; memory = the Point of Coherency). Data lives
  * in memory only, so the model counts and feeds the checks. Maintenance semantics:
- * Arm ARM D7.5 "Cache maintenance instructions" (DC IVAC/CVAC/CVAU/CIVAC/ZVA,
+ * Arm ARM "Cache maintenance instructions" (DC IVAC/CVAC/CVAU/CIVAC/ZVA,
  * IC IVAU/IALLU/IALLUIS).
  */
 #include <errno.h>

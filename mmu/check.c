@@ -8,7 +8,7 @@
  * covers it (the same mmu__tlbi_match as the TLB uses) removes it. A store that makes
  * a recorded descriptor valid with a different output address, size/type, memory
  * type, shareability, nG or Contiguous bit than the recorded value is a
- * break-before-make violation (Arm ARM D8.16 "Translation table updates" /
+ * break-before-make violation (Arm ARM "Translation table updates" /
  * "break-before-make sequence").
  *
  * I-cache lines: per 4 KiB page, two bitmaps of 64-byte lines: written and not yet
@@ -73,7 +73,7 @@ static bool is_leaf(int level, uint64_t d)
 }
 
 /*
- * Contiguous bit (Arm ARM D8.6 "The Contiguous bit"): the aligned group of 16 (4K),
+ * Contiguous bit (Arm ARM "The Contiguous bit"): the aligned group of 16 (4K),
  * 32 or 128 (16K), 32 (64K) entries must all be valid, all have the bit, map one
  * aligned contiguous output range and have identical attributes.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Descriptor decoding (Arm ARM D8.3, "VMSAv8-64 translation table format
+ * Descriptor decoding (Arm ARM "VMSAv8-64 translation table format
  * descriptors"; pseudocode AArch64.DecodeDescriptorType).
  */
 #include <stdio.h>

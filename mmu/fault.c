@@ -3,7 +3,7 @@
  * Syndromes. ESR_ELx ISS for Data Aborts (ISV[24] SAS[23:22] SSE[21] SRT[20:16] SF[15]
  * AR[14] FnV[10] EA[9] CM[8] S1PTW[7] WnR[6] DFSC[5:0]) and Instruction Aborts
  * (FnV[10] EA[9] S1PTW[7] IFSC[5:0]); HPFAR_EL2.FIPA[43:4] = IPA[51:12]; PAR_EL1.
- * Fault status codes: Arm ARM D17.2 ESR_ELx "DFSC"; pseudocode EncodeLDFSC.
+ * Fault status codes: Arm ARM ESR_ELx "DFSC"; pseudocode EncodeLDFSC.
  */
 #include "internal.h"
 

@@ -22,7 +22,7 @@ struct mmu_s1_limits {
 /*
  * Stage 1 of a two-range regime (EL1&0). ap is AP[2:1] of the leaf, table the
  * accumulated APTable/UXNTable/PXNTable limits, which only ever remove permissions
- * (Arm ARM D8.4 "hierarchical control of access permissions"). dirty_ok: TCR.HD with
+ * (Arm ARM "hierarchical control of access permissions"). dirty_ok: TCR.HD with
  * DBM = 1, the leaf is writable-clean and AP[2] counts as 0 (FEAT_HAFDBS).
  */
 static inline uint8_t mmu_s1_perms(unsigned ap, const struct mmu_s1_limits *lim, bool uxn,

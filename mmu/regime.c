@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-/* TCR.IPS / VTCR.PS encodings (D17.2 TCR_EL1.IPS): 32, 36, 40, 42, 44, 48, 52 bits. */
+/* TCR.IPS / VTCR.PS encodings (TCR_EL1.IPS): 32, 36, 40, 42, 44, 48, 52 bits. */
 static unsigned ps_bits(unsigned enc, unsigned pa_bits)
 {
 	static const uint8_t bits[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };

@@ -2,7 +2,7 @@
 /*
  * TLB invalidation: each TLBI kind is a scope (which entries it may touch) in one
  * table, and one match function applies it to an entry (gem5 tlbi_op.hh in C).
- * Scopes: Arm ARM D8.13 "TLB maintenance instructions" and the instruction
+ * Scopes: Arm ARM "TLB maintenance instructions" and the instruction
  * descriptions (TLBI VMALLE1, VAE1, VALE1, ASIDE1, VAAE1, VAALE1, IPAS2E1, IPAS2LE1,
  * VMALLS12E1, ALLE1); pseudocode AArch64.TLBI* and TLBIMatch.
  */

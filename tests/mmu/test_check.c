@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Sanitizer checks: each fires on its bug sequence and stays silent on the correct
- * one. Break-before-make: Arm ARM D8.16 (translation table updates); I-cache: D7.5
- * (instruction modification: DC CVAU, DSB, IC IVAU, DSB, ISB); Contiguous bit: D8.6.
+ * one. Arm ARM sections: translation table updates and break-before-make; the
+ * instruction-modification sequence (DC CVAU, DSB, IC IVAU, DSB, ISB); the Contiguous
+ * bit.
  */
 #include "harness.h"
 

@@ -2,7 +2,7 @@
 /*
  * Syndrome encoders: DFSC/IFSC codes, ESR_ELx (EC, IL, ISS fields), FAR, HPFAR_EL2 and
  * PAR_EL1, against values composed by hand from the register layouts (ARM-NOTES
- * "Faults and syndromes"; Arm ARM D17.2 ESR_EL1, HPFAR_EL2, PAR_EL1).
+ * "Faults and syndromes"; Arm ARM ESR_EL1, HPFAR_EL2, PAR_EL1).
  */
 #include "harness.h"
 

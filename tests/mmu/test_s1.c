@@ -3,7 +3,7 @@
  * Stage-1 translation of the EL1&0 regime: granules and start levels, descriptor
  * types, faults at each level, VA range selection, TBI, AF/DBM, MAIR, and the
  * permission matrix. Tables are written by hand from the Arm ARM's layouts
- * (D8.3 descriptor formats; AArch64.S1Walk); expected values computed by hand.
+ * (descriptor formats; AArch64.S1Walk); expected values computed by hand.
  */
 #include "harness.h"
 

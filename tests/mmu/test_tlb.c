@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TLB and TLBI scoping (Arm ARM D8.13 TLB maintenance; ARM-NOTES "TLB maintenance"):
+ * TLB and TLBI scoping (Arm ARM TLB maintenance; ARM-NOTES "TLB maintenance"):
  * global vs nG, ASID and VMID tagging, by-VA/by-ASID/all forms, last level, IPA
  * forms vs combined entries, local vs IS broadcast through a domain.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Address translation instructions (AT S1E1R ... S12E0W): a walk without the TLB
- * (a permitted implementation, Arm ARM D8.14 "Address translation instructions"),
+ * (a permitted implementation, Arm ARM "Address translation instructions"),
  * returning the PAR_EL1 value.
  */
 #ifndef MMU_AT_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Translation table descriptors (Arm ARM D8.3 "Translation table descriptor formats"):
+ * Translation table descriptors (Arm ARM "Translation table descriptor formats"):
  * decoding one raw 64-bit value at a given stage, level and granule.
  */
 #ifndef MMU_DESC_H

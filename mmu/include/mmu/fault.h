@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Syndrome encoders: struct mmu_fault -> ESR_ELx, FAR_ELx, HPFAR_EL2, PAR_EL1.
- * Field layouts: Arm ARM D17.2 (ESR_EL1 ISS encoding for Data/Instruction Aborts),
+ * Field layouts: Arm ARM (ESR_EL1 ISS encoding for Data/Instruction Aborts),
  * HPFAR_EL2, PAR_EL1; shared/ARM-NOTES.md "Faults and syndromes".
  */
 #ifndef MMU_FAULT_H

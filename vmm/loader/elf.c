@@ -6,7 +6,8 @@
  * is in no segment's virtual range but in one's physical range is already physical
  * (linker scripts often make it so for boot code) and is used as it is. Every offset and
  * size in the file is checked before use: a malformed file gives a message, never a
- * read outside the buffer. */
+ * read outside the buffer. Headers are copied out of the file before use: e_phoff
+ * may be any offset, and a misaligned Elf64_Phdr access is undefined behaviour. */
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
@@ -53,17 +54,21 @@ static int load_segment(const struct guest_ram *ram, const uint8_t *file, size_t
 int loader__load_elf(const struct guest_ram *ram, const void *buf, size_t len,
 		     struct boot_info *bi, char *why, size_t n)
 {
-	const Elf64_Ehdr *eh = buf;
-	const Elf64_Phdr *ph;
+	Elf64_Ehdr ehdr;
+	const Elf64_Ehdr *eh = &ehdr;
+	Elf64_Phdr phdr;
+	const Elf64_Phdr *ph = &phdr;
 	uint64_t lo = UINT64_MAX, hi = 0, entry = 0;
 	int err, found = 0;
 	unsigned i;
 
+	memset(&ehdr, 0, sizeof(ehdr));
+	memcpy(&ehdr, buf, len < sizeof(ehdr) ? len : sizeof(ehdr));
 	err = check_header(eh, len, why, n);
 	if (err)
 		return err;
-	ph = (const Elf64_Phdr *)((const uint8_t *)buf + eh->e_phoff);
-	for (i = 0; i < eh->e_phnum; i++, ph++) {
+	for (i = 0; i < eh->e_phnum; i++) {
+		memcpy(&phdr, (const uint8_t *)buf + eh->e_phoff + (size_t)i * sizeof(phdr), sizeof(phdr));
 		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
 			continue;
 		err = load_segment(ram, buf, len, ph, i, why, n);

@@ -88,7 +88,9 @@ int loader__place(const struct guest_ram *ram, uint64_t initrd_size, uint64_t dt
 {
 	uint64_t end = ram->base + ram->size, lowest;
 
-	if (dtb_max > ram->size || end - dtb_max < bi->kernel_end)
+	/* the check is on the page-aligned address: aligning down after checking could
+	 * put the DTB over the kernel's last page */
+	if (dtb_max > ram->size || ALIGN_DOWN(end - dtb_max, PAGE_SIZE) < bi->kernel_end)
 		return loader__fail(why, n, -E2BIG, "no room for the device tree above the kernel "
 				    "(kernel ends at 0x%llx, RAM at 0x%llx): use a larger --mem",
 				    (unsigned long long)bi->kernel_end, (unsigned long long)end);

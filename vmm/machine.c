@@ -77,6 +77,7 @@ const char *machine__stop_description(const struct machine *m)
 	case VM_STOP_RESET: return "guest asked for a reset (PSCI SYSTEM_RESET; --reboot=exit)";
 	case VM_STOP_EXIT: return "guest wrote the exit device";
 	case VM_STOP_USER: return "stopped by the user";
+	case VM_STOP_CHECK: return "a sanitizer check reported (--checks=stop)";
 	case VM_STOP_ERROR: return m->error;
 	}
 	return "?";

@@ -25,7 +25,11 @@ enum vmm_exit_status {
 	VMM_EXIT_ERROR = 1,  /* set-up failed or the VM hit an error (see the message) */
 	VMM_EXIT_USAGE = 2,  /* bad command line */
 	VMM_EXIT_RESET = 3,  /* the guest asked for a reset and --reboot=exit */
+	VMM_EXIT_CHECK = 4,  /* a sanitizer check reported with --checks=stop */
 };
+
+/* --checks: the model's mmu/ sanitizer checks (docs/model.md). */
+enum vm_checks { VM_CHECKS_OFF = 0, VM_CHECKS_REPORT, VM_CHECKS_STOP };
 
 struct vm_config {
 	uint64_t mem_size;       /* bytes of guest RAM from RAM_BASE */
@@ -36,6 +40,9 @@ struct vm_config {
 	const char *dtb_out;     /* write the generated DTB here, or NULL */
 	const char *accel;       /* "kvm", "model", or NULL for the first available */
 	enum vm_reboot reboot;
+	enum vm_checks checks;   /* model only: sanitizer checks, and stop at the first report */
+	bool stats;              /* model only: print statistics when the VM stops */
+	bool caches;             /* model only: attach the cache model */
 };
 
 struct boot_info {
@@ -51,6 +58,7 @@ enum vm_stop_reason {
 	VM_STOP_RESET,      /* PSCI SYSTEM_RESET */
 	VM_STOP_EXIT,       /* the exit device's EXIT register */
 	VM_STOP_USER,       /* Ctrl-A x, a signal */
+	VM_STOP_CHECK,      /* a sanitizer check reported, with --checks=stop */
 	VM_STOP_ERROR,      /* the VMM cannot go on: machine->error says why */
 };
 

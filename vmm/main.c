@@ -22,7 +22,7 @@
 
 struct option_desc {
 	const char *name;
-	const char *arg;  /* metavariable; NULL for a flag */
+	const char *arg;  /* metavariable; NULL for a flag; "[=...]" for an optional value */
 	const char *help;
 	/* Fills cfg from val; returns 0 or writes a message to why. */
 	int (*parse)(struct vm_config *cfg, const char *val, char *why, size_t n);
@@ -82,6 +82,24 @@ static int parse_reboot(struct vm_config *cfg, const char *val, char *why, size_
 	return 0;
 }
 
+/* --checks, --stats, --caches: what the model accelerator attaches or reports */
+static int parse_checks(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	if (!val)
+		cfg->checks = VM_CHECKS_REPORT;
+	else if (strcmp(val, "stop") == 0)
+		cfg->checks = VM_CHECKS_STOP;
+	else
+		return snprintf(why, n, "--checks=%s: the only value is stop (--checks=stop)", val), -1;
+	return 0;
+}
+
+#define FLAG_OPTION(field) \
+	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
+	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
+FLAG_OPTION(stats)
+FLAG_OPTION(caches)
+
 #define STRING_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
 	{ (void)why, (void)n; cfg->field = val; return 0; }
@@ -99,6 +117,13 @@ static const struct option_desc run_options[] = {
 	{ "reboot", "exit|restart", "on a guest reset: exit with status 3, or boot again [exit]",
 	  parse_reboot },
 	{ "dtb-out", "FILE", "write the generated device tree to FILE and exit", parse_dtb_out },
+	{ "checks", "[=stop]", "model: report stale TLB entries, break-before-make and I-cache "
+	  "bugs;\n                           =stop: stop at the first report (status 4)",
+	  parse_checks },
+	{ "stats", NULL, "model: print what the guest did to the memory system at exit",
+	  parse_stats },
+	{ "caches", NULL, "model: attach the L1I/L1D/L2 cache model (statistics in --stats)",
+	  parse_caches },
 	{ "help", NULL, "show this help", NULL },
 };
 #define N_OPTIONS (sizeof(run_options) / sizeof(run_options[0]))
@@ -113,15 +138,17 @@ static void usage(FILE *f)
 	for (i = 0; i < N_OPTIONS; i++) {
 		char left[40];
 
+		const char *arg = run_options[i].arg;
 		snprintf(left, sizeof(left), "--%s%s%s", run_options[i].name,
-			 run_options[i].arg ? " " : "", run_options[i].arg ? run_options[i].arg : "");
+			 arg && arg[0] != '[' ? " " : "", arg ? arg : "");
 		fprintf(f, "  %-24s %s\n", left, run_options[i].help);
 	}
 	fprintf(f, "\nconsole: stdin goes to the guest's PL011; Ctrl-A x stops the VM, "
 		"Ctrl-A Ctrl-A sends Ctrl-A.\n"
 		"exit status: the guest's (exit device, or STATUS then PSCI SYSTEM_OFF; 0..255, "
 		"larger values 255);\n  %d vmm error, %d bad command line, %d guest reset with "
-		"--reboot=exit, 128+N signal N.\n", VMM_EXIT_ERROR, VMM_EXIT_USAGE, VMM_EXIT_RESET);
+		"--reboot=exit, %d a report with --checks=stop,\n  128+N signal N.\n",
+		VMM_EXIT_ERROR, VMM_EXIT_USAGE, VMM_EXIT_RESET, VMM_EXIT_CHECK);
 }
 
 static int usage_error(const char *msg)
@@ -141,7 +168,8 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 	memset(longopts, 0, sizeof(longopts));
 	for (i = 0; i < N_OPTIONS; i++) {
 		longopts[i].name = run_options[i].name;
-		longopts[i].has_arg = run_options[i].arg ? required_argument : no_argument;
+		longopts[i].has_arg = !run_options[i].arg ? no_argument :
+				      run_options[i].arg[0] == '[' ? optional_argument : required_argument;
 		longopts[i].val = 1000 + (int)i;
 	}
 	opterr = 0;
@@ -159,6 +187,13 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 	}
 	if (optind != argc - 1)
 		return usage_error(optind == argc ? "no IMAGE given" : "more than one IMAGE given");
+	if (cfg->checks || cfg->stats || cfg->caches) {
+		/* only the model sees every guest memory access; it is then the default */
+		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
+			return usage_error("--checks, --stats and --caches need --accel model (with kvm "
+					   "the guest's memory accesses run on the host CPU, unseen)");
+		cfg->accel = "model";
+	}
 	cfg->image_path = argv[optind];
 	return -1;
 }

@@ -1,5 +1,5 @@
 /* The model reports its stores and fetches to the mmu/ sanitizer checks
- * (VMM_MODEL_CHECKS=1): code written and executed without IC maintenance is reported
+ * (vmm run --checks): code written and executed without IC maintenance is reported
  * as a stale instruction fetch; with DC CVAU + IC IVAU in between it is not
  * (Arm ARM B2.4.4 "Concurrent modification and execution of instructions"). */
 #include <setjmp.h>
@@ -20,8 +20,8 @@ static void put32(uint64_t pa, uint32_t v) { memcpy(h.ram + (pa - H_RAM_BASE), &
 static int setup(void **state)
 {
 	(void)state;
-	setenv("VMM_MODEL_CHECKS", "1", 1);
-	return harness__init(&h, 1);
+	static const struct model_opts opts = { .checks = MODEL_CHECKS_REPORT };
+	return harness__init_opts(&h, 1, &opts);
 }
 
 static int teardown(void **state)

@@ -29,9 +29,14 @@ static void put64(uint8_t *ram, uint64_t pa, uint64_t v)
 
 int harness__init(struct harness *h, int mmu_on)
 {
+	return harness__init_opts(h, mmu_on, 0);
+}
+
+int harness__init_opts(struct harness *h, int mmu_on, const struct model_opts *opts)
+{
 	memset(h, 0, sizeof(*h));
 	h->ram = calloc(1, H_RAM_SIZE);
-	h->vm = vm__new(h->ram, H_RAM_BASE, H_RAM_SIZE, 1, &h_env, h);
+	h->vm = vm__new(h->ram, H_RAM_BASE, H_RAM_SIZE, 1, &h_env, h, opts);
 	if (!h->vm)
 		return -1;
 	h->c = h->vm->cpu[0];

@@ -25,6 +25,8 @@ struct harness {
 };
 
 int harness__init(struct harness *h, int mmu_on);
+/* The same with the model's options (checks, caches); opts may be NULL. */
+int harness__init_opts(struct harness *h, int mmu_on, const struct model_opts *opts);
 void harness__free(struct harness *h);
 /* Run from pc until HLT (or max instructions). Returns 0 on HLT, -1 otherwise. */
 int harness__run(struct harness *h, uint64_t pc, uint64_t max);

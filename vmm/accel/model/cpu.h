@@ -60,6 +60,21 @@ struct itlb_ent {
 	struct dpage *page;
 };
 
+/* What one vCPU did, for `vmm run --stats` (stats.c). Counted on the slow paths only,
+ * except the one increment per micro-TLB hit (the denominator of its hit rate). */
+struct cpu_stats {
+	uint64_t exc_sync[64];      /* synchronous exceptions taken, by ESR_EL1.EC */
+	uint64_t irq;               /* IRQs taken */
+	uint64_t abort_fsc[2][64];  /* [0] instruction, [1] data aborts taken, by FSC */
+	uint64_t utlb_hits, utlb_misses;  /* data micro-TLB: fast path, slow path entered */
+	uint64_t itlb_hits, itlb_misses;  /* fetch micro-TLB */
+	uint64_t tlbi[16][2];       /* TLBIs issued, by mmu_tlbi_kind, [1] the IS forms */
+	uint64_t ic_ops, dc_ops;    /* cache maintenance instructions executed */
+	uint64_t desc_reads[2];     /* descriptors read by walks: [0] stage 1, [1] stage 2 */
+	uint64_t s2_root_reads;     /* stage-2 walks that started at the root table */
+	uint64_t mmio_reads, mmio_writes; /* stage-2 faults outside RAM, emulated on the bus */
+};
+
 struct cpu {
 	uint64_t x[32];  /* x[31] is the current stack pointer; XZR reads come from rz() */
 	uint64_t pc;
@@ -97,6 +112,9 @@ struct cpu {
 	struct model_vm *vm;
 	void *xlat;        /* xlat.c's per-vCPU state (mmu/ context, TLB) */
 	bool checks;       /* mmu/ sanitizer checks attached: every store is reported */
+	bool slow_fetch;   /* checks or caches: report every fetched line (exec.c) */
+	bool no_utlb;      /* caches attached: every data access goes to xlat.c */
+	struct cpu_stats st;
 };
 
 /* ---- register access ---- */

@@ -31,6 +31,21 @@ static bool ec_sets_far(unsigned ec)
 	       ec == EC_DABT_LOW || ec == EC_DABT_CUR;
 }
 
+/* --stats: exceptions by class, aborts by fault status code */
+static void count(struct cpu *c, enum exc_kind kind, uint32_t esr)
+{
+	unsigned ec = esr >> 26;
+	if (kind == EXC_IRQ) {
+		c->st.irq++;
+		return;
+	}
+	c->st.exc_sync[ec]++;
+	if (ec == EC_IABT_LOW || ec == EC_IABT_CUR)
+		c->st.abort_fsc[0][esr & 0x3f]++;
+	else if (ec == EC_DABT_LOW || ec == EC_DABT_CUR)
+		c->st.abort_fsc[1][esr & 0x3f]++;
+}
+
 int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uint64_t ret)
 {
 	if (kind == EXC_SYNC && c->pc == c->last_vector)
@@ -40,6 +55,7 @@ int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uin
 				 (unsigned long long)far, (unsigned long long)c->pc,
 				 (unsigned long long)c->sr.vbar_el1);
 	uint64_t off = c->el == 0 ? 0x400 : (c->spsel ? 0x200 : 0);
+	count(c, kind, esr);
 	c->sr.spsr_el1 = cpu__pstate(c);
 	c->sr.elr_el1 = ret;
 	if (kind == EXC_SYNC) {

@@ -21,11 +21,13 @@
 static const uint8_t no_irq;
 
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
-			 const struct model_env *env, void *opaque)
+			 const struct model_env *env, void *opaque, const struct model_opts *opts)
 {
 	struct model_vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return 0;
+	if (opts)
+		vm->opts = *opts;
 	decode__init();
 	vm->env = env;
 	vm->env_opaque = opaque;
@@ -105,6 +107,7 @@ void vm__invalidate_code(struct model_vm *vm, uint64_t pa)
 	if (!p)
 		return;
 	*slot = 0;
+	vm->decode_dropped++;
 	p->valid = false;
 	p->next_dead = vm->dead;
 	vm->dead = p;
@@ -160,6 +163,7 @@ static struct dpage *decode_page(struct model_vm *vm, uint64_t pa)
 		decode__insn(insn, &p->e[k]);
 	}
 	vm->dpages[(pa - vm->ram_base) >> 12] = p;
+	vm->decoded++;
 	/* stores to this page must now take the slow path: drop write mappings */
 	for (unsigned k = 0; k < vm->ncpus; k++)
 		mem__flush_data(vm->cpu[k]);
@@ -178,8 +182,11 @@ static struct dpage *fetch(struct cpu *c, int *r)
 		*r = exc__sync(c, EC_PC_ALIGN, 0, pc);
 		return 0;
 	}
-	if (e->tag == tag && e->gen == c->utlb_gen && e->page && e->page->valid)
+	if (e->tag == tag && e->gen == c->utlb_gen && e->page && e->page->valid) {
+		c->st.itlb_hits++;
 		return e->page;
+	}
+	c->st.itlb_misses++;
 	if (xlat__translate(c, pc, c->mmu_idx, ACC_EXEC, &o, &f)) {
 		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, f.fsc | (f.s1ptw << 7), pc);
 		return 0;
@@ -190,7 +197,6 @@ static struct dpage *fetch(struct cpu *c, int *r)
 		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, 0x10, pc);
 		return 0;
 	}
-	xlat__check_fetch(c, pc, o.pa);
 	struct dpage *p = c->vm->dpages[(pa - c->vm->ram_base) >> 12];
 	if (!p && !(p = decode_page(c->vm, pa))) {
 		*r = vm__fatal(c->vm, "model: out of memory decoding guest code at PA 0x%llx",
@@ -208,6 +214,56 @@ static struct dpage *fetch(struct cpu *c, int *r)
 static bool irq_deliverable(const struct cpu *c)
 {
 	return *c->irq_line && !(c->daif & (1u << 7));
+}
+
+/* Execute from pg at c->pc until the page ends, a branch leaves it, an exception or
+ * context change, or end. Returns -1 to fetch again, or what cpu__run returns.
+ * instrumented (checks or caches attached): each 64-byte line entered is reported as a
+ * fetch (I-cache check, I-cache model), and a page dropped under the loop (a store to
+ * code) ends the block at once. A constant at each call, so the fast copy has none of it. */
+static inline __attribute__((always_inline)) int
+run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
+{
+	uint64_t pbase = c->pc & ~0xfffull, line = ~0ull;
+	const struct dent *d = &pg->e[(c->pc >> 2) & 1023], *lim = &pg->e[1024];
+	int r;
+	for (;;) {
+		if (instrumented) {
+			if ((c->pc >> 6) != line) {
+				line = c->pc >> 6;
+				xlat__fetch_line(c, c->pc, pg->pa | (c->pc & 0xfc0));
+				if (c->vm->stop)
+					return X_STOP;
+			}
+		}
+		r = d->fn(c, d);
+		c->icount++;
+		if (likely(r == X_NEXT)) {
+			c->pc += 4;
+			if (++d == lim || c->icount >= end || (instrumented && !pg->valid))
+				return -1;
+			continue;
+		}
+		if (r == X_BRANCH) {
+			if (((c->pc ^ pbase) & ~0xffcull) == 0 && c->icount < end && pg->valid) {
+				d = &pg->e[(c->pc >> 2) & 1023];
+				continue;
+			}
+			return -1;
+		}
+		if (r == X_EXC)
+			return -1;
+		if (r == X_CTX) {
+			c->pc += 4;
+			return -1;
+		}
+		if (r == X_WAIT) {
+			c->pc += 4;
+			c->waiting = true;
+			return X_WAIT;
+		}
+		return X_STOP;
+	}
 }
 
 /* Run until budget instructions retired, or a wait or stop. */
@@ -232,37 +288,9 @@ int cpu__run(struct cpu *c, uint64_t budget)
 				return X_STOP;
 			continue;
 		}
-		uint64_t pbase = c->pc & ~0xfffull;
-		const struct dent *d = &pg->e[(c->pc >> 2) & 1023], *lim = &pg->e[1024];
-		for (;;) {
-			r = d->fn(c, d);
-			c->icount++;
-			if (likely(r == X_NEXT)) {
-				c->pc += 4;
-				if (++d == lim || c->icount >= end)
-					break;
-				continue;
-			}
-			if (r == X_BRANCH) {
-				if (((c->pc ^ pbase) & ~0xffcull) == 0 && c->icount < end && pg->valid) {
-					d = &pg->e[(c->pc >> 2) & 1023];
-					continue;
-				}
-				break;
-			}
-			if (r == X_EXC)
-				break;
-			if (r == X_CTX) {
-				c->pc += 4;
-				break;
-			}
-			if (r == X_WAIT) {
-				c->pc += 4;
-				c->waiting = true;
-				return X_WAIT;
-			}
-			return X_STOP;
-		}
+		r = unlikely(c->slow_fetch) ? run_block(c, pg, end, true) : run_block(c, pg, end, false);
+		if (r >= 0)
+			return r;
 	}
 	return X_NEXT;
 }

@@ -59,7 +59,7 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 {
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
-	if (o->device || !o->cacheable_fast)
+	if (o->device || !o->cacheable_fast || c->no_utlb)
 		return;
 	e->rtag = o->readable ? page : ~0ull;
 	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
@@ -72,6 +72,8 @@ static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, uns
 {
 	struct model_vm *vm = c->vm;
 	void *p = vm__ram(vm, o->pa, size);
+	if (unlikely(c->no_utlb))
+		xlat__cache_access(c, o, size, write);
 	if (p) {
 		if (write) {
 			if (vm__is_code(vm, o->pa))
@@ -144,6 +146,7 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, unsigned flags)
 {
 	uint64_t v = 0;
+	c->st.utlb_misses++;
 	int r = access(c, va, size, (uint8_t *)&v, false, flags);
 	if (r == 0)
 		*val = v;
@@ -152,6 +155,7 @@ int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, uns
 
 int mem__write_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t val, unsigned flags)
 {
+	c->st.utlb_misses++;
 	return access(c, va, size, (uint8_t *)&val, true, flags);
 }
 
@@ -168,9 +172,11 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t tag = (va & ~0xfffull) | c->utlb_gen;
 	if (e->wtag == tag && e->rtag == tag) {
+		c->st.utlb_hits++;
 		*r = 0;
 		return (void *)(uintptr_t)(va + e->addend);
 	}
+	c->st.utlb_misses++;
 	/* a read-modify-write needs read permission too: check it first */
 	if ((*r = xlate(c, va, idx, false, flags, &o)))
 		return 0;
@@ -183,6 +189,8 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 	}
 	if (vm__is_code(c->vm, o.pa))
 		vm__invalidate_code(c->vm, o.pa);
+	if (unlikely(c->no_utlb))
+		xlat__cache_access(c, &o, size, true);
 	if (o.readable)
 		fill(c, idx, va, &o, p);
 	*r = 0;

@@ -33,6 +33,7 @@ static inline int mem_read(struct cpu *c, uint64_t va, unsigned size, uint64_t *
 	if (likely(e->rtag == ((va & ~0xfffull) | c->utlb_gen) && (va & 0xfff) <= 4096 - size &&
 		   !(va & c->align_mask & (size - 1)))) {
 		const void *p = (const void *)(uintptr_t)(va + e->addend);
+		c->st.utlb_hits++;
 		switch (size) {
 		case 1: *val = *(const uint8_t *)p; break;
 		case 2: { uint16_t v; memcpy(&v, p, 2); *val = v; break; }
@@ -50,6 +51,7 @@ static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 	if (likely(e->wtag == ((va & ~0xfffull) | c->utlb_gen) && (va & 0xfff) <= 4096 - size &&
 		   !(va & c->align_mask & (size - 1)))) {
 		void *p = (void *)(uintptr_t)(va + e->addend);
+		c->st.utlb_hits++;
 		switch (size) {
 		case 1: *(uint8_t *)p = (uint8_t)val; break;
 		case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }

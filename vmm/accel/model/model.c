@@ -11,6 +11,7 @@
 #include "machine.h"
 #include "memmap.h"
 #include "model.h"
+#include "stats.h"
 #include "timer.h"
 #include "xlat.h"
 #include "../../dev/gicv3.h"
@@ -60,8 +61,15 @@ static void env_fatal(void *opaque, const char *msg)
 	machine__error(md->m, "%s", msg);
 }
 
+/* --checks=stop: the first report stops the VM with its own status */
+static void env_check_stop(void *opaque)
+{
+	struct model *md = opaque;
+	machine__stop(md->m, VM_STOP_CHECK, VMM_EXIT_CHECK);
+}
+
 static const struct model_env env = {
-	env_bus_read, env_bus_write, env_hvc, env_hlt, env_fatal,
+	env_bus_read, env_bus_write, env_hvc, env_hlt, env_fatal, env_check_stop,
 };
 
 static int model_available(char *why, size_t len)
@@ -115,7 +123,12 @@ static int model_create(struct machine *m)
 	md->m = m;
 	pthread_mutex_init(&md->lock, 0);
 	pthread_cond_init(&md->wake, 0);
-	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md);
+	struct model_opts opts = {
+		.checks = m->cfg.checks == VM_CHECKS_STOP ? MODEL_CHECKS_STOP :
+			  m->cfg.checks ? MODEL_CHECKS_REPORT : MODEL_CHECKS_OFF,
+		.caches = m->cfg.caches,
+	};
+	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md, &opts);
 	md->gic = gicv3__new(n);
 	if (!md->vm || !md->gic) {
 		m->accel_data = md;
@@ -143,7 +156,11 @@ static int model_create(struct machine *m)
 
 static int model_run(struct machine *m)
 {
-	return sched__run(m->accel_data);
+	struct model *md = m->accel_data;
+	int err = sched__run(md);
+	if (m->cfg.stats)
+		stats__print(md->vm, stderr);
+	return err;
 }
 
 static void model_kick(struct machine *m)

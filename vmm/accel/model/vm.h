@@ -20,9 +20,18 @@ struct model_env {
 	int (*hvc)(void *opaque, struct cpu *c, uint32_t imm);  /* exec_r */
 	int (*hlt)(void *opaque, struct cpu *c, uint32_t imm);  /* exec_r */
 	void (*fatal)(void *opaque, const char *msg);
+	/* a sanitizer check reported with MODEL_CHECKS_STOP (may be NULL: vm->stop only) */
+	void (*check_stop)(void *opaque);
 };
 
 #define MODEL_MAX_CPUS 8
+
+/* What the model attaches beyond the TLBs (vmm run --checks, --caches). */
+enum model_checks { MODEL_CHECKS_OFF = 0, MODEL_CHECKS_REPORT, MODEL_CHECKS_STOP };
+struct model_opts {
+	enum model_checks checks; /* mmu/ sanitizer checks: off, report each, stop at first */
+	bool caches;              /* mmu/ cache model: L1I, L1D per vCPU, one shared L2 */
+};
 
 /* Decoded instructions of one 4 KiB physical page of RAM. */
 struct dpage {
@@ -47,6 +56,8 @@ struct model_vm {
 	struct gicv3 *gic;
 	void *mmu;               /* xlat.c's state (mmu/ contexts, TLBs) */
 	uint64_t quantum;
+	struct model_opts opts;
+	uint64_t decoded, decode_dropped; /* pages decoded, decoded pages dropped (--stats) */
 	bool stop;               /* test harness / internal stop request */
 	int stop_r;
 };
@@ -59,8 +70,9 @@ static inline void *vm__ram(struct model_vm *vm, uint64_t pa, uint64_t len)
 }
 
 /* exec.c */
+/* opts may be NULL: no checks, no caches. */
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
-			 const struct model_env *env, void *opaque);
+			 const struct model_env *env, void *opaque, const struct model_opts *opts);
 void vm__free(struct model_vm *vm);
 /* Run one vCPU for up to budget instructions; returns an exec_r (X_STOP: stopped). */
 int cpu__run(struct cpu *c, uint64_t budget);

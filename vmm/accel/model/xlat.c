@@ -25,30 +25,54 @@
 struct xvm {
 	struct mmu_domain domain;
 	struct stage2 s2;
-	struct mmu_check *check;   /* NULL unless VMM_MODEL_CHECKS is set */
+	struct mmu_check *check;   /* NULL unless --checks */
+	struct mmu_cache *l2;      /* NULL unless --caches: the L2 all vCPUs share */
+	struct model_vm *vm;
 };
-
-static const char *const check_names[] = {
-	"stale TLB entry used", "break-before-make skipped", "stale instruction fetched",
-	"bad Contiguous range",
-};
-
-static void check_report(void *opaque, const struct mmu_check_report *r)
-{
-	(void)opaque;
-	fprintf(stderr, "vmm: model: mmu check: %s on vCPU %u: %s (VA 0x%llx, PA 0x%llx, "
-		"descriptor at 0x%llx: 0x%llx -> 0x%llx)\n",
-		(unsigned)r->kind < 4 ? check_names[r->kind] : "?", r->pe, r->what ? r->what : "",
-		(unsigned long long)r->va, (unsigned long long)r->pa,
-		(unsigned long long)r->desc_pa, (unsigned long long)r->old_desc,
-		(unsigned long long)r->new_desc);
-}
 
 struct xcpu {
 	struct mmu_ctx ctx;
 	struct mmu_tlb *tlb;
+	struct mmu_caches caches;  /* L1I, L1D of this vCPU and the shared L2 (--caches) */
 	uint64_t l2_evictions;
+	bool in_check;             /* reads done by the checks are not walk reads */
 };
+
+static const char *const check_names[] = {
+	[MMU_CHECK_STALE_TLB] = "stale translation", [MMU_CHECK_BBM] = "break-before-make",
+	[MMU_CHECK_ICACHE] = "I-cache coherence", [MMU_CHECK_CONTIG] = "Contiguous range",
+};
+
+static const char *access_name(enum mmu_access a)
+{
+	return a == MMU_WRITE ? "write" : a == MMU_FETCH ? "fetch" : "read";
+}
+
+/* One line per report: what, where (PE, guest PC, VA, IPA, PA), which descriptor
+ * (address, level, old -> new value), and the access. */
+static void check_report(void *opaque, const struct mmu_check_report *r)
+{
+	struct xvm *x = opaque;
+	struct model_vm *vm = x->vm;
+	uint64_t pc = r->pe < vm->ncpus ? vm->cpu[r->pe]->pc : 0;
+	char desc[160] = "";
+	if (r->kind != MMU_CHECK_ICACHE)
+		snprintf(desc, sizeof(desc), ", S%u L%u descriptor at PA 0x%llx: 0x%016llx -> 0x%016llx",
+			 r->stage, r->level, (unsigned long long)r->desc_pa,
+			 (unsigned long long)r->old_desc, (unsigned long long)r->new_desc);
+	char ipa[32] = ""; /* 0: the checker did not know it (guest RAM starts at 1 GiB) */
+	if (r->ipa)
+		snprintf(ipa, sizeof(ipa), " IPA 0x%llx", (unsigned long long)r->ipa);
+	fprintf(stderr, "vmm: check: %s: vCPU %u PC 0x%llx %s VA 0x%llx%s PA 0x%llx%s: %s\n",
+		(unsigned)r->kind < MMU_CHECK_KINDS ? check_names[r->kind] : "?", r->pe,
+		(unsigned long long)pc, access_name(r->access), (unsigned long long)r->va, ipa,
+		(unsigned long long)r->pa, desc, r->what ? r->what : "");
+	if (vm->opts.checks == MODEL_CHECKS_STOP && !vm->stop) {
+		vm->stop = true;
+		if (vm->env->check_stop)
+			vm->env->check_stop(vm->env_opaque);
+	}
+}
 
 #define MODEL_PA_BITS 48
 
@@ -61,21 +85,30 @@ static void *phys8(struct model_vm *vm, uint64_t pa)
 	return p ? p : stage2__ptr(&((struct xvm *)vm->mmu)->s2, pa);
 }
 
+/* The callbacks' opaque is the vCPU: descriptor reads are counted per vCPU and stage
+ * (the stage-2 tables live at S2_TABLES_PA and above, guest RAM below). */
 static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 {
-	struct model_vm *vm = opaque;
-	void *p = phys8(vm, pa);
+	struct cpu *c = opaque;
+	struct xcpu *x = c->xlat;
+	void *p = phys8(c->vm, pa);
 	if (!p)
 		return -EFAULT;
+	if (!x->in_check) {
+		bool s2 = pa >= S2_TABLES_PA;
+		c->st.desc_reads[s2]++;
+		if (s2 && pa - S2_TABLES_PA < 4096) /* stage2.c's first table is the root */
+			c->st.s2_root_reads++;
+	}
 	memcpy(val, p, 8);
 	return 0;
 }
 
 static int ram_cmpxchg64(void *opaque, uint64_t pa, uint64_t *expected, uint64_t desired)
 {
-	struct model_vm *vm = opaque;
+	struct cpu *c = opaque;
 	uint64_t cur;
-	void *p = phys8(vm, pa);
+	void *p = phys8(c->vm, pa);
 	if (!p)
 		return -EFAULT;
 	memcpy(&cur, p, 8);
@@ -100,25 +133,30 @@ uint64_t xlat__mmfr1(void)
 	return 2ull; /* HAFDBS: hardware Access flag and dirty state */
 }
 
+/* Cache geometry of --caches: 32 KiB 4-way L1I and L1D per vCPU, 1 MiB 8-way L2
+ * shared by all, 64-byte lines (CTR_EL0). */
+static const struct mmu_cache_geom l1_geom = { 128, 4, 0 }, l2_geom = { 2048, 8, 0 };
+
 int xlat__vm_init(struct model_vm *vm)
 {
 	struct xvm *x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
+	x->vm = vm;
 	int err = stage2__build(&x->s2, vm->ram_base, vm->ram_size);
-	if (err) {
-		stage2__free(&x->s2);
-		free(x);
-		return err;
-	}
-	const char *env = getenv("VMM_MODEL_CHECKS");
-	if (env && *env && strcmp(env, "0") != 0) {
-		struct mmu_check_config cfg = { .report = check_report };
+	if (!err && vm->opts.checks) {
+		struct mmu_check_config cfg = { .report = check_report, .opaque = x,
+						.ctr_el0 = MMU_CTR_DEFAULT };
 		x->check = mmu__check_create(&cfg);
 		x->domain.check = x->check;
+		err = x->check ? 0 : -ENOMEM;
 	}
+	if (!err && vm->opts.caches && !(x->l2 = mmu__cache_create(&l2_geom, MMU_CTR_DEFAULT, false)))
+		err = -ENOMEM;
 	vm->mmu = x;
-	return 0;
+	if (err)
+		xlat__vm_free(vm);
+	return err;
 }
 
 void xlat__vm_free(struct model_vm *vm)
@@ -128,9 +166,21 @@ void xlat__vm_free(struct model_vm *vm)
 		stage2__free(&x->s2);
 		if (x->check)
 			mmu__check_destroy(x->check);
+		if (x->l2)
+			mmu__cache_destroy(x->l2);
 	}
 	free(vm->mmu);
 	vm->mmu = 0;
+}
+
+static int caches_init(struct xcpu *x, struct mmu_cache *l2)
+{
+	x->caches.l1i = mmu__cache_create(&l1_geom, MMU_CTR_DEFAULT, true);
+	x->caches.l1d = mmu__cache_create(&l1_geom, MMU_CTR_DEFAULT, false);
+	x->caches.l2 = l2;
+	x->caches.ctr_el0 = MMU_CTR_DEFAULT;
+	x->ctx.caches = &x->caches;
+	return x->caches.l1i && x->caches.l1d ? 0 : -ENOMEM;
 }
 
 int xlat__cpu_init(struct cpu *c)
@@ -139,24 +189,26 @@ int xlat__cpu_init(struct cpu *c)
 	struct xcpu *x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
-	mmu__ctx_init(&x->ctx, &ram_ops, c->vm);
+	c->xlat = x;
+	mmu__ctx_init(&x->ctx, &ram_ops, c);
 	x->tlb = mmu__tlb_create(0);
-	if (!x->tlb) {
-		free(x);
+	if (!x->tlb || (xv->l2 && caches_init(x, xv->l2))) {
+		xlat__cpu_free(c);
 		return -ENOMEM;
 	}
 	x->ctx.tlb = x->tlb;
 	x->ctx.domain = &xv->domain;
 	x->ctx.check = xv->check;
 	c->checks = xv->check != 0;
-	int pe = mmu__domain_add(&xv->domain, x->tlb, 0);
+	/* checks and caches see every access: no micro-TLB, a translation per fetched line */
+	c->no_utlb = c->checks || xv->l2;
+	c->slow_fetch = c->no_utlb;
+	int pe = mmu__domain_add(&xv->domain, x->tlb, x->ctx.caches);
 	if (pe < 0) {
-		mmu__tlb_destroy(x->tlb);
-		free(x);
+		xlat__cpu_free(c);
 		return pe;
 	}
 	x->ctx.pe = (unsigned)pe;
-	c->xlat = x;
 	return 0;
 }
 
@@ -165,7 +217,12 @@ void xlat__cpu_free(struct cpu *c)
 	struct xcpu *x = c->xlat;
 	if (!x)
 		return;
-	mmu__tlb_destroy(x->tlb);
+	if (x->tlb)
+		mmu__tlb_destroy(x->tlb);
+	if (x->caches.l1i)
+		mmu__cache_destroy(x->caches.l1i);
+	if (x->caches.l1d)
+		mmu__cache_destroy(x->caches.l1d);
 	free(x);
 	c->xlat = 0;
 }
@@ -210,7 +267,12 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		    !mf->s1ptw) {
 			/* not RAM: the VMM emulates the access on the bus (MMIO) */
 			o->pa = mf->ipa;
+			o->attr = 0; /* Device-nGnRnE */
 			o->device = true;
+			if (acc == ACC_WRITE)
+				c->st.mmio_writes++;
+			else
+				c->st.mmio_reads++;
 			o->cacheable_fast = false;
 			o->readable = o->writable = false;
 			return 0;
@@ -228,6 +290,7 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		mem__flush(c);
 	}
 	o->pa = res.pa;
+	o->attr = res.attr;
 	o->device = (res.attr & 0xf0) == 0;
 	o->cacheable_fast = true;
 	o->readable = perm(res.perms, idx, false);
@@ -258,6 +321,7 @@ int xlat__tlbi(struct cpu *c, unsigned op1, unsigned crm, unsigned op2, uint64_t
 	struct mmu_tlbi op;
 	bool is = crm == 3;
 	mmu__tlbi_make(&op, (enum mmu_tlbi_kind)kinds[op2], is, xt, &x->ctx.regime);
+	c->st.tlbi[kinds[op2]][is]++;
 	mmu__tlbi(&x->ctx, &op);
 	flush_reached(c, is);
 	return X_CTX;
@@ -278,6 +342,10 @@ int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa)
 	struct xcpu *x = c->xlat;
 	struct mmu_fault f;
 	unsigned flags = mmu_flags(c->mmu_idx) | MMU_F_CM;
+	if (op >= MMU_IC_IVAU)
+		c->st.ic_ops++;
+	else
+		c->st.dc_ops++;
 	if (op == MMU_DC_ZVA)
 		flags &= ~MMU_F_CM;
 	if (mmu__cache_maint(&x->ctx, (enum mmu_cache_op)op, va, flags, &f, pa) < 0) {
@@ -294,25 +362,60 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 	const uint8_t *b = data;
 	if (!c->checks)
 		return;
+	x->in_check = true;
 	if ((size == 1 || size == 2 || size == 4 || size == 8) && !(pa & (size - 1))) {
 		uint64_t v = 0;
 		memcpy(&v, b, size);
 		mmu__check_store(&x->ctx, pa, size, v);
-		return;
+	} else {
+		for (unsigned k = 0; k < size; k++) /* unaligned or odd-sized: byte by byte */
+			mmu__check_store(&x->ctx, pa + k, 1, b[k]);
 	}
-	for (unsigned k = 0; k < size; k++) /* unaligned or odd-sized: byte by byte */
-		mmu__check_store(&x->ctx, pa + k, 1, b[k]);
+	x->in_check = false;
 }
 
-void xlat__check_fetch(struct cpu *c, uint64_t va, uint64_t pa)
+void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 {
 	struct xcpu *x = c->xlat;
+	struct mmu_result res;
+	/* the TLB lookup (a stale-translation check with checks on; the attributes,
+	 * with SCTLR_EL1.I, decide cacheability). The fetch TLB got this page from the
+	 * same TLB, and any TLBI flushes it: a fault here cannot happen, and is ignored. */
+	int err = mmu__translate(&x->ctx, va, MMU_FETCH, mmu_flags(c->mmu_idx), &res);
 	if (c->checks)
 		mmu__check_fetch(&x->ctx, va, pa);
+	if (x->ctx.caches)
+		mmu__cache_access(&x->caches, pa, 4, MMU_FETCH,
+				  !err && mmu__attr_cacheable(res.attr, MMU_FETCH, c->sr.sctlr_el1));
+}
+
+void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write)
+{
+	struct xcpu *x = c->xlat;
+	enum mmu_access acc = write ? MMU_WRITE : MMU_READ;
+	if (x->ctx.caches)
+		mmu__cache_access(&x->caches, o->pa, size, acc,
+				  mmu__attr_cacheable(o->attr, acc, c->sr.sctlr_el1));
 }
 
 uint64_t xlat__check_count(struct model_vm *vm, unsigned kind)
 {
 	struct xvm *x = vm->mmu;
 	return x->check ? mmu__check_count(x->check, (enum mmu_check_kind)kind) : 0;
+}
+
+const struct mmu_tlb *xlat__tlb(const struct cpu *c)
+{
+	return ((const struct xcpu *)c->xlat)->tlb;
+}
+
+const struct mmu_caches *xlat__caches(const struct cpu *c)
+{
+	const struct xcpu *x = c->xlat;
+	return x->ctx.caches;
+}
+
+const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm)
+{
+	return ((const struct xvm *)vm->mmu)->l2;
 }

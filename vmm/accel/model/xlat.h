@@ -13,6 +13,7 @@ enum acc { ACC_READ, ACC_WRITE, ACC_EXEC };
 
 struct xlat_out {
 	uint64_t pa;
+	uint8_t attr;    /* MAIR format, both stages combined (Device-nGnRnE for MMIO) */
 	bool device;     /* Device memory: no unaligned access, no micro-TLB */
 	bool cacheable_fast; /* the micro-TLB may keep this translation */
 	bool writable;   /* a write would succeed without any fault or flag update */
@@ -41,12 +42,23 @@ int xlat__vm_init(struct model_vm *vm);
 void xlat__vm_free(struct model_vm *vm);
 int xlat__cpu_init(struct cpu *c);
 void xlat__cpu_free(struct cpu *c);
-/* mmu/ sanitizer checks (VMM_MODEL_CHECKS=1): tell them about a store to RAM (before it
- * happens) and an instruction fetch. No-ops when checks are off. */
+/* mmu/ sanitizer checks (--checks): tell them about a store to RAM (before it
+ * happens). No-op when checks are off. */
 void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *data);
-void xlat__check_fetch(struct cpu *c, uint64_t va, uint64_t pa);
+/* The run loop entered the 64-byte line of va (at pa) with checks or caches attached:
+ * the I-cache check and the I-cache model see one fetch. */
+void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);
+/* A data access of size bytes through o, for the cache model (--caches). */
+void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write);
 /* Reports of one mmu/ check kind so far (0 when checks are off). */
 uint64_t xlat__check_count(struct model_vm *vm, unsigned kind);
+/* The mmu/ objects whose statistics --stats prints (stats.c); caches may be NULL. */
+struct mmu_tlb;
+struct mmu_caches;
+struct mmu_cache;
+const struct mmu_tlb *xlat__tlb(const struct cpu *c);
+const struct mmu_caches *xlat__caches(const struct cpu *c);
+const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm);
 uint64_t xlat__mmfr0(void);
 uint64_t xlat__mmfr1(void);
 

@@ -1,0 +1,239 @@
+/* `vmm run --stats`: what the guest did to the memory system, per vCPU and in total,
+ * printed when the VM stops. The CPU's own counters (struct cpu_stats) come with the
+ * mmu/ statistics of each vCPU's TLB and caches (read through xlat.c) and the
+ * sanitizer checks' report counts. */
+#include <stdio.h>
+
+#include <mmu/mmu.h>
+
+#include "stats.h"
+#include "vm.h"
+#include "xlat.h"
+
+/* One vCPU's figures, or their sum. */
+struct snap {
+	uint64_t icount;
+	struct cpu_stats st;
+	struct mmu_tlb_stats tlb[MMU_TLB_LEVELS];
+	uint64_t walks, tlbi_applied[MMU_TLBI_KINDS];
+	struct mmu_cache_stats l1i, l1d;
+	bool caches, utlb_off;
+};
+
+static void add64(uint64_t *d, const uint64_t *s, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		d[k] += s[k];
+}
+#define ADD(d, s) add64((uint64_t *)&(d), (const uint64_t *)&(s), sizeof(s) / 8)
+
+static void take(struct snap *t, const struct cpu *c)
+{
+	const struct mmu_tlb *tlb = xlat__tlb(c);
+	const struct mmu_caches *ca = xlat__caches(c);
+	t->icount += c->icount;
+	t->utlb_off = c->no_utlb;
+	ADD(t->st, c->st);
+	for (int k = 0; k < MMU_TLB_LEVELS; k++)
+		ADD(t->tlb[k], tlb->lv[k].stats);
+	t->walks += tlb->walks;
+	ADD(t->tlbi_applied, tlb->tlbi);
+	if (ca) {
+		t->caches = true;
+		ADD(t->l1i, ca->l1i->stats);
+		ADD(t->l1d, ca->l1d->stats);
+	}
+}
+
+/* Appends ", " before every item but the first of a line. */
+struct line {
+	FILE *f;
+	bool any;
+};
+
+static void item(struct line *l, const char *fmt, unsigned long long v, const char *suffix)
+{
+	fputs(l->any ? ", " : "", l->f);
+	fprintf(l->f, fmt, v);
+	fputs(suffix, l->f);
+	l->any = true;
+}
+
+static const char *ec_name(unsigned ec)
+{
+	switch (ec) {
+	case EC_UNKNOWN: return "UNDEFINED";
+	case EC_WFX: return "WFI/WFE trap";
+	case EC_ILLEGAL: return "illegal state";
+	case EC_SVC: return "SVC";
+	case EC_SYSREG: return "MSR/MRS trap";
+	case EC_IABT_LOW: return "instruction abort from EL0";
+	case EC_IABT_CUR: return "instruction abort at EL1";
+	case EC_PC_ALIGN: return "PC alignment";
+	case EC_DABT_LOW: return "data abort from EL0";
+	case EC_DABT_CUR: return "data abort at EL1";
+	case EC_SP_ALIGN: return "SP alignment";
+	case EC_BRK: return "BRK";
+	default: return 0;
+	}
+}
+
+static void fsc_name(unsigned fsc, char *b, size_t n)
+{
+	unsigned lv = fsc & 3;
+	if (fsc <= 0x03) snprintf(b, n, "address size L%u", lv);
+	else if (fsc <= 0x07) snprintf(b, n, "translation L%u", lv);
+	else if (fsc <= 0x0b) snprintf(b, n, "access flag L%u", lv);
+	else if (fsc >= 0x0c && fsc <= 0x0f) snprintf(b, n, "permission L%u", lv);
+	else if (fsc == 0x10) snprintf(b, n, "external abort");
+	else if (fsc >= 0x14 && fsc <= 0x17) snprintf(b, n, "external abort on walk L%u", lv);
+	else if (fsc == 0x21) snprintf(b, n, "alignment");
+	else snprintf(b, n, "FSC 0x%02x", fsc);
+}
+
+static void print_exceptions(FILE *f, const struct snap *s)
+{
+	struct line l = { f, false };
+	char name[40];
+	fprintf(f, "    exceptions taken: ");
+	for (unsigned ec = 0; ec < 64; ec++) {
+		if (!s->st.exc_sync[ec])
+			continue;
+		if (ec_name(ec))
+			fprintf(f, "%s%s %llu", l.any ? ", " : "", ec_name(ec),
+				(unsigned long long)s->st.exc_sync[ec]);
+		else
+			fprintf(f, "%sEC 0x%02x %llu", l.any ? ", " : "", ec,
+				(unsigned long long)s->st.exc_sync[ec]);
+		l.any = true;
+	}
+	if (s->st.irq)
+		item(&l, "IRQ %llu", s->st.irq, "");
+	if (!l.any)
+		fprintf(f, "none");
+	fprintf(f, "\n");
+	for (int d = 0; d < 2; d++) {
+		l.any = false;
+		for (unsigned fsc = 0; fsc < 64; fsc++) {
+			if (!s->st.abort_fsc[d][fsc])
+				continue;
+			if (!l.any)
+				fprintf(f, "    %s aborts (stage 1): ", d ? "data" : "instruction");
+			fsc_name(fsc, name, sizeof(name));
+			fprintf(f, "%s%s %llu", l.any ? ", " : "", name,
+				(unsigned long long)s->st.abort_fsc[d][fsc]);
+			l.any = true;
+		}
+		if (l.any)
+			fprintf(f, "\n");
+	}
+}
+
+static double pct(uint64_t part, uint64_t all)
+{
+	return all ? 100.0 * (double)part / (double)all : 0.0;
+}
+
+static void print_tlbs(FILE *f, const struct snap *s)
+{
+	static const char *const lv[] = { "L1I", "L1D", "L2", "walk cache" };
+	const struct cpu_stats *st = &s->st;
+	uint64_t d = st->utlb_hits + st->utlb_misses, i = st->itlb_hits + st->itlb_misses;
+	if (!s->utlb_off)
+		fprintf(f, "    micro-TLB: data %.2f%% hits of %llu accesses", pct(st->utlb_hits, d),
+			(unsigned long long)d);
+	else /* --checks, --caches: every access is translated by mmu/ */
+		fprintf(f, "    micro-TLB: data off (%llu accesses)", (unsigned long long)d);
+	fprintf(f, ", fetch %.2f%% hits of %llu block entries\n", pct(st->itlb_hits, i),
+		(unsigned long long)i);
+	for (int k = 0; k < MMU_TLB_LEVELS; k++) {
+		const struct mmu_tlb_stats *t = &s->tlb[k];
+		fprintf(f, "    TLB %s: %llu hits, %llu misses, %llu fills, %llu evictions, "
+			"%llu invalidated\n", lv[k], (unsigned long long)t->hits,
+			(unsigned long long)t->misses, (unsigned long long)t->fills,
+			(unsigned long long)t->evictions, (unsigned long long)t->invalidated);
+	}
+	fprintf(f, "    walks: %llu after a TLB miss; descriptors read: %llu stage 1, %llu stage 2 "
+		"(%llu stage-2 walks from the root)\n", (unsigned long long)s->walks,
+		(unsigned long long)st->desc_reads[0], (unsigned long long)st->desc_reads[1],
+		(unsigned long long)st->s2_root_reads);
+}
+
+static void print_tlbi(FILE *f, const struct snap *s)
+{
+	struct line l = { f, false };
+	uint64_t own = 0, applied = 0;
+	fprintf(f, "    TLBI issued: ");
+	for (int k = 0; k < MMU_TLBI_KINDS && k < 16; k++) {
+		for (int is = 0; is < 2; is++) {
+			if (!s->st.tlbi[k][is])
+				continue;
+			fprintf(f, "%s%s%s %llu", l.any ? ", " : "", mmu__tlbi_name((enum mmu_tlbi_kind)k),
+				is ? "IS" : "", (unsigned long long)s->st.tlbi[k][is]);
+			l.any = true;
+			own += s->st.tlbi[k][is];
+		}
+		applied += s->tlbi_applied[k];
+	}
+	if (!l.any)
+		fprintf(f, "none");
+	fprintf(f, "; IS broadcasts received from other vCPUs: %llu\n",
+		(unsigned long long)(applied - own));
+	fprintf(f, "    cache maintenance: %llu DC, %llu IC; MMIO (stage-2 faults emulated by the "
+		"VMM): %llu reads, %llu writes\n", (unsigned long long)s->st.dc_ops,
+		(unsigned long long)s->st.ic_ops, (unsigned long long)s->st.mmio_reads,
+		(unsigned long long)s->st.mmio_writes);
+}
+
+static void print_cache(FILE *f, const char *name, const struct mmu_cache_stats *c)
+{
+	fprintf(f, "    cache %s: %.2f%% hits (%llu hits, %llu misses), %llu evictions, "
+		"%llu write-backs, %llu uncached, maintenance: %llu cleans, %llu invalidates, "
+		"%llu zeroes\n", name, pct(c->hits, c->hits + c->misses),
+		(unsigned long long)c->hits, (unsigned long long)c->misses,
+		(unsigned long long)c->evictions, (unsigned long long)c->writebacks,
+		(unsigned long long)c->uncached, (unsigned long long)c->cleans,
+		(unsigned long long)c->invalidates, (unsigned long long)c->zeroes);
+}
+
+static void print_snap(FILE *f, const char *who, const struct snap *s)
+{
+	fprintf(f, "vmm: stats: %s: %llu instructions\n", who, (unsigned long long)s->icount);
+	print_exceptions(f, s);
+	print_tlbs(f, s);
+	print_tlbi(f, s);
+	if (s->caches) {
+		print_cache(f, "L1I", &s->l1i);
+		print_cache(f, "L1D", &s->l1d);
+	}
+}
+
+void stats__print(struct model_vm *vm, FILE *f)
+{
+	static const char *const checks[] = { "stale translation", "break-before-make",
+					      "I-cache coherence", "Contiguous range" };
+	struct snap total = { 0 };
+	char who[32];
+	for (unsigned k = 0; k < vm->ncpus; k++) {
+		struct snap one = { 0 };
+		take(&one, vm->cpu[k]);
+		take(&total, vm->cpu[k]);
+		if (vm->ncpus > 1) {
+			snprintf(who, sizeof(who), "vCPU %u", k);
+			print_snap(f, who, &one);
+		}
+	}
+	print_snap(f, vm->ncpus > 1 ? "total" : "vCPU 0", &total);
+	const struct mmu_cache *l2 = xlat__shared_l2(vm);
+	if (l2)
+		print_cache(f, "L2 (shared)", &l2->stats);
+	fprintf(f, "    decode cache: %llu pages decoded, %llu dropped (stores to code, IC)\n",
+		(unsigned long long)vm->decoded, (unsigned long long)vm->decode_dropped);
+	if (vm->opts.checks) {
+		fprintf(f, "    check reports:");
+		for (unsigned k = 0; k < 4; k++)
+			fprintf(f, "%s %s %llu", k ? "," : "", checks[k],
+				(unsigned long long)xlat__check_count(vm, k));
+		fprintf(f, "\n");
+	}
+}

@@ -1,0 +1,96 @@
+/* Raw guests for `vmm run --checks` (loaded at RAM + 0x80000). Each turns the MMU on
+ * with an identity map (4 KiB granule, 39-bit VA: L1 block for the devices, an L2 block
+ * for this image, an L3 table for the data pages at 0x4020_0000), does one memory-
+ * management sequence, and writes 0 to the exit device's EXIT register.
+ *   BUG 1 / 0: break-before-make. A valid L3 entry that a walk used gets another output
+ *              address: straight over the old value (1), or invalid entry, DSB, TLBI,
+ *              DSB, then the new value (0) (Arm ARM D8.16.1 "Using break-before-make
+ *              when updating translation table entries").
+ *   BUG 3 / 2: stale translation. The entry becomes read-only and is used again: with
+ *              no TLBI (3), the TLB still holds the old entry; with DSB, TLBI VAE1IS,
+ *              DSB, ISB (2) it does not (D8.13 "TLB maintenance").
+ *   BUG 5 / 4: I-cache coherence. A RET is stored to a data page and called: without
+ *              maintenance (5); with DC CVAU, DSB, IC IVAU, DSB, ISB (4) (B2.4.4
+ *              "Concurrent modification and execution of instructions"). */
+#define PAGE_RW 0x703             /* L3 page: AF, SH inner, AP = 00 (EL1 RW), AttrIndx 0 */
+#define PAGE_RO 0x783             /* the same with AP = 10 (EL1 read-only) */
+#define DATA    0x40200000
+	.text
+	.global _start
+_start:
+	ldr	x0, =stack_top
+	mov	sp, x0
+	mov	x0, #0xff		/* MAIR: Attr0 Normal write-back, Attr1 Device-nGnRnE */
+	msr	mair_el1, x0
+	ldr	x0, =(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (5 << 32))
+	msr	tcr_el1, x0		/* T0SZ 25, WB WA, inner shareable, EPD1, IPS 48 bits */
+	ldr	x0, =l1
+	msr	ttbr0_el1, x0
+	isb
+	ldr	x0, =0x30d01805		/* SCTLR_EL1: RES1, M, C, I */
+	msr	sctlr_el1, x0
+	isb
+	ldr	x1, =DATA		/* the page under test */
+	lsr	x4, x1, #12		/* TLBI operand: VA[55:12], ASID 0 */
+	ldr	x2, =l3			/* its L3 entry */
+	ldr	x0, [x1]		/* walk: the entry is now in the TLB */
+.if BUG == 1
+	ldr	x3, =(DATA + 0x1000 + PAGE_RW)
+	str	x3, [x2]		/* valid -> valid, another output address */
+	dsb	ish
+	tlbi	vae1is, x4
+	dsb	ish
+	isb
+.elseif BUG == 0
+	str	xzr, [x2]		/* break */
+	dsb	ish
+	tlbi	vae1is, x4
+	dsb	ish
+	ldr	x3, =(DATA + 0x1000 + PAGE_RW)
+	str	x3, [x2]		/* make */
+	dsb	ish
+	isb
+.elseif BUG == 3
+	ldr	x3, =(DATA + PAGE_RO)
+	str	x3, [x2]
+.elseif BUG == 2
+	ldr	x3, =(DATA + PAGE_RO)
+	str	x3, [x2]
+	dsb	ish
+	tlbi	vae1is, x4
+	dsb	ish
+	isb
+.elseif BUG == 5 || BUG == 4
+	ldr	x5, =(DATA + 0x2000)
+	ldr	w3, =0xd65f03c0		/* RET */
+	str	w3, [x5]
+.if BUG == 4
+	dc	cvau, x5
+	dsb	ish
+	ic	ivau, x5
+	dsb	ish
+	isb
+.endif
+	blr	x5
+.endif
+	ldr	x0, [x1]		/* use the translation */
+	ldr	x1, =0x09100004		/* exit device EXIT register */
+	str	wzr, [x1]
+	b	.
+	.ltorg
+
+	.balign 4096
+l1:	.quad	0x0 + 0x60000000000405	/* 0..1 GiB: Device (AttrIndx 1), AF, XN */
+	.quad	l2 + 3			/* 1..2 GiB: table */
+	.fill	510, 8, 0
+l2:	.quad	0x40000000 + 0x701	/* this image: 2 MiB block, EL1 RWX */
+	.quad	l3 + 3
+	.fill	510, 8, 0
+l3:	.set	i, 0
+	.rept	16
+	.quad	DATA + i * 0x1000 + PAGE_RW
+	.set	i, i + 1
+	.endr
+	.fill	496, 8, 0
+	.skip	4096
+stack_top:

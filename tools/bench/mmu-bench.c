@@ -5,7 +5,7 @@
  *     reads, no TLB), target <= 200 ns;
  *   - a TLB hit through mmu__translate (L1 data TLB), target <= 5 ns.
  * Memory is a flat array behind the mmu_mem_ops callbacks, as in a VMM.
- * Times are thread CPU time, best of 5 rounds.
+ * Times are thread CPU time, best of 15 rounds.
  * Usage: mmu-bench [iterations]   (prints figures; exit status 0 even when a target
  * is missed: it is a measurement, not a test).
  */
@@ -179,19 +179,19 @@ int main(int argc, char **argv)
 		ctx.trace = NULL;
 		printf("mmu-bench: one walk = %u descriptor reads (4 over 4 levels)\n", tr.n);
 	}
-	/* best of 5 rounds: the least disturbed by other work on the machine */
+	/* best of 15 short rounds: the least disturbed by other work on the machine */
 	walk = hit = floor = 1e9;
 	tlb = mmu__tlb_create(NULL);
-	for (int round = 0; round < 5; round++) {
+	for (int round = 0; round < 15; round++) {
 		double t;
 
 		ctx.tlb = NULL;
-		t = bench_walk(&ctx, iters / 20);
+		t = bench_walk(&ctx, iters / 40);
 		walk = t < walk ? t : walk;
 		ctx.tlb = tlb;
-		t = bench_hit(&ctx, iters * 2);
+		t = bench_hit(&ctx, iters);
 		hit = t < hit ? t : hit;
-		t = bench_floor(&ctx, iters * 2);
+		t = bench_floor(&ctx, iters);
 		floor = t < floor ? t : floor;
 	}
 	printf("mmu-bench: full two-stage walk (4 over 4): %6.1f ns  (target <= 200 ns) %s\n",

@@ -99,7 +99,9 @@ static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum m
 		}
 		ctx->tlb->walks++;
 	}
-	if (mmu_walk_full(ctx, va, acc, flags, ctx->tlb && !(flags & MMU_F_NO_TLB), res, &lf))
+	/* an inspector's side-effect-free walk (NO_UPDATE) leaves the TLB alone too */
+	if (mmu_walk_full(ctx, va, acc, flags,
+			  ctx->tlb && !(flags & (MMU_F_NO_TLB | MMU_F_NO_UPDATE)), res, &lf))
 		return -EFAULT;
 	if (use)
 		fill(ctx, key, acc, res, &lf);

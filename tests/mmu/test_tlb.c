@@ -383,6 +383,24 @@ static void tlb_s2_entry_does_not_bypass_hcr_ptw(void **state)
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 }
 
+/* MMU_F_NO_UPDATE (an inspector's look): no descriptor write, nothing cached. */
+static void tlb_no_update_walk_has_no_side_effects(void **state)
+{
+	uint64_t next = next_table, fills;
+	struct mmu_result res;
+
+	(void)state;
+	th_set(&ctx, SCTLR_ON, TCR_4K48 | MMU_TCR_HA, ROOT | 1ull << 48, 0, 0, 0, 1ull << 48);
+	tb_map4k(m, ROOT, &next, VA_G, PAGE(0x100000) & ~D_AF);
+	fills = tlb->lv[MMU_TLB_L2].stats.fills + tlb->lv[MMU_TLB_WALK].stats.fills;
+	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_READ, MMU_F_NO_UPDATE, &res), 0);
+	assert_int_equal(res.pa, 0x100000);
+	assert_int_equal(tlb->lv[MMU_TLB_L2].stats.fills + tlb->lv[MMU_TLB_WALK].stats.fills,
+			 fills);
+	assert_false(cached(VA_G));
+	assert_int_equal(m->cas, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +424,7 @@ int main(void)
 		T(walk_cache_vale1_keeps_old_table_vae1_drops_it),
 		T(walk_cache_is_asid_tagged_for_ttbr0),
 		T(tlb_s2_entry_does_not_bypass_hcr_ptw),
+		T(tlb_no_update_walk_has_no_side_effects),
 	};
 	return cmocka_run_group_tests_name("mmu TLB/TLBI", tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ enum {
 	MMU_F_EL0 = 1u << 0,      /* unprivileged access (EL0, or LDTR/STTR at EL1) */
 	MMU_F_PAN = 1u << 1,      /* PSTATE.PAN is 1 (applies to EL1 data accesses) */
 	MMU_F_S1_ONLY = 1u << 2,  /* stop after stage 1: result is the IPA (AT S1E*) */
-	MMU_F_NO_UPDATE = 1u << 3,/* never write descriptors (no HW AF/DBM update); inspector */
+	MMU_F_NO_UPDATE = 1u << 3,/* no side effects: no HW AF/DBM update, no TLB fill */
 	MMU_F_CM = 1u << 4,       /* cache maintenance by VA (fault reports ESR.ISS.CM = 1) */
 	MMU_F_NO_TLB = 1u << 5,   /* mmu__translate: bypass the TLB (lookup and fill) */
 };

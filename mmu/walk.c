@@ -664,3 +664,20 @@ int mmu__walk_s2(struct mmu_ctx *ctx, uint64_t ipa, enum mmu_access acc,
 	res->level = (uint8_t)s2.level;
 	return 0;
 }
+
+int mmu_s2_peek(struct mmu_ctx *ctx, uint64_t ipa, uint64_t *pa)
+{
+	struct mmu_ctx quiet = *ctx; /* no trace, no check records, no TLB */
+	struct mmu_result res;
+	struct walk w;
+	struct s2out s2;
+
+	quiet.trace = NULL;
+	quiet.check = NULL;
+	quiet.tlb = NULL;
+	init_walk(&w, &quiet, ipa, MMU_READ, MMU_F_NO_UPDATE, false, &res);
+	if (s2_translate(&w, ipa, MMU_READ, true, false, &s2))
+		return -EFAULT;
+	*pa = s2.pa;
+	return 0;
+}

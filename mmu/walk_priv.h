@@ -15,4 +15,7 @@ struct mmu_leafs {
 int mmu_walk_full(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
 		  bool use_tlb, struct mmu_result *res, struct mmu_leafs *leafs);
 
+/* Stage 2 of an IPA with no side effects and no TLB (dump.c reading stage-1 tables). */
+int mmu_s2_peek(struct mmu_ctx *ctx, uint64_t ipa, uint64_t *pa);
+
 #endif

@@ -17,5 +17,6 @@
 #include "tlb.h"
 #include "cache.h"
 #include "check.h"
+#include "dump.h"
 
 #endif

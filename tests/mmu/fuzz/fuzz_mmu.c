@@ -67,6 +67,26 @@ static void on_report(void *opaque, const struct mmu_check_report *r)
 		abort();
 }
 
+/* Counts visits, stops after 256 (random trees can be enormous). */
+static int count_visit(void *arg, const struct mmu_visit *v)
+{
+	unsigned *n = arg;
+
+	if (v->level < 0 || v->level > 3 || v->shift < 12 || v->shift > 48)
+		abort();
+	return ++*n >= 256 ? -1 : 0;
+}
+
+static void visit_trees(struct mmu_ctx *ctx)
+{
+	for (int t = MMU_TABLES_TTBR0; t <= MMU_TABLES_S2; t++) {
+		unsigned n = 0;
+		int rc = mmu__tables_visit(ctx, (enum mmu_tables)t, count_visit, &n);
+		if (rc != 0 && rc != -1 && rc != -EINVAL)
+			abort();
+	}
+}
+
 static void check_result(int rc, const struct mmu_result *res, uint64_t va, bool s1_on)
 {
 	if (rc != 0 && rc != -EFAULT)
@@ -198,6 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.n -= img;
 	for (int i = 0; i < 16 && f.n; i++)
 		one_access(&f, &ctx, hw);
+	visit_trees(&ctx);
 	mmu__check_destroy(ctx.check);
 	mmu__tlb_destroy(ctx.tlb);
 	return 0;

@@ -15,7 +15,10 @@ struct accel_ops {
 	 * why (e.g. "no /dev/kvm", "this vmm was built for x86_64"). */
 	int (*available)(char *why, size_t len);
 	/* Create the VM: map RAM, create vCPUs and the interrupt controller, set the boot
-	 * CPU's registers from machine->boot. On failure: -errno and machine__error(). */
+	 * CPU's registers from machine->boot. On failure: -errno and machine__error().
+	 * MMIO regions it registers on machine->bus are dropped after destroy(), so a
+	 * restarted VM (guest reset with --reboot=restart) can register them again.
+	 * create() and destroy() run under machine->accel_lock, as set_irq() does. */
 	int (*create)(struct machine *m);
 	/* Run until the VM stops (machine__stop()); returns 0 or -errno. */
 	int (*run)(struct machine *m);

@@ -30,11 +30,22 @@ void *machine__gpa_to_hva(struct machine *m, uint64_t gpa, uint64_t len)
 	return m->ram + (gpa - m->ram_base);
 }
 
+/* The first stop wins, except over a reset that may yet become a restart: a user's
+ * Ctrl-A x (or an error) while the VM restarts must not be lost. */
+static bool claim_stop(struct machine *m, enum vm_stop_reason why)
+{
+	int expect = VM_RUNNING;
+
+	if (atomic_compare_exchange_strong(&m->stop_reason, &expect, (int)why))
+		return true;
+	expect = VM_STOP_RESET;
+	return why != VM_STOP_RESET && m->cfg.reboot == VM_REBOOT_RESTART &&
+	       atomic_compare_exchange_strong(&m->stop_reason, &expect, (int)why);
+}
+
 void machine__stop(struct machine *m, enum vm_stop_reason why, int status)
 {
-	int running = VM_RUNNING;
-
-	if (atomic_compare_exchange_strong(&m->stop_reason, &running, (int)why))
+	if (claim_stop(m, why))
 		m->exit_status = status;
 	if (m->accel && m->accel->kick)
 		m->accel->kick(m);
@@ -48,14 +59,13 @@ bool machine__stopping(const struct machine *m)
 void machine__error(struct machine *m, const char *fmt, ...)
 {
 	char line[sizeof(m->error)];
-	int running = VM_RUNNING;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	/* Only the first error is kept: later ones are usually its consequences. */
-	if (atomic_compare_exchange_strong(&m->stop_reason, &running, VM_STOP_ERROR)) {
+	if (claim_stop(m, VM_STOP_ERROR)) {
 		memcpy(m->error, line, sizeof(line));
 		m->exit_status = VMM_EXIT_ERROR;
 	}
@@ -65,8 +75,11 @@ void machine__error(struct machine *m, const char *fmt, ...)
 
 void machine__set_irq(struct machine *m, unsigned intid, int level)
 {
-	if (m->accel && m->accel->set_irq)
-		m->accel->set_irq(m, intid, level);
+	if (!m->accel || !m->accel->set_irq)
+		return;
+	pthread_mutex_lock(&m->accel_lock);
+	m->accel->set_irq(m, intid, level);
+	pthread_mutex_unlock(&m->accel_lock);
 }
 
 const char *machine__stop_description(const struct machine *m)
@@ -176,6 +189,7 @@ int machine__init(struct machine *m, const struct vm_config *cfg)
 	int err;
 
 	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->accel_lock, NULL);
 	m->cfg = *cfg;
 	m->ram_base = RAM_BASE;
 	m->ram_size = cfg->mem_size;
@@ -196,6 +210,14 @@ int machine__init(struct machine *m, const struct vm_config *cfg)
 	return err;
 }
 
+/* Back to running after a reset, unless another stop came meanwhile. */
+static bool claim_restart(struct machine *m)
+{
+	int expect = VM_STOP_RESET;
+
+	return atomic_compare_exchange_strong(&m->stop_reason, &expect, VM_RUNNING);
+}
+
 /* A guest reset with --reboot=restart: fresh RAM, devices and boot state. */
 static int restart(struct machine *m)
 {
@@ -203,22 +225,27 @@ static int restart(struct machine *m)
 	pl011__reset(m->uart);
 	m->guest_status = 0;
 	m->exit_status = 0;
-	atomic_store(&m->stop_reason, VM_RUNNING);
 	return machine__load(m);
 }
 
 int machine__run(struct machine *m)
 {
+	unsigned own_regions = m->bus.count; /* the machine's devices, before the engine's */
 	int err;
 
 	for (;;) {
+		pthread_mutex_lock(&m->accel_lock);
 		err = m->accel->create(m);
+		pthread_mutex_unlock(&m->accel_lock);
 		if (!err)
 			err = m->accel->run(m);
+		pthread_mutex_lock(&m->accel_lock);
 		m->accel->destroy(m);
+		m->bus.count = own_regions; /* drop what create() registered (e.g. a GIC) */
+		pthread_mutex_unlock(&m->accel_lock);
 		if (err)
 			return err;
-		if (atomic_load(&m->stop_reason) != VM_STOP_RESET || m->cfg.reboot != VM_REBOOT_RESTART)
+		if (m->cfg.reboot != VM_REBOOT_RESTART || !claim_restart(m))
 			return 0;
 		fprintf(stderr, "vmm: guest reset: restarting the VM\n");
 		err = restart(m);

@@ -4,6 +4,7 @@
 #ifndef VMM_MACHINE_H
 #define VMM_MACHINE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,6 +73,10 @@ struct machine {
 	struct boot_info boot;
 	const struct accel_ops *accel;
 	void *accel_data;
+	/* Held by machine__set_irq around accel->set_irq, and by machine__run around
+	 * accel->create and accel->destroy: device threads (console input) never see a
+	 * half-built or freed engine. */
+	pthread_mutex_t accel_lock;
 	void *uart;          /* the PL011 (struct pl011), for console input */
 	void *console;       /* the host terminal side (struct console), or NULL */
 

@@ -173,6 +173,25 @@ static void pl011_masked_rx_does_not_interrupt(void **state)
 	pl011__destroy(&m);
 }
 
+static void first_stop_wins_over_later_ones(void **state)
+{
+	(void)state;
+	machine__stop(&m, VM_STOP_RESET, VMM_EXIT_RESET);
+	machine__stop(&m, VM_STOP_USER, 0);
+	assert_int_equal(m.stop_reason, VM_STOP_RESET); /* --reboot=exit: the reset is final */
+	assert_int_equal(m.exit_status, VMM_EXIT_RESET);
+}
+
+static void user_stop_during_a_restart_is_not_lost(void **state)
+{
+	(void)state;
+	m.cfg.reboot = VM_REBOOT_RESTART;
+	machine__stop(&m, VM_STOP_RESET, VMM_EXIT_RESET);
+	machine__stop(&m, VM_STOP_USER, 0); /* Ctrl-A x while the VM is being rebuilt */
+	assert_int_equal(m.stop_reason, VM_STOP_USER);
+	assert_int_equal(m.exit_status, 0);
+}
+
 static void mpidr_matches_kvm_reset_layout(void **state)
 {
 	(void)state;
@@ -209,6 +228,8 @@ int main(void)
 		T(pl011_identifies_as_primecell_pl011),
 		T(pl011_rx_raises_its_spi_until_the_fifo_is_read_empty),
 		T(pl011_masked_rx_does_not_interrupt),
+		T(first_stop_wins_over_later_ones),
+		T(user_stop_during_a_restart_is_not_lost),
 		T(mpidr_matches_kvm_reset_layout),
 		T(gpa_to_hva_refuses_ranges_leaving_ram),
 	};

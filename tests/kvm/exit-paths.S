@@ -5,11 +5,15 @@
  *   2 STATUS = 5, then PSCI SYSTEM_OFF              -> vmm status 5
  *   3 a load from 0x20000000, where nothing is mapped -> vmm error, status 1
  *   4 PSCI SYSTEM_RESET                             -> status 3 (--reboot=exit)
+ *   5 console echo: polls the PL011 and echoes each byte received, until 'q',
+ *     then EXIT with 9                               -> vmm status 9
  * Addresses as in vmm/memmap.h (a raw test binary has no device tree parser). */
 #define PL011_BASE    0x09000000
 #define EXIT_DEV_BASE 0x09100000
 #define PSCI_SYSTEM_OFF   0x84000008
 #define PSCI_SYSTEM_RESET 0x84000009
+#define UART_FR 0x18
+#define FR_RXFE (1 << 4)
 
 	.text
 	.global _start
@@ -35,6 +39,18 @@ _start:
 #elif EXIT_KIND == 4
 	ldr	x0, =PSCI_SYSTEM_RESET
 	hvc	#0
+#elif EXIT_KIND == 5
+	ldr	x3, =PL011_BASE
+4:	ldr	w2, [x3, #UART_FR]
+	tbnz	w2, #4, 4b		/* FR.RXFE: nothing received yet */
+	ldr	w2, [x3]		/* DR */
+	and	w2, w2, #0xff
+	cmp	w2, #'q'
+	b.eq	5f
+	str	w2, [x3]
+	b	4b
+5:	mov	w2, #9
+	str	w2, [x1, #4]
 #endif
 3:	wfi
 	b	3b

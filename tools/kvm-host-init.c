@@ -12,6 +12,7 @@
  *   @send=TEXT       ... write TEXT to its stdin (a pipe): a tiny `expect`, so a
  *                    test can type at a guest only once the guest is listening.
  *                    TEXT may hold \n, \r, \\ and \xNN escapes (\x01 is Ctrl-A).
+ *   @timeout=S       kill this command after S seconds (instead of the default)
  *   @measure         when each @expect is seen, print the time since the command
  *                    started and its memory: VmRSS, and RSS beyond its largest
  *                    mapping (for vmm, the guest RAM).
@@ -73,6 +74,7 @@ static unsigned read_timeout(void)
 
 struct cmd_opts {
 	int stdin_console, measure;
+	unsigned timeout;
 	const char *expect[MAX_EXPECT], *send;
 	unsigned nexpect;
 	pid_t pid;
@@ -109,6 +111,8 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 	for (; *argv && (*argv)[0] == '@'; argv++) {
 		if (!strcmp(*argv, "@stdin=console"))
 			o->stdin_console = 1;
+		else if (!strncmp(*argv, "@timeout=", 9))
+			o->timeout = (unsigned)strtoul(*argv + 9, NULL, 10);
 		else if (!strcmp(*argv, "@measure"))
 			o->measure = 1;
 		else if (!strncmp(*argv, "@expect=", 8) && o->nexpect < MAX_EXPECT)
@@ -236,6 +240,8 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	pid_t pid;
 
 	argv = parse_opts(argv, &o);
+	if (o.timeout)
+		deadline = time(NULL) + o.timeout;
 	printf("@@kvm-host: begin %u@@\n", n);
 	fflush(stdout);
 	if (o.nexpect && (pipe(in) < 0 || pipe(out) < 0))

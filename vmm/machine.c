@@ -84,12 +84,18 @@ void machine__set_irq(struct machine *m, unsigned intid, int level)
 
 const char *machine__stop_description(const struct machine *m)
 {
+	static char user[48];
+
 	switch (atomic_load(&m->stop_reason)) {
 	case VM_RUNNING: return "the VM is still running";
 	case VM_STOP_POWEROFF: return "guest powered off (PSCI SYSTEM_OFF)";
 	case VM_STOP_RESET: return "guest asked for a reset (PSCI SYSTEM_RESET; --reboot=exit)";
 	case VM_STOP_EXIT: return "guest wrote the exit device";
-	case VM_STOP_USER: return "stopped by the user";
+	case VM_STOP_USER:
+		if (m->exit_status <= 128)
+			return "stopped by the user (Ctrl-A x)";
+		snprintf(user, sizeof(user), "stopped by the user (signal %d)", m->exit_status - 128);
+		return user;
 	case VM_STOP_CHECK: return "a sanitizer check reported (--checks=stop)";
 	case VM_STOP_ERROR: return m->error;
 	}

@@ -76,7 +76,14 @@ static const struct mmu_tlb_entry *probe_set(struct mmu_tlb_array *a, unsigned s
 	return NULL;
 }
 
-/* One array: L1 by the 4K page, L2 by each entry size present. */
+/* Which size mask an entry of this tag counts in: stage-2-only entries apart. */
+static inline unsigned mask_of(uint32_t tag)
+{
+	return (tag & 3) == MMU_TLB_S2;
+}
+
+/* One array: L1 by the 4K page, L2 by each size present among entries of the tag's
+ * kind (stage 2 only, or stage 1 and combined). */
 const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 					  uint32_t tag, uint16_t asid, bool l1)
 {
@@ -87,7 +94,7 @@ const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 		return NULL;
 	if (l1)
 		return probe_set(a, (unsigned)(va >> 12) & mask, va, tag, asid);
-	for (sizes = a->shift_mask; sizes; sizes &= sizes - 1) {
+	for (sizes = a->shift_mask[mask_of(tag)]; sizes; sizes &= sizes - 1) {
 		unsigned shift = (unsigned)__builtin_ctzll(sizes);
 		const struct mmu_tlb_entry *e =
 			probe_set(a, (unsigned)(va >> shift) & mask, va, tag, asid);
@@ -103,31 +110,73 @@ static bool same_slot(const struct mmu_tlb_entry *a, const struct mmu_tlb_entry 
 	       a->asid == b->asid && a->global == b->global && a->table == b->table;
 }
 
+/* The L2 is inclusive of the L1s: an entry the L2 evicts leaves the L1s too (a 4 KiB
+ * entry from the set of its page; a block, whose pieces may be anywhere, from every
+ * set), so that "in the TLB" is "in the L2" and an eviction hook sees each
+ * translation leave once. */
+static void back_invalidate(struct mmu_tlb *tlb, const struct mmu_tlb_entry *victim)
+{
+	for (int i = MMU_TLB_L1I; i <= MMU_TLB_L1D; i++) {
+		struct mmu_tlb_array *l1 = &tlb->lv[i];
+		size_t first = 0, n = (size_t)l1->geom.sets * l1->geom.ways;
+
+		if (!n)
+			continue;
+		if (victim->shift == 12) {
+			first = (size_t)((victim->va >> 12) & (l1->geom.sets - 1u)) * l1->geom.ways;
+			n = l1->geom.ways;
+		}
+		for (size_t k = first; k < first + n; k++) {
+			if (same_slot(&l1->e[k], victim)) {
+				l1->e[k].tag = 0;
+				l1->stats.evictions++;
+			}
+		}
+	}
+}
+
+/* victim leaves level a (LRU replacement). */
+static void evicted(struct mmu_tlb *tlb, struct mmu_tlb_array *a, const struct mmu_tlb_entry *victim)
+{
+	enum mmu_tlb_which which = (enum mmu_tlb_which)(a - tlb->lv);
+	bool has_l2 = tlb->lv[MMU_TLB_L2].geom.sets != 0;
+
+	a->stats.evictions++;
+	if (which == MMU_TLB_L2 && (victim->tag & 3) != MMU_TLB_S2)
+		back_invalidate(tlb, victim);
+	/* an L1 victim is still in the L2 (inclusion), unless there is no L2 */
+	if (tlb->evict && (which == MMU_TLB_L2 || which == MMU_TLB_WALK || !has_l2))
+		tlb->evict(tlb->evict_opaque, which, victim);
+}
+
 static void insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set,
 		   const struct mmu_tlb_entry *src)
 {
 	struct mmu_tlb_entry *e = &a->e[(size_t)set * a->geom.ways], *victim = &e[0];
+	bool free_found = false;
 
+	/* one pass: the same slot (a refill after an AF/DBM update: replace it), else the
+	 * first invalid way, else the least recently used */
 	for (unsigned w = 0; w < a->geom.ways; w++) {
-		if (same_slot(&e[w], src)) { /* refill (after an AF/DBM update): replace */
+		if (!e[w].tag) {
+			if (!free_found)
+				victim = &e[w];
+			free_found = true;
+		} else if (same_slot(&e[w], src)) {
+			if (tlb->evict) /* the old value goes (other levels may hold it too) */
+				tlb->evict(tlb->evict_opaque, (enum mmu_tlb_which)(a - tlb->lv), &e[w]);
 			e[w] = *src;
 			e[w].lru = ++tlb->clock;
 			return;
-		}
-	}
-	for (unsigned w = 0; w < a->geom.ways; w++) {
-		if (!e[w].tag) {
+		} else if (!free_found && e[w].lru < victim->lru) {
 			victim = &e[w];
-			break;
 		}
-		if (e[w].lru < victim->lru)
-			victim = &e[w];
 	}
 	if (victim->tag)
-		a->stats.evictions++;
+		evicted(tlb, a, victim);
 	*victim = *src;
 	victim->lru = ++tlb->clock;
-	a->shift_mask |= 1ull << src->shift;
+	a->shift_mask[mask_of(src->tag)] |= 1ull << src->shift;
 	a->stats.fills++;
 }
 
@@ -157,19 +206,16 @@ void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_
 	mmu_tlb_fill_at(tlb, e, acc, e->va);
 }
 
-const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
-					    uint64_t va, enum mmu_access acc)
+/* The L1 of acc missed (probed here, or by mmu__translate inline): count it, then L2,
+ * which refills L1 on a hit. */
+const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct mmu_regime *r,
+					      uint64_t va, enum mmu_access acc)
 {
 	struct mmu_tlb_array *l1 = &tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
 	const struct mmu_tlb_entry *e;
 
-	e = mmu_tlb_probe(l1, va, r->tlb_tag, r->asid, true);
-	if (e) {
-		l1->stats.hits++;
-		return e;
-	}
-	if (l1->geom.sets) /* mmu__translate's own L1 probe also ends here on a miss */
+	if (l1->geom.sets)
 		l1->stats.misses++;
 	e = mmu_tlb_probe(l2, va, r->tlb_tag, r->asid, false);
 	if (!e) {
@@ -180,6 +226,19 @@ const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mm
 	((struct mmu_tlb_entry *)e)->lru = ++tlb->clock;
 	fill_l1(tlb, e, acc, va);
 	return e;
+}
+
+const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
+					    uint64_t va, enum mmu_access acc)
+{
+	struct mmu_tlb_array *l1 = &tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
+	const struct mmu_tlb_entry *e = mmu_tlb_probe(l1, va, r->tlb_tag, r->asid, true);
+
+	if (e) {
+		l1->stats.hits++;
+		return e;
+	}
+	return mmu_tlb_lookup_l2(tlb, r, va, acc);
 }
 
 const struct mmu_tlb_entry *mmu__tlb_lookup_s2(struct mmu_tlb *tlb,
@@ -250,7 +309,7 @@ const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struc
 	struct mmu_tlb_array *a = &tlb->lv[MMU_TLB_WALK];
 	struct mmu_tlb_entry *e;
 
-	if (!a->geom.sets || !(a->shift_mask & (1ull << shift)))
+	if (!a->geom.sets || !(a->shift_mask[0] & (1ull << shift)))
 		return NULL;
 	e = &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways];
 	for (unsigned w = 0; w < a->geom.ways; w++, e++) {

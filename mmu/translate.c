@@ -83,15 +83,31 @@ static inline bool tlb_usable(const struct mmu_ctx *ctx, unsigned flags)
 	       !(flags & (MMU_F_NO_TLB | MMU_F_S1_ONLY | MMU_F_NO_UPDATE));
 }
 
+/* May a TLB entry with these permissions serve the access? As the walk decides:
+ * cache maintenance by VA at EL1 other than DC IVAC (a write) checks no permission at
+ * either stage (AArch64.S1HasPermissionsFault and AArch64.S2HasPermissionsFault for
+ * AccessType_DC), so any entry serves it, as on hardware (an EL1 DC CVAU of a user
+ * page with PAN set hits). */
+static inline bool hit_allowed(uint8_t perms, enum mmu_access acc, unsigned flags)
+{
+	if ((flags & (MMU_F_CM | MMU_F_EL0)) == MMU_F_CM && acc != MMU_WRITE)
+		return true;
+	return mmu_perm_ok(perms, acc, flags);
+}
+
 static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access acc,
 			  unsigned flags, bool use, struct mmu_result *res)
 {
 	struct mmu_leafs lf;
+	bool l1_missed = flags & MMU_F_L1_MISSED;
 
+	flags &= ~(unsigned)MMU_F_L1_MISSED;
 	if (use) {
-		const struct mmu_tlb_entry *e = mmu__tlb_lookup(ctx->tlb, &ctx->regime, key, acc);
+		const struct mmu_tlb_entry *e = l1_missed ?
+			mmu_tlb_lookup_l2(ctx->tlb, &ctx->regime, key, acc) :
+			mmu__tlb_lookup(ctx->tlb, &ctx->regime, key, acc);
 
-		if (e && mmu_perm_ok(e->perms, acc, flags)) {
+		if (e && hit_allowed(e->perms, acc, flags)) {
 			hit_result(e, key, res);
 			if (ctx->check)
 				mmu_check_tlb_hit(ctx, e, va, acc);

@@ -148,6 +148,7 @@ read_desc(struct walk *w, unsigned stage, unsigned gshift, int level, uint64_t i
 		w->f->desc_pa = pa;
 		return -EFAULT;
 	}
+	ctx->stats.desc_reads[stage - 1]++;
 	lk->desc_pa = pa;
 	lk->desc_ia = ia;
 	if (__builtin_expect(ctx->trace != NULL, 0))
@@ -317,6 +318,7 @@ static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 
 	if (r->s2.disabled || (ipa >> r->s2.ia_bits))
 		return s2_fault(w, MMU_FAULT_TRANSLATION, 0, ipa, s1ptw, hw_write);
+	w->ctx->stats.walks[1]++;
 	if (walk_tables_s2(w, ipa, s1ptw, &lk))
 		return -EFAULT;
 	rc = s2_leaf(w, &lk, ipa, acc, s1ptw, hw_write, o);
@@ -524,7 +526,11 @@ static int s1_walk(struct walk *w, struct s1out *o)
 	if (s1_select(w, &cfg, &canon))
 		return -EFAULT;
 	do {
-		if (walk_tables_s1(w, cfg, canon, wc_lookup(w, cfg, canon, &st), &lk))
+		const struct walk_start *start = wc_lookup(w, cfg, canon, &st);
+
+		w->ctx->stats.walks[0]++;
+		w->ctx->stats.wc_starts += start != NULL;
+		if (walk_tables_s1(w, cfg, canon, start, &lk))
 			return -EFAULT;
 		wc_fill(w, cfg, canon, &lk);
 		rc = s1_leaf(w, &lk, o);

@@ -401,6 +401,195 @@ static void tlb_no_update_walk_has_no_side_effects(void **state)
 	assert_int_equal(m->cas, 0);
 }
 
+/* Stage-2-only entries are sized apart from stage-1 and combined ones (each kind's
+ * lookup probes only the sizes of its kind: here 2 MiB for stage 2, 4 KiB for stage 1),
+ * and the TLBI scopes are unchanged by it: IPAS2E1 removes the stage-2 entry and keeps
+ * the combined one, VMALLS12E1 removes both (Arm ARM TLBI IPAS2E1, TLBI VMALLS12E1). */
+static void tlb_s2_entries_sized_apart_tlbi_scopes_unchanged(void **state)
+{
+	(void)state;
+	set_regs(1, 1, true);
+	touch(VA_G);
+	assert_int_equal(tlb->lv[MMU_TLB_L2].shift_mask[0], 1ull << 12);
+	assert_int_equal(tlb->lv[MMU_TLB_L2].shift_mask[1], 1ull << 21);
+	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+	tlbi(MMU_TLBI_IPAS2E1, false, 0x100000 >> 12);
+	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+	assert_true(cached(VA_G));
+	touch(VA_G + 0x1000 * 0); /* still a hit: no stage-2 entry comes back */
+	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+	tlbi(MMU_TLBI_VMALLE1, false, 0);
+	touch(VA_G);              /* walks again: the stage-2 entry is refilled */
+	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+	tlbi(MMU_TLBI_VMALLS12E1, false, 0);
+	assert_false(cached(VA_G));
+	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
+}
+
+struct evictions {
+	unsigned n;
+	enum mmu_tlb_which which[8];
+	struct mmu_tlb_entry e[8];
+};
+
+static void record_eviction(void *opaque, enum mmu_tlb_which which, const struct mmu_tlb_entry *e)
+{
+	struct evictions *ev = opaque;
+
+	if (ev->n < 8) {
+		ev->which[ev->n] = which;
+		ev->e[ev->n] = *e;
+	}
+	ev->n++;
+}
+
+static bool in_level(struct mmu_tlb *t, enum mmu_tlb_which which, uint64_t va)
+{
+	size_t n = (size_t)t->lv[which].geom.sets * t->lv[which].geom.ways;
+
+	for (size_t k = 0; k < n; k++)
+		if (t->lv[which].e[k].tag && t->lv[which].e[k].va == va)
+			return true;
+	return false;
+}
+
+/* The eviction hook sees each translation leave the TLB once, with its VA range: the
+ * L2 is inclusive, so its LRU victim leaves the L1 too and is reported; an L1 victim
+ * still in the L2 is not; nor are TLBIs (the caller issued them). */
+static void tlb_evict_hook_reports_translations_leaving_the_tlb(void **state)
+{
+	struct mmu_tlb_config cfg = { .l1d = { 1, 1 }, .l2 = { 1, 2 } };
+	struct mmu_tlb *small = mmu__tlb_create(&cfg);
+	struct evictions ev = { 0 };
+	uint64_t next = next_table;
+
+	(void)state;
+	small->evict = record_eviction;
+	small->evict_opaque = &ev;
+	ctx.tlb = small;
+	for (int i = 0; i < 3; i++)
+		tb_map4k(m, ROOT, &next, 0x500000 + 0x1000ull * i, PAGE(0x600000) | D_NG);
+	touch(0x500000);
+	touch(0x501000);     /* L1D (1 way) evicts 0x500000: still in L2, not reported */
+	assert_int_equal(ev.n, 0);
+	assert_false(in_level(small, MMU_TLB_L1D, 0x500000));
+	touch(0x500000);     /* an L2 hit refills L1D; 0x501000 leaves L1D only */
+	assert_int_equal(ev.n, 0);
+	touch(0x502000);     /* L2 (2 ways) evicts its LRU, 0x501000 */
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.which[0], MMU_TLB_L2);
+	assert_int_equal(ev.e[0].va, 0x501000);
+	assert_int_equal(ev.e[0].shift, 12);
+	assert_int_equal(ev.e[0].asid, 1);
+	assert_int_equal(ev.e[0].tag, ctx.regime.tlb_tag);
+	tlbi(MMU_TLBI_VMALLE1, false, 0);
+	assert_int_equal(ev.n, 1);
+	ctx.tlb = tlb;
+	mmu__tlb_destroy(small);
+}
+
+/* Inclusion: an L2 victim still held by the L1 leaves the L1 with it, so that a
+ * translation is in the TLB exactly when it is in the L2. */
+static void tlb_l2_victim_leaves_the_l1_too(void **state)
+{
+	struct mmu_tlb_config cfg = { .l1d = { 4, 4 }, .l2 = { 1, 1 } };
+	struct mmu_tlb *small = mmu__tlb_create(&cfg);
+	struct evictions ev = { 0 };
+	uint64_t next = next_table;
+
+	(void)state;
+	small->evict = record_eviction;
+	small->evict_opaque = &ev;
+	ctx.tlb = small;
+	tb_map4k(m, ROOT, &next, 0x500000, PAGE(0x600000));
+	tb_map4k(m, ROOT, &next, 0x501000, PAGE(0x601000));
+	touch(0x500000);
+	assert_true(in_level(small, MMU_TLB_L1D, 0x500000));
+	touch(0x501000);
+	assert_false(in_level(small, MMU_TLB_L1D, 0x500000));
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.e[0].va, 0x500000);
+	ctx.tlb = tlb;
+	mmu__tlb_destroy(small);
+}
+
+/* Without an L2, an L1 victim leaves the TLB and is reported; a refill of the same
+ * slot (the first write to a writable-clean DBM page) reports the old value. */
+static void tlb_evict_hook_without_l2_and_on_refill(void **state)
+{
+	struct mmu_tlb_config cfg = { .l1d = { 1, 1 } };
+	struct mmu_tlb *small = mmu__tlb_create(&cfg);
+	struct evictions ev = { 0 };
+	uint64_t next = next_table;
+
+	(void)state;
+	small->evict = record_eviction;
+	small->evict_opaque = &ev;
+	ctx.tlb = small;
+	th_set(&ctx, SCTLR_ON, TCR_4K48 | MMU_TCR_HA | MMU_TCR_HD, ROOT | 1ull << 48, 0, 0,
+	       0, 1ull << 48);
+	tb_map4k(m, ROOT, &next, 0x500000, PAGE(0x600000) | D_AP(2) | D_DBM);
+	tb_map4k(m, ROOT, &next, 0x501000, PAGE(0x601000));
+	touch(0x500000);
+	(void)ok_pa(&ctx, 0x500000, MMU_WRITE, 0);
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.which[0], MMU_TLB_L1D);
+	assert_false(ev.e[0].perms & MMU_PERM_W1); /* the read-only (clean) value went */
+	touch(0x501000);
+	assert_int_equal(ev.n, 2);
+	assert_int_equal(ev.e[1].va, 0x500000);
+	assert_true(ev.e[1].perms & MMU_PERM_W1);
+	ctx.tlb = tlb;
+	mmu__tlb_destroy(small);
+}
+
+/* ctx.stats counts stage-1 and stage-2 walks and their descriptor reads apart. A
+ * 4-level stage 1 over a 2-level stage 2 (one 2 MiB block holds every table and the
+ * output): with the TLB, one stage-2 walk (later table reads and the output hit the
+ * stage-2 entry); without it (mmu__walk), one stage-2 walk per table read and one for
+ * the output IPA (AArch64.S2Translate for each TTW access). */
+static void walk_stats_count_stages_apart(void **state)
+{
+	struct mmu_result res;
+
+	(void)state;
+	set_regs(1, 1, true);
+	touch(VA_G);
+	assert_int_equal(ctx.stats.walks[0], 1);
+	assert_int_equal(ctx.stats.walks[1], 1);
+	assert_int_equal(ctx.stats.desc_reads[0], 4);
+	assert_int_equal(ctx.stats.desc_reads[1], 2);
+	assert_int_equal(ctx.stats.wc_starts, 0);
+	memset(&ctx.stats, 0, sizeof(ctx.stats));
+	assert_int_equal(mmu__walk(&ctx, VA_NG, MMU_READ, 0, &res), 0);
+	assert_int_equal(ctx.stats.walks[0], 1);
+	assert_int_equal(ctx.stats.walks[1], 5);
+	assert_int_equal(ctx.stats.desc_reads[0], 4);
+	assert_int_equal(ctx.stats.desc_reads[1], 10);
+}
+
+/* DC CVAU by VA at EL1 checks no permission (AArch64.S1HasPermissionsFault for
+ * AccessType_DC): with PSTATE.PAN set, on an EL0-accessible page, it is served by
+ * the TLB entry like any access, without a walk. */
+static void dc_by_va_at_el1_uses_the_tlb_despite_pan(void **state)
+{
+	uint64_t next = next_table, pa = 0;
+	struct mmu_fault f;
+
+	(void)state;
+	tb_map4k(m, ROOT, &next, 0x500000, PAGE(0x600000) | D_AP(1));
+	touch(0x500000);
+	assert_int_equal(tlb->walks, 1);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAU, 0x500040 + 64 * i, MMU_F_PAN,
+						  &f, &pa), 0);
+	assert_int_equal(pa, 0x600100);
+	assert_int_equal(tlb->walks, 1);
+	assert_int_equal(ctx.stats.walks[0], 1);
+	/* the data access itself with PAN faults (from the TLB path as from a walk) */
+	expect_fault(&ctx, 0x500000, MMU_READ, MMU_F_PAN, MMU_FAULT_PERMISSION, 1, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +614,12 @@ int main(void)
 		T(walk_cache_is_asid_tagged_for_ttbr0),
 		T(tlb_s2_entry_does_not_bypass_hcr_ptw),
 		T(tlb_no_update_walk_has_no_side_effects),
+		T(tlb_s2_entries_sized_apart_tlbi_scopes_unchanged),
+		T(tlb_evict_hook_reports_translations_leaving_the_tlb),
+		T(tlb_l2_victim_leaves_the_l1_too),
+		T(tlb_evict_hook_without_l2_and_on_refill),
+		T(walk_stats_count_stages_apart),
+		T(dc_by_va_at_el1_uses_the_tlb_despite_pan),
 	};
 	return cmocka_run_group_tests_name("mmu TLB/TLBI", tests, NULL, NULL);
 }

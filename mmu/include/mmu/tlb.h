@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TLB model: per PE, an L1 instruction TLB and an L1 data TLB in front of a unified
- * L2 TLB, each sets x ways (a geometry with 0 sets is absent). Entries are tagged by
+ * L2 TLB, each sets x ways (a geometry with 0 sets is absent); the L2 is inclusive of
+ * the L1s (its victims leave them too). Entries are tagged by
  * VMID, ASID or global, with their mapped size, kind (stage 1, combined, stage 2),
  * permissions and attributes. L1 entries are indexed by the 4 KiB page of the access
  * (a block is cached in pieces, as many micro-TLBs do); L2 entries by their own size.
@@ -39,12 +40,17 @@ struct mmu_tlb_config {
  * cache 16x4. */
 extern const struct mmu_tlb_config mmu_tlb_default_config;
 
+enum mmu_tlb_which {
+	MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2, MMU_TLB_WALK = 3, MMU_TLB_LEVELS = 4
+};
+
 struct mmu_tlb_entry {
 	/* hot: what a lookup compares and a hit returns (first 40 bytes) */
 	uint64_t va;        /* input address (VA, or IPA for MMU_TLB_S2), aligned to shift */
 	uint64_t pa;        /* output address of the region (aligned to shift) */
 	uint64_t ipa;       /* MMU_TLB_S12: IPA of the region start */
 	uint32_t tag;       /* vmid << 2 | kind; 0: invalid entry */
+	/* asid..level: the order of struct mmu_result's (one 8-byte copy on a hit) */
 	uint16_t asid;
 	uint8_t shift;      /* log2 of the mapped size */
 	bool global;
@@ -59,10 +65,6 @@ struct mmu_tlb_entry {
 	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 };
 
-enum mmu_tlb_which {
-	MMU_TLB_L1I = 0, MMU_TLB_L1D = 1, MMU_TLB_L2 = 2, MMU_TLB_WALK = 3, MMU_TLB_LEVELS = 4
-};
-
 struct mmu_tlb_stats {
 	uint64_t hits, misses, fills, evictions, invalidated;
 };
@@ -70,9 +72,22 @@ struct mmu_tlb_stats {
 struct mmu_tlb_array {
 	struct mmu_tlb_geom geom;
 	struct mmu_tlb_entry *e;  /* sets * ways entries */
-	uint64_t shift_mask;      /* bit n set: some entry with shift n may be present */
+	/* bit n set: some entry with shift n may be present; [1] stage-2-only entries,
+	 * [0] the others: a stage-2 lookup probes only stage-2 sizes and vice versa */
+	uint64_t shift_mask[2];
 	struct mmu_tlb_stats stats;
 };
+
+/* Called when a fill removes a translation from the TLB, with the entry as it was:
+ * the LRU victim of the L2 (the L2 is inclusive of the L1s: its victim leaves them
+ * too; without an L2, an L1 victim), of the walk cache, or the old value a refill of
+ * the same slot replaces (after an AF/dirty update). Not for TLBI (the caller issued
+ * those). A CPU model keeping its
+ * own micro-TLB a subset of this TLB drops what the entry covered: e->va and
+ * 1 << e->shift bytes, for the VMID/ASID of e->tag and e->asid (MMU_TLB_S2 entries and
+ * walk-cache entries (e->table) translate nothing a micro-TLB holds). */
+typedef void mmu_tlb_evict_fn(void *opaque, enum mmu_tlb_which which,
+			      const struct mmu_tlb_entry *e);
 
 struct mmu_tlb {
 	struct mmu_tlb_config cfg;
@@ -80,6 +95,8 @@ struct mmu_tlb {
 	uint32_t clock;
 	uint64_t walks;                       /* page walks started on a miss */
 	uint64_t tlbi[MMU_TLBI_KINDS];        /* invalidations received, by kind */
+	mmu_tlb_evict_fn *evict;              /* optional eviction hook (set by the user) */
+	void *evict_opaque;                   /* its first argument */
 };
 
 /* Allocate a TLB (NULL cfg: default). Returns NULL on allocation failure or a bad

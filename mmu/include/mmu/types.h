@@ -27,6 +27,9 @@ enum {
 	MMU_F_NO_UPDATE = 1u << 3,/* no side effects: no HW AF/DBM update, no TLB fill */
 	MMU_F_CM = 1u << 4,       /* cache maintenance by VA (fault reports ESR.ISS.CM = 1) */
 	MMU_F_NO_TLB = 1u << 5,   /* mmu__translate: bypass the TLB (lookup and fill) */
+	/* mmu__translate_slow only: the caller found no L1 TLB entry for va (the inline
+	 * mmu__translate sets it on its miss), so the lookup starts at the L2 */
+	MMU_F_L1_MISSED = 1u << 6,
 };
 
 /* Permission bits of a translation (after every stage, hierarchical limit and WXN). */
@@ -83,19 +86,20 @@ struct mmu_fault {
 	uint64_t desc_pa;      /* physical address of the descriptor involved, if any */
 };
 
-/* A successful translation. */
+/* A successful translation. asid..level are in the order of struct mmu_tlb_entry's
+ * (tlb.h), so that a TLB hit copies them as one 8-byte word. */
 struct mmu_result {
 	uint64_t pa;          /* output address of this access (IPA with MMU_F_S1_ONLY) */
 	uint64_t ipa;         /* intermediate physical address (== va when stage 1 is off) */
+	uint16_t asid;        /* ASID the translation was tagged with */
 	uint8_t shift;        /* log2 of the size of the translation (min of both stages) */
+	bool global;          /* stage-1 nG was 0 */
 	uint8_t perms;        /* MMU_PERM_* of the combined translation */
 	uint8_t attr;         /* memory attributes, MAIR_ELx byte format, both stages combined */
 	uint8_t sh;           /* shareability: 0 non, 2 outer, 3 inner */
-	bool ns;              /* non-secure output (always 1 for this model's EL1&0) */
-	bool global;          /* stage-1 nG was 0 */
-	bool tlb_hit;         /* served from the TLB */
-	uint16_t asid;        /* ASID the translation was tagged with */
 	uint8_t level;        /* stage-1 level of the leaf (stage 2 when stage 1 is off) */
+	bool ns;              /* non-secure output (always 1 for this model's EL1&0) */
+	bool tlb_hit;         /* served from the TLB */
 	struct mmu_fault fault; /* kind MMU_FAULT_NONE on success */
 };
 

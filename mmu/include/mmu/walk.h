@@ -14,7 +14,9 @@
 #ifndef MMU_WALK_H
 #define MMU_WALK_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "regime.h"
 #include "tlb.h"
@@ -25,6 +27,16 @@ struct mmu_domain;
 struct mmu_caches;
 struct mmu_check;
 struct mmu_trace;
+
+/* What this context's walks did (counted always, cheaply; zeroed by mmu__ctx_init).
+ * Index [0] stage 1, [1] stage 2. A stage-1 walk reads its table descriptors through
+ * stage 2 (each a stage-2 TLB lookup, or a stage-2 walk); the final IPA too. */
+struct mmu_walk_stats {
+	uint64_t walks[2];      /* table walks started (stage 2 always from its root table;
+				 * a walk that lost a race with a descriptor update counts again) */
+	uint64_t wc_starts;     /* stage-1 walks started below the root from the walk cache */
+	uint64_t desc_reads[2]; /* descriptors read by those walks */
+};
 
 /* Everything one PE's translations need. Plain struct: fill it in, no hidden state. */
 struct mmu_ctx {
@@ -37,6 +49,7 @@ struct mmu_ctx {
 	struct mmu_check *check;        /* optional: sanitizer checks */
 	struct mmu_trace *trace;        /* optional: filled with every descriptor read */
 	unsigned pe;                    /* index of this PE (reports, domain) */
+	struct mmu_walk_stats stats;    /* counters of the walks done for this context */
 };
 
 /* Zero ctx, set the memory callbacks; both stages off (identity) until regime_set. */
@@ -53,25 +66,17 @@ void mmu__ctx_init(struct mmu_ctx *ctx, const struct mmu_mem_ops *mem, void *opa
 int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
 			unsigned flags, struct mmu_result *res);
 
-/* The L1 entry of acc that translates va, if its permissions allow the access
- * (the rules of AArch64.S1HasPermissionsFault as cached: EL0/EL1 R/W/X bit, PAN). */
+/* The L1 entry that translates key (the VA as entries hold it), permissions not
+ * checked. */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
-mmu__tlb_l1_hit(struct mmu_tlb_array *a, const struct mmu_regime *r, uint64_t key,
-		enum mmu_access acc, unsigned flags)
+mmu__tlb_l1_find(struct mmu_tlb_array *a, const struct mmu_regime *r, uint64_t key)
 {
 	struct mmu_tlb_entry *e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * a->geom.ways];
-	bool el0 = flags & MMU_F_EL0;
-	unsigned need = (MMU_PERM_R1 << acc) << (el0 ? 3 : 0);
-	bool pan = (flags & MMU_F_PAN) && !el0 && acc != MMU_FETCH;
 
-	for (unsigned w = 0; w < a->geom.ways; w++, e++) {
-		if (e->tag != r->tlb_tag || ((key ^ e->va) >> e->shift) != 0 ||
-		    !(e->global || e->asid == r->asid))
-			continue;
-		if (!(e->perms & need) || (pan && (e->perms & MMU_PERM_USER)))
-			return 0;
-		return e;
-	}
+	for (unsigned w = 0; w < a->geom.ways; w++, e++)
+		if (e->tag == r->tlb_tag && ((key ^ e->va) >> e->shift) == 0 &&
+		    (e->global || e->asid == r->asid))
+			return e;
 	return 0;
 }
 
@@ -83,31 +88,43 @@ mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned f
 	struct mmu_tlb_array *a;
 	struct mmu_tlb_entry *e;
 	uint64_t key, off;
+	bool el0 = flags & MMU_F_EL0;
 
 	if (!ctx->tlb || ctx->check || (unsigned)(r->tlb_kind - MMU_TLB_S1) >= 2u ||
 	    (flags & (MMU_F_NO_TLB | MMU_F_S1_ONLY | MMU_F_NO_UPDATE)))
 		return mmu__translate_slow(ctx, va, acc, flags, res);
 	a = &ctx->tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
+	if (!a->geom.sets)
+		return mmu__translate_slow(ctx, va, acc, flags, res);
 	/* TBI: VA[63:56] are ignored (entries hold VA[55] copied into them) */
 	key = r->tbi_key[(va >> 55) & 1][acc] ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
-	if (!a->geom.sets || !(e = mmu__tlb_l1_hit(a, r, key, acc, flags)))
+	e = mmu__tlb_l1_find(a, r, key);
+	if (!e) /* the slow path goes straight to the L2 */
+		return mmu__translate_slow(ctx, va, acc, flags | MMU_F_L1_MISSED, res);
+	/* the cached rules of AArch64.S1HasPermissionsFault: EL0/EL1 R/W/X bit, PAN;
+	 * anything else (a fault, DBM, DC by VA) is decided by the slow path */
+	if (!(e->perms & ((MMU_PERM_R1 << acc) << (el0 ? 3 : 0))) ||
+	    ((flags & MMU_F_PAN) && !el0 && acc != MMU_FETCH && (e->perms & MMU_PERM_USER)))
 		return mmu__translate_slow(ctx, va, acc, flags, res);
 	a->stats.hits++;
 	off = key & ((1ull << e->shift) - 1);
 	res->pa = e->pa | off;
 	res->ipa = e->ipa | off;
-	res->shift = e->shift;
-	res->perms = e->perms;
-	res->attr = e->attr;
-	res->sh = e->sh;
+	memcpy(&res->asid, &e->asid, 8); /* asid, shift, global, perms, attr, sh, level */
 	res->ns = true;
-	res->global = e->global;
 	res->tlb_hit = true;
-	res->asid = e->asid;
-	res->level = e->level;
 	res->fault.kind = MMU_FAULT_NONE;
 	return 0;
 }
+
+#define MMU_SAME_OFFSET_(f) \
+	(offsetof(struct mmu_result, f) - offsetof(struct mmu_result, asid) == \
+	 offsetof(struct mmu_tlb_entry, f) - offsetof(struct mmu_tlb_entry, asid))
+_Static_assert(MMU_SAME_OFFSET_(shift) && MMU_SAME_OFFSET_(global) &&
+	       MMU_SAME_OFFSET_(perms) && MMU_SAME_OFFSET_(attr) && MMU_SAME_OFFSET_(sh) &&
+	       MMU_SAME_OFFSET_(level) && offsetof(struct mmu_result, level) -
+	       offsetof(struct mmu_result, asid) == 7,
+	       "mmu_result and mmu_tlb_entry: asid..level must have one layout");
 
 /* Same, always walking (no TLB lookup or fill). The inspector's "walk one address". */
 int mmu__walk(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,

@@ -70,8 +70,6 @@ struct cpu_stats {
 	uint64_t itlb_hits, itlb_misses;  /* fetch micro-TLB */
 	uint64_t tlbi[16][2];       /* TLBIs issued, by mmu_tlbi_kind, [1] the IS forms */
 	uint64_t ic_ops, dc_ops;    /* cache maintenance instructions executed */
-	uint64_t desc_reads[2];     /* descriptors read by walks: [0] stage 1, [1] stage 2 */
-	uint64_t s2_root_reads;     /* stage-2 walks that started at the root table */
 	uint64_t mmio_reads, mmio_writes; /* stage-2 faults outside RAM, emulated on the bus */
 };
 

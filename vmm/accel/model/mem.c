@@ -27,6 +27,25 @@ void mem__flush(struct cpu *c)
 	mem__flush_data(c);
 }
 
+/* Slots are dropped whatever their tag holds (a VA with a TBI tag, another regime
+ * index): dropping more than needed only costs a refill. */
+void mem__drop(struct cpu *c, uint64_t va, unsigned shift)
+{
+	uint64_t page = va >> 12, n;
+	if (shift < 12 || shift >= 12 + UTLB_BITS) {
+		mem__flush_data(c);
+		return;
+	}
+	n = 1ull << (shift - 12);
+	for (uint64_t k = 0; k < n; k++) {
+		unsigned i = (unsigned)(page + k) & (UTLB_SIZE - 1);
+		for (unsigned m = 0; m < MMU_NIDX; m++)
+			c->utlb[m][i] = (struct utlb_ent){ ~0ull, ~0ull, 0 };
+		if (k < ITLB_SIZE)
+			c->itlb[(page + k) % ITLB_SIZE].tag = ~0ull;
+	}
+}
+
 static int data_abort(struct cpu *c, uint64_t va, bool write, unsigned flags, unsigned fsc,
 		      bool s1ptw)
 {

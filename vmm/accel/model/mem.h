@@ -67,5 +67,8 @@ static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t 
  * (the tags carry it in their low 12 bits); a real clear every 4095 flushes. */
 void mem__flush(struct cpu *c);
 void mem__flush_data(struct cpu *c);
+/* Drop the pages of [va, va + 2^shift) from this vCPU's micro-TLBs (data and fetch):
+ * the TLB model evicted the entry they came from. */
+void mem__drop(struct cpu *c, uint64_t va, unsigned shift);
 
 #endif

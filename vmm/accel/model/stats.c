@@ -16,6 +16,7 @@ struct snap {
 	struct cpu_stats st;
 	struct mmu_tlb_stats tlb[MMU_TLB_LEVELS];
 	uint64_t walks, tlbi_applied[MMU_TLBI_KINDS];
+	struct mmu_walk_stats ws;
 	struct mmu_cache_stats l1i, l1d;
 	bool caches, utlb_off;
 };
@@ -37,6 +38,7 @@ static void take(struct snap *t, const struct cpu *c)
 	for (int k = 0; k < MMU_TLB_LEVELS; k++)
 		ADD(t->tlb[k], tlb->lv[k].stats);
 	t->walks += tlb->walks;
+	ADD(t->ws, *xlat__walk_stats(c));
 	ADD(t->tlbi_applied, tlb->tlbi);
 	if (ca) {
 		t->caches = true;
@@ -153,10 +155,12 @@ static void print_tlbs(FILE *f, const struct snap *s)
 			(unsigned long long)t->misses, (unsigned long long)t->fills,
 			(unsigned long long)t->evictions, (unsigned long long)t->invalidated);
 	}
-	fprintf(f, "    walks: %llu after a TLB miss; descriptors read: %llu stage 1, %llu stage 2 "
-		"(%llu stage-2 walks from the root)\n", (unsigned long long)s->walks,
-		(unsigned long long)st->desc_reads[0], (unsigned long long)st->desc_reads[1],
-		(unsigned long long)st->s2_root_reads);
+	fprintf(f, "    walks: %llu after a TLB miss; stage 1: %llu walks (%llu from the walk "
+		"cache), %llu descriptors read; stage 2: %llu walks (from the root), %llu "
+		"descriptors read\n", (unsigned long long)s->walks,
+		(unsigned long long)s->ws.walks[0], (unsigned long long)s->ws.wc_starts,
+		(unsigned long long)s->ws.desc_reads[0], (unsigned long long)s->ws.walks[1],
+		(unsigned long long)s->ws.desc_reads[1]);
 }
 
 static void print_tlbi(FILE *f, const struct snap *s)

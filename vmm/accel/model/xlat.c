@@ -3,9 +3,10 @@
  * TLBI, AT and cache maintenance by VA go through here.
  *
  * The micro-TLBs (mem.h) and fetch TLB (exec.c) are kept a subset of the mmu TLB:
- * they are flushed whenever a TLB entry may go away -- any TLBI (on every vCPU it
- * reaches), any change of translation registers, and any eviction from the TLB model's
- * L2 (entries are filled in L1 and L2 together and refilled from L2). A micro-TLB write
+ * they are flushed whenever TLB entries may go away in bulk -- any TLBI (on every vCPU
+ * it reaches), any change of translation registers -- and, through the TLB's eviction
+ * hook, drop the pages of each entry the TLB model evicts from any level (an entry
+ * still in the other level is simply refilled from there). A micro-TLB write
  * mapping is only made by a write translation (so hardware dirty-state updates are
  * done by the walk, never skipped).
  *
@@ -34,8 +35,6 @@ struct xcpu {
 	struct mmu_ctx ctx;
 	struct mmu_tlb *tlb;
 	struct mmu_caches caches;  /* L1I, L1D of this vCPU and the shared L2 (--caches) */
-	uint64_t l2_evictions;
-	bool in_check;             /* reads done by the checks are not walk reads */
 };
 
 static const char *const check_names[] = {
@@ -85,21 +84,13 @@ static void *phys8(struct model_vm *vm, uint64_t pa)
 	return p ? p : stage2__ptr(&((struct xvm *)vm->mmu)->s2, pa);
 }
 
-/* The callbacks' opaque is the vCPU: descriptor reads are counted per vCPU and stage
- * (the stage-2 tables live at S2_TABLES_PA and above, guest RAM below). */
+/* The callbacks' opaque is the vCPU (mmu/ counts the walks' reads itself). */
 static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 {
 	struct cpu *c = opaque;
-	struct xcpu *x = c->xlat;
 	void *p = phys8(c->vm, pa);
 	if (!p)
 		return -EFAULT;
-	if (!x->in_check) {
-		bool s2 = pa >= S2_TABLES_PA;
-		c->st.desc_reads[s2]++;
-		if (s2 && pa - S2_TABLES_PA < 4096) /* stage2.c's first table is the root */
-			c->st.s2_root_reads++;
-	}
 	memcpy(val, p, 8);
 	return 0;
 }
@@ -183,6 +174,16 @@ static int caches_init(struct xcpu *x, struct mmu_cache *l2)
 	return x->caches.l1i && x->caches.l1d ? 0 : -ENOMEM;
 }
 
+/* The TLB model evicted e: drop what it translated from the micro-TLBs. Stage-2-only
+ * and walk-cache entries translate no VA the micro-TLBs hold. */
+static void tlb_evicted(void *opaque, enum mmu_tlb_which which, const struct mmu_tlb_entry *e)
+{
+	(void)which;
+	if (e->table || (e->tag & 3) == MMU_TLB_S2)
+		return;
+	mem__drop(opaque, e->va, e->shift);
+}
+
 int xlat__cpu_init(struct cpu *c)
 {
 	struct xvm *xv = c->vm->mmu;
@@ -197,6 +198,8 @@ int xlat__cpu_init(struct cpu *c)
 		return -ENOMEM;
 	}
 	x->ctx.tlb = x->tlb;
+	x->tlb->evict = tlb_evicted;
+	x->tlb->evict_opaque = c;
 	x->ctx.domain = &xv->domain;
 	x->ctx.check = xv->check;
 	c->checks = xv->check != 0;
@@ -284,11 +287,6 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		f->s1ptw = mf->s1ptw;
 		return -EFAULT;
 	}
-	uint64_t ev = x->tlb->lv[MMU_TLB_L2].stats.evictions;
-	if (ev != x->l2_evictions) {
-		x->l2_evictions = ev;
-		mem__flush(c);
-	}
 	o->pa = res.pa;
 	o->attr = res.attr;
 	o->device = (res.attr & 0xf0) == 0;
@@ -362,7 +360,6 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 	const uint8_t *b = data;
 	if (!c->checks)
 		return;
-	x->in_check = true;
 	if ((size == 1 || size == 2 || size == 4 || size == 8) && !(pa & (size - 1))) {
 		uint64_t v = 0;
 		memcpy(&v, b, size);
@@ -371,7 +368,6 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 		for (unsigned k = 0; k < size; k++) /* unaligned or odd-sized: byte by byte */
 			mmu__check_store(&x->ctx, pa + k, 1, b[k]);
 	}
-	x->in_check = false;
 }
 
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
@@ -407,6 +403,11 @@ uint64_t xlat__check_count(struct model_vm *vm, unsigned kind)
 const struct mmu_tlb *xlat__tlb(const struct cpu *c)
 {
 	return ((const struct xcpu *)c->xlat)->tlb;
+}
+
+const struct mmu_walk_stats *xlat__walk_stats(const struct cpu *c)
+{
+	return &((const struct xcpu *)c->xlat)->ctx.stats;
 }
 
 const struct mmu_caches *xlat__caches(const struct cpu *c)

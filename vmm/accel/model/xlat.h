@@ -58,6 +58,7 @@ struct mmu_caches;
 struct mmu_cache;
 const struct mmu_tlb *xlat__tlb(const struct cpu *c);
 const struct mmu_caches *xlat__caches(const struct cpu *c);
+const struct mmu_walk_stats *xlat__walk_stats(const struct cpu *c);
 const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm);
 uint64_t xlat__mmfr0(void);
 uint64_t xlat__mmfr1(void);

@@ -25,7 +25,7 @@ static int saved_fd = -1;
 void console__restore(void)
 {
 	if (saved_fd >= 0)
-		tcsetattr(saved_fd, TCSAFLUSH, &saved_tio);
+		tcsetattr(saved_fd, TCSADRAIN, &saved_tio);
 	saved_fd = -1;
 }
 
@@ -43,7 +43,7 @@ static void raw_mode(int fd)
 	tio.c_cflag = (tio.c_cflag & ~(CSIZE | PARENB)) | CS8;
 	tio.c_cc[VMIN] = 1;
 	tio.c_cc[VTIME] = 0;
-	if (tcsetattr(fd, TCSAFLUSH, &tio) == 0) {
+	if (tcsetattr(fd, TCSANOW, &tio) == 0) { /* keeps what was typed ahead */
 		saved_fd = fd;
 		atexit(console__restore);
 	}

@@ -61,6 +61,8 @@ const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 					  uint32_t tag, uint16_t asid, bool l1);
 const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct mmu_regime *r,
 					      uint64_t va, enum mmu_access acc);
+const struct mmu_tlb_entry *mmu_tlb_lookup_s2_hint(struct mmu_tlb *tlb, const struct mmu_regime *r,
+						   uint64_t ipa, unsigned hint);
 bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb);
 const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
 						uint64_t va, unsigned shift);

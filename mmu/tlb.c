@@ -106,7 +106,7 @@ const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 
 static bool same_slot(const struct mmu_tlb_entry *a, const struct mmu_tlb_entry *b)
 {
-	return a->tag == b->tag && a->va == b->va && a->shift == b->shift &&
+	return a->va == b->va && a->tag == b->tag && a->shift == b->shift &&
 	       a->asid == b->asid && a->global == b->global && a->table == b->table;
 }
 
@@ -241,20 +241,36 @@ const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mm
 	return mmu_tlb_lookup_l2(tlb, r, va, acc);
 }
 
-const struct mmu_tlb_entry *mmu__tlb_lookup_s2(struct mmu_tlb *tlb,
-					       const struct mmu_regime *r, uint64_t ipa)
+/* A stage-2 lookup remembers the entry it found in a hint slot (walks use one for
+ * their table reads, one for output addresses): while stage-2 entries of only one size
+ * are present, the hint's entry, if it still has the tag and covers the IPA, is the
+ * one entry the probe would find (an IPA has one slot per size), so the probe is
+ * skipped; statistics and LRU are those of the probe. */
+const struct mmu_tlb_entry *mmu_tlb_lookup_s2_hint(struct mmu_tlb *tlb, const struct mmu_regime *r,
+						   uint64_t ipa, unsigned hint)
 {
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
 	uint32_t tag = ((uint32_t)r->vmid << 2) | MMU_TLB_S2;
-	const struct mmu_tlb_entry *e = mmu_tlb_probe(l2, ipa, tag, 0, false);
+	struct mmu_tlb_entry *e = tlb->s2_hint[hint];
+	uint64_t sizes = l2->shift_mask[1];
 
-	if (e) {
-		l2->stats.hits++;
-		((struct mmu_tlb_entry *)e)->lru = ++tlb->clock;
-	} else {
-		l2->stats.misses++;
+	if (!(e && e->tag == tag && ((ipa ^ e->va) >> e->shift) == 0 && !(sizes & (sizes - 1)))) {
+		e = (struct mmu_tlb_entry *)mmu_tlb_probe(l2, ipa, tag, 0, false);
+		if (!e) {
+			l2->stats.misses++;
+			return NULL;
+		}
+		tlb->s2_hint[hint] = e;
 	}
+	l2->stats.hits++;
+	e->lru = ++tlb->clock;
 	return e;
+}
+
+const struct mmu_tlb_entry *mmu__tlb_lookup_s2(struct mmu_tlb *tlb,
+					       const struct mmu_regime *r, uint64_t ipa)
+{
+	return mmu_tlb_lookup_s2_hint(tlb, r, ipa, 0);
 }
 
 void mmu__tlb_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op)

@@ -115,8 +115,9 @@ static void trace_update(struct walk *w, uint64_t pa, uint64_t new_raw)
 	}
 }
 
-static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
-			bool hw_write, struct s2out *o);
+static inline __attribute__((always_inline)) int
+s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw, bool hw_write,
+	     struct s2out *o);
 
 static int walk_fault(struct walk *w, enum mmu_fault_kind kind, unsigned stage,
 		      int level, uint64_t in, bool s1ptw)
@@ -333,10 +334,11 @@ static int s2_walk_once(struct walk *w, uint64_t ipa, enum mmu_access acc, bool 
 	return 0;
 }
 
-static bool s2_from_tlb(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
-			struct s2out *o)
+static inline __attribute__((always_inline)) bool
+s2_from_tlb(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
+	    struct s2out *o)
 {
-	const struct mmu_tlb_entry *e = mmu__tlb_lookup_s2(w->ctx->tlb, w->r, ipa);
+	const struct mmu_tlb_entry *e = mmu_tlb_lookup_s2_hint(w->ctx->tlb, w->r, ipa, s1ptw);
 
 	if (!e || !(e->perms & mmu_perm_needed(acc, false)))
 		return false;
@@ -368,29 +370,37 @@ static void s2_to_tlb(struct walk *w, uint64_t ipa, const struct s2out *o)
 	mmu__tlb_fill(w->ctx->tlb, &e, MMU_READ);
 }
 
-static bool s2_tlb_usable(const struct walk *w)
+static inline bool s2_tlb_usable(const struct walk *w)
 {
 	return w->use_tlb && w->ctx->tlb && w->ctx->tlb->cfg.s2_entries;
 }
 
-/* Stage 2 of one IPA, through the TLB's stage-2 entries when allowed. A walk that
- * lost a race with another writer of the descriptor (cmpxchg) walks again. */
-static int s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
-			bool hw_write, struct s2out *o)
+/* Stage 2 of one IPA by a walk (the TLB missed or may not be used), then a fill. A
+ * walk that lost a race with another writer of the descriptor (cmpxchg) walks again. */
+static int s2_translate_walk(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
+			     bool hw_write, struct s2out *o)
 {
-	bool tlb = s2_tlb_usable(w) && !hw_write;
 	int rc, tries = 0;
 
-	if (tlb && s2_from_tlb(w, ipa, acc, s1ptw, o))
-		return 0;
 	do {
 		rc = s2_walk_once(w, ipa, acc, s1ptw, hw_write, o);
 	} while (rc == 1 && ++tries < 8);
 	if (rc == 1)
 		return s2_fault(w, MMU_FAULT_TLB_CONFLICT, 0, ipa, s1ptw, hw_write);
-	if (rc == 0 && tlb)
+	if (rc == 0 && s2_tlb_usable(w) && !hw_write)
 		s2_to_tlb(w, ipa, o);
 	return rc;
+}
+
+/* Stage 2 of one IPA, through the TLB's stage-2 entries when allowed (inline: the hit
+ * is the common case of every stage-1 table read). */
+static inline __attribute__((always_inline)) int
+s2_translate(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw, bool hw_write,
+	     struct s2out *o)
+{
+	if (s2_tlb_usable(w) && !hw_write && s2_from_tlb(w, ipa, acc, s1ptw, o))
+		return 0;
+	return s2_translate_walk(w, ipa, acc, s1ptw, hw_write, o);
 }
 
 /* ---- stage 1 ---- */

@@ -97,6 +97,7 @@ struct mmu_tlb {
 	uint64_t tlbi[MMU_TLBI_KINDS];        /* invalidations received, by kind */
 	mmu_tlb_evict_fn *evict;              /* optional eviction hook (set by the user) */
 	void *evict_opaque;                   /* its first argument */
+	struct mmu_tlb_entry *s2_hint[2];     /* internal: last stage-2 entries found (tlb.c) */
 };
 
 /* Allocate a TLB (NULL cfg: default). Returns NULL on allocation failure or a bad

@@ -205,13 +205,13 @@ static const struct accel_ops *pick_accel(const struct vm_config *cfg)
 	char why[200] = "";
 
 	if (!a && cfg->accel) {
-		fprintf(stderr, "vmm: error: the %s accelerator is not built into this vmm yet\n",
+		fprintf(stderr, "vmm: error: the %s accelerator is not built into this vmm (configured with VMM_WITH_MODEL=OFF?)\n",
 			cfg->accel);
 		return NULL;
 	}
 	if (!a) {
 		accel_kvm.available(why, sizeof(why));
-		fprintf(stderr, "vmm: error: no accelerator available: kvm: %s; model: not built yet\n", why);
+		fprintf(stderr, "vmm: error: no accelerator available: kvm: %s; model: not built into this vmm\n", why);
 		return NULL;
 	}
 	if (a->available(why, sizeof(why)) < 0) {

@@ -40,10 +40,8 @@ static inline uint8_t mmu_attr_s2(unsigned memattr)
 	return (uint8_t)(nib[o] << 4 | nib[i]);
 }
 
-/* attr.c: combining the stages */
-uint8_t mmu_attr_combine(uint8_t s1, uint8_t s2);
-uint8_t mmu_sh_combine(uint8_t s1, uint8_t s2);
-uint8_t mmu_sh_effective(uint8_t attr, uint8_t sh);
+/* attr.h: combining the stages (inline) */
+#include "attr.h"
 
 /* check.c hooks (each a no-op when ctx->check is NULL) */
 struct mmu_tlb_entry;

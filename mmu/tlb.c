@@ -120,7 +120,7 @@ static void back_invalidate(struct mmu_tlb *tlb, const struct mmu_tlb_entry *vic
 		struct mmu_tlb_array *l1 = &tlb->lv[i];
 		size_t first = 0, n = (size_t)l1->geom.sets * l1->geom.ways;
 
-		if (!n)
+		if (!n || !(victim->in_l1 & (1u << i))) /* never copied to this L1 */
 			continue;
 		if (victim->shift == 12) {
 			first = (size_t)((victim->va >> 12) & (l1->geom.sets - 1u)) * l1->geom.ways;
@@ -149,8 +149,8 @@ static void evicted(struct mmu_tlb *tlb, struct mmu_tlb_array *a, const struct m
 		tlb->evict(tlb->evict_opaque, which, victim);
 }
 
-static void insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set,
-		   const struct mmu_tlb_entry *src)
+static struct mmu_tlb_entry *insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a,
+				    unsigned set, const struct mmu_tlb_entry *src)
 {
 	struct mmu_tlb_entry *e = &a->e[(size_t)set * a->geom.ways], *victim = &e[0];
 	bool free_found = false;
@@ -165,9 +165,12 @@ static void insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set,
 		} else if (same_slot(&e[w], src)) {
 			if (tlb->evict) /* the old value goes (other levels may hold it too) */
 				tlb->evict(tlb->evict_opaque, (enum mmu_tlb_which)(a - tlb->lv), &e[w]);
+			uint8_t in_l1 = e[w].in_l1; /* L1 copies of the old value stay known */
+
 			e[w] = *src;
+			e[w].in_l1 |= in_l1;
 			e[w].lru = ++tlb->clock;
-			return;
+			return &e[w];
 		} else if (!free_found && e[w].lru < victim->lru) {
 			victim = &e[w];
 		}
@@ -178,27 +181,34 @@ static void insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set,
 	victim->lru = ++tlb->clock;
 	a->shift_mask[mask_of(src->tag)] |= 1ull << src->shift;
 	a->stats.fills++;
+	return victim;
 }
 
-/* Fill the L1 of acc at the set of the page of `va` (an address inside e). */
+/* Fill the L1 of acc at the set of the page of `va` (an address inside e), and note
+ * in the L2 entry (if any) that this L1 may hold a copy. */
 static void fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
-		    uint64_t va)
+		    uint64_t va, struct mmu_tlb_entry *l2e)
 {
-	struct mmu_tlb_array *a = &tlb->lv[acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D];
+	enum mmu_tlb_which which = acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D;
+	struct mmu_tlb_array *a = &tlb->lv[which];
 
-	if (a->geom.sets)
-		insert(tlb, a, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
+	if (!a->geom.sets)
+		return;
+	if (l2e)
+		l2e->in_l1 |= (uint8_t)(1u << which);
+	insert(tlb, a, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
 }
 
 void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
 		     uint64_t va)
 {
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
+	struct mmu_tlb_entry *l2e = NULL;
 
 	if (l2->geom.sets)
-		insert(tlb, l2, (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e);
+		l2e = insert(tlb, l2, (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e);
 	if ((e->tag & 3) != MMU_TLB_S2)
-		fill_l1(tlb, e, acc, va);
+		fill_l1(tlb, e, acc, va, l2e);
 }
 
 void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc)
@@ -224,7 +234,7 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct 
 	}
 	l2->stats.hits++;
 	((struct mmu_tlb_entry *)e)->lru = ++tlb->clock;
-	fill_l1(tlb, e, acc, va);
+	fill_l1(tlb, e, acc, va, (struct mmu_tlb_entry *)e);
 	return e;
 }
 

@@ -492,7 +492,7 @@ static void tlb_evict_hook_reports_translations_leaving_the_tlb(void **state)
  * translation is in the TLB exactly when it is in the L2. */
 static void tlb_l2_victim_leaves_the_l1_too(void **state)
 {
-	struct mmu_tlb_config cfg = { .l1d = { 4, 4 }, .l2 = { 1, 1 } };
+	struct mmu_tlb_config cfg = { .l1i = { 4, 4 }, .l1d = { 4, 4 }, .l2 = { 1, 1 } };
 	struct mmu_tlb *small = mmu__tlb_create(&cfg);
 	struct evictions ev = { 0 };
 	uint64_t next = next_table;
@@ -504,9 +504,12 @@ static void tlb_l2_victim_leaves_the_l1_too(void **state)
 	tb_map4k(m, ROOT, &next, 0x500000, PAGE(0x600000));
 	tb_map4k(m, ROOT, &next, 0x501000, PAGE(0x601000));
 	touch(0x500000);
+	(void)ok_pa(&ctx, 0x500000, MMU_FETCH, 0); /* an L2 hit: a copy in L1I too */
 	assert_true(in_level(small, MMU_TLB_L1D, 0x500000));
+	assert_true(in_level(small, MMU_TLB_L1I, 0x500000));
 	touch(0x501000);
 	assert_false(in_level(small, MMU_TLB_L1D, 0x500000));
+	assert_false(in_level(small, MMU_TLB_L1I, 0x500000));
 	assert_int_equal(ev.n, 1);
 	assert_int_equal(ev.e[0].va, 0x500000);
 	ctx.tlb = tlb;

@@ -59,6 +59,7 @@ struct mmu_tlb_entry {
 	uint8_t sh;
 	uint8_t level;      /* level of the leaf (walk cache: of the table descriptor) */
 	bool table;         /* walk-cache entry: pa is the next-level table, attr the limits */
+	uint8_t in_l1;      /* L2 entry: bit MMU_TLB_L1I/L1D set once that L1 got a copy */
 	uint32_t lru;       /* last use stamp */
 	/* cold */
 	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */

@@ -209,7 +209,7 @@ static void node_uart(struct builder *b)
 	const uint32_t irq[] = { GIC_FDT_SPI, PL011_SPI, IRQ_TYPE_LEVEL_HIGH };
 	const uint32_t clocks[] = { FDT_PHANDLE_APB_PCLK, FDT_PHANDLE_APB_PCLK };
 
-	FDT(fdt_begin_node(b->fdt, FDT_UART_PATH + 1));
+	FDT(fdt_begin_node(b->fdt, &FDT_UART_PATH[1])); /* the node name: the path without "/" */
 	FDT(PROP_STRLIST(b->fdt, "compatible", "arm,pl011\0arm,primecell"));
 	FDT(prop_u64s(b->fdt, "reg", reg, 2));
 	FDT(prop_u32s(b->fdt, "interrupts", irq, 3));

@@ -77,8 +77,12 @@ static void *reader(void *arg)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break; /* end of input: the guest just gets no more */
+		if (n <= 0) {
+			/* end of input: the guest gets no more, and the engine may now
+			 * conclude that a guest waiting only for input waits forever */
+			atomic_store(&c->m->input_closed, true);
+			break;
+		}
 		for (i = 0; i < n; i++)
 			if (filter(c, &buf[i]) && pl011__receive(c->m->uart, buf[i]) < 0)
 				return NULL;

@@ -79,6 +79,9 @@ struct machine {
 	pthread_mutex_t accel_lock;
 	void *uart;          /* the PL011 (struct pl011), for console input */
 	void *console;       /* the host terminal side (struct console), or NULL */
+	/* Console input has ended (EOF on stdin, or no console): no device can raise an
+	 * interrupt any more, which lets an engine tell a guest deadlock from idling. */
+	atomic_bool input_closed;
 
 	_Atomic int stop_reason;  /* enum vm_stop_reason */
 	int exit_status;          /* what vmm exits with once stopped */

@@ -270,7 +270,8 @@ static int run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	console__start(&vm, STDIN_FILENO);
+	if (console__start(&vm, STDIN_FILENO) < 0)
+		atomic_store(&vm.input_closed, true);
 	err = machine__run(&vm);
 	console__restore();
 	status = finish(&vm, err);

@@ -3,7 +3,11 @@
  *   KIND 2: branch to 0 (nothing there) with VBAR_EL1 = 0: vmm must stop, not hang
  *   KIND 3: PSCI CPU_ON of vCPU 1, which writes 42 to the exit device's EXIT register
  *   KIND 4: load from an address no device claims: the guest takes a synchronous
- *           external abort (ESR_EL1.DFSC = 0x10) and exits with the DFSC as status */
+ *           external abort (ESR_EL1.DFSC = 0x10) and exits with the DFSC as status
+ *   KIND 5: WFI with no timer armed and no input: nothing can ever wake it, so vmm
+ *           must report a guest deadlock rather than wait forever
+ *   KIND 6: WFI with the virtual timer armed and its PPI enabled in the GIC: the
+ *           timer wakes it (CNTV_CTL_EL0.ISTATUS set), then it exits with 9 */
 	.text
 	.global _start
 _start:
@@ -45,6 +49,39 @@ vectors:
 	mrs	x0, esr_el1		/* current EL, SP_ELx, synchronous */
 	and	w0, w0, #0x3f
 	ldr	x1, =0x09100004
+	str	w0, [x1]
+	b	.
+.elseif KIND == 5
+1:	wfi
+	b	1b
+.elseif KIND == 6
+	ldr	x1, =0x08000000		/* GICD_CTLR: ARE, EnableGrp1 */
+	mov	w0, #0x12
+	str	w0, [x1]
+	ldr	x1, =0x080A0014		/* GICR_WAKER of vCPU 0: clear ProcessorSleep */
+	str	wzr, [x1]
+	ldr	x1, =0x080B0080		/* GICR_IGROUPR0: PPI 27 in group 1 */
+	mov	w0, #(1 << 27)
+	str	w0, [x1]
+	ldr	x1, =0x080B0100		/* GICR_ISENABLER0: enable PPI 27 */
+	str	w0, [x1]
+	mov	x0, #1
+	msr	S3_0_C12_C12_5, x0	/* ICC_SRE_EL1.SRE */
+	isb
+	mov	x0, #0xff
+	msr	S3_0_C4_C6_0, x0	/* ICC_PMR_EL1: let every priority through */
+	mov	x0, #1
+	msr	S3_0_C12_C12_7, x0	/* ICC_IGRPEN1_EL1 */
+	mov	x0, #1000
+	msr	cntv_tval_el0, x0
+	mov	x0, #1			/* ENABLE, not IMASK */
+	msr	cntv_ctl_el0, x0
+	isb
+1:	wfi				/* PSTATE.I stays set: the IRQ wakes WFI, no vector */
+	mrs	x0, cntv_ctl_el0
+	tbz	x0, #2, 1b		/* ISTATUS: the timer condition is met */
+	ldr	x1, =0x09100004
+	mov	w0, #9
 	str	w0, [x1]
 	b	.
 .endif

@@ -101,6 +101,9 @@ int sched__run(struct model *md)
 	struct model_vm *vm = md->vm;
 	int stop = 0;
 	while (!stop && !machine__stopping(md->m) && !vm->stop) {
+		/* Read before the round: input that arrived before the end of input has
+		 * then already been seen by wakes(). */
+		bool no_more_input = atomic_load(&md->m->input_closed);
 		if (round_robin(md, &stop))
 			continue;
 		bool any_on = false;
@@ -117,6 +120,12 @@ int sched__run(struct model *md)
 			for (unsigned k = 0; k < vm->ncpus; k++)
 				timer__update(vm->cpu[k]);
 			continue;
+		}
+		if (dl == UINT64_MAX && no_more_input) {
+			machine__error(md->m, "model: every vCPU waits (WFI/WFE) for an interrupt "
+				       "that nothing can raise: no timer armed, no console input "
+				       "left (a guest deadlock)");
+			break;
 		}
 		idle_wait(md);
 	}

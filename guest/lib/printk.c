@@ -68,13 +68,23 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		if (*fmt == '*') {
 			width = va_arg(ap, int);
+			if (width < 0) {	/* C11 7.21.6.1: a negative width is '-' */
+				left = true;
+				width = -width;
+			}
 			fmt++;
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
 		if (*fmt == '.') {
 			prec = 0;
-			for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+			if (*++fmt == '*') {	/* "%.*s": the precision is an int argument */
+				prec = va_arg(ap, int);
+				if (prec < 0)
+					prec = -1;	/* as if omitted */
+				fmt++;
+			}
+			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 				prec = prec * 10 + (*fmt - '0');
 		}
 		while (*fmt == 'l' || *fmt == 'z') {

@@ -7,6 +7,7 @@
 #include <ktest.h>
 #include <psci.h>
 #include <setup.h>
+#include <smp.h>
 #include <asm/esr.h>
 #include <asm/memory.h>
 #include <asm/sysreg.h>
@@ -83,6 +84,16 @@ static enum ktest_result dt_cpus_include_boot_cpu(void)
 	KTEST_EXPECT(machine.nr_cpus >= 1);
 	KTEST_EXPECT_EQ(machine.cpu_mpidr[0], read_sysreg(mpidr_el1) & 0xff00ffffffUL);
 	ktest_diag("%u CPU(s) in /cpus, entered at EL%d", machine.nr_cpus, machine.boot_el);
+	return KTEST_PASS;
+}
+
+/* Every CPU the device tree lists was started with PSCI CPU_ON and came online. Without
+ * this, a secondary that never starts only turns the SMP cases into "needs 2 CPUs"
+ * skips. */
+static enum ktest_result smp_every_dt_cpu_came_online(void)
+{
+	KTEST_EXPECT(machine.nr_cpus >= 1);
+	KTEST_EXPECT_EQ(nr_cpus_online, machine.nr_cpus);
 	return KTEST_PASS;
 }
 
@@ -168,6 +179,7 @@ static const struct ktest_case boot_cases[] = {
 	{ "dt_stdout_is_pl011", dt_stdout_is_pl011 },
 	{ "dt_psci_answers", dt_psci_answers },
 	{ "dt_cpus_include_boot_cpu", dt_cpus_include_boot_cpu },
+	{ "smp_every_dt_cpu_came_online", smp_every_dt_cpu_came_online },
 	{ "mmu_on_and_running_high", mmu_on_and_running_high },
 	{ "svc_is_taken_and_returns", svc_is_taken_and_returns },
 	{ "brk_is_taken_and_skipped", brk_is_taken_and_skipped },

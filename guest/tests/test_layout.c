@@ -188,13 +188,6 @@ static enum ktest_result fixmap_holds_fdt_and_uart(void)
 	return KTEST_PASS;
 }
 
-static enum ktest_result show_pte_walks_kernel_address(void)
-{
-	show_pte((u64)_stext);	/* the output is the check: pgd, pud, pmd, pte */
-	show_pte(PAGE_OFFSET);
-	return KTEST_PASS;
-}
-
 static const struct ktest_case layout_cases[] = {
 	{ "kernel_text_is_not_writable", kernel_text_is_not_writable },
 	{ "rodata_is_not_writable", rodata_is_not_writable },
@@ -205,6 +198,5 @@ static const struct ktest_case layout_cases[] = {
 	{ "linear_map_covers_all_ram", linear_map_covers_all_ram },
 	{ "reserved_memory_is_honoured", reserved_memory_is_honoured },
 	{ "fixmap_holds_fdt_and_uart", fixmap_holds_fdt_and_uart },
-	{ "show_pte_walks_kernel_address", show_pte_walks_kernel_address },
 };
 KTEST_SUITE(layout, layout_cases);

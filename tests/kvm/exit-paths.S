@@ -5,8 +5,9 @@
  *   2 STATUS = 5, then PSCI SYSTEM_OFF              -> vmm status 5
  *   3 a load from 0x20000000, where nothing is mapped -> vmm error, status 1
  *   4 PSCI SYSTEM_RESET                             -> status 3 (--reboot=exit)
- *   5 console echo: polls the PL011 and echoes each byte received, until 'q',
- *     then EXIT with 9                               -> vmm status 9
+ *   5 console echo: polls the PL011 and echoes each byte received (a-z as A-Z, so
+ *     that a terminal's own echo cannot pass for it), until 'q', then EXIT with 9
+ *                                                    -> vmm status 9
  * Addresses as in vmm/memmap.h (a raw test binary has no device tree parser). */
 #define PL011_BASE    0x09000000
 #define EXIT_DEV_BASE 0x09100000
@@ -47,7 +48,11 @@ _start:
 	and	w2, w2, #0xff
 	cmp	w2, #'q'
 	b.eq	5f
-	str	w2, [x3]
+	sub	w4, w2, #'a'		/* a-z echoed as A-Z: the guest's echo, not a */
+	cmp	w4, #'z' - 'a'		/* terminal's (a pty echoes what is typed) */
+	b.hi	6f
+	sub	w2, w2, #'a' - 'A'
+6:	str	w2, [x3]
 	b	4b
 5:	mov	w2, #9
 	str	w2, [x1, #4]

@@ -173,7 +173,7 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 		longopts[i].val = 1000 + (int)i;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h' || (c >= 1000 && !run_options[c - 1000].parse)) {
 			usage(stdout);
 			return 0;

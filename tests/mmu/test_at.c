@@ -38,7 +38,9 @@ static int teardown(void **state)
 }
 
 /* AT S1E1R returns the IPA: PAR = ATTR 0xff | IPA[47:12] 0x45678000 | RES1 | NS |
- * SH 0b11 (inner). */
+ * SH 0b11 (inner).
+ * Arm ARM "Address translation instructions", PAR_EL1 (F = 0 format);
+ * AArch64.AT, AArch64.EncodePAR: a stage 1 AT reports the IPA. */
 static void at_s1e1r_returns_ipa_and_attributes(void **state)
 {
 	(void)state;
@@ -46,7 +48,9 @@ static void at_s1e1r_returns_ipa_and_attributes(void **state)
 			 0xff00000045678000ull | RES1 | 1 << 9 | 3 << 7);
 }
 
-/* AT S12E1R returns the PA after stage 2. */
+/* AT S12E1R returns the PA after stage 2.
+ * Arm ARM "Address translation instructions" (AT S12E1R: stage 1 and 2);
+ * AArch64.AT, AArch64.EncodePAR; combined attributes in PAR.ATTR. */
 static void at_s12e1r_returns_pa(void **state)
 {
 	(void)state;
@@ -54,7 +58,9 @@ static void at_s12e1r_returns_pa(void **state)
 			 0xff00000105678000ull | RES1 | 1 << 9 | 3 << 7);
 }
 
-/* AT S1E0R on an EL1-only page: F = 1, FST = permission level 3 (0b001111). */
+/* AT S1E0R on an EL1-only page: F = 1, FST = permission level 3 (0b001111).
+ * Arm ARM "Address translation instructions" (S1E0R checks EL0 permissions),
+ * PAR_EL1 (F = 1 format); AArch64.AT, AArch64.EncodePAR. */
 static void at_s1e0r_on_el1_page_reports_permission_fault(void **state)
 {
 	(void)state;
@@ -63,7 +69,9 @@ static void at_s1e0r_on_el1_page_reports_permission_fault(void **state)
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1R, VA4, false) & 1, 0);
 }
 
-/* AT S1E1W on a read-only page: permission fault; AT S1E1R succeeds. */
+/* AT S1E1W on a read-only page: permission fault; AT S1E1R succeeds.
+ * Arm ARM "Address translation instructions" (W forms check write
+ * permission); AArch64.AT, AArch64.S1HasPermissionsFault. */
 static void at_s1e1w_on_read_only_page_faults(void **state)
 {
 	(void)state;
@@ -73,7 +81,9 @@ static void at_s1e1w_on_read_only_page_faults(void **state)
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1R, VA4, false) & 1, 0);
 }
 
-/* AT S1E1RP honours PSTATE.PAN on an EL0-accessible page; AT S1E1R does not. */
+/* AT S1E1RP honours PSTATE.PAN on an EL0-accessible page; AT S1E1R does not.
+ * Arm ARM AT S1E1RP / AT S1E1WP (FEAT_PAN2) instruction descriptions: PSTATE.PAN
+ * applies to their permission check; AArch64.AT. */
 static void at_s1e1rp_honours_pan(void **state)
 {
 	(void)state;
@@ -84,7 +94,9 @@ static void at_s1e1rp_honours_pan(void **state)
 }
 
 /* A stage-2 fault on the stage-1 walk of an AT S1E1R: F = 1, S = 1, PTW = 1;
- * FST = translation level 2 (0b000110). */
+ * FST = translation level 2 (0b000110).
+ * Arm ARM PAR_EL1 (F = 1: S and PTW fields); AArch64.AT, AArch64.EncodePAR
+ * for a stage 2 fault on the stage 1 walk. */
 static void at_s1_with_stage2_walk_fault_sets_ptw_and_s(void **state)
 {
 	(void)state;
@@ -94,7 +106,9 @@ static void at_s1_with_stage2_walk_fault_sets_ptw_and_s(void **state)
 }
 
 /* A stage-2 fault on the output of an AT S12E1W: S = 1, PTW = 0. S1E1W does not look
- * at stage 2 for the output. Permission fault at level 1 (block): FST 0b001101. */
+ * at stage 2 for the output. Permission fault at level 1 (block): FST 0b001101.
+ * Arm ARM PAR_EL1 (F = 1: S = 1, PTW = 0 for a fault on the output IPA),
+ * "Address translation instructions"; AArch64.AT, AArch64.EncodePAR. */
 static void at_s12_stage2_output_fault_sets_s_only(void **state)
 {
 	(void)state;
@@ -104,7 +118,9 @@ static void at_s12_stage2_output_fault_sets_s_only(void **state)
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S12E0R, VA4, false) & 1, 0);
 }
 
-/* PAR.SH for Device memory is Outer Shareable (0b10); ATTR is the MAIR byte. */
+/* PAR.SH for Device memory is Outer Shareable (0b10); ATTR is the MAIR byte.
+ * Arm ARM PAR_EL1.SH field description (0b10 for Device and for Normal
+ * Inner and Outer Non-cacheable); EncodePARAttrs. */
 static void at_par_device_memory_is_outer_shareable(void **state)
 {
 	(void)state;

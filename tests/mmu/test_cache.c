@@ -46,7 +46,8 @@ static bool present(struct mmu_cache *c, uint64_t pa, bool *dirty)
 	return false;
 }
 
-/* CTR_EL0.DminLine[19:16] / IminLine[3:0] are log2(words): 4 -> 64 bytes; 3 -> 32. */
+/* CTR_EL0.DminLine[19:16] / IminLine[3:0] are log2(words): 4 -> 64 bytes; 3 -> 32.
+ * Arm ARM CTR_EL0 register description (DminLine, IminLine: log2 of words). */
 static void cache_line_size_from_ctr(void **state)
 {
 	struct mmu_cache_geom g = { 4, 1, 0 };
@@ -61,7 +62,9 @@ static void cache_line_size_from_ctr(void **state)
 }
 
 /* A first access misses in L1 and L2, the next one hits; a write makes the line
- * dirty. */
+ * dirty.
+ * Model behaviour (tags, LRU, dirty state), no Arm ARM rule: caches are
+ * IMPLEMENTATION DEFINED in size and policy. */
 static void cache_miss_then_hit_and_write_dirties(void **state)
 {
 	bool dirty;
@@ -76,7 +79,9 @@ static void cache_miss_then_hit_and_write_dirties(void **state)
 	assert_true(dirty);
 }
 
-/* Device / Non-cacheable memory or SCTLR.C = 0 (data) / SCTLR.I = 0 (fetch) bypass. */
+/* Device / Non-cacheable memory or SCTLR.C = 0 (data) / SCTLR.I = 0 (fetch) bypass.
+ * Arm ARM SCTLR_EL1.C (data) and SCTLR_EL1.I (instruction) field descriptions;
+ * MAIR_EL1 Device / Normal Non-cacheable encodings. */
 static void cache_cacheability_from_attr_and_sctlr(void **state)
 {
 	(void)state;
@@ -91,7 +96,9 @@ static void cache_cacheability_from_attr_and_sctlr(void **state)
 	assert_false(present(l1d, 0x2000, NULL));
 }
 
-/* Evicting a dirty L1D line writes it back into the L2. */
+/* Evicting a dirty L1D line writes it back into the L2.
+ * Model behaviour (write-back L1D into the unified L2), no Arm ARM rule;
+ * the architecture leaves the cache hierarchy IMPLEMENTATION DEFINED. */
 static void cache_dirty_eviction_writes_back_to_l2(void **state)
 {
 	bool dirty;
@@ -108,7 +115,9 @@ static void cache_dirty_eviction_writes_back_to_l2(void **state)
 }
 
 /* DC CVAU cleans L1D to PoU (the L2 gets the dirty line); DC CVAC cleans to PoC
- * (no dirty copy left); DC CIVAC also removes it; DC IVAC drops it. */
+ * (no dirty copy left); DC CIVAC also removes it; DC IVAC drops it.
+ * Arm ARM "Cache maintenance instructions" and the DC CVAU, DC CVAC,
+ * DC CIVAC, DC IVAC descriptions (PoU = the model's L2, PoC = memory). */
 static void cache_dc_clean_and_invalidate_points(void **state)
 {
 	bool dirty;
@@ -135,7 +144,9 @@ static void cache_dc_clean_and_invalidate_points(void **state)
 }
 
 /* IC IVAU invalidates one I-cache line; IC IALLU all of this PE's; IC IALLUIS every
- * PE's in the domain. */
+ * PE's in the domain.
+ * Arm ARM IC IVAU, IC IALLU, IC IALLUIS instruction descriptions (local vs
+ * Inner Shareable scope). */
 static void cache_ic_invalidation_scopes(void **state)
 {
 	struct mmu_cache_geom g1 = { 4, 2, 0 };
@@ -165,7 +176,9 @@ static void cache_ic_invalidation_scopes(void **state)
 }
 
 /* DC by VA translates the VA: a fault is reported with CM = 1 (and WnR = 1 in the
- * ESR); DC ZVA faults as an ordinary store (CM = 0). */
+ * ESR); DC ZVA faults as an ordinary store (CM = 0).
+ * Arm ARM "ISS encoding for an exception from a Data Abort" (CM, WnR); DC ZVA
+ * is treated as a store (DC ZVA description). */
 static void cache_maint_translation_fault_has_cm(void **state)
 {
 	struct tmem *m = tmem_new();

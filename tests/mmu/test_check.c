@@ -78,7 +78,9 @@ static void tlbi_va(void)
 }
 
 /* Valid -> valid with another output address after a walk used it: BBM report with
- * the descriptor address and both values. */
+ * the descriptor address and both values.
+ * Arm ARM "Using break-before-make when updating translation table entries"
+ * (required for a change of output address). */
 static void check_bbm_fires_on_valid_to_valid_output_change(void **state)
 {
 	(void)state;
@@ -94,7 +96,9 @@ static void check_bbm_fires_on_valid_to_valid_output_change(void **state)
 	assert_int_equal(last.level, 3);
 }
 
-/* The correct sequence: invalid entry, TLBI, new entry: silent. */
+/* The correct sequence: invalid entry, TLBI, new entry: silent.
+ * Arm ARM "Using break-before-make when updating translation table entries"
+ * (invalid entry, TLBI, then the new entry). */
 static void check_bbm_silent_on_break_tlbi_make(void **state)
 {
 	(void)state;
@@ -106,7 +110,9 @@ static void check_bbm_silent_on_break_tlbi_make(void **state)
 	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x200000);
 }
 
-/* Invalid entry but no TLBI before the new one: still a BBM violation. */
+/* Invalid entry but no TLBI before the new one: still a BBM violation.
+ * Arm ARM "Using break-before-make when updating translation table entries"
+ * (the TLBI of the old entry is a step of the sequence). */
 static void check_bbm_fires_when_tlbi_is_missing(void **state)
 {
 	(void)state;
@@ -118,7 +124,9 @@ static void check_bbm_fires_when_tlbi_is_missing(void **state)
 }
 
 /* On two PEs that both used the descriptor, a local TLBI covers only the issuing PE:
- * break, TLBI VAE1 (not IS), make is still reported; with TLBI VAE1IS it is not. */
+ * break, TLBI VAE1 (not IS), make is still reported; with TLBI VAE1IS it is not.
+ * Arm ARM "Using break-before-make when updating translation table entries"
+ * with "TLB maintenance instructions" (only IS forms reach other PEs). */
 static void check_bbm_needs_broadcast_tlbi_when_two_pes_walked(void **state)
 {
 	struct mmu_ctx ctx1 = ctx;
@@ -140,7 +148,9 @@ static void check_bbm_needs_broadcast_tlbi_when_two_pes_walked(void **state)
 	assert_int_equal(nrep, 1);
 }
 
-/* Permission-only changes (AP, XN) do not need break-before-make. */
+/* Permission-only changes (AP, XN) do not need break-before-make.
+ * Arm ARM "Using break-before-make when updating translation table entries"
+ * (not required when only permissions change). */
 static void check_bbm_silent_on_permission_change(void **state)
 {
 	(void)state;
@@ -149,7 +159,9 @@ static void check_bbm_silent_on_permission_change(void **state)
 	assert_int_equal(nrep, 0);
 }
 
-/* A changed memory type (AttrIndx) does. */
+/* A changed memory type (AttrIndx) does.
+ * Arm ARM "Using break-before-make when updating translation table entries"
+ * (required for a change of memory type). */
 static void check_bbm_fires_on_memory_type_change(void **state)
 {
 	(void)state;
@@ -159,7 +171,9 @@ static void check_bbm_fires_on_memory_type_change(void **state)
 }
 
 /* Stale translation: the descriptor changed in memory (no store hook, as a DMA or a
- * missed TLBI would), then a TLB hit uses the old entry. After a TLBI: silent. */
+ * missed TLBI would), then a TLB hit uses the old entry. After a TLBI: silent.
+ * Model check. Arm ARM "TLB maintenance instructions": a TLB may hold an
+ * entry until a TLBI covering it, so a changed descriptor needs one. */
 static void check_stale_tlb_fires_on_hit_after_change(void **state)
 {
 	(void)state;
@@ -179,7 +193,9 @@ static void check_stale_tlb_fires_on_hit_after_change(void **state)
 
 /* Freeing a page table with only a last-level TLBI: the table descriptor changed but
  * the walk cache still holds it: a walk-cache hit is reported as stale, and the store
- * of the new table descriptor as a BBM violation (VALE1 does not cover tables). */
+ * of the new table descriptor as a BBM violation (VALE1 does not cover tables).
+ * Arm ARM TLBI VALE1 description (last level only: cached table entries
+ * stay) and "Using break-before-make when updating translation table entries". */
 static void check_last_level_tlbi_leaves_table_stale(void **state)
 {
 	uint64_t l2_slot = (r64(m, r64(m, ROOT) & ~0xfffull) & ~0xfffull) + 8 * 2;
@@ -203,7 +219,10 @@ static void check_last_level_tlbi_leaves_table_stale(void **state)
 	assert_int_equal(last.level, 2);
 }
 
-/* Clearing AF or changing software bits [58:55] without TLBI is not reported. */
+/* Clearing AF or changing software bits [58:55] without TLBI is not reported.
+ * Arm ARM "Using break-before-make when updating translation table entries" (an
+ * AF change alone does not need it) and the software-use bits [58:55], ignored by
+ * hardware. */
 static void check_stale_silent_for_af_and_software_bits(void **state)
 {
 	(void)state;
@@ -226,6 +245,8 @@ static void maint(enum mmu_cache_op op, uint64_t va)
 	assert_int_equal(mmu__cache_maint(&ctx, op, va, 0, NULL, NULL), 0);
 }
 
+/* Written code fetched with no maintenance is reported. Arm ARM "Cache
+ * maintenance instructions"; CTR_EL0.IDC/DIC = 0 need DC CVAU then IC IVAU. */
 static void check_icache_fires_on_fetch_of_written_line(void **state)
 {
 	(void)state;
@@ -237,6 +258,8 @@ static void check_icache_fires_on_fetch_of_written_line(void **state)
 	assert_int_equal(last.pa, 0x80040);
 }
 
+/* DC CVAU then IC IVAU of the written line: silent. Arm ARM "Cache
+ * maintenance instructions", DC CVAU and IC IVAU descriptions. */
 static void check_icache_silent_after_dc_cvau_ic_ivau(void **state)
 {
 	(void)state;
@@ -249,7 +272,9 @@ static void check_icache_silent_after_dc_cvau_ic_ivau(void **state)
 	assert_int_equal(nrep, 0);
 }
 
-/* Missing the clean (IDC = 0), or invalidating before cleaning: reported. */
+/* Missing the clean (IDC = 0), or invalidating before cleaning: reported.
+ * Arm ARM "Cache maintenance instructions" (clean to PoU before the
+ * I-cache invalidation); CTR_EL0.IDC. */
 static void check_icache_fires_without_clean_or_wrong_order(void **state)
 {
 	(void)state;
@@ -269,7 +294,8 @@ static void check_icache_fires_without_clean_or_wrong_order(void **state)
 	assert_int_equal(nrep, 3);
 }
 
-/* CTR_EL0.IDC = 1: no clean needed; DIC = 1 too: nothing needed. IC IALLU covers all. */
+/* CTR_EL0.IDC = 1: no clean needed; DIC = 1 too: nothing needed. IC IALLU covers all.
+ * Arm ARM CTR_EL0.IDC and CTR_EL0.DIC field descriptions; IC IALLU. */
 static void check_icache_follows_ctr_idc_dic(void **state)
 {
 	(void)state;
@@ -285,7 +311,9 @@ static void check_icache_follows_ctr_idc_dic(void **state)
 }
 
 /* Contiguous bit: 16 aligned level-3 entries must map one aligned 64 KiB range with
- * the same attributes. A correct group is silent; one odd entry is reported. */
+ * the same attributes. A correct group is silent; one odd entry is reported.
+ * Arm ARM "The Contiguous bit" (programming the group inconsistently is
+ * a guest error). */
 static void check_contiguous_group_consistency(void **state)
 {
 	uint64_t table = leaf_pa & ~0xfffull, first = table + 8 * ((VA >> 12) & 511 & ~15);

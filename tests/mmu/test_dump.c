@@ -58,6 +58,9 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Visit order is the library's contract, not an Arm ARM rule. The descriptors
+ * and regions follow Arm ARM "VMSAv8-64 translation table format descriptors" and
+ * "The algorithm for finding the translation table entries" (AArch64.S1Walk). */
 static void dump_ttbr0_visits_depth_first_in_address_order(void **state)
 {
 	struct seen s = { .skip_level = -1, .stop_level = -1 };
@@ -78,7 +81,8 @@ static void dump_ttbr0_visits_depth_first_in_address_order(void **state)
 	assert_int_equal(s.v[4].type, MMU_DESC_BLOCK);
 }
 
-/* A visitor's 1 skips a table's subtree; a negative value stops and is returned. */
+/* A visitor's 1 skips a table's subtree; a negative value stops and is returned.
+ * Library interface (visitor return values), no Arm ARM rule. */
 static void dump_skip_and_stop(void **state)
 {
 	struct seen s = { .skip_level = 1, .stop_level = -1 };
@@ -91,7 +95,9 @@ static void dump_skip_and_stop(void **state)
 	assert_int_equal(s.n, 3);
 }
 
-/* TTBR1 addresses are the top of the VA space: VA[63:48] all ones. */
+/* TTBR1 addresses are the top of the VA space: VA[63:48] all ones.
+ * Arm ARM "Controlling address translation stages": the TTBR1 range is the
+ * top of the VA space (VA[63:48] all ones for T1SZ = 16). */
 static void dump_ttbr1_addresses_are_sign_extended(void **state)
 {
 	struct seen s = { .skip_level = -1, .stop_level = -1 };
@@ -104,7 +110,9 @@ static void dump_ttbr1_addresses_are_sign_extended(void **state)
 }
 
 /* With stage 2 on, stage-1 tables at IPA x are read at PA x + 8 MiB; the stage-2 tree
- * itself (2 concatenated level-1 tables) is visited too. Nothing is written. */
+ * itself (2 concatenated level-1 tables) is visited too. Nothing is written.
+ * Arm ARM "Controlling address translation stages" (stage 1 table addresses
+ * are IPAs); VTCR_EL2.SL0 / concatenated initial tables (AArch64.S2StartLevel). */
 static void dump_stage1_through_stage2_and_stage2_tree(void **state)
 {
 	struct seen s = { .skip_level = -1, .stop_level = -1 };

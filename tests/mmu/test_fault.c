@@ -15,7 +15,9 @@ static struct mmu_fault mk(enum mmu_fault_kind k, int stage, int level, enum mmu
 
 /* FSC: 0000LL address size, 0001LL translation, 0010LL access flag, 0011LL
  * permission, 010000 external abort, 0101LL external abort on walk, 100001
- * alignment, 110000 TLB conflict. */
+ * alignment, 110000 TLB conflict.
+ * Arm ARM ESR_EL1 "ISS encoding for an exception from a Data Abort", DFSC
+ * field; pseudocode EncodeLDFSC. */
 static void fault_status_codes_per_kind_and_level(void **state)
 {
 	static const struct { enum mmu_fault_kind k; uint32_t base; bool lvl; } t[] = {
@@ -35,7 +37,9 @@ static void fault_status_codes_per_kind_and_level(void **state)
 }
 
 /* Data abort from the current EL: EC 0x25, IL 1, WnR[6], DFSC[5:0]. A level-3
- * permission fault on a write: 0x25 << 26 | 1 << 25 | 1 << 6 | 0x0f = 0x9600004f. */
+ * permission fault on a write: 0x25 << 26 | 1 << 25 | 1 << 6 | 0x0f = 0x9600004f.
+ * Arm ARM ESR_EL1 (EC, IL) and "ISS encoding for an exception from a Data
+ * Abort" (WnR, DFSC). */
 static void esr_data_abort_same_el_write_permission_l3(void **state)
 {
 	struct mmu_fault f = mk(MMU_FAULT_PERMISSION, 1, 3, MMU_WRITE);
@@ -46,7 +50,9 @@ static void esr_data_abort_same_el_write_permission_l3(void **state)
 }
 
 /* Instruction abort: EC 0x20 (lower EL) / 0x21, IFSC, no WnR. Translation L2 fetch
- * from EL0: 0x20 << 26 | 1 << 25 | 0x06 = 0x82000006. */
+ * from EL0: 0x20 << 26 | 1 << 25 | 0x06 = 0x82000006.
+ * Arm ARM ESR_EL1 (EC 0b100000/0b100001) and "ISS encoding for an exception
+ * from an Instruction Abort" (IFSC). */
 static void esr_instruction_abort_lower_el_translation_l2(void **state)
 {
 	struct mmu_fault f = mk(MMU_FAULT_TRANSLATION, 1, 2, MMU_FETCH);
@@ -57,7 +63,9 @@ static void esr_instruction_abort_lower_el_translation_l2(void **state)
 }
 
 /* S1PTW[7] for a stage-2 fault on the stage-1 walk; CM[8] with WnR = 1 for cache
- * maintenance. */
+ * maintenance.
+ * Arm ARM "ISS encoding for an exception from a Data Abort": S1PTW, and CM
+ * with WnR = 1 for a fault on a cache maintenance instruction. */
 static void iss_s1ptw_and_cm_bits(void **state)
 {
 	struct mmu_fault f = mk(MMU_FAULT_TRANSLATION, 2, 1, MMU_READ);
@@ -71,7 +79,9 @@ static void iss_s1ptw_and_cm_bits(void **state)
 }
 
 /* ISV = 1 with SAS/SSE/SRT/SF/AR for a stage-2 data abort (a 32-bit store from W3:
- * ISV[24] SAS[23:22] = 2, SRT[20:16] = 3): 1<<24 | 2<<22 | 3<<16 | WnR | DFSC 0x07. */
+ * ISV[24] SAS[23:22] = 2, SRT[20:16] = 3): 1<<24 | 2<<22 | 3<<16 | WnR | DFSC 0x07.
+ * Arm ARM "ISS encoding for an exception from a Data Abort" (ISV, SAS, SSE,
+ * SRT, SF, AR). */
 static void iss_instruction_syndrome_for_stage2_data_abort(void **state)
 {
 	struct mmu_fault f = mk(MMU_FAULT_TRANSLATION, 2, 3, MMU_WRITE);
@@ -86,7 +96,8 @@ static void iss_instruction_syndrome_for_stage2_data_abort(void **state)
 	assert_int_equal(mmu__fault_iss(&f, &in) & (1u << 24), 0);
 }
 
-/* FAR = VA; HPFAR_EL2.FIPA[43:4] = IPA[51:12] for stage-2 faults only. */
+/* FAR = VA; HPFAR_EL2.FIPA[43:4] = IPA[51:12] for stage-2 faults only.
+ * Arm ARM FAR_EL1 and HPFAR_EL2 (FIPA) register descriptions. */
 static void far_and_hpfar_fipa(void **state)
 {
 	struct mmu_fault f = mk(MMU_FAULT_TRANSLATION, 2, 3, MMU_READ);
@@ -102,7 +113,8 @@ static void far_and_hpfar_fipa(void **state)
 }
 
 /* PAR_EL1 F = 1: FST[6:1], PTW[8], S[9], RES1[11]. Stage-2 translation L1 on the
- * walk: 1 | 0x05 << 1 | 1 << 8 | 1 << 9 | 1 << 11 = 0xb0b. */
+ * walk: 1 | 0x05 << 1 | 1 << 8 | 1 << 9 | 1 << 11 = 0xb0b.
+ * Arm ARM PAR_EL1 register description (F = 1 format); AArch64.EncodePAR. */
 static void par_fault_fields(void **state)
 {
 	struct mmu_fault f = mk(MMU_FAULT_TRANSLATION, 2, 1, MMU_READ);
@@ -114,7 +126,9 @@ static void par_fault_fields(void **state)
 	assert_int_equal(mmu__par_fault(&f), 0x81full);
 }
 
-/* PAR_EL1 F = 0: ATTR[63:56], PA[47:12], RES1[11], NS[9], SH[8:7]. */
+/* PAR_EL1 F = 0: ATTR[63:56], PA[47:12], RES1[11], NS[9], SH[8:7].
+ * Arm ARM PAR_EL1 register description (F = 0 format); AArch64.EncodePAR,
+ * EncodePARAttrs. */
 static void par_success_fields(void **state)
 {
 	struct mmu_result r = { .pa = 0x123456789abcull, .attr = 0xff, .sh = 3, .ns = true };

@@ -72,6 +72,9 @@ static uint64_t tg0(unsigned g)
 	return g == 12 ? TCR_TG0_4K : g == 14 ? TCR_TG0_16K : TCR_TG0_64K;
 }
 
+/* Start levels from the table in the file comment. Arm ARM "Memory translation
+ * granule size", "The algorithm for finding the translation table entries";
+ * AArch64.S1StartLevel, AArch64.S1Walk. */
 static void s1_every_granule_at_each_start_level(void **state)
 {
 	(void)state;
@@ -94,7 +97,9 @@ static void s1_every_granule_at_each_start_level(void **state)
 
 /* Stage 2 with 16K and 64K granules: VTCR.SL0 = 1 means level 2 for both (level 1 for
  * 4K). 16K, 40-bit IPA: 15 bits at level 2 = 16 concatenated tables; 64K: 11 bits at
- * level 2, one table. */
+ * level 2, one table.
+ * Arm ARM VTCR_EL2.SL0 field description (its meaning depends on TG0) and
+ * concatenated stage 2 initial tables; AArch64.S2StartLevel, AArch64.S2Walk. */
 static void s2_16k_and_64k_granules_with_sl0(void **state)
 {
 	static const struct { unsigned g, tg; int start; unsigned concat_log2; } t[] = {
@@ -175,6 +180,9 @@ static void expect_s2(uint64_t va, enum mmu_access acc, enum mmu_fault_kind kind
 	assert_int_equal(res.fault.ipa, ipa);
 }
 
+/* Stage 2 faults on the output IPA (S1PTW = 0). Arm ARM ESR DFSC encodings,
+ * "ISS encoding for an exception from a Data Abort"; AArch64.S2Walk,
+ * AArch64.S2HasPermissionsFault. */
 static void s2_each_fault_kind_at_each_level_output(void **state)
 {
 	(void)state;
@@ -193,7 +201,9 @@ static void s2_each_fault_kind_at_each_level_output(void **state)
 	m->fail_pa = 0;
 }
 
-/* The same faults on a stage-1 table read (the level-0 table at IPA 0x40201000). */
+/* The same faults on a stage-1 table read (the level-0 table at IPA 0x40201000).
+ * Arm ARM "ISS encoding for an exception from a Data Abort" (S1PTW = 1;
+ * a stage 1 table read is a read at stage 2); AArch64.S2Translate, AArch64.S2Walk. */
 static void s2_each_fault_kind_at_each_level_s1ptw(void **state)
 {
 	(void)state;
@@ -237,6 +247,9 @@ static uint64_t s1_leaf(int level, uint64_t oa)
 	return level == 3 ? PAGE(oa) : BLOCK(oa);
 }
 
+/* Arm ARM ESR DFSC encodings (translation, Access flag, permission, address
+ * size, External abort on walk, each with its level); AArch64.S1Walk,
+ * AArch64.OAOutOfRange, AArch64.S1HasPermissionsFault. */
 static void s1_each_fault_kind_at_each_level(void **state)
 {
 	struct mmu_result res;

@@ -37,7 +37,9 @@ static void map4k_chain(uint64_t leaf)
 }
 
 /* AArch64.S1StartLevel: 4K granule, 48-bit input (T0SZ = 16) starts at level 0 and
- * resolves 9 bits per level down to a level-3 page. */
+ * resolves 9 bits per level down to a level-3 page.
+ * Arm ARM "Memory translation granule size", "The algorithm for finding the
+ * translation table entries"; AArch64.S1StartLevel, AArch64.S1Walk. */
 static void s1_4k_48bit_walks_levels_0_to_3(void **state)
 {
 	(void)state;
@@ -45,7 +47,9 @@ static void s1_4k_48bit_walks_levels_0_to_3(void **state)
 	assert_int_equal(ok_pa(&ctx, VA4, MMU_READ, 0), 0x45678456);
 }
 
-/* 39-bit input (T0SZ = 25) starts at level 1: the root table is indexed by VA[38:30]. */
+/* 39-bit input (T0SZ = 25) starts at level 1: the root table is indexed by VA[38:30].
+ * Arm ARM "The algorithm for finding the translation table entries";
+ * AArch64.S1StartLevel: the start level follows from the input size (64 - T0SZ). */
 static void s1_4k_39bit_starts_at_level1(void **state)
 {
 	(void)state;
@@ -58,7 +62,9 @@ static void s1_4k_39bit_starts_at_level1(void **state)
 	assert_int_equal(ok_pa(&ctx, 0x40203456, MMU_READ, 0), 0x99456);
 }
 
-/* Blocks: level 1 maps 1 GiB (OA[47:30]), level 2 maps 2 MiB (OA[47:21]). */
+/* Blocks: level 1 maps 1 GiB (OA[47:30]), level 2 maps 2 MiB (OA[47:21]).
+ * Arm ARM "VMSAv8-64 translation table level 0, level 1, and level 2 descriptor
+ * formats" (block descriptor output address); AArch64.S1Walk. */
 static void s1_4k_level1_and_level2_blocks(void **state)
 {
 	struct mmu_result res;
@@ -78,7 +84,10 @@ static void s1_4k_level1_and_level2_blocks(void **state)
 	assert_int_equal(res.level, 2);
 }
 
-/* Without FEAT_LPA2 a block descriptor at level 0 is invalid: translation fault L0. */
+/* Without FEAT_LPA2 a block descriptor at level 0 is invalid: translation fault L0.
+ * Arm ARM "VMSAv8-64 translation table level 0, level 1, and level 2 descriptor
+ * formats": a level-0 block is not a valid encoding for 4K without 52-bit OA;
+ * AArch64.DecodeDescriptorType. */
 static void s1_4k_level0_block_is_translation_fault_l0(void **state)
 {
 	(void)state;
@@ -86,7 +95,9 @@ static void s1_4k_level0_block_is_translation_fault_l0(void **state)
 	expect_fault(&ctx, VA4, MMU_READ, 0, MMU_FAULT_TRANSLATION, 1, 0);
 }
 
-/* bits[1:0] = 0b01 at level 3 is reserved: translation fault level 3. */
+/* bits[1:0] = 0b01 at level 3 is reserved: translation fault level 3.
+ * Arm ARM "VMSAv8-64 translation table format descriptors" (level 3 descriptor
+ * formats); AArch64.DecodeDescriptorType. */
 static void s1_level3_block_encoding_is_translation_fault_l3(void **state)
 {
 	(void)state;
@@ -94,7 +105,9 @@ static void s1_level3_block_encoding_is_translation_fault_l3(void **state)
 	expect_fault(&ctx, VA4, MMU_READ, 0, MMU_FAULT_TRANSLATION, 1, 3);
 }
 
-/* An invalid descriptor (bit 0 = 0) at level N: translation fault, level N. */
+/* An invalid descriptor (bit 0 = 0) at level N: translation fault, level N.
+ * Arm ARM "VMSAv8-64 translation table format descriptors" (bit[0] = 0 is invalid,
+ * the other bits are ignored); AArch64.S1Walk reports the level of the descriptor. */
 static void s1_invalid_descriptor_faults_at_its_level(void **state)
 {
 	static const uint64_t slot[4] = { 0x10008, 0x11008, 0x12008, 0x13018 };
@@ -110,7 +123,9 @@ static void s1_invalid_descriptor_faults_at_its_level(void **state)
 }
 
 /* VA[55] selects TTBR1; bits above the input size must all equal VA[55], otherwise
- * a level 0 translation fault. */
+ * a level 0 translation fault.
+ * Arm ARM "Controlling address translation stages" (VA ranges of TTBR0 and
+ * TTBR1); AArch64.VAIsOutOfRange: an out-of-range VA is a level 0 translation fault. */
 static void s1_va55_selects_ttbr1_and_gap_faults_l0(void **state)
 {
 	(void)state;
@@ -124,7 +139,9 @@ static void s1_va55_selects_ttbr1_and_gap_faults_l0(void **state)
 	expect_fault(&ctx, 0x0001000000000000ull, MMU_READ, 0, MMU_FAULT_TRANSLATION, 1, 0);
 }
 
-/* TCR.EPD0 = 1: a TTBR0 address misses without a walk: translation fault level 0. */
+/* TCR.EPD0 = 1: a TTBR0 address misses without a walk: translation fault level 0.
+ * Arm ARM "Controlling address translation stages"; TCR_EL1.EPD0 (a TLB miss
+ * generates a level 0 translation fault, no walk); AArch64.S1Translate. */
 static void s1_epd0_faults_l0_without_walk(void **state)
 {
 	(void)state;
@@ -136,7 +153,9 @@ static void s1_epd0_faults_l0_without_walk(void **state)
 }
 
 /* TBI0: VA[63:56] ignored for TTBR0 addresses; without it they must be zero.
- * TBID0: TBI applies to data accesses only, so a fetch with a tag faults. */
+ * TBID0: TBI applies to data accesses only, so a fetch with a tag faults.
+ * Arm ARM "Address tagging in AArch64 state"; TCR_EL1.TBI0/TBID0 field
+ * descriptions; pseudocode AddrTop (TBID: tag ignored for data accesses only). */
 static void s1_tbi_ignores_top_byte_tbid_data_only(void **state)
 {
 	(void)state;
@@ -152,7 +171,9 @@ static void s1_tbi_ignores_top_byte_tbid_data_only(void **state)
 
 /* Address size faults (AArch64.OAOutOfRange) with IPS = 40 bits: TTBR above -> level
  * 0; next-table address above -> level of that table descriptor; output address
- * above -> level of the leaf. */
+ * above -> level of the leaf.
+ * Arm ARM TCR_EL1.IPS and ESR DFSC "Address size fault"; AArch64.OAOutOfRange
+ * for the TTBR, each next-table address and the output address (AArch64.S1Walk). */
 static void s1_address_size_faults_ips40(void **state)
 {
 	uint64_t tcr = TCR_T0SZ(16) | TCR_T1SZ(16) | TCR_TG1_4K | TCR_IPS(2);
@@ -167,7 +188,9 @@ static void s1_address_size_faults_ips40(void **state)
 	expect_fault(&ctx, VA4, MMU_READ, 0, MMU_FAULT_ADDR_SIZE, 1, 0);
 }
 
-/* AF = 0 without TCR.HA: Access flag fault at the level of the leaf (1, 2 or 3). */
+/* AF = 0 without TCR.HA: Access flag fault at the level of the leaf (1, 2 or 3).
+ * Arm ARM "Memory access control" / "The Access flag"; AArch64.S1Walk
+ * (access flag fault with the leaf's level). */
 static void s1_access_flag_fault_at_leaf_level(void **state)
 {
 	(void)state;
@@ -179,7 +202,9 @@ static void s1_access_flag_fault_at_leaf_level(void **state)
 	expect_fault(&ctx, VA4, MMU_READ, 0, MMU_FAULT_ACCESS, 1, 1);
 }
 
-/* Access flag faults are prioritised over permission faults. */
+/* Access flag faults are prioritised over permission faults.
+ * Arm ARM "Prioritization of Synchronous aborts from a single stage of
+ * address translation": the Access flag fault is checked before permissions. */
 static void s1_access_flag_fault_before_permission_fault(void **state)
 {
 	(void)state;
@@ -187,7 +212,9 @@ static void s1_access_flag_fault_before_permission_fault(void **state)
 	expect_fault(&ctx, VA4, MMU_WRITE, 0, MMU_FAULT_ACCESS, 1, 3);
 }
 
-/* FEAT_HAFDBS: TCR.HA = 1 sets AF in memory instead of faulting. */
+/* FEAT_HAFDBS: TCR.HA = 1 sets AF in memory instead of faulting.
+ * Arm ARM "Hardware management of the Access flag and dirty state";
+ * TCR_EL1.HA field description. */
 static void s1_tcr_ha_sets_access_flag_in_memory(void **state)
 {
 	(void)state;
@@ -198,7 +225,9 @@ static void s1_tcr_ha_sets_access_flag_in_memory(void **state)
 }
 
 /* TCR.HD with DBM = 1: a write to a read-only (AP[2] = 1) page clears AP[2]
- * (dirty) instead of faulting; without HD it is a permission fault. */
+ * (dirty) instead of faulting; without HD it is a permission fault.
+ * Arm ARM "Hardware management of the Access flag and dirty state";
+ * TCR_EL1.HD and descriptor DBM[51]: dirty state is AP[2] = 0. */
 static void s1_tcr_hd_dbm_write_marks_dirty(void **state)
 {
 	uint64_t clean = PAGE(0x45678000) | D_AP(2) | D_DBM;
@@ -214,7 +243,9 @@ static void s1_tcr_hd_dbm_write_marks_dirty(void **state)
 	assert_int_equal(r64(m, 0x13018), clean & ~D_AP(2));
 }
 
-/* Without a cmpxchg callback the library cannot update: TCR.HA behaves as 0. */
+/* Without a cmpxchg callback the library cannot update: TCR.HA behaves as 0.
+ * Model interface, no Arm ARM rule: with no atomic update available the
+ * model behaves as TCR_EL1.HA = 0 ("The Access flag": AF = 0 faults). */
 static void s1_no_cmpxchg_callback_means_no_hw_update(void **state)
 {
 	(void)state;
@@ -224,7 +255,9 @@ static void s1_no_cmpxchg_callback_means_no_hw_update(void **state)
 	expect_fault(&ctx, VA4, MMU_READ, 0, MMU_FAULT_ACCESS, 1, 3);
 }
 
-/* A failed table read is a synchronous external abort on the walk, at its level. */
+/* A failed table read is a synchronous external abort on the walk, at its level.
+ * Arm ARM ESR DFSC "Synchronous External abort on translation table walk
+ * or hardware update of translation table, level N" (0b0101LL); AArch64.S1Walk. */
 static void s1_walk_read_error_is_external_abort_at_level(void **state)
 {
 	(void)state;
@@ -235,7 +268,9 @@ static void s1_walk_read_error_is_external_abort_at_level(void **state)
 }
 
 /* 16K granule (TG0 = 0b10): 48-bit input starts at level 0, which resolves one bit
- * (VA[47]); then VA[46:36], VA[35:25], VA[24:14]. */
+ * (VA[47]); then VA[46:36], VA[35:25], VA[24:14].
+ * Arm ARM "Memory translation granule size", "The algorithm for finding the
+ * translation table entries" (16KB granule); AArch64.S1StartLevel. */
 static void s1_16k_48bit_starts_level0_with_two_entries(void **state)
 {
 	uint64_t va = (1ull << 47) | (2ull << 36) | (3ull << 25) | (5ull << 14) | 0x1234;
@@ -253,7 +288,9 @@ static void s1_16k_48bit_starts_level0_with_two_entries(void **state)
 	assert_int_equal(ok_pa(&ctx, va, MMU_READ, MMU_F_NO_TLB), 0x6000000 + (5ull << 14) + 0x1234);
 }
 
-/* 16K, 47-bit input (T0SZ = 17): start level 1 with 2048 entries (VA[46:36]). */
+/* 16K, 47-bit input (T0SZ = 17): start level 1 with 2048 entries (VA[46:36]).
+ * Arm ARM "The algorithm for finding the translation table entries" (16KB
+ * granule); AArch64.S1StartLevel. */
 static void s1_16k_47bit_starts_level1(void **state)
 {
 	uint64_t va = (0x7ffull << 36) | (1ull << 25) | (2ull << 14) | 0x10;
@@ -268,7 +305,10 @@ static void s1_16k_47bit_starts_level1(void **state)
 }
 
 /* 64K granule (TG0 = 0b01): 48-bit input starts at level 1 (VA[47:42]), then
- * VA[41:29], VA[28:16]. A level-1 block is invalid (needs 52-bit PA). */
+ * VA[41:29], VA[28:16]. A level-1 block is invalid (needs 52-bit PA).
+ * Arm ARM "Memory translation granule size", "VMSAv8-64 translation table
+ * level 0, level 1, and level 2 descriptor formats" (64KB level-1 blocks need
+ * FEAT_LPA); AArch64.S1StartLevel, AArch64.DecodeDescriptorType. */
 static void s1_64k_48bit_starts_level1_no_level1_block(void **state)
 {
 	uint64_t va = (3ull << 42) | (7ull << 29) | (9ull << 16) | 0xabcd;
@@ -287,7 +327,9 @@ static void s1_64k_48bit_starts_level1_no_level1_block(void **state)
 	expect_fault(&ctx, va, MMU_READ, MMU_F_NO_TLB, MMU_FAULT_TRANSLATION, 1, 1);
 }
 
-/* 64K, 42-bit input (T0SZ = 22): start level 2 with 8192 entries (VA[41:29]). */
+/* 64K, 42-bit input (T0SZ = 22): start level 2 with 8192 entries (VA[41:29]).
+ * Arm ARM "The algorithm for finding the translation table entries" (64KB
+ * granule); AArch64.S1StartLevel. */
 static void s1_64k_42bit_starts_level2(void **state)
 {
 	uint64_t va = (0x1fffull << 29) | (1ull << 16);
@@ -300,7 +342,9 @@ static void s1_64k_42bit_starts_level2(void **state)
 	assert_int_equal(ok_pa(&ctx, va, MMU_READ, 0), 0x30000);
 }
 
-/* TG1 uses its own encoding: 0b01 is 16K for TTBR1 (it would be 64K in TG0). */
+/* TG1 uses its own encoding: 0b01 is 16K for TTBR1 (it would be 64K in TG0).
+ * Arm ARM TCR_EL1.TG0 and TCR_EL1.TG1 field descriptions (different
+ * encodings); AArch64.GetS1TTWParams. */
 static void s1_tg1_encoding_differs_from_tg0(void **state)
 {
 	/* TTBR1, 16K, 48-bit: VA[47] = 1 -> L0 index 1 */
@@ -316,7 +360,9 @@ static void s1_tg1_encoding_differs_from_tg0(void **state)
 	assert_int_equal(ok_pa(&ctx, va, MMU_READ, 0), 0x88000);
 }
 
-/* TCR.A1 picks the TTBR holding the ASID; TCR.AS = 0 keeps 8 bits. */
+/* TCR.A1 picks the TTBR holding the ASID; TCR.AS = 0 keeps 8 bits.
+ * Arm ARM TCR_EL1.A1 and TCR_EL1.AS field descriptions, TTBRn_EL1.ASID;
+ * "Global and process-specific translation table entries". */
 static void s1_asid_from_ttbr_per_a1_and_as(void **state)
 {
 	(void)state;
@@ -329,7 +375,9 @@ static void s1_asid_from_ttbr_per_a1_and_as(void **state)
 }
 
 /* SCTLR.M = 0 (AArch64.S1DisabledOutput): VA = PA, data Device-nGnRnE, fetches
- * Normal WT with SCTLR.I = 1 and Non-cacheable without. */
+ * Normal WT with SCTLR.I = 1 and Non-cacheable without.
+ * Arm ARM "The effects of disabling a stage of address translation";
+ * AArch64.S1DisabledOutput. */
 static void s1_mmu_off_is_identity_with_default_attrs(void **state)
 {
 	struct mmu_result res;
@@ -347,7 +395,9 @@ static void s1_mmu_off_is_identity_with_default_attrs(void **state)
 	expect_fault(&ctx, 1ull << 48, MMU_READ, 0, MMU_FAULT_ADDR_SIZE, 1, 0);
 }
 
-/* AttrIndx selects a MAIR byte; Device and Non-cacheable are Outer Shareable. */
+/* AttrIndx selects a MAIR byte; Device and Non-cacheable are Outer Shareable.
+ * Arm ARM "Memory attribute fields in the VMSAv8-64 translation table format
+ * descriptors"; MAIR_EL1 field descriptions. */
 static void s1_attrindx_selects_mair_byte(void **state)
 {
 	static const struct { unsigned idx; uint8_t attr, sh; } t[] = {
@@ -402,6 +452,9 @@ static void check_perms(uint64_t leaf, const char *el1, const char *el0, unsigne
 	}
 }
 
+/* Permission matrix of s1_matrix above. Arm ARM "The data access permission
+ * controls", "Access permissions for instruction execution";
+ * AArch64.S1ComputePermissions, AArch64.S1HasPermissionsFault. */
 static void s1_permission_matrix_ap_uxn_pxn(void **state)
 {
 	(void)state;
@@ -415,7 +468,9 @@ static void s1_permission_matrix_ap_uxn_pxn(void **state)
 
 /* Hierarchical limits: APTable 01 removes EL0 access, 10 removes write (either way
  * EL1 may execute a page no longer EL0-writable: the table limits are folded into AP
- * before "EL1 never executes EL0-writable" applies), UXNTable/PXNTable add XN. */
+ * before "EL1 never executes EL0-writable" applies), UXNTable/PXNTable add XN.
+ * Arm ARM "Memory access control" (hierarchical permissions: APTable,
+ * UXNTable, PXNTable); AArch64.S1ApplyTablePerms, AArch64.S1ComputePermissions. */
 static void s1_table_limits_only_remove_permissions(void **state)
 {
 	(void)state;
@@ -440,7 +495,9 @@ static void s1_table_limits_only_remove_permissions(void **state)
 
 /* SCTLR.WXN: memory writable at an EL is execute-never at that EL (AArch64 permission
  * pseudocode: user_xn |= user_w && wxn; priv_xn |= priv_w && wxn; EL1 already never
- * executes EL0-writable memory). */
+ * executes EL0-writable memory).
+ * Arm ARM "Access permissions for instruction execution"; SCTLR_EL1.WXN;
+ * AArch64.S1ComputePermissions. */
 static void s1_wxn_makes_writable_execute_never(void **state)
 {
 	(void)state;
@@ -453,7 +510,9 @@ static void s1_wxn_makes_writable_execute_never(void **state)
 }
 
 /* PSTATE.PAN: EL1 data accesses to EL0-accessible memory (AP[1] = 1) fault; fetches
- * and unprivileged (EL0 / LDTR) accesses are unaffected. */
+ * and unprivileged (EL0 / LDTR) accesses are unaffected.
+ * Arm ARM PSTATE.PAN ("The data access permission controls");
+ * AArch64.S1HasPermissionsFault. */
 static void s1_pan_blocks_el1_data_access_to_user_memory(void **state)
 {
 	(void)state;
@@ -464,7 +523,10 @@ static void s1_pan_blocks_el1_data_access_to_user_memory(void **state)
 	check_perms(PAGE(0x45678000) | D_AP(2) | D_UXN, "r-x", "---", MMU_F_PAN);
 }
 
-/* The walk trace lists every descriptor read: 4 for a 4-level stage 1. */
+/* The walk trace lists every descriptor read: 4 for a 4-level stage 1.
+ * Model diagnostic, no Arm ARM rule; the 4 reads are those of
+ * AArch64.S1Walk for a 4-level 4K walk ("The algorithm for finding the
+ * translation table entries"). */
 static void s1_trace_records_each_descriptor_read(void **state)
 {
 	struct mmu_trace tr;

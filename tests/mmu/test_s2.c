@@ -49,7 +49,9 @@ static int teardown(void **state)
 }
 
 /* Every stage-1 table address is an IPA translated by stage 2 first: 4 stage-1 reads,
- * each after a 2-read stage-2 walk, then 1 read for the output IPA: 13 reads. */
+ * each after a 2-read stage-2 walk, then 1 read for the output IPA: 13 reads.
+ * Arm ARM "Controlling address translation stages" (stage 1 table addresses
+ * are IPAs under stage 2); AArch64.S1Walk, AArch64.S2Translate for each table read. */
 static void s2_stage1_tables_are_read_through_stage2(void **state)
 {
 	struct mmu_result res;
@@ -64,7 +66,9 @@ static void s2_stage1_tables_are_read_through_stage2(void **state)
 }
 
 /* With 2 concatenated level-1 tables, IPA[39] = 1 indexes the second one:
- * IPA[39:30] = 0x201 -> entry at VTTBR + 0x201 * 8. */
+ * IPA[39:30] = 0x201 -> entry at VTTBR + 0x201 * 8.
+ * Arm ARM "The algorithm for finding the translation table entries"
+ * (concatenated stage 2 initial tables); VTCR_EL2.SL0; AArch64.S2StartLevel. */
 static void s2_concatenated_tables_ipa_bit39_uses_second_table(void **state)
 {
 	struct mmu_result res;
@@ -77,7 +81,9 @@ static void s2_concatenated_tables_ipa_bit39_uses_second_table(void **state)
 	assert_int_equal(res.level, 1);
 }
 
-/* T0SZ = 21 (43-bit IPA), SL0 = 1: 13 bits at level 1 = 16 concatenated tables. */
+/* T0SZ = 21 (43-bit IPA), SL0 = 1: 13 bits at level 1 = 16 concatenated tables.
+ * Arm ARM concatenated stage 2 initial tables (at most 16), VTCR_EL2.T0SZ and
+ * SL0; AArch64.S2StartLevel, AArch64.S2Walk. */
 static void s2_sixteen_concatenated_tables_at_level1(void **state)
 {
 	struct mmu_result res;
@@ -92,7 +98,9 @@ static void s2_sixteen_concatenated_tables_at_level1(void **state)
 }
 
 /* A start level leaving more than 16 tables' worth of bits (T0SZ = 20 with SL0 = 1,
- * or T0SZ = 24 with SL0 = 0) is an invalid configuration: stage-2 fault level 0. */
+ * or T0SZ = 24 with SL0 = 0) is an invalid configuration: stage-2 fault level 0.
+ * Arm ARM VTCR_EL2.SL0 (inconsistent with T0SZ: level 0 translation fault);
+ * AArch64.S2InvalidSL, AArch64.S2InconsistentSL. */
 static void s2_start_level_needing_more_than_16_tables_faults(void **state)
 {
 	struct mmu_result res;
@@ -108,7 +116,9 @@ static void s2_start_level_needing_more_than_16_tables_faults(void **state)
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 }
 
-/* An IPA at or above 2^(64 - T0SZ): stage-2 translation fault, level 0. */
+/* An IPA at or above 2^(64 - T0SZ): stage-2 translation fault, level 0.
+ * Arm ARM VTCR_EL2.T0SZ (input address size); pseudocode AArch64.S2Walk
+ * raises a level 0 translation fault for an IPA above the input range. */
 static void s2_ipa_beyond_t0sz_faults_level0(void **state)
 {
 	struct mmu_result res;
@@ -123,7 +133,9 @@ static void s2_ipa_beyond_t0sz_faults_level0(void **state)
 }
 
 /* S2AP: 01 read-only, 10 write-only; XN[54] forbids execution. A stage-2 permission
- * fault on the access itself has S1PTW = 0 and reports the IPA. */
+ * fault on the access itself has S1PTW = 0 and reports the IPA.
+ * Arm ARM "Memory access control" (stage 2 S2AP and XN);
+ * AArch64.S2ComputePermissions, AArch64.S2HasPermissionsFault. */
 static void s2_s2ap_and_xn_permission_faults(void **state)
 {
 	struct mmu_result res;
@@ -149,7 +161,9 @@ static void s2_s2ap_and_xn_permission_faults(void **state)
 	assert_int_equal(res.fault.stage, 2);
 }
 
-/* Stage-2 AF = 0 without VTCR.HA: stage-2 access flag fault; with HA, set in memory. */
+/* Stage-2 AF = 0 without VTCR.HA: stage-2 access flag fault; with HA, set in memory.
+ * Arm ARM "The Access flag", "Hardware management of the Access flag and
+ * dirty state" (VTCR_EL2.HA); AArch64.S2Walk. */
 static void s2_access_flag_fault_or_hw_update(void **state)
 {
 	struct mmu_result res;
@@ -165,7 +179,9 @@ static void s2_access_flag_fault_or_hw_update(void **state)
 	assert_int_equal(r64(m, S2BASE + 8), S2BLOCK(0x100000000ull));
 }
 
-/* VTCR.HD with DBM: a write to a stage-2 page without S2AP[1] sets S2AP[1]. */
+/* VTCR.HD with DBM: a write to a stage-2 page without S2AP[1] sets S2AP[1].
+ * Arm ARM "Hardware management of the Access flag and dirty state" (stage 2
+ * dirty state is S2AP[1] = 1); VTCR_EL2.HD. */
 static void s2_dbm_write_sets_s2ap_write_bit(void **state)
 {
 	struct mmu_result res;
@@ -179,7 +195,9 @@ static void s2_dbm_write_sets_s2ap_write_bit(void **state)
 }
 
 /* A stage-2 fault while reading a stage-1 table: S1PTW = 1, the IPA is that of the
- * descriptor (TTBR0 + 8 = 0x10008), WnR = 0 even for a write access, FAR = VA. */
+ * descriptor (TTBR0 + 8 = 0x10008), WnR = 0 even for a write access, FAR = VA.
+ * Arm ARM "ISS encoding for an exception from a Data Abort" (S1PTW, WnR),
+ * HPFAR_EL2; AArch64.S2Translate for a stage 1 table walk access. */
 static void s2_fault_on_stage1_walk_sets_s1ptw(void **state)
 {
 	struct mmu_result res;
@@ -196,7 +214,9 @@ static void s2_fault_on_stage1_walk_sets_s1ptw(void **state)
 	assert_int_equal(res.fault.va, VA4);
 }
 
-/* The output IPA not mapped at stage 2: S1PTW = 0, the IPA of the access. */
+/* The output IPA not mapped at stage 2: S1PTW = 0, the IPA of the access.
+ * Arm ARM "ISS encoding for an exception from a Data Abort" (S1PTW = 0 for
+ * the access itself), HPFAR_EL2; AArch64.FullTranslate. */
 static void s2_fault_on_output_ipa_is_not_s1ptw(void **state)
 {
 	struct mmu_result res;
@@ -212,7 +232,9 @@ static void s2_fault_on_output_ipa_is_not_s1ptw(void **state)
 }
 
 /* Combined memory type (AArch64.S2CombineS1MemAttrs, no FWB): Device beats Normal;
- * Non-cacheable beats Write-Through beats Write-Back; allocation hints from stage 1. */
+ * Non-cacheable beats Write-Through beats Write-Back; allocation hints from stage 1.
+ * Arm ARM pseudocode AArch64.S2CombineS1MemAttrs (no FWB) and S2CombineS1AttrHints:
+ * the weaker cacheability wins, allocation hints come from stage 1. */
 static void s2_combined_attributes_take_the_stronger_type(void **state)
 {
 	static const struct { unsigned s1idx, s2memattr; uint8_t want; } t[] = {
@@ -237,7 +259,9 @@ static void s2_combined_attributes_take_the_stronger_type(void **state)
 }
 
 /* HCR_EL2.PTW: a stage-1 walk that stage 2 maps as Device is a stage-2 permission
- * fault (S1PTW). */
+ * fault (S1PTW).
+ * Arm ARM HCR_EL2.PTW field description (stage 1 walk to stage 2 Device
+ * memory: stage 2 Permission fault); AArch64.S2Translate. */
 static void s2_hcr_ptw_walk_to_device_memory_faults(void **state)
 {
 	struct mmu_result res;
@@ -254,7 +278,9 @@ static void s2_hcr_ptw_walk_to_device_memory_faults(void **state)
 }
 
 /* A hardware AF update of a stage-1 descriptor is a write to its IPA: stage 2 must
- * allow writing there, else a stage-2 permission fault with S1PTW = 1, WnR = 1. */
+ * allow writing there, else a stage-2 permission fault with S1PTW = 1, WnR = 1.
+ * Arm ARM "Hardware management of the Access flag and dirty state" (the
+ * descriptor update is a write checked by stage 2); S1PTW and WnR in the ISS. */
 static void s2_stage1_af_update_needs_stage2_write(void **state)
 {
 	struct mmu_result res;
@@ -276,7 +302,9 @@ static void s2_stage1_af_update_needs_stage2_write(void **state)
 }
 
 /* DC by VA at EL1 raises no stage-2 permission fault for its own access, but the
- * stage-1 table reads it needs are ordinary walks: stage 2 must allow reading them. */
+ * stage-1 table reads it needs are ordinary walks: stage 2 must allow reading them.
+ * Arm ARM "Cache maintenance instructions" and "ISS encoding for an
+ * exception from a Data Abort" (CM, S1PTW); AArch64.S2HasPermissionsFault. */
 static void s2_dc_by_va_still_checks_stage1_table_reads(void **state)
 {
 	struct mmu_fault f;
@@ -293,7 +321,9 @@ static void s2_dc_by_va_still_checks_stage1_table_reads(void **state)
 }
 
 /* 4 levels over 4 levels (VTCR T0SZ = 16, SL0 = 2: stage 2 starts at level 0):
- * 4 x (4 + 1) + 4 = 24 descriptor reads on a miss (ARM-NOTES). */
+ * 4 x (4 + 1) + 4 = 24 descriptor reads on a miss (ARM-NOTES).
+ * Arm ARM "Controlling address translation stages"; AArch64.S1Walk with
+ * AArch64.S2Walk per table read (VTCR_EL2.SL0 = 2: stage 2 starts at level 0). */
 static void s2_four_over_four_walk_reads_24_descriptors(void **state)
 {
 	struct mmu_result res;

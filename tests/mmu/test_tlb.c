@@ -74,7 +74,9 @@ static void tlbi(enum mmu_tlbi_kind k, bool is, uint64_t xt)
 
 #define XT(va, asid) ((((va) >> 12) & ((1ull << 44) - 1)) | (uint64_t)(asid) << 48)
 
-/* A second access is served by the TLB. */
+/* A second access is served by the TLB.
+ * Model behaviour; the Arm ARM ("TLB maintenance instructions") permits caching
+ * a translation once a walk has produced it. */
 static void tlb_second_access_hits(void **state)
 {
 	struct mmu_result res;
@@ -90,7 +92,9 @@ static void tlb_second_access_hits(void **state)
 }
 
 /* The TLB may keep using a translation after the descriptor changes, until a TLBI
- * covering it: VAE1 with the ASID. */
+ * covering it: VAE1 with the ASID.
+ * Arm ARM "TLB maintenance instructions", TLBI VAE1 description: a cached
+ * entry may be used until a TLBI covering it completes. */
 static void tlb_keeps_old_translation_until_tlbi(void **state)
 {
 	uint64_t next = next_table;
@@ -103,7 +107,8 @@ static void tlb_keeps_old_translation_until_tlbi(void **state)
 	assert_int_equal(ok_pa(&ctx, VA_NG, MMU_READ, 0), 0x222000);
 }
 
-/* Global (nG = 0) entries match every ASID; nG entries only their own. */
+/* Global (nG = 0) entries match every ASID; nG entries only their own.
+ * Arm ARM "Global and process-specific translation table entries" (nG, ASID). */
 static void tlb_global_matches_any_asid_ng_only_own(void **state)
 {
 	(void)state;
@@ -114,7 +119,9 @@ static void tlb_global_matches_any_asid_ng_only_own(void **state)
 	assert_false(cached(VA_NG));
 }
 
-/* VAE1: by VA for one ASID, and global entries; other ASIDs' nG entries stay. */
+/* VAE1: by VA for one ASID, and global entries; other ASIDs' nG entries stay.
+ * Arm ARM TLBI VAE1 description (VA, ASID, and global entries);
+ * "TLB maintenance instructions"; AArch64.TLBI. */
 static void tlbi_vae1_scope_va_asid_and_globals(void **state)
 {
 	(void)state;
@@ -130,7 +137,8 @@ static void tlbi_vae1_scope_va_asid_and_globals(void **state)
 	assert_false(cached(VA_NG));
 }
 
-/* ASIDE1: the non-global entries of one ASID; globals stay. */
+/* ASIDE1: the non-global entries of one ASID; globals stay.
+ * Arm ARM TLBI ASIDE1 description (non-global entries of that ASID only). */
 static void tlbi_aside1_removes_ng_of_asid_keeps_global(void **state)
 {
 	(void)state;
@@ -141,7 +149,8 @@ static void tlbi_aside1_removes_ng_of_asid_keeps_global(void **state)
 	assert_false(cached(VA_NG));
 }
 
-/* VAAE1: by VA for every ASID. */
+/* VAAE1: by VA for every ASID.
+ * Arm ARM TLBI VAAE1 description (by VA, any ASID). */
 static void tlbi_vaae1_removes_va_for_all_asids(void **state)
 {
 	(void)state;
@@ -154,7 +163,8 @@ static void tlbi_vaae1_removes_va_for_all_asids(void **state)
 	assert_false(cached(VA_NG));
 }
 
-/* VALE1 / VAALE1 (last level): remove the leaf entries (this TLB holds leaves only). */
+/* VALE1 / VAALE1 (last level): remove the leaf entries (this TLB holds leaves only).
+ * Arm ARM TLBI VALE1 / VAALE1 descriptions (last level entries only). */
 static void tlbi_vale1_removes_leaf_entry(void **state)
 {
 	(void)state;
@@ -166,7 +176,9 @@ static void tlbi_vale1_removes_leaf_entry(void **state)
 	assert_false(cached(VA_G));
 }
 
-/* A by-VA TLBI of any address inside a block removes the block's entry. */
+/* A by-VA TLBI of any address inside a block removes the block's entry.
+ * Arm ARM "TLB maintenance instructions": a by-VA TLBI removes any entry
+ * whose range contains the VA, whatever its size. */
 static void tlbi_by_va_inside_block_removes_block(void **state)
 {
 	struct mmu_result res;
@@ -181,7 +193,9 @@ static void tlbi_by_va_inside_block_removes_block(void **state)
 }
 
 /* VMIDs tag every entry; VMALLE1 removes the stage-1 entries of the current VMID
- * only. */
+ * only.
+ * Arm ARM TLBI VMALLE1 description (stage 1 entries of the current VMID);
+ * VTTBR_EL2.VMID. */
 static void tlbi_vmalle1_only_current_vmid(void **state)
 {
 	(void)state;
@@ -196,7 +210,9 @@ static void tlbi_vmalle1_only_current_vmid(void **state)
 }
 
 /* IPAS2E1 removes stage-2 entries by IPA but not the combined stage-1+2 entry: the
- * old translation stays usable until a stage-1 invalidation (VMALLE1). */
+ * old translation stays usable until a stage-1 invalidation (VMALLE1).
+ * Arm ARM TLBI IPAS2E1 description (stage 2 only; combined entries need a
+ * stage 1 invalidation such as TLBI VMALLE1). */
 static void tlbi_ipas2e1_keeps_combined_until_vmalle1(void **state)
 {
 	struct mmu_result res;
@@ -216,7 +232,8 @@ static void tlbi_ipas2e1_keeps_combined_until_vmalle1(void **state)
 	assert_int_equal(ok_pa(&ctx, VA_G, MMU_READ, 0), 0x80100000);
 }
 
-/* VMALLS12E1 removes stage 1 and stage 2 of the VMID; ALLE1 every VMID. */
+/* VMALLS12E1 removes stage 1 and stage 2 of the VMID; ALLE1 every VMID.
+ * Arm ARM TLBI VMALLS12E1 and TLBI ALLE1 descriptions. */
 static void tlbi_vmalls12e1_and_alle1_scopes(void **state)
 {
 	(void)state;
@@ -235,7 +252,9 @@ static void tlbi_vmalls12e1_and_alle1_scopes(void **state)
 	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
 }
 
-/* IS forms reach every PE of the domain; the plain forms only the issuing PE. */
+/* IS forms reach every PE of the domain; the plain forms only the issuing PE.
+ * Arm ARM "TLB maintenance instructions" (IS forms: every PE in the Inner
+ * Shareable domain; plain forms: the issuing PE). */
 static void tlbi_is_broadcasts_local_does_not(void **state)
 {
 	struct mmu_domain dom = { 0 };
@@ -262,7 +281,9 @@ static void tlbi_is_broadcasts_local_does_not(void **state)
 }
 
 /* Operands: VA[55:12] in Xt[43:0] (a TTBR1 VA's sign bits are not part of it), ASID
- * in Xt[63:48], only 8 bits of it with TCR.AS = 0; IPA[47:12] in Xt[35:0]. */
+ * in Xt[63:48], only 8 bits of it with TCR.AS = 0; IPA[47:12] in Xt[35:0].
+ * Arm ARM TLBI VAE1 and TLBI IPAS2E1 descriptions (Xt fields: VA[55:12],
+ * ASID[63:48], IPA[47:12]); TCR_EL1.AS. */
 static void tlbi_operand_decoding(void **state)
 {
 	struct mmu_tlbi op;
@@ -281,7 +302,9 @@ static void tlbi_operand_decoding(void **state)
 }
 
 /* A writable-clean (DBM) page is cached without write permission: the first write
- * walks and marks the descriptor dirty, the next write hits. */
+ * walks and marks the descriptor dirty, the next write hits.
+ * Arm ARM "Hardware management of the Access flag and dirty state" (a TLB
+ * entry cached read-only cannot serve a write; the write sets dirty state). */
 static void tlb_dbm_first_write_walks_and_sets_dirty(void **state)
 {
 	struct mmu_result res;
@@ -298,7 +321,9 @@ static void tlb_dbm_first_write_walks_and_sets_dirty(void **state)
 	assert_true(res.tlb_hit);
 }
 
-/* More translations than ways in one set: LRU eviction, counted. */
+/* More translations than ways in one set: LRU eviction, counted.
+ * Model behaviour (set-associative LRU), no Arm ARM rule: TLB organisation
+ * is IMPLEMENTATION DEFINED. */
 static void tlb_set_overflow_evicts_lru(void **state)
 {
 	struct mmu_tlb_config cfg = { .l1d = { 1, 2 }, .l2 = { 1, 2 } };
@@ -318,7 +343,9 @@ static void tlb_set_overflow_evicts_lru(void **state)
 }
 
 /* Walk cache: after a last-level TLBI the table descriptors above stay cached, so the
- * next miss reads only the level-3 descriptor. */
+ * next miss reads only the level-3 descriptor.
+ * Arm ARM TLBI VALE1 description: last-level TLBIs need not remove cached
+ * table (non-leaf) entries, which a walk may use. */
 static void walk_cache_serves_upper_levels_after_vale1(void **state)
 {
 	(void)state;
@@ -332,7 +359,9 @@ static void walk_cache_serves_upper_levels_after_vale1(void **state)
 
 /* A table descriptor changed with only a last-level TLBI: the walk still goes through
  * the old table (what hardware with a walk cache may do); TLBI VAE1 (all levels)
- * drops it. */
+ * drops it.
+ * Arm ARM TLBI VALE1 vs TLBI VAE1 descriptions (VAE1 covers all levels,
+ * including cached table entries). */
 static void walk_cache_vale1_keeps_old_table_vae1_drops_it(void **state)
 {
 	uint64_t l2 = 0, l2_slot;
@@ -351,7 +380,9 @@ static void walk_cache_vale1_keeps_old_table_vae1_drops_it(void **state)
 	assert_int_equal(ok_pa(&ctx, VA_NG, MMU_READ, 0), 0x333000);
 }
 
-/* TTBR0 walk-cache entries are tagged with the ASID: another ASID walks in full. */
+/* TTBR0 walk-cache entries are tagged with the ASID: another ASID walks in full.
+ * Arm ARM "Global and process-specific translation table entries"; the
+ * ASID tag of walk-cache entries is the model's choice (a permitted one). */
 static void walk_cache_is_asid_tagged_for_ttbr0(void **state)
 {
 	(void)state;
@@ -365,7 +396,9 @@ static void walk_cache_is_asid_tagged_for_ttbr0(void **state)
 
 /* HCR_EL2.PTW applies to stage-1 table reads served by a cached stage-2 entry too: an
  * access with stage 1 off fills a Device stage-2 entry for IPA 0..2M; with stage 1 on,
- * the walk's read of a table in that range must still fault. */
+ * the walk's read of a table in that range must still fault.
+ * Arm ARM HCR_EL2.PTW field description: applies to every stage 1 table
+ * access, whether its stage 2 translation is cached or walked. */
 static void tlb_s2_entry_does_not_bypass_hcr_ptw(void **state)
 {
 	struct mmu_result res;
@@ -383,7 +416,8 @@ static void tlb_s2_entry_does_not_bypass_hcr_ptw(void **state)
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 }
 
-/* MMU_F_NO_UPDATE (an inspector's look): no descriptor write, nothing cached. */
+/* MMU_F_NO_UPDATE (an inspector's look): no descriptor write, nothing cached.
+ * Model interface (inspector walk), no Arm ARM rule. */
 static void tlb_no_update_walk_has_no_side_effects(void **state)
 {
 	uint64_t next = next_table, fills;
@@ -404,7 +438,8 @@ static void tlb_no_update_walk_has_no_side_effects(void **state)
 /* Stage-2-only entries are sized apart from stage-1 and combined ones (each kind's
  * lookup probes only the sizes of its kind: here 2 MiB for stage 2, 4 KiB for stage 1),
  * and the TLBI scopes are unchanged by it: IPAS2E1 removes the stage-2 entry and keeps
- * the combined one, VMALLS12E1 removes both (Arm ARM TLBI IPAS2E1, TLBI VMALLS12E1). */
+ * the combined one, VMALLS12E1 removes both (Arm ARM TLBI IPAS2E1, TLBI VMALLS12E1).
+ * Arm ARM TLBI IPAS2E1 / TLBI VMALLS12E1 descriptions. */
 static void tlb_s2_entries_sized_apart_tlbi_scopes_unchanged(void **state)
 {
 	(void)state;
@@ -455,7 +490,8 @@ static bool in_level(struct mmu_tlb *t, enum mmu_tlb_which which, uint64_t va)
 
 /* The eviction hook sees each translation leave the TLB once, with its VA range: the
  * L2 is inclusive, so its LRU victim leaves the L1 too and is reported; an L1 victim
- * still in the L2 is not; nor are TLBIs (the caller issued them). */
+ * still in the L2 is not; nor are TLBIs (the caller issued them).
+ * Model interface (eviction hook), no Arm ARM rule. */
 static void tlb_evict_hook_reports_translations_leaving_the_tlb(void **state)
 {
 	struct mmu_tlb_config cfg = { .l1d = { 1, 1 }, .l2 = { 1, 2 } };
@@ -489,7 +525,8 @@ static void tlb_evict_hook_reports_translations_leaving_the_tlb(void **state)
 }
 
 /* Inclusion: an L2 victim still held by the L1 leaves the L1 with it, so that a
- * translation is in the TLB exactly when it is in the L2. */
+ * translation is in the TLB exactly when it is in the L2.
+ * Model behaviour (inclusive L2 TLB), no Arm ARM rule. */
 static void tlb_l2_victim_leaves_the_l1_too(void **state)
 {
 	struct mmu_tlb_config cfg = { .l1i = { 4, 4 }, .l1d = { 4, 4 }, .l2 = { 1, 1 } };
@@ -517,7 +554,8 @@ static void tlb_l2_victim_leaves_the_l1_too(void **state)
 }
 
 /* Without an L2, an L1 victim leaves the TLB and is reported; a refill of the same
- * slot (the first write to a writable-clean DBM page) reports the old value. */
+ * slot (the first write to a writable-clean DBM page) reports the old value.
+ * Model interface (eviction hook), no Arm ARM rule. */
 static void tlb_evict_hook_without_l2_and_on_refill(void **state)
 {
 	struct mmu_tlb_config cfg = { .l1d = { 1, 1 } };
@@ -550,7 +588,9 @@ static void tlb_evict_hook_without_l2_and_on_refill(void **state)
  * 4-level stage 1 over a 2-level stage 2 (one 2 MiB block holds every table and the
  * output): with the TLB, one stage-2 walk (later table reads and the output hit the
  * stage-2 entry); without it (mmu__walk), one stage-2 walk per table read and one for
- * the output IPA (AArch64.S2Translate for each TTW access). */
+ * the output IPA (AArch64.S2Translate for each TTW access).
+ * Model statistics, no Arm ARM rule; the walk counts follow AArch64.S1Walk
+ * and AArch64.S2Translate. */
 static void walk_stats_count_stages_apart(void **state)
 {
 	struct mmu_result res;
@@ -573,7 +613,9 @@ static void walk_stats_count_stages_apart(void **state)
 
 /* DC CVAU by VA at EL1 checks no permission (AArch64.S1HasPermissionsFault for
  * AccessType_DC): with PSTATE.PAN set, on an EL0-accessible page, it is served by
- * the TLB entry like any access, without a walk. */
+ * the TLB entry like any access, without a walk.
+ * Arm ARM "Cache maintenance instructions" (no permission check for DC
+ * CVAU at EL1). */
 static void dc_by_va_at_el1_uses_the_tlb_despite_pan(void **state)
 {
 	uint64_t next = next_table, pa = 0;

@@ -67,6 +67,16 @@ static int ldxr(struct cpu *c, const struct dent *d)
 	return X_NEXT;
 }
 
+/* The host pointer for a read-modify-write of len bytes at [Xn|SP], or NULL with *r
+ * set: a fault is then already raised in the guest (or the VM is stopping). */
+static uint8_t *rmw_operand(struct cpu *c, uint32_t insn, unsigned len, unsigned flags,
+			    uint64_t *addr, int *r)
+{
+	if ((*r = base_of(c, RN(insn), addr)))
+		return NULL;
+	return mem__rmw_ptr(c, *addr, len, flags, r);
+}
+
 /* STXR/STLXR/STXP/STLXP: succeeds if this vCPU's monitor is armed for the same
  * address and size and memory still holds what the exclusive load read. A fault
  * (translation, permission, alignment) is taken whatever the monitor says. */
@@ -76,9 +86,7 @@ static int stxr(struct cpu *c, const struct dent *d)
 	unsigned size = (unsigned)d->imm, total = size * (d->aux ? 2 : 1);
 	uint64_t a;
 	int r;
-	if ((r = base_of(c, RN(i), &a)))
-		return r;
-	uint8_t *p = mem__rmw_ptr(c, a, total, MEMF_ALIGN, &r); /* aligned: one page */
+	uint8_t *p = rmw_operand(c, i, total, MEMF_ALIGN, &a, &r); /* aligned: one page */
 	if (!p)
 		return r;
 	bool ok = c->excl_valid && c->excl_addr == a && c->excl_size == total;
@@ -141,9 +149,7 @@ static int cas(struct cpu *c, const struct dent *d)
 	unsigned size = (unsigned)d->imm, s = RS_(i);
 	uint64_t a;
 	int r;
-	if ((r = base_of(c, RN(i), &a)))
-		return r;
-	void *p = mem__rmw_ptr(c, a, size, 0, &r);
+	void *p = rmw_operand(c, i, size, 0, &a, &r);
 	if (!p)
 		return r;
 	uint64_t old = ld_host(p, size);
@@ -159,9 +165,7 @@ static int casp(struct cpu *c, const struct dent *d)
 	unsigned size = (unsigned)d->imm, s = RS_(i), t = RD(i);
 	uint64_t a;
 	int r;
-	if ((r = base_of(c, RN(i), &a)))
-		return r;
-	uint8_t *p = mem__rmw_ptr(c, a, 2 * size, 0, &r);
+	uint8_t *p = rmw_operand(c, i, 2 * size, 0, &a, &r);
 	if (!p)
 		return r;
 	uint64_t o1 = ld_host(p, size), o2 = ld_host(p + size, size);
@@ -183,9 +187,7 @@ static int ldop(struct cpu *c, const struct dent *d)
 	unsigned size = (unsigned)d->imm;
 	uint64_t a;
 	int r;
-	if ((r = base_of(c, RN(i), &a)))
-		return r;
-	void *p = mem__rmw_ptr(c, a, size, 0, &r);
+	void *p = rmw_operand(c, i, size, 0, &a, &r);
 	if (!p)
 		return r;
 	uint64_t old = ld_host(p, size), s = zext_size(rz(c, RS_(i)), size), n;

@@ -1,25 +1,24 @@
-/* Builds the device tree in one pass with libfdt's sequential-write API, one
- * function per node. Every libfdt call goes through FDT(), which records the first
+/* Builds the device tree in one pass with libfdt's sequential-write API: one
+ * function per platform node (memory, CPUs, PSCI, GIC, timer, clock), and one
+ * function that writes any device of the machine's device table
+ * (platform/device.h). Every libfdt call goes through FDT(), which records the first
  * failure (the call's text and the node function it was in) and skips every call
  * after it, so the node functions read as straight lists of properties and the
  * error is checked once, at the end.
  *
  * Bindings followed (Linux Documentation/devicetree/bindings/):
  *   cpus.yaml, arm/psci.yaml, interrupt-controller/arm,gic-v3.yaml,
- *   timer/arm,arch_timer.yaml, serial/pl011.yaml, clock/fixed-clock.yaml,
- *   chosen.yaml. */
+ *   timer/arm,arch_timer.yaml, clock/fixed-clock.yaml, chosen.yaml, and each
+ *   device's own (named in the device table). */
 #include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
 
-#include "vmm_fdt.h"
-#include "../vmm/memmap.h"
+#include <platform/device.h>
+#include <platform/memmap.h>
 
-/* Interrupt specifier cells of arm,gic-v3: type, number, flags. */
-#define GIC_FDT_SPI 0
-#define GIC_FDT_PPI 1
-#define IRQ_TYPE_LEVEL_HIGH 4
+#include "vmm_fdt.h"
 
 struct builder {
 	void *fdt;
@@ -75,17 +74,34 @@ static void node_root_props(struct builder *b)
 	FDT(fdt_property_string(b->fdt, "model", "vmm virt (QEMU virt memory map)"));
 	FDT(fdt_property_u32(b->fdt, "#address-cells", 2));
 	FDT(fdt_property_u32(b->fdt, "#size-cells", 2));
-	FDT(fdt_property_u32(b->fdt, "interrupt-parent", FDT_PHANDLE_GIC));
+	FDT(fdt_property_u32(b->fdt, "interrupt-parent", DT_PHANDLE_GIC));
+}
+
+/* "/name@base" of the device whose entry has stdout_path, or NULL. */
+static const char *stdout_path(const struct fdt_desc *d, char *buf, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < d->ndevices; i++) {
+		if (d->devices[i].stdout_path) {
+			snprintf(buf, len, "/%s@%llx", d->devices[i].name,
+				 (unsigned long long)d->devices[i].base);
+			return buf;
+		}
+	}
+	return NULL;
 }
 
 static void node_chosen(struct builder *b)
 {
 	const struct fdt_desc *d = b->d;
+	char path[64];
 
 	FDT(fdt_begin_node(b->fdt, "chosen"));
 	if (d->bootargs)
 		FDT(fdt_property_string(b->fdt, "bootargs", d->bootargs));
-	FDT(fdt_property_string(b->fdt, "stdout-path", FDT_UART_PATH));
+	if (stdout_path(d, path, sizeof(path)))
+		FDT(fdt_property_string(b->fdt, "stdout-path", path));
 	if (d->initrd_end > d->initrd_start) {
 		FDT(fdt_property_u64(b->fdt, "linux,initrd-start", d->initrd_start));
 		FDT(fdt_property_u64(b->fdt, "linux,initrd-end", d->initrd_end));
@@ -95,8 +111,12 @@ static void node_chosen(struct builder *b)
 
 static void node_aliases(struct builder *b)
 {
+	char path[64];
+
+	if (!stdout_path(b->d, path, sizeof(path)))
+		return;
 	FDT(fdt_begin_node(b->fdt, "aliases"));
-	FDT(fdt_property_string(b->fdt, "serial0", FDT_UART_PATH));
+	FDT(fdt_property_string(b->fdt, "serial0", path));
 	FDT(fdt_end_node(b->fdt));
 }
 
@@ -169,7 +189,7 @@ static void node_gic(struct builder *b)
 	FDT(fdt_property(b->fdt, "ranges", NULL, 0));
 	FDT(prop_u64s(b->fdt, "reg", reg, 4));
 	FDT(fdt_property_u32(b->fdt, "#redistributor-regions", 1));
-	FDT(fdt_property_u32(b->fdt, "phandle", FDT_PHANDLE_GIC));
+	FDT(fdt_property_u32(b->fdt, "phandle", DT_PHANDLE_GIC));
 	FDT(fdt_end_node(b->fdt));
 }
 
@@ -178,10 +198,10 @@ static void node_gic(struct builder *b)
 static void node_timer(struct builder *b)
 {
 	const uint32_t irqs[] = {
-		GIC_FDT_PPI, PPI_SEC_PHYS_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
-		GIC_FDT_PPI, PPI_PHYS_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
-		GIC_FDT_PPI, PPI_VIRT_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
-		GIC_FDT_PPI, PPI_HYP_TIMER - 16, IRQ_TYPE_LEVEL_HIGH,
+		DT_GIC_PPI, PPI_SEC_PHYS_TIMER - 16, DT_IRQ_TYPE_LEVEL_HIGH,
+		DT_GIC_PPI, PPI_PHYS_TIMER - 16, DT_IRQ_TYPE_LEVEL_HIGH,
+		DT_GIC_PPI, PPI_VIRT_TIMER - 16, DT_IRQ_TYPE_LEVEL_HIGH,
+		DT_GIC_PPI, PPI_HYP_TIMER - 16, DT_IRQ_TYPE_LEVEL_HIGH,
 	};
 
 	FDT(fdt_begin_node(b->fdt, "timer"));
@@ -199,41 +219,46 @@ static void node_apb_pclk(struct builder *b)
 	FDT(fdt_property_u32(b->fdt, "#clock-cells", 0));
 	FDT(fdt_property_u32(b->fdt, "clock-frequency", 24000000));
 	FDT(fdt_property_string(b->fdt, "clock-output-names", "clk24mhz"));
-	FDT(fdt_property_u32(b->fdt, "phandle", FDT_PHANDLE_APB_PCLK));
+	FDT(fdt_property_u32(b->fdt, "phandle", DT_PHANDLE_APB_PCLK));
 	FDT(fdt_end_node(b->fdt));
 }
 
-static void node_uart(struct builder *b)
+static int prop(void *fdt, const struct dt_prop *p)
 {
-	const uint64_t reg[] = { PL011_BASE, PL011_SIZE };
-	const uint32_t irq[] = { GIC_FDT_SPI, PL011_SPI, IRQ_TYPE_LEVEL_HIGH };
-	const uint32_t clocks[] = { FDT_PHANDLE_APB_PCLK, FDT_PHANDLE_APB_PCLK };
-
-	FDT(fdt_begin_node(b->fdt, &FDT_UART_PATH[1])); /* the node name: the path without "/" */
-	FDT(PROP_STRLIST(b->fdt, "compatible", "arm,pl011\0arm,primecell"));
-	FDT(prop_u64s(b->fdt, "reg", reg, 2));
-	FDT(prop_u32s(b->fdt, "interrupts", irq, 3));
-	FDT(prop_u32s(b->fdt, "clocks", clocks, 2));
-	FDT(PROP_STRLIST(b->fdt, "clock-names", "uartclk\0apb_pclk"));
-	FDT(fdt_end_node(b->fdt));
+	switch (p->kind) {
+	case DT_PROP_EMPTY:
+		return fdt_property(fdt, p->name, NULL, 0);
+	case DT_PROP_STRINGS:
+		return fdt_property(fdt, p->name, p->value, (int)p->len);
+	case DT_PROP_CELLS:
+		return prop_u32s(fdt, p->name, p->value, (unsigned)p->len);
+	}
+	return -FDT_ERR_BADVALUE;
 }
 
-/* The guest's exit path (see memmap.h): STATUS at +0, EXIT at +4. */
-static void node_exit(struct builder *b)
+/* One device of the table: name@base, compatible, reg, interrupts, its own props. */
+static void node_device(struct builder *b, const struct platform_device *dev)
 {
-	const uint64_t reg[] = { EXIT_DEV_BASE, EXIT_DEV_SIZE };
-	char name[32];
+	const uint64_t reg[] = { dev->base, dev->size };
+	const uint32_t irq[] = { DT_GIC_SPI, (uint32_t)dev->spi, DT_IRQ_TYPE_LEVEL_HIGH };
+	char name[48];
+	unsigned i;
 
-	snprintf(name, sizeof(name), "exit@%llx", EXIT_DEV_BASE);
+	snprintf(name, sizeof(name), "%s@%llx", dev->name, (unsigned long long)dev->base);
 	FDT(fdt_begin_node(b->fdt, name));
-	FDT(fdt_property_string(b->fdt, "compatible", "vmm,exit"));
+	FDT(fdt_property(b->fdt, "compatible", dev->compatible, (int)dev->compatible_len));
 	FDT(prop_u64s(b->fdt, "reg", reg, 2));
+	if (dev->spi != DEV_NO_IRQ)
+		FDT(prop_u32s(b->fdt, "interrupts", irq, 3));
+	for (i = 0; i < dev->nprops; i++)
+		FDT(prop(b->fdt, &dev->props[i]));
 	FDT(fdt_end_node(b->fdt));
 }
 
 int fdt__build(const struct fdt_desc *d, void *buf, size_t size, char *why, size_t whylen)
 {
 	struct builder b_ = { .fdt = buf, .d = d }, *b = &b_;
+	unsigned i;
 
 	if (size > FDT_MAX_SIZE)
 		size = FDT_MAX_SIZE;
@@ -249,8 +274,8 @@ int fdt__build(const struct fdt_desc *d, void *buf, size_t size, char *why, size
 	node_gic(b);
 	node_timer(b);
 	node_apb_pclk(b);
-	node_uart(b);
-	node_exit(b);
+	for (i = 0; i < d->ndevices; i++)
+		node_device(b, &d->devices[i]);
 	FDT(fdt_end_node(buf));
 	FDT(fdt_finish(buf));
 	FDT(fdt_pack(buf));

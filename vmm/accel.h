@@ -11,6 +11,9 @@ struct machine;
 
 struct accel_ops {
 	const char *name;
+	/* The most vCPUs this engine runs (at most PLATFORM_MAX_CPUS); the CLI checks
+	 * --cpus against it before create(). */
+	unsigned max_cpus;
 	/* 0 if the engine can run on this host; otherwise -errno and a one-line reason in
 	 * why (e.g. "no /dev/kvm", "this vmm was built for x86_64"). */
 	int (*available)(char *why, size_t len);
@@ -24,7 +27,10 @@ struct accel_ops {
 	int (*run)(struct machine *m);
 	/* A device drives an interrupt line (INTID: SPI = 32 + n). Any thread. */
 	void (*set_irq)(struct machine *m, unsigned intid, int level);
-	/* Wake the vCPUs so that they notice machine__stopping(). Any thread. */
+	/* Wake the vCPUs so that they notice machine__stopping(). Any thread, never from
+	 * a signal handler (signals are handled in a thread of their own, main.c).
+	 * machine__stop() has already written machine->wake_fd, which an engine waiting
+	 * in poll() sees too. */
 	void (*kick)(struct machine *m);
 	void (*destroy)(struct machine *m);
 };

@@ -25,6 +25,19 @@ int bus__register(struct bus *bus, const struct mmio_region *region)
 	return 0;
 }
 
+int bus__unregister(struct bus *bus, uint64_t base)
+{
+	unsigned i;
+
+	for (i = 0; i < bus->count; i++) {
+		if (bus->regions[i].base != base)
+			continue;
+		bus->regions[i] = bus->regions[--bus->count];
+		return 0;
+	}
+	return -ENOENT;
+}
+
 const struct mmio_region *bus__find(const struct bus *bus, uint64_t addr, unsigned len)
 {
 	unsigned i;

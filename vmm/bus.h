@@ -30,6 +30,9 @@ struct bus {
 /* Registration happens before vCPUs run, so lookups need no lock; devices lock
  * their own state. Returns -EEXIST on overlap, -ENOSPC when full. */
 int bus__register(struct bus *bus, const struct mmio_region *region);
+/* Removes the region registered at base (an engine's own devices when the VM is
+ * destroyed or restarted). -ENOENT when none starts there. */
+int bus__unregister(struct bus *bus, uint64_t base);
 const struct mmio_region *bus__find(const struct bus *bus, uint64_t addr, unsigned len);
 /* -ENODEV when no device claims [addr, addr+len). */
 int bus__read(const struct bus *bus, uint64_t addr, unsigned len, uint64_t *val, unsigned cpu);

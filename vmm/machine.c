@@ -1,22 +1,25 @@
 /* The machine: guest RAM, the bus and its devices, the loaded kernel, initrd and
  * device tree, and the stop state shared by all threads. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "accel.h"
-#include "dev/exit.h"
-#include "dev/pl011.h"
 #include <libfdt.h>
+#include <platform/memmap.h>
 
-#include "vmm_fdt.h"
+#include "accel.h"
+#include "dev/pl011.h"
+#include "devices.h"
 #include "loader/loader.h"
 #include "machine.h"
-#include "memmap.h"
+#include "report.h"
+#include "vmm_fdt.h"
 
 uint64_t machine__mpidr(unsigned cpu)
 {
@@ -43,12 +46,22 @@ static bool claim_stop(struct machine *m, enum vm_stop_reason why)
 	       atomic_compare_exchange_strong(&m->stop_reason, &expect, (int)why);
 }
 
+static void wake(struct machine *m)
+{
+	uint64_t one = 1;
+
+	if (m->wake_fd >= 0 && write(m->wake_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so the engine is woken already */
+	}
+	if (m->accel && m->accel->kick)
+		m->accel->kick(m);
+}
+
 void machine__stop(struct machine *m, enum vm_stop_reason why, int status)
 {
 	if (claim_stop(m, why))
 		m->exit_status = status;
-	if (m->accel && m->accel->kick)
-		m->accel->kick(m);
+	wake(m);
 }
 
 bool machine__stopping(const struct machine *m)
@@ -69,8 +82,7 @@ void machine__error(struct machine *m, const char *fmt, ...)
 		memcpy(m->error, line, sizeof(line));
 		m->exit_status = VMM_EXIT_ERROR;
 	}
-	if (m->accel && m->accel->kick)
-		m->accel->kick(m);
+	wake(m);
 }
 
 void machine__set_irq(struct machine *m, unsigned intid, int level)
@@ -98,6 +110,8 @@ const char *machine__stop_description(const struct machine *m)
 		return user;
 	case VM_STOP_CHECK: return "a sanitizer check reported (--checks=stop)";
 	case VM_STOP_ERROR: return m->error;
+	case VM_STOP_TIMEOUT: return "stopped: --timeout expired";
+	case VM_STOP_INSN_LIMIT: return "stopped: --max-insns reached";
 	}
 	return "?";
 }
@@ -114,16 +128,19 @@ static int fail(struct machine *m, int err, const char *why)
 /* The device tree of this machine, at m->boot.dtb_addr. */
 static int build_dtb(struct machine *m)
 {
-	uint64_t mpidr[GIC_REDIST_MAX_CPUS];
+	uint64_t mpidr[PLATFORM_MAX_CPUS];
 	struct fdt_desc d = {
 		.ram_base = m->ram_base, .ram_size = m->ram_size, .ncpus = m->cfg.ncpus,
 		.mpidr = mpidr, .bootargs = m->cfg.cmdline,
 		.initrd_start = m->boot.initrd_start, .initrd_end = m->boot.initrd_end,
+		.devices = machine_devices, .ndevices = machine_ndevices,
 	};
 	char why[LOADER_WHY];
 	unsigned i;
 	int err;
 
+	if (m->cfg.ncpus < 1 || m->cfg.ncpus > PLATFORM_MAX_CPUS)
+		return fail(m, -EINVAL, "the platform describes 1 to PLATFORM_MAX_CPUS vCPUs");
 	for (i = 0; i < m->cfg.ncpus; i++)
 		mpidr[i] = machine__mpidr(i);
 	free(m->dtb);
@@ -177,17 +194,62 @@ int machine__load(struct machine *m)
 	return err ? err : build_dtb(m);
 }
 
+/* --dtb-out: a FIFO without a reader is refused at once instead of blocking in
+ * open(); a full disk (or /dev/full) is reported, the file closed exactly once. */
 static int write_dtb(struct machine *m)
 {
-	FILE *f = fopen(m->cfg.dtb_out, "wb");
 	char why[LOADER_WHY];
+	int err = 0;
+	int fd = open(m->cfg.dtb_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644);
 
-	if (f && fwrite(m->dtb, 1, m->dtb_size, f) == m->dtb_size && fclose(f) == 0)
+	if (fd < 0) {
+		err = errno;
+	} else {
+		size_t done = 0;
+
+		fcntl(fd, F_SETFL, 0); /* a FIFO with a reader: ordinary blocking writes */
+		while (!err && done < m->dtb_size) {
+			ssize_t n = write(fd, (char *)m->dtb + done, m->dtb_size - done);
+
+			if (n > 0)
+				done += (size_t)n;
+			else if (n < 0 && errno != EINTR)
+				err = errno;
+		}
+		if (close(fd) < 0 && !err)
+			err = errno;
+	}
+	if (!err)
 		return 0;
-	snprintf(why, sizeof(why), "cannot write the device tree to %s: %m", m->cfg.dtb_out);
-	if (f)
-		fclose(f);
-	return fail(m, -EIO, why);
+	snprintf(why, sizeof(why), "cannot write the device tree to %s: %s", m->cfg.dtb_out,
+		 err == ENXIO ? "a FIFO with no reader" : strerror(err));
+	return fail(m, -err, why);
+}
+
+/* Every device of the table (devices.c): its state, then its region on the bus. */
+static int create_devices(struct machine *m)
+{
+	char why[sizeof(m->error)];
+	unsigned i;
+
+	for (i = 0; i < machine_ndevices; i++) {
+		const struct platform_device *d = &machine_devices[i];
+		struct mmio_region r = { d->name, d->base, d->size, d->ops, NULL };
+		int err;
+
+		r.dev = m->dev_state[i] = d->create(m, d);
+		if (!r.dev) {
+			snprintf(why, sizeof(why), "cannot create the %s device: out of memory", d->name);
+			return fail(m, -ENOMEM, why);
+		}
+		err = bus__register(&m->bus, &r);
+		if (err) {
+			snprintf(why, sizeof(why), "cannot put the %s device at 0x%llx on the bus: %s",
+				 d->name, (unsigned long long)d->base, strerror(-err));
+			return fail(m, err, why);
+		}
+	}
+	return 0;
 }
 
 int machine__init(struct machine *m, const struct vm_config *cfg)
@@ -195,6 +257,7 @@ int machine__init(struct machine *m, const struct vm_config *cfg)
 	int err;
 
 	memset(m, 0, sizeof(*m));
+	m->wake_fd = -1;
 	pthread_mutex_init(&m->accel_lock, NULL);
 	m->cfg = *cfg;
 	m->ram_base = RAM_BASE;
@@ -205,11 +268,12 @@ int machine__init(struct machine *m, const struct vm_config *cfg)
 		m->ram = NULL;
 		return fail(m, -ENOMEM, "cannot allocate guest RAM: use a smaller --mem");
 	}
-	err = pl011__create(m, STDOUT_FILENO);
-	if (!err)
-		err = exit_dev__create(m);
+	m->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (m->wake_fd < 0)
+		return fail(m, -errno, "cannot create the VM's wake-up eventfd");
+	err = create_devices(m);
 	if (err)
-		return fail(m, err, "cannot register the devices on the bus");
+		return err;
 	err = machine__load(m);
 	if (!err && cfg->dtb_out)
 		err = write_dtb(m);
@@ -227,16 +291,18 @@ static bool claim_restart(struct machine *m)
 /* A guest reset with --reboot=restart: fresh RAM, devices and boot state. */
 static int restart(struct machine *m)
 {
+	unsigned i;
+
 	madvise(m->ram, m->ram_size, MADV_DONTNEED); /* private anonymous: reads as zero */
-	pl011__reset(m->uart);
-	m->guest_status = 0;
+	for (i = 0; i < machine_ndevices; i++)
+		if (machine_devices[i].reset && m->dev_state[i])
+			machine_devices[i].reset(m->dev_state[i]);
 	m->exit_status = 0;
 	return machine__load(m);
 }
 
 int machine__run(struct machine *m)
 {
-	unsigned own_regions = m->bus.count; /* the machine's devices, before the engine's */
 	int err;
 
 	for (;;) {
@@ -246,14 +312,13 @@ int machine__run(struct machine *m)
 		if (!err)
 			err = m->accel->run(m);
 		pthread_mutex_lock(&m->accel_lock);
-		m->accel->destroy(m);
-		m->bus.count = own_regions; /* drop what create() registered (e.g. a GIC) */
+		m->accel->destroy(m); /* unregisters what create() put on the bus */
 		pthread_mutex_unlock(&m->accel_lock);
 		if (err)
 			return err;
 		if (m->cfg.reboot != VM_REBOOT_RESTART || !claim_restart(m))
 			return 0;
-		fprintf(stderr, "vmm: guest reset: restarting the VM\n");
+		report(REPORT_INFO, "guest reset: restarting the VM");
 		err = restart(m);
 		if (err)
 			return err;
@@ -262,10 +327,23 @@ int machine__run(struct machine *m)
 
 void machine__destroy(struct machine *m)
 {
+	unsigned i;
+
 	if (m->uart)
 		pl011__cancel(m->uart);
-	if (!m->console)
-		pl011__destroy(m); /* with a console its thread may still hold the UART */
+	for (i = 0; i < machine_ndevices; i++) {
+		void *dev = m->dev_state[i];
+
+		/* with a console, its thread may still hold the UART until the process ends */
+		if (!dev || !machine_devices[i].destroy || (dev == m->uart && m->console))
+			continue;
+		bus__unregister(&m->bus, machine_devices[i].base);
+		machine_devices[i].destroy(dev);
+		m->dev_state[i] = NULL;
+	}
+	if (m->wake_fd >= 0)
+		close(m->wake_fd);
+	m->wake_fd = -1;
 	free(m->dtb);
 	m->dtb = NULL;
 	if (m->ram)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "devices.h"
 
 struct accel_ops;
 
@@ -27,6 +28,8 @@ enum vmm_exit_status {
 	VMM_EXIT_USAGE = 2,  /* bad command line */
 	VMM_EXIT_RESET = 3,  /* the guest asked for a reset and --reboot=exit */
 	VMM_EXIT_CHECK = 4,  /* a sanitizer check reported with --checks=stop */
+	VMM_EXIT_TIMEOUT = 5,    /* --timeout expired */
+	VMM_EXIT_INSN_LIMIT = 6, /* --max-insns reached (model) */
 };
 
 /* --checks: the model's mmu/ sanitizer checks (docs/model.md). */
@@ -44,6 +47,9 @@ struct vm_config {
 	enum vm_checks checks;   /* model only: sanitizer checks, and stop at the first report */
 	bool stats;              /* model only: print statistics when the VM stops */
 	bool caches;             /* model only: attach the cache model */
+	double timeout;          /* --timeout: seconds of wall time, 0 = none */
+	uint64_t max_insns;      /* --max-insns: model only, instructions in all vCPUs, 0 = none */
+	const char *console_log; /* --console-log: a copy of the guest's console output, or NULL */
 };
 
 struct boot_info {
@@ -61,6 +67,8 @@ enum vm_stop_reason {
 	VM_STOP_USER,       /* Ctrl-A x, a signal */
 	VM_STOP_CHECK,      /* a sanitizer check reported, with --checks=stop */
 	VM_STOP_ERROR,      /* the VMM cannot go on: machine->error says why */
+	VM_STOP_TIMEOUT,    /* --timeout expired */
+	VM_STOP_INSN_LIMIT, /* --max-insns reached */
 };
 
 struct machine {
@@ -68,6 +76,7 @@ struct machine {
 	uint8_t *ram;        /* host mapping of guest RAM */
 	uint64_t ram_base, ram_size;
 	struct bus bus;
+	void *dev_state[MACHINE_MAX_DEVICES]; /* per entry of machine_devices[] */
 	void *dtb;
 	size_t dtb_size;
 	struct boot_info boot;
@@ -84,6 +93,9 @@ struct machine {
 	atomic_bool input_closed;
 
 	_Atomic int stop_reason;  /* enum vm_stop_reason */
+	/* An eventfd written on every stop request: an engine that sleeps (all vCPUs in
+	 * WFI) polls it, so a stop never waits for a guest event. */
+	int wake_fd;
 	int exit_status;          /* what vmm exits with once stopped */
 	uint32_t guest_status;    /* last value written to the exit device's STATUS */
 	char error[256];          /* one line, set with machine__error() */

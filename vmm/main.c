@@ -14,7 +14,7 @@
 #include "console.h"
 #include "dev/pl011.h"
 #include "machine.h"
-#include "memmap.h"
+#include <platform/memmap.h>
 
 #define DEFAULT_MEM MiB(256)
 #define MIN_MEM MiB(4)
@@ -56,9 +56,9 @@ static int parse_cpus(struct vm_config *cfg, const char *val, char *why, size_t 
 	char *end;
 	unsigned long v = strtoul(val, &end, 10);
 
-	if (*end || !*val || v < 1 || v > GIC_REDIST_MAX_CPUS)
+	if (*end || !*val || v < 1 || v > PLATFORM_MAX_CPUS)
 		return snprintf(why, n, "--cpus %s: must be a number from 1 to %d", val,
-				GIC_REDIST_MAX_CPUS), -1;
+				PLATFORM_MAX_CPUS), -1;
 	cfg->ncpus = (unsigned)v;
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include "dev/exit.h"
 #include "dev/pl011.h"
 #include "machine.h"
-#include "memmap.h"
+#include <platform/memmap.h>
 
 static int irq_level[64], kicks;
 
@@ -38,7 +38,33 @@ static int setup(void **state)
 	memset(irq_level, 0, sizeof(irq_level));
 	kicks = 0;
 	m.accel = &fake;
+	m.wake_fd = -1;
 	return 0;
+}
+
+/* The device-table entry called name, created and put on the bus as the machine
+ * does it. */
+static void *create_dev(const char *name)
+{
+	for (unsigned i = 0; i < machine_ndevices; i++) {
+		const struct platform_device *d = &machine_devices[i];
+		struct mmio_region r = { d->name, d->base, d->size, d->ops, NULL };
+
+		if (strcmp(d->name, name))
+			continue;
+		r.dev = d->create(&m, d);
+		assert_non_null(r.dev);
+		assert_int_equal(bus__register(&m.bus, &r), 0);
+		return r.dev;
+	}
+	fail_msg("no device %s in the table", name);
+	return NULL;
+}
+
+static void destroy_uart(void)
+{
+	bus__unregister(&m.bus, PL011_BASE);
+	pl011__destroy(m.uart);
 }
 
 static int nop_read(void *d, uint64_t o, unsigned l, uint64_t *v, unsigned c)
@@ -76,6 +102,19 @@ static void bus_access_with_no_device_is_enodev(void **state)
 	assert_int_equal(bus__write(&m.bus, 0x1000, 4, 1, 0), -ENODEV); /* no write op */
 }
 
+static void bus_unregister_frees_the_range_for_a_new_region(void **state)
+{
+	struct mmio_region a = { "a", 0x1000, 0x1000, &nop_ops, NULL };
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(bus__register(&m.bus, &a), 0);
+	assert_int_equal(bus__unregister(&m.bus, 0x1800), -ENOENT); /* not a region's base */
+	assert_int_equal(bus__unregister(&m.bus, 0x1000), 0);
+	assert_int_equal(bus__read(&m.bus, 0x1000, 4, &v, 0), -ENODEV);
+	assert_int_equal(bus__register(&m.bus, &a), 0); /* an engine's restart */
+}
+
 static void bus_full_is_enospc(void **state)
 {
 	struct mmio_region r = { "r", 0, 0x10, &nop_ops, NULL };
@@ -94,7 +133,7 @@ static void exit_status_register_is_what_a_later_poweroff_uses(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(exit_dev__create(&m), 0);
+	create_dev("exit");
 	assert_int_equal(bus__write(&m.bus, EXIT_DEV_BASE + EXIT_DEV_STATUS, 4, 7, 0), 0);
 	assert_int_equal(bus__read(&m.bus, EXIT_DEV_BASE + EXIT_DEV_STATUS, 4, &v, 0), 0);
 	assert_int_equal(v, 7);
@@ -105,7 +144,7 @@ static void exit_status_register_is_what_a_later_poweroff_uses(void **state)
 static void exit_register_stops_the_vm_with_the_value_written(void **state)
 {
 	(void)state;
-	assert_int_equal(exit_dev__create(&m), 0);
+	create_dev("exit");
 	assert_int_equal(bus__write(&m.bus, EXIT_DEV_BASE + EXIT_DEV_EXIT, 4, 42, 0), 0);
 	assert_true(machine__stopping(&m));
 	assert_int_equal(m.stop_reason, VM_STOP_EXIT);
@@ -119,7 +158,7 @@ static void exit_register_stops_the_vm_with_the_value_written(void **state)
 static void exit_device_refuses_non_32bit_access(void **state)
 {
 	(void)state;
-	assert_int_equal(exit_dev__create(&m), 0);
+	create_dev("exit");
 	assert_int_equal(bus__write(&m.bus, EXIT_DEV_BASE, 8, 1, 0), -EINVAL);
 }
 
@@ -129,12 +168,12 @@ static void pl011_identifies_as_primecell_pl011(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(pl011__create(&m, -1), 0);
+	create_dev("pl011");
 	for (unsigned i = 0; i < 8; i++) {
 		assert_int_equal(bus__read(&m.bus, PL011_BASE + 0xfe0 + 4 * i, 4, &v, 0), 0);
 		assert_int_equal(v, id[i]);
 	}
-	pl011__destroy(&m);
+	destroy_uart();
 }
 
 static void pl011_rx_raises_its_spi_until_the_fifo_is_read_empty(void **state)
@@ -143,7 +182,7 @@ static void pl011_rx_raises_its_spi_until_the_fifo_is_read_empty(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(pl011__create(&m, -1), 0);
+	create_dev("pl011");
 	bus__read(&m.bus, PL011_BASE + 0x18, 2, &v, 0);
 	assert_true(v & (1 << 4));                               /* FR.RXFE */
 	bus__write(&m.bus, PL011_BASE + 0x38, 2, 1 << 4, 0);     /* IMSC.RXIM */
@@ -161,16 +200,16 @@ static void pl011_rx_raises_its_spi_until_the_fifo_is_read_empty(void **state)
 	assert_int_equal(irq_level[intid], 0);
 	bus__read(&m.bus, PL011_BASE + 0x18, 2, &v, 0);
 	assert_true(v & (1 << 4));
-	pl011__destroy(&m);
+	destroy_uart();
 }
 
 static void pl011_masked_rx_does_not_interrupt(void **state)
 {
 	(void)state;
-	assert_int_equal(pl011__create(&m, -1), 0);
+	create_dev("pl011");
 	assert_int_equal(pl011__receive(m.uart, 'a'), 0);
 	assert_int_equal(irq_level[GIC_SPI_BASE + PL011_SPI], 0);
-	pl011__destroy(&m);
+	destroy_uart();
 }
 
 static void first_stop_wins_over_later_ones(void **state)
@@ -221,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(bus_refuses_overlapping_regions),
 		T(bus_access_with_no_device_is_enodev),
+		T(bus_unregister_frees_the_range_for_a_new_region),
 		T(bus_full_is_enospc),
 		T(exit_status_register_is_what_a_later_poweroff_uses),
 		T(exit_register_stops_the_vm_with_the_value_written),

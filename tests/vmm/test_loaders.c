@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "loader/loader.h"
-#include "memmap.h"
+#include <platform/memmap.h>
 
 #define RAM_SIZE MiB(8)
 

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "kvm_priv.h"
+#include <platform/memmap.h>
+
 #include "../accel.h"
 #include "../machine.h"
 
@@ -228,6 +230,7 @@ static void kvm_destroy(struct machine *m)
 
 const struct accel_ops accel_kvm = {
 	.name = "kvm",
+	.max_cpus = PLATFORM_MAX_CPUS, /* KVM_CAP_MAX_VCPUS may lower it: create() checks */
 	.available = kvm_available,
 	.create = kvm_create,
 	.run = kvm_run_vm,

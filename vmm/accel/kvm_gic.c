@@ -1,4 +1,4 @@
-/* The in-kernel GICv3 (KVM_DEV_TYPE_ARM_VGIC_V3) at the addresses of memmap.h; the
+/* The in-kernel GICv3 (KVM_DEV_TYPE_ARM_VGIC_V3) at the addresses of platform/memmap.h; the
  * architected timer's PPIs are wired to it by KVM. Created after the vCPUs, so the
  * redistributor region covers all of them, and initialised before any vCPU runs. */
 #include <errno.h>
@@ -6,7 +6,7 @@
 
 #include "kvm_priv.h"
 #include "../machine.h"
-#include "../memmap.h"
+#include <platform/memmap.h>
 
 #define GIC_NR_IRQS 128 /* SGIs + PPIs + 96 SPIs; a multiple of 32 */
 

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <platform/memmap.h>
+
 #include "../accel.h"
 
 #if defined(__x86_64__)
@@ -20,5 +22,6 @@ static int kvm_available(char *why, size_t len)
 
 const struct accel_ops accel_kvm = {
 	.name = "kvm",
+	.max_cpus = PLATFORM_MAX_CPUS, /* KVM_CAP_MAX_VCPUS may lower it: create() checks */
 	.available = kvm_available,
 };

@@ -1,10 +1,13 @@
 /* Exit device: two 32-bit registers, see exit.h. Reads of STATUS return the last
- * value written; other reads return 0. Accesses other than 32 bits are errors. */
+ * value written; other reads return 0. Accesses other than 32 bits are errors, which
+ * the engine turns into an external abort for the guest. */
 #include <errno.h>
 
+#include <platform/memmap.h>
+
 #include "exit.h"
+#include "../bus.h"
 #include "../machine.h"
-#include "../memmap.h"
 
 static int exit_read(void *dev, uint64_t off, unsigned len, uint64_t *val, unsigned cpu)
 {
@@ -31,11 +34,18 @@ static int exit_write(void *dev, uint64_t off, unsigned len, uint64_t val, unsig
 	return 0;
 }
 
-static const struct mmio_ops exit_ops = { .read = exit_read, .write = exit_write };
+const struct mmio_ops exit_dev_ops = { .read = exit_read, .write = exit_write };
 
-int exit_dev__create(struct machine *m)
+/* The state is the machine's guest_status: the device needs nothing of its own. */
+void *exit_dev__create(struct machine *m, const struct platform_device *d)
 {
-	const struct mmio_region r = { "exit", EXIT_DEV_BASE, EXIT_DEV_SIZE, &exit_ops, m };
+	(void)d;
+	return m;
+}
 
-	return bus__register(&m->bus, &r);
+void exit_dev__reset(void *dev)
+{
+	struct machine *m = dev;
+
+	m->guest_status = 0;
 }

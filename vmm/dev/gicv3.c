@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "gicv3.h"
-#include "../memmap.h"
+#include <platform/memmap.h>
 
 #define NR_IRQS (32 + GICV3_NR_SPIS)
 #define MAX_CPUS 16

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <platform/device.h>
+#include <platform/memmap.h>
+
 #include "pl011.h"
+#include "../bus.h"
 #include "../machine.h"
-#include "../memmap.h"
 
 enum {
 	UART_DR = 0x000, UART_RSR = 0x004, UART_FR = 0x018, UART_ILPR = 0x020,
@@ -39,6 +42,7 @@ struct pl011 {
 	uint8_t rx[RX_FIFO];
 	unsigned rx_head, rx_count;
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
+	unsigned intid;        /* the interrupt line: SPI from the device table */
 	int line;              /* last level given to the interrupt controller */
 	uint8_t last_tx;       /* last byte sent, to know whether output ended a line */
 	int cancelled;
@@ -53,7 +57,7 @@ static void update_irq(struct pl011 *u)
 	level = (u->ris & u->imsc) != 0;
 	if (level != u->line) {
 		u->line = level;
-		machine__set_irq(u->m, GIC_SPI_BASE + PL011_SPI, level);
+		machine__set_irq(u->m, u->intid, level);
 	}
 }
 
@@ -141,10 +145,12 @@ static int pl011_write(void *dev, uint64_t off, unsigned len, uint64_t val, unsi
 	return 0;
 }
 
-static const struct mmio_ops pl011_ops = { .read = pl011_read, .write = pl011_write };
+const struct mmio_ops pl011_ops = { .read = pl011_read, .write = pl011_write };
 
-void pl011__reset(struct pl011 *u)
+void pl011__reset(void *dev)
 {
+	struct pl011 *u = dev;
+
 	pthread_mutex_lock(&u->lock);
 	u->ibrd = u->fbrd = u->lcr_h = u->ifls = u->imsc = u->ris = u->dmacr = 0;
 	u->cr = CR_RESET;
@@ -184,31 +190,29 @@ void pl011__cancel(struct pl011 *u)
 	pthread_mutex_unlock(&u->lock);
 }
 
-int pl011__create(struct machine *m, int out_fd)
+void *pl011__create(struct machine *m, const struct platform_device *d)
 {
 	struct pl011 *u = calloc(1, sizeof(*u));
-	struct mmio_region r = { "pl011", PL011_BASE, PL011_SIZE, &pl011_ops, NULL };
-	int err;
 
 	if (!u)
-		return -ENOMEM;
+		return NULL;
 	u->m = m;
-	u->out_fd = out_fd;
+	u->out_fd = STDOUT_FILENO;
+	u->intid = GIC_SPI_BASE + (unsigned)d->spi;
 	pthread_mutex_init(&u->lock, NULL);
 	pthread_cond_init(&u->room, NULL);
 	pl011__reset(u);
-	r.dev = u;
-	err = bus__register(&m->bus, &r);
-	if (err) {
-		free(u);
-		return err;
-	}
 	m->uart = u;
-	return 0;
+	return u;
 }
 
-void pl011__destroy(struct machine *m)
+void pl011__destroy(void *dev)
 {
-	free(m->uart);
-	m->uart = NULL;
+	struct pl011 *u = dev;
+
+	pthread_cond_destroy(&u->room);
+	pthread_mutex_destroy(&u->lock);
+	if (u->m->uart == u)
+		u->m->uart = NULL;
+	free(u);
 }

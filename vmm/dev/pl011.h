@@ -1,7 +1,7 @@
 /* ARM PrimeCell PL011 UART (ARM DDI 0183), enough of it for Linux's amba-pl011
  * driver and for simple polling guests. Output goes straight to the host's stdout;
  * input comes from the console (vmm/console.c) through a receive FIFO and raises the
- * RX interrupt (SPI PL011_SPI) through the accelerator's interrupt controller. */
+ * RX interrupt (its SPI in the device table) through the accelerator's interrupt controller. */
 #ifndef VMM_DEV_PL011_H
 #define VMM_DEV_PL011_H
 
@@ -9,12 +9,15 @@
 
 struct machine;
 struct pl011;
+struct platform_device;
 
-/* Creates the UART, registers it on m->bus at PL011_BASE and sets m->uart. */
-int pl011__create(struct machine *m, int out_fd);
-void pl011__destroy(struct machine *m);
+/* Its entry in the device table (vmm/devices.c): */
+extern const struct mmio_ops pl011_ops;
+/* Creates the UART of device-table entry d and sets m->uart; NULL if out of memory. */
+void *pl011__create(struct machine *m, const struct platform_device *d);
+void pl011__destroy(void *dev);
 /* Back to the reset state (a guest reset); queued input is kept. */
-void pl011__reset(struct pl011 *u);
+void pl011__reset(void *dev);
 /* Queue one received byte; waits while the FIFO is full. Returns 0, or -ECANCELED
  * once pl011__cancel() was called. */
 int pl011__receive(struct pl011 *u, uint8_t c);

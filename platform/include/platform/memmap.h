@@ -1,9 +1,13 @@
-/* The guest physical memory map: the one place that owns it. Devices, the device
- * tree builder and docs/memory-map.md read it from here. It follows QEMU's `virt`
- * machine so that one guest image boots on both.
+/* The guest physical memory map: the one place that owns it. The VMM's devices, the
+ * device tree builder (fdt/), the guest kernel, the raw test guests and
+ * docs/memory-map.md all read it from here. It follows QEMU's `virt` machine so that
+ * one guest image boots on both.
+ *
+ * Assembler-safe: only #defines, with integer suffixes through PLAT_UL(), so that
+ * .S files (the raw test guests) include it as C does.
  *
  *   0x0000_0000 +--------------------------+
- *               |  (unused, faults)        |
+ *               |  (unused: external abort)|
  *   0x0800_0000 +--------------------------+ GIC_DIST_BASE     64 KiB
  *               |  GICv3 distributor       |
  *   0x080A_0000 +--------------------------+ GIC_REDIST_BASE   128 KiB per vCPU
@@ -18,43 +22,61 @@
  *               |  RAM (--mem)             |
  *               +--------------------------+
  */
-#ifndef VMM_MEMMAP_H
-#define VMM_MEMMAP_H
+#ifndef PLATFORM_MEMMAP_H
+#define PLATFORM_MEMMAP_H
 
-#define MiB(x) ((unsigned long long)(x) << 20)
-#define GiB(x) ((unsigned long long)(x) << 30)
+#ifdef __ASSEMBLER__
+#define PLAT_UL(x) x
+#else
+#define PLAT_UL(x) x##ULL
+#endif
 
-#define GIC_DIST_BASE      0x08000000ULL
-#define GIC_DIST_SIZE      0x00010000ULL
-#define GIC_REDIST_BASE    (GIC_DIST_BASE + 0xA0000ULL)
-#define GIC_REDIST_STRIDE  0x00020000ULL /* RD_base frame + SGI_base frame */
-#define GIC_REDIST_MAX_CPUS 123          /* the region ends at PL011_BASE */
+#define MiB(x) ((x) * PLAT_UL(0x100000))
+#define GiB(x) ((x) * PLAT_UL(0x40000000))
 
-#define PL011_BASE         0x09000000ULL
-#define PL011_SIZE         0x00001000ULL
-#define PL011_SPI          1             /* INTID 32 + 1, as on QEMU virt */
+#define GIC_DIST_BASE       PLAT_UL(0x08000000)
+#define GIC_DIST_SIZE       PLAT_UL(0x00010000)
+#define GIC_REDIST_BASE     PLAT_UL(0x080A0000)
+#define GIC_REDIST_STRIDE   PLAT_UL(0x00020000) /* RD_base frame + SGI_base frame */
+#define GIC_REDIST_SGI_OFF  PLAT_UL(0x00010000) /* SGI_base within a vCPU's pair */
+/* The most vCPUs the platform can describe: the redistributor region ends where the
+ * PL011 begins, (0x0900_0000 - 0x080A_0000) / 0x2_0000 = 123. Each engine states
+ * its own limit (struct accel_ops.max_cpus), at most this. */
+#define PLATFORM_MAX_CPUS   123
 
-#define EXIT_DEV_BASE      (PL011_BASE + 0x100000ULL)
-#define EXIT_DEV_SIZE      0x00001000ULL
+#define PL011_BASE          PLAT_UL(0x09000000)
+#define PL011_SIZE          PLAT_UL(0x00001000)
+#define PL011_SPI           1             /* INTID 32 + 1, as on QEMU virt */
 
-#define VIRTIO_MMIO_BASE   0x0A000000ULL
-#define VIRTIO_MMIO_STRIDE 0x00000200ULL
-#define VIRTIO_MMIO_SLOTS  32
-#define VIRTIO_MMIO_SPI    16
+#define EXIT_DEV_BASE       PLAT_UL(0x09100000)
+#define EXIT_DEV_SIZE       PLAT_UL(0x00001000)
+/* Exit device registers (compatible "vmm,exit"), 32 bits wide; any other width is an
+ * external abort: */
+#define EXIT_DEV_STATUS     0x0 /* status that a later PSCI SYSTEM_OFF exits with */
+#define EXIT_DEV_EXIT       0x4 /* stop the VM now with this status */
 
-#define RAM_BASE           0x40000000ULL
-#define RAM_MAX_SIZE       GiB(255)      /* below the 1 TiB mark, as virt's highmem */
+#define VIRTIO_MMIO_BASE    PLAT_UL(0x0A000000)
+#define VIRTIO_MMIO_STRIDE  PLAT_UL(0x00000200)
+#define VIRTIO_MMIO_SLOTS   32
+#define VIRTIO_MMIO_SPI     16           /* slot n raises SPI 16 + n */
+
+#define RAM_BASE            PLAT_UL(0x40000000)
+#define RAM_MAX_SIZE        GiB(255)      /* below the 1 TiB mark, as virt's highmem */
 
 /* GIC interrupt IDs */
-#define GIC_SPI_BASE       32
-#define PPI_VIRT_TIMER     27
-#define PPI_PHYS_TIMER     30
-#define PPI_HYP_TIMER      26
-#define PPI_SEC_PHYS_TIMER 29
-#define PPI_VGIC_MAINT     25
+#define GIC_SPI_BASE        32
+#define PPI_VGIC_MAINT      25
+#define PPI_HYP_TIMER       26
+#define PPI_VIRT_TIMER      27
+#define PPI_SEC_PHYS_TIMER  29
+#define PPI_PHYS_TIMER      30
 
-/* Exit device registers (compatible "vmm,exit"): */
-#define EXIT_DEV_STATUS    0x0 /* w32: status that a later PSCI SYSTEM_OFF exits with */
-#define EXIT_DEV_EXIT      0x4 /* w32: stop the VM now with this status */
+#ifndef __ASSEMBLER__
+_Static_assert(GIC_REDIST_BASE + PLATFORM_MAX_CPUS * GIC_REDIST_STRIDE <= PL011_BASE,
+	       "the redistributors of PLATFORM_MAX_CPUS vCPUs overlap the PL011");
+_Static_assert(GIC_DIST_BASE + GIC_DIST_SIZE <= GIC_REDIST_BASE, "GICD overlaps GICR");
+_Static_assert(VIRTIO_MMIO_BASE + VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE <= RAM_BASE,
+	       "virtio-mmio slots overlap RAM");
+#endif
 
 #endif

@@ -9,8 +9,9 @@
 #include "accel.h"
 #include "bus.h"
 #include "machine.h"
-#include "memmap.h"
+#include <platform/memmap.h>
 #include "model.h"
+#include "report.h"
 #include "stats.h"
 #include "timer.h"
 #include "xlat.h"
@@ -18,24 +19,37 @@
 
 uint64_t machine__mpidr(unsigned cpu);
 
+REPORT_LIMIT(unclaimed, "guest accesses to addresses with neither RAM nor a device",
+	     REPORT_BURST);
+REPORT_LIMIT(refused, "guest accesses a device refused", REPORT_BURST);
+
+/* What the bus said about one access, reported (rate-limited) when the guest gets an
+ * external abort for it. */
+static int bus_result(struct cpu *c, int r, const char *dir, uint64_t pa, unsigned len)
+{
+	if (r == -ENODEV)
+		report_limited(&unclaimed, REPORT_WARN, "vCPU %u: %u-byte %s at PA 0x%llx: neither "
+			       "RAM nor a device there (external abort to the guest)", c->index, len,
+			       dir, (unsigned long long)pa);
+	else if (r < 0)
+		report_limited(&refused, REPORT_WARN, "vCPU %u: %u-byte %s at PA 0x%llx refused by "
+			       "the device (external abort to the guest)", c->index, len, dir,
+			       (unsigned long long)pa);
+	return r;
+}
+
 static int env_bus_read(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t *val)
 {
 	struct model *md = opaque;
-	int r = bus__read(&md->m->bus, pa, len, val, c->index);
-	if (r == -ENODEV)
-		fprintf(stderr, "vmm: model: vCPU %u read of %u bytes at PA 0x%llx: nothing there "
-			"(external abort to the guest)\n", c->index, len, (unsigned long long)pa);
-	return r;
+
+	return bus_result(c, bus__read(&md->m->bus, pa, len, val, c->index), "read", pa, len);
 }
 
 static int env_bus_write(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t val)
 {
 	struct model *md = opaque;
-	int r = bus__write(&md->m->bus, pa, len, val, c->index);
-	if (r == -ENODEV)
-		fprintf(stderr, "vmm: model: vCPU %u write of %u bytes at PA 0x%llx: nothing there "
-			"(external abort to the guest)\n", c->index, len, (unsigned long long)pa);
-	return r;
+
+	return bus_result(c, bus__write(&md->m->bus, pa, len, val, c->index), "write", pa, len);
 }
 
 static int env_hvc(void *opaque, struct cpu *c, uint32_t imm)
@@ -82,16 +96,10 @@ static int model_available(char *why, size_t len)
 static const struct mmio_ops dist_ops = { gicv3__dist_read, gicv3__dist_write };
 static const struct mmio_ops redist_ops = { gicv3__redist_read, gicv3__redist_write };
 
-/* Register (or, after a guest reset, re-point) an MMIO region. The bus has no
- * unregister, so a restarted VM finds the region of the previous run. */
+/* An MMIO region of the model's own devices (the GIC); destroy() removes it. */
 static int region(struct machine *m, const char *name, uint64_t base, uint64_t size,
 		  const struct mmio_ops *ops, void *dev)
 {
-	struct mmio_region *old = (struct mmio_region *)bus__find(&m->bus, base, 4);
-	if (old && old->ops == ops) {
-		old->dev = dev;
-		return 0;
-	}
 	struct mmio_region r = { .name = name, .base = base, .size = size, .ops = ops, .dev = dev };
 	return bus__register(&m->bus, &r);
 }
@@ -189,6 +197,8 @@ static void model_destroy(struct machine *m)
 	if (!md)
 		return;
 	m->accel_data = 0;
+	bus__unregister(&m->bus, GIC_DIST_BASE);
+	bus__unregister(&m->bus, GIC_REDIST_BASE);
 	vm__free(md->vm);
 	gicv3__free(md->gic);
 	pthread_cond_destroy(&md->wake);
@@ -198,6 +208,7 @@ static void model_destroy(struct machine *m)
 
 const struct accel_ops accel_model = {
 	.name = "model",
+	.max_cpus = MODEL_MAX_CPUS,
 	.available = model_available,
 	.create = model_create,
 	.run = model_run,

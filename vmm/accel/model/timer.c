@@ -6,7 +6,7 @@
 #include "timer.h"
 #include "vm.h"
 #include "../../dev/gicv3.h"
-#include "../../memmap.h"
+#include <platform/memmap.h>
 
 #define E(op0, op1, crn, crm, op2) SR_ENC(op0, op1, crn, crm, op2)
 #define CTL_ENABLE 1u

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "mmu/check.h"
 #include "xlat.h"
 
 #define CODE (H_CODE + 0x20000)
@@ -58,14 +59,14 @@ static void executing_written_code_without_ic_maintenance_is_reported(void **sta
 {
 	(void)state;
 	run_patch(false);
-	assert_int_equal(xlat__check_count(h.vm, 2 /* MMU_CHECK_ICACHE */), 1);
+	assert_int_equal(xlat__check_count(h.vm, MMU_CHECK_ICACHE), 1);
 }
 
 static void dc_cvau_ic_ivau_before_executing_is_not_reported(void **state)
 {
 	(void)state;
 	run_patch(true);
-	assert_int_equal(xlat__check_count(h.vm, 2 /* MMU_CHECK_ICACHE */), 0);
+	assert_int_equal(xlat__check_count(h.vm, MMU_CHECK_ICACHE), 0);
 }
 
 int main(void)

@@ -10,7 +10,7 @@ static int rd(void *o, uint64_t pa, uint64_t *v)
 
 	m->reads++;
 	if (pa + 8 > TMEM_SIZE || (m->fail_pa && pa == m->fail_pa))
-		return -5;
+		return -EIO;
 	memcpy(v, m->buf + pa, 8);
 	return 0;
 }
@@ -22,7 +22,7 @@ static int cas(void *o, uint64_t pa, uint64_t *expected, uint64_t desired)
 
 	m->cas++;
 	if (pa + 8 > TMEM_SIZE)
-		return -5;
+		return -EIO;
 	memcpy(&cur, m->buf + pa, 8);
 	if (cur != *expected) {
 		*expected = cur;
@@ -111,7 +111,7 @@ void expect_fault(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	if (rc == 0)
 		print_error("no fault at va %#llx (pa %#llx)\n", (unsigned long long)va,
 			    (unsigned long long)res.pa);
-	assert_int_equal(rc, -14);
+	assert_int_equal(rc, -EFAULT);
 	assert_int_equal(res.fault.kind, kind);
 	assert_int_equal(res.fault.stage, stage);
 	assert_int_equal(res.fault.level, level);

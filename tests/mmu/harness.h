@@ -7,6 +7,7 @@
 #ifndef TESTS_MMU_HARNESS_H
 #define TESTS_MMU_HARNESS_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -188,11 +188,11 @@ static void cache_maint_translation_fault_has_cm(void **state)
 	(void)state;
 	mmu__ctx_init(&ctx, &tmem_ops, m);
 	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x10000, 0, 0, 0, 0);
-	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, 0x1000, 0, &f, NULL), -14);
+	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, 0x1000, 0, &f, NULL), -EFAULT);
 	assert_int_equal(f.kind, MMU_FAULT_TRANSLATION);
 	assert_true(f.cm);
 	assert_int_equal(mmu__fault_iss(&f, NULL), 0x100 | 0x40 | 0x04);
-	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_ZVA, 0x1000, 0, &f, NULL), -14);
+	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_ZVA, 0x1000, 0, &f, NULL), -EFAULT);
 	assert_false(f.cm);
 	assert_true(f.wnr);
 	tmem_free(m);

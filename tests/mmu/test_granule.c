@@ -172,7 +172,7 @@ static void expect_s2(uint64_t va, enum mmu_access acc, enum mmu_fault_kind kind
 {
 	struct mmu_result res;
 
-	assert_int_equal(mmu__walk(&ctx, va, acc, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, va, acc, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, kind);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, level);
@@ -266,7 +266,7 @@ static void s1_each_fault_kind_at_each_level(void **state)
 		expect_fault(&ctx, va, MMU_READ, 0, MMU_FAULT_ACCESS, 1, level);
 		s1_path(level, s1_leaf(level, 0) | D_AP(2));
 		expect_fault(&ctx, va, MMU_WRITE, 0, MMU_FAULT_PERMISSION, 1, level);
-		assert_int_equal(mmu__walk(&ctx, va, MMU_WRITE, 0, &res), -14);
+		assert_int_equal(mmu__walk(&ctx, va, MMU_WRITE, 0, &res), -EFAULT);
 		assert_true(res.fault.wnr);
 		th_set(&ctx, SCTLR_ON, (TCR_4K48 & ~TCR_IPS(7)) | TCR_IPS(2), 0x10000, 0, 0, 0, 0);
 		s1_path(level, s1_leaf(level, 1ull << 41));  /* OA above IPS = 40 bits */

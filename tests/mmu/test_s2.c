@@ -107,12 +107,12 @@ static void s2_start_level_needing_more_than_16_tables_faults(void **state)
 
 	(void)state;
 	th_stage2(&ctx, 20 | 1ull << 6 | 4ull << 16, S2BASE);
-	assert_int_equal(mmu__walk_s2(&ctx, 0x1000, MMU_READ, &res), -14);
+	assert_int_equal(mmu__walk_s2(&ctx, 0x1000, MMU_READ, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, 0);
 	th_stage2(&ctx, 24 | 0ull << 6 | 2ull << 16, S2BASE);
-	assert_int_equal(mmu__walk_s2(&ctx, 0x1000, MMU_READ, &res), -14);
+	assert_int_equal(mmu__walk_s2(&ctx, 0x1000, MMU_READ, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 }
 
@@ -124,7 +124,7 @@ static void s2_ipa_beyond_t0sz_faults_level0(void **state)
 	struct mmu_result res;
 
 	(void)state;
-	assert_int_equal(mmu__walk_s2(&ctx, 1ull << 40, MMU_READ, &res), -14);
+	assert_int_equal(mmu__walk_s2(&ctx, 1ull << 40, MMU_READ, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, 0);
@@ -144,7 +144,7 @@ static void s2_s2ap_and_xn_permission_faults(void **state)
 	(void)state;
 	w64(m, S2BASE + 8, blk | S2_AP(1));
 	assert_int_equal(ok_pa(&ctx, VA4, MMU_READ, MMU_F_NO_TLB), 0x105678456ull);
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, 1);
@@ -152,11 +152,11 @@ static void s2_s2ap_and_xn_permission_faults(void **state)
 	assert_true(res.fault.wnr);
 	assert_int_equal(res.fault.ipa, 0x45678456);
 	w64(m, S2BASE + 8, blk | S2_AP(2));
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), 0);
 	w64(m, S2BASE + 8, blk | S2_AP(3) | S2_XN);
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_FETCH, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_FETCH, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(res.fault.stage, 2);
 }
@@ -170,7 +170,7 @@ static void s2_access_flag_fault_or_hw_update(void **state)
 
 	(void)state;
 	w64(m, S2BASE + 8, S2BLOCK(0x100000000ull) & ~D_AF);
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_ACCESS);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, 1);
@@ -204,7 +204,7 @@ static void s2_fault_on_stage1_walk_sets_s1ptw(void **state)
 
 	(void)state;
 	w64(m, 0x403000, 0);
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, 2);
@@ -223,7 +223,7 @@ static void s2_fault_on_output_ipa_is_not_s1ptw(void **state)
 
 	(void)state;
 	w64(m, S2BASE + 8, 0);
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_int_equal(res.fault.level, 1);
@@ -272,7 +272,7 @@ static void s2_hcr_ptw_walk_to_device_memory_faults(void **state)
 	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
 	sr.hcr_el2 |= MMU_HCR_PTW;
 	mmu__regime_set(&ctx.regime, &sr);
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 	assert_true(res.fault.s1ptw);
 }
@@ -291,7 +291,7 @@ static void s2_stage1_af_update_needs_stage2_write(void **state)
 	mmu__regime_set(&ctx.regime, &sr);
 	w64(m, IPA2PA(0x13000) + 3 * 8, PAGE(0x45678000) & ~D_AF);
 	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(1));
-	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -14);
+	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_true(res.fault.s1ptw);
@@ -313,7 +313,7 @@ static void s2_dc_by_va_still_checks_stage1_table_reads(void **state)
 	w64(m, S2BASE + 8, (S2BLOCK(0x100000000ull) & ~S2_AP(3)) | S2_AP(2)); /* output: WO */
 	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), 0);
 	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(2));        /* tables: WO */
-	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), -14);
+	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), -EFAULT);
 	assert_int_equal(f.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(f.stage, 2);
 	assert_true(f.s1ptw);

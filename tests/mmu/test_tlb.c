@@ -411,7 +411,7 @@ static void tlb_s2_entry_does_not_bypass_hcr_ptw(void **state)
 	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x10000));
 	th_set(&ctx, SCTLR_ON, TCR_4K48, ROOT | 1ull << 48, 0, MMU_HCR_VM | MMU_HCR_PTW,
 	       VTCR_4K40, 0x400000 | 1ull << 48);
-	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_READ, 0, &res), -14);
+	assert_int_equal(mmu__translate(&ctx, VA_G, MMU_READ, 0, &res), -EFAULT);
 	assert_true(res.fault.s1ptw);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 }

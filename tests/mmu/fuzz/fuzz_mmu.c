@@ -144,7 +144,7 @@ static void compare(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsig
 		abort();
 	if (ra == 0 && rb == 0 && !a.tlb_hit && a.pa != b.pa)
 		abort();
-	if (ra == 0 && !(a.perms & (1u << (acc + ((fl & MMU_F_EL0) ? 3 : 0)))))
+	if (ra == 0 && !(a.perms & (((fl & MMU_F_EL0) ? MMU_PERM_R0 : MMU_PERM_R1) << acc)))
 		abort(); /* a success must carry the permission it was checked against */
 }
 
@@ -166,7 +166,7 @@ static void compare_at(struct mmu_ctx *ctx, uint64_t va)
 static void one_access(struct fz *f, struct mmu_ctx *ctx, bool hw)
 {
 	uint64_t va = take(f, 8);
-	enum mmu_access acc = (enum mmu_access)(take(f, 1) % 3);
+	enum mmu_access acc = (enum mmu_access)(take(f, 1) % (MMU_FETCH + 1));
 	unsigned fl = (unsigned)take(f, 1) & (MMU_F_EL0 | MMU_F_PAN | MMU_F_S1_ONLY);
 	struct mmu_result res;
 	struct mmu_tlbi op;
@@ -180,12 +180,13 @@ static void one_access(struct fz *f, struct mmu_ctx *ctx, bool hw)
 		mmu__check_fetch(ctx, va, res.pa);
 		mmu__check_store(ctx, take(f, 4), 1u << (take(f, 1) & 3), take(f, 8));
 	}
-	par = mmu__at(ctx, (enum mmu_at_op)(take(f, 1) % 10), va, fl & MMU_F_PAN);
+	par = mmu__at(ctx, (enum mmu_at_op)(take(f, 1) % (MMU_AT_S12E0W + 1)), va, fl & MMU_F_PAN);
 	(void)par;
 	mmu__tlbi_make(&op, (enum mmu_tlbi_kind)(take(f, 1) % MMU_TLBI_KINDS), take(f, 1) & 1,
 		       take(f, 8), &ctx->regime);
 	mmu__tlbi(ctx, &op);
-	(void)mmu__cache_maint(ctx, (enum mmu_cache_op)(take(f, 1) % 8), va, 0, NULL, NULL);
+	(void)mmu__cache_maint(ctx, (enum mmu_cache_op)(take(f, 1) % (MMU_IC_IALLUIS + 1)), va,
+			       0, NULL, NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

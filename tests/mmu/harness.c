@@ -89,6 +89,24 @@ void th_stage2(struct mmu_ctx *ctx, uint64_t vtcr, uint64_t vttbr)
 	mmu__regime_set(&ctx->regime, &sr);
 }
 
+void th_s2_tables(struct tmem *m)
+{
+	w64(m, S2BASE + 0, TABLE(S2L2));
+	w64(m, S2L2, S2BLOCK(IPA2PA(0)));
+	w64(m, S2BASE + 8, S2BLOCK(0x100000000ull));
+}
+
+void th_two_stage(struct mmu_ctx *ctx, struct tmem *m, uint16_t vmid, uint64_t leaf)
+{
+	th_ctx(ctx, m, SCTLR_ON, TCR_4K48, 0x10000, 0);
+	th_stage2(ctx, VTCR_4K40, S2BASE | (uint64_t)vmid << 48);
+	th_s2_tables(m);
+	w64(m, IPA2PA(0x10000) + 1 * 8, TABLE(0x11000));
+	w64(m, IPA2PA(0x11000) + 1 * 8, TABLE(0x12000));
+	w64(m, IPA2PA(0x12000) + 1 * 8, TABLE(0x13000));
+	w64(m, S1LEAF, leaf);
+}
+
 uint64_t ok_pa(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags)
 {
 	struct mmu_result res;

@@ -85,6 +85,28 @@ uint64_t r64(struct tmem *m, uint64_t pa);
  * tables), PS 40 bits */
 #define VTCR_4K40 (24ull | 1ull << 6 | 0ull << 14 | 2ull << 16)
 
+/*
+ * The two-stage fixture of test_s2.c, test_at.c and test_dump.c, tables by hand:
+ *   stage 2 (VTCR_4K40: 40-bit IPA, start level 1 with 2 concatenated tables at
+ *   VTTBR S2BASE, IPA[39:30] indexes 1024 entries):
+ *     L1[0] -> L2 table S2L2; S2L2[0]: 2 MiB block IPA 0 -> PA 0x800000 (IPA2PA)
+ *     L1[1]: 1 GiB block IPA 0x40000000 -> PA 0x100000000
+ *   stage 1 (4K, 48-bit, TTBR0 = IPA 0x10000 = PA 0x810000): VA4 -> the leaf, through
+ *     L0[1] -> IPA 0x11000, L1[1] -> 0x12000, L2[1] -> 0x13000, L3[3] at PA S1LEAF
+ */
+#define VA4 0x8040203456ull /* VA[47:39] = 1, VA[38:30] = 1, VA[29:21] = 1, VA[20:12] = 3 */
+#define S2BASE 0x400000ull
+#define S2L2 0x403000ull
+#define IPA2PA(ipa) ((ipa) + 0x800000ull)  /* IPAs below 2 MiB */
+#define S1LEAF (IPA2PA(0x13000) + 3 * 8)   /* VA4's level-3 descriptor */
+
+/* The stage-2 tables of the fixture, nothing else. */
+void th_s2_tables(struct tmem *m);
+/* The whole fixture: a context over m (SCTLR_ON, TCR_4K48, TTBR0 = IPA 0x10000,
+ * stage 2 on with VTCR_4K40, VTTBR = S2BASE and vmid), both stages' tables, and leaf
+ * as VA4's level-3 descriptor. */
+void th_two_stage(struct mmu_ctx *ctx, struct tmem *m, uint16_t vmid, uint64_t leaf);
+
 /* A ready context over m with these registers (pa_bits 48). */
 void th_ctx(struct mmu_ctx *ctx, struct tmem *m, uint64_t sctlr, uint64_t tcr,
 	    uint64_t ttbr0, uint64_t ttbr1);

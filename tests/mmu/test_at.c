@@ -1,32 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * AT instructions and PAR_EL1 (AArch64.AT, AArch64.EncodePAR): S1E1R/W, S1E0R/W,
- * S1E1RP/WP (PAN), S12E1R/W, S12E0R/W. Same hand-built tables as test_s2.c.
+ * S1E1RP/WP (PAN), S12E1R/W, S12E0R/W. Same hand-built tables as test_s2.c
+ * (th_two_stage).
  */
 #include "harness.h"
 
 static struct tmem *m;
 static struct mmu_ctx ctx;
 
-#define VA4 0x8040203456ull
-#define S2BASE 0x400000ull
-#define IPA2PA(x) ((x) + 0x800000ull)
-#define LEAF (IPA2PA(0x13000) + 3 * 8)
 #define RES1 (1ull << 11)
 
+/* The harness's two-stage fixture (th_two_stage), VMID 0; VA4's page is EL0 and EL1
+ * read/write (AP = 01). */
 static int setup(void **state)
 {
 	(void)state;
 	m = tmem_new();
-	th_ctx(&ctx, m, SCTLR_ON, TCR_4K48, 0x10000, 0);
-	th_stage2(&ctx, VTCR_4K40, S2BASE);
-	w64(m, S2BASE + 0, TABLE(0x403000));
-	w64(m, 0x403000, S2BLOCK(0x800000));
-	w64(m, S2BASE + 8, S2BLOCK(0x100000000ull));
-	w64(m, IPA2PA(0x10000) + 8, TABLE(0x11000));
-	w64(m, IPA2PA(0x11000) + 8, TABLE(0x12000));
-	w64(m, IPA2PA(0x12000) + 8, TABLE(0x13000));
-	w64(m, LEAF, PAGE(0x45678000) | D_AP(1)); /* EL0 and EL1 read/write */
+	th_two_stage(&ctx, m, 0, PAGE(0x45678000) | D_AP(1));
 	return 0;
 }
 
@@ -64,7 +55,7 @@ static void at_s12e1r_returns_pa(void **state)
 static void at_s1e0r_on_el1_page_reports_permission_fault(void **state)
 {
 	(void)state;
-	w64(m, LEAF, PAGE(0x45678000) | D_AP(0));
+	w64(m, S1LEAF, PAGE(0x45678000) | D_AP(0));
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E0R, VA4, false), 1 | 0x0f << 1 | RES1);
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1R, VA4, false) & 1, 0);
 }
@@ -75,7 +66,7 @@ static void at_s1e0r_on_el1_page_reports_permission_fault(void **state)
 static void at_s1e1w_on_read_only_page_faults(void **state)
 {
 	(void)state;
-	w64(m, LEAF, PAGE(0x45678000) | D_AP(2));
+	w64(m, S1LEAF, PAGE(0x45678000) | D_AP(2));
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1W, VA4, false), 1 | 0x0f << 1 | RES1);
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E0W, VA4, false), 1 | 0x0f << 1 | RES1);
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1R, VA4, false) & 1, 0);
@@ -100,7 +91,7 @@ static void at_s1e1rp_honours_pan(void **state)
 static void at_s1_with_stage2_walk_fault_sets_ptw_and_s(void **state)
 {
 	(void)state;
-	w64(m, 0x403000, 0);
+	w64(m, S2L2, 0);
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1R, VA4, false),
 			 1 | 0x06 << 1 | 1 << 8 | 1 << 9 | RES1);
 }
@@ -124,7 +115,7 @@ static void at_s12_stage2_output_fault_sets_s_only(void **state)
 static void at_par_device_memory_is_outer_shareable(void **state)
 {
 	(void)state;
-	w64(m, LEAF, (PAGE(0x45678000) & ~D_IDX(7)) | D_IDX(3));
+	w64(m, S1LEAF, (PAGE(0x45678000) & ~D_IDX(7)) | D_IDX(3));
 	assert_int_equal(mmu__at(&ctx, MMU_AT_S1E1R, VA4, false),
 			 0x0400000045678000ull | RES1 | 1 << 9 | 2 << 7);
 }

@@ -109,22 +109,22 @@ static void dump_ttbr1_addresses_are_sign_extended(void **state)
 	assert_int_equal(s.v[3].in, 0xffff800000001000ull);
 }
 
-/* With stage 2 on, stage-1 tables at IPA x are read at PA x + 8 MiB; the stage-2 tree
- * itself (2 concatenated level-1 tables) is visited too. Nothing is written.
+/* With stage 2 on (the harness's stage-2 fixture, th_s2_tables), stage-1 tables at
+ * IPA x are read at PA x + 8 MiB; the stage-2 tree itself (2 concatenated level-1
+ * tables) is visited too. Nothing is written.
  * Arm ARM "Controlling address translation stages" (stage 1 table addresses
  * are IPAs); VTCR_EL2.SL0 / concatenated initial tables (AArch64.S2StartLevel). */
 static void dump_stage1_through_stage2_and_stage2_tree(void **state)
 {
 	struct seen s = { .skip_level = -1, .stop_level = -1 };
-	uint64_t s2 = 0x400000;
 
 	(void)state;
-	w64(m, s2, TABLE(0x403000));
-	w64(m, 0x403000, S2BLOCK(0x800000) & ~D_AF);     /* AF = 0: a walk would update */
-	w64(m, s2 + 8, S2BLOCK(0x40000000));
+	th_s2_tables(m);
+	w64(m, S2L2, S2BLOCK(IPA2PA(0)) & ~D_AF);      /* AF = 0: a walk would update */
 	for (uint64_t a = 0x10000; a < 0x14000; a += 8)
-		w64(m, a + 0x800000, r64(m, a));
-	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x10000, 0, MMU_HCR_VM, VTCR_4K40 | MMU_VTCR_HA, s2);
+		w64(m, IPA2PA(a), r64(m, a));
+	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x10000, 0, MMU_HCR_VM, VTCR_4K40 | MMU_VTCR_HA,
+	       S2BASE);
 	assert_int_equal(mmu__tables_visit(&ctx, MMU_TABLES_TTBR0, record, &s), 0);
 	assert_int_equal(s.n, 5);
 	assert_int_equal(s.v[3].pa, 0x813018);

@@ -25,9 +25,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* VA 0x8040203456: VA[47:39] = 1, VA[38:30] = 1, VA[29:21] = 1, VA[20:12] = 3. */
-#define VA4 0x8040203456ull
-
+/* VA4 (harness.h) through tables at PA 0x10000..: indexes 1, 1, 1, 3 at levels 0..3. */
 static void map4k_chain(uint64_t leaf)
 {
 	w64(m, 0x10000 + 1 * 8, TABLE(0x11000));

@@ -9,35 +9,14 @@
 static struct tmem *m;
 static struct mmu_ctx ctx;
 
-/*
- * Stage 2 (VTCR_4K40: 40-bit IPA, start level 1 with 2 concatenated tables at
- * VTTBR 0x400000, IPA[39:30] indexes 1024 entries):
- *   L1[0] -> L2 table 0x403000; L2[0]: 2 MiB block IPA 0 -> PA 0x800000
- *   L1[1]: 1 GiB block IPA 0x40000000 -> PA 0x100000000
- * Stage 1 (4K, 48-bit, TTBR0 = IPA 0x10000 = PA 0x810000): VA4 -> IPA 0x45678000.
- */
-#define VA4 0x8040203456ull
-#define S2BASE 0x400000ull
-#define IPA2PA(x) ((x) + 0x800000ull)
-
-static void build(void)
-{
-	w64(m, S2BASE + 0, TABLE(0x403000));
-	w64(m, 0x403000, S2BLOCK(0x800000));
-	w64(m, S2BASE + 8, S2BLOCK(0x100000000ull));
-	w64(m, IPA2PA(0x10000) + 8, TABLE(0x11000));
-	w64(m, IPA2PA(0x11000) + 8, TABLE(0x12000));
-	w64(m, IPA2PA(0x12000) + 8, TABLE(0x13000));
-	w64(m, IPA2PA(0x13000) + 3 * 8, PAGE(0x45678000));
-}
-
+/* The tables: the harness's two-stage fixture (th_two_stage, harness.h), VMID 5:
+ * VA4 -> IPA 0x45678000 -> PA 0x105678000; stage-1 tables at IPA 0x10000.. = PA
+ * 0x810000.. */
 static int setup(void **state)
 {
 	(void)state;
 	m = tmem_new();
-	th_ctx(&ctx, m, SCTLR_ON, TCR_4K48, 0x10000, 0);
-	th_stage2(&ctx, VTCR_4K40, S2BASE | 5ull << 48);
-	build();
+	th_two_stage(&ctx, m, 5, PAGE(0x45678000));
 	return 0;
 }
 
@@ -203,7 +182,7 @@ static void s2_fault_on_stage1_walk_sets_s1ptw(void **state)
 	struct mmu_result res;
 
 	(void)state;
-	w64(m, 0x403000, 0);
+	w64(m, S2L2, 0);
 	assert_int_equal(mmu__walk(&ctx, VA4, MMU_WRITE, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_TRANSLATION);
 	assert_int_equal(res.fault.stage, 2);
@@ -250,7 +229,7 @@ static void s2_combined_attributes_take_the_stronger_type(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		w64(m, IPA2PA(0x13000) + 3 * 8, (PAGE(0x45678000) & ~D_IDX(7)) | D_IDX(t[i].s1idx));
+		w64(m, S1LEAF, (PAGE(0x45678000) & ~D_IDX(7)) | D_IDX(t[i].s1idx));
 		w64(m, S2BASE + 8, (S2BLOCK(0x100000000ull) & ~S2_MEMATTR(0xf)) |
 				   S2_MEMATTR(t[i].s2memattr));
 		assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
@@ -268,7 +247,7 @@ static void s2_hcr_ptw_walk_to_device_memory_faults(void **state)
 	struct mmu_sysregs sr = ctx.regime.sr;
 
 	(void)state;
-	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_MEMATTR(0xf)) | S2_MEMATTR(0x1));
+	w64(m, S2L2, (S2BLOCK(0x800000) & ~S2_MEMATTR(0xf)) | S2_MEMATTR(0x1));
 	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
 	sr.hcr_el2 |= MMU_HCR_PTW;
 	mmu__regime_set(&ctx.regime, &sr);
@@ -289,16 +268,16 @@ static void s2_stage1_af_update_needs_stage2_write(void **state)
 	(void)state;
 	sr.tcr_el1 |= MMU_TCR_HA;
 	mmu__regime_set(&ctx.regime, &sr);
-	w64(m, IPA2PA(0x13000) + 3 * 8, PAGE(0x45678000) & ~D_AF);
-	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(1));
+	w64(m, S1LEAF, PAGE(0x45678000) & ~D_AF);
+	w64(m, S2L2, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(1));
 	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(res.fault.stage, 2);
 	assert_true(res.fault.s1ptw);
 	assert_true(res.fault.wnr);
-	w64(m, 0x403000, S2BLOCK(0x800000));
+	w64(m, S2L2, S2BLOCK(0x800000));
 	assert_int_equal(mmu__walk(&ctx, VA4, MMU_READ, 0, &res), 0);
-	assert_int_equal(r64(m, IPA2PA(0x13000) + 3 * 8), PAGE(0x45678000));
+	assert_int_equal(r64(m, S1LEAF), PAGE(0x45678000));
 }
 
 /* DC by VA at EL1 raises no stage-2 permission fault for its own access, but the
@@ -312,7 +291,7 @@ static void s2_dc_by_va_still_checks_stage1_table_reads(void **state)
 	(void)state;
 	w64(m, S2BASE + 8, (S2BLOCK(0x100000000ull) & ~S2_AP(3)) | S2_AP(2)); /* output: WO */
 	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), 0);
-	w64(m, 0x403000, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(2));        /* tables: WO */
+	w64(m, S2L2, (S2BLOCK(0x800000) & ~S2_AP(3)) | S2_AP(2));        /* tables: WO */
 	assert_int_equal(mmu__cache_maint(&ctx, MMU_DC_CVAC, VA4, 0, &f, NULL), -EFAULT);
 	assert_int_equal(f.kind, MMU_FAULT_PERMISSION);
 	assert_int_equal(f.stage, 2);

@@ -14,11 +14,13 @@
 #include "console.h"
 #include "dev/pl011.h"
 #include "machine.h"
+#include "version.h"
 #include <platform/memmap.h>
 
 #define DEFAULT_MEM MiB(256)
-#define MIN_MEM MiB(4)
+#define MIN_MEM MiB(16)      /* what the shipped guest (guest/) needs to run its tests */
 #define MEM_ALIGN 0x10000ULL /* 64 KiB: a whole page on any arm64 host */
+#define MAX_TIMEOUT 31536000.0 /* a year: beyond that a number is a mistake */
 
 struct option_desc {
 	const char *name;
@@ -43,8 +45,8 @@ static int parse_mem(struct vm_config *cfg, const char *val, char *why, size_t n
 	if (*end && strcasecmp(end, "iB") != 0 && strcasecmp(end, "B") != 0)
 		return snprintf(why, n, "--mem %s: not a size (e.g. 512M, 2G)", val), -1;
 	if (*val == '-' || v > (RAM_MAX_SIZE >> shift) || (v << shift) < MIN_MEM)
-		return snprintf(why, n, "--mem %s: guest RAM must be between 4 MiB and %llu GiB", val,
-				RAM_MAX_SIZE >> 30), -1;
+		return snprintf(why, n, "--mem %s: guest RAM must be between %llu MiB and %llu GiB",
+				val, MIN_MEM >> 20, RAM_MAX_SIZE >> 30), -1;
 	if ((v << shift) % MEM_ALIGN)
 		return snprintf(why, n, "--mem %s: must be a multiple of 64 KiB", val), -1;
 	cfg->mem_size = v << shift;
@@ -56,6 +58,7 @@ static int parse_cpus(struct vm_config *cfg, const char *val, char *why, size_t 
 	char *end;
 	unsigned long v = strtoul(val, &end, 10);
 
+	/* the platform's limit here; the engine's own once it is known (check_cpus) */
 	if (*end || !*val || v < 1 || v > PLATFORM_MAX_CPUS)
 		return snprintf(why, n, "--cpus %s: must be a number from 1 to %d", val,
 				PLATFORM_MAX_CPUS), -1;
@@ -94,6 +97,32 @@ static int parse_checks(struct vm_config *cfg, const char *val, char *why, size_
 	return 0;
 }
 
+static int parse_timeout(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	char *end;
+	double v = strtod(val, &end);
+
+	if (*end || end == val || !(v > 0 && v <= MAX_TIMEOUT))
+		return snprintf(why, n, "--timeout %s: must be a number of seconds, more than 0 and "
+				"at most %.0f", val, MAX_TIMEOUT), -1;
+	cfg->timeout = v;
+	return 0;
+}
+
+static int parse_max_insns(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (*end || !*val || *val == '-' || v == 0 || errno)
+		return snprintf(why, n, "--max-insns %s: must be a number from 1 to %llu", val,
+				(unsigned long long)UINT64_MAX), -1;
+	cfg->max_insns = v;
+	return 0;
+}
+
 #define FLAG_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
 	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
@@ -106,10 +135,12 @@ FLAG_OPTION(caches)
 STRING_OPTION(cmdline)
 STRING_OPTION(initrd_path)
 STRING_OPTION(dtb_out)
+STRING_OPTION(console_log)
 
 static const struct option_desc run_options[] = {
-	{ "mem", "SIZE", "guest RAM; K, M or G suffix, a plain number is MiB [256M]", parse_mem },
-	{ "cpus", "N", "number of vCPUs, brought up by PSCI CPU_ON [1]", parse_cpus },
+	{ "mem", "SIZE", "guest RAM, 16M to 255G; K, M or G suffix, a plain number is MiB [256M]",
+	  parse_mem },
+	{ "cpus", "N", "number of vCPUs, brought up by PSCI CPU_ON; at most: %s [1]", parse_cpus },
 	{ "cmdline", "S", "kernel command line (/chosen/bootargs)", parse_cmdline },
 	{ "initrd", "FILE", "initial ramdisk, loaded below the device tree", parse_initrd_path },
 	{ "accel", "kvm|model", "execution engine [the first available: kvm, then model]",
@@ -117,6 +148,10 @@ static const struct option_desc run_options[] = {
 	{ "reboot", "exit|restart", "on a guest reset: exit with status 3, or boot again [exit]",
 	  parse_reboot },
 	{ "dtb-out", "FILE", "write the generated device tree to FILE and exit", parse_dtb_out },
+	{ "console-log", "FILE", "copy the guest's console output to FILE too", parse_console_log },
+	{ "timeout", "SECONDS", "stop the VM after SECONDS of wall time (status 5)", parse_timeout },
+	{ "max-insns", "N", "model: stop after N instructions in all vCPUs (status 6)",
+	  parse_max_insns },
 	{ "checks", "[=stop]", "model: report stale TLB entries, break-before-make and I-cache "
 	  "bugs;\n                           =stop: stop at the first report (status 4)",
 	  parse_checks },
@@ -125,30 +160,61 @@ static const struct option_desc run_options[] = {
 	{ "caches", NULL, "model: attach the L1I/L1D/L2 cache model (statistics in --stats)",
 	  parse_caches },
 	{ "help", NULL, "show this help", NULL },
+	{ "version", NULL, "show vmm's version", NULL },
 };
 #define N_OPTIONS (sizeof(run_options) / sizeof(run_options[0]))
 
+/* "8 on model, 123 on kvm": each engine's --cpus limit, for --help. */
+static const char *cpu_limits(char *buf, size_t n)
+{
+	static const char *const names[] = { "model", "kvm" };
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct accel_ops *a = accel__find(names[i]);
+
+		if (a && used < n)
+			used += (size_t)snprintf(buf + used, n - used, "%s%u on %s", used ? ", " : "",
+						 a->max_cpus, a->name);
+	}
+	return buf;
+}
+
 static void usage(FILE *f)
 {
+	char limits[64];
 	size_t i;
 
 	fprintf(f, "usage: vmm run [options] IMAGE\n"
+		"       vmm --version\n"
 		"\nBoots IMAGE (Linux arm64 Image, AArch64 ELF, or raw binary loaded at RAM + 0x80000)\n"
 		"on the machine of docs/memory-map.md.\n\noptions:\n");
 	for (i = 0; i < N_OPTIONS; i++) {
-		char left[40];
+		char left[40], help[256];
 
 		const char *arg = run_options[i].arg;
 		snprintf(left, sizeof(left), "--%s%s%s", run_options[i].name,
 			 arg && arg[0] != '[' ? " " : "", arg ? arg : "");
-		fprintf(f, "  %-24s %s\n", left, run_options[i].help);
+		if (run_options[i].parse == parse_cpus)
+			snprintf(help, sizeof(help), run_options[i].help, cpu_limits(limits, sizeof(limits)));
+		else
+			snprintf(help, sizeof(help), "%s", run_options[i].help);
+		fprintf(f, "  %-24s %s\n", left, help);
 	}
 	fprintf(f, "\nconsole: stdin goes to the guest's PL011; Ctrl-A x stops the VM, "
 		"Ctrl-A Ctrl-A sends Ctrl-A.\n"
-		"exit status: the guest's (exit device, or STATUS then PSCI SYSTEM_OFF; 0..255, "
-		"larger values 255);\n  %d vmm error, %d bad command line, %d guest reset with "
-		"--reboot=exit, %d a report with --checks=stop,\n  128+N signal N.\n",
-		VMM_EXIT_ERROR, VMM_EXIT_USAGE, VMM_EXIT_RESET, VMM_EXIT_CHECK);
+		"exit status: the guest's (exit device, or STATUS then PSCI SYSTEM_OFF), 0..255; a\n"
+		"  larger value exits as 255 (the last line gives it in full);\n"
+		"  %d vmm error, %d bad command line, %d guest reset with --reboot=exit,\n"
+		"  %d a report with --checks=stop, %d --timeout, %d --max-insns, 128+N signal N.\n",
+		VMM_EXIT_ERROR, VMM_EXIT_USAGE, VMM_EXIT_RESET, VMM_EXIT_CHECK, VMM_EXIT_TIMEOUT,
+		VMM_EXIT_INSN_LIMIT);
+}
+
+static void version(void)
+{
+	printf("vmm %s\n", VMM_VERSION);
 }
 
 static int usage_error(const char *msg)
@@ -174,6 +240,10 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c >= 1000 && !strcmp(run_options[c - 1000].name, "version")) {
+			version();
+			return 0;
+		}
 		if (c == 'h' || (c >= 1000 && !run_options[c - 1000].parse)) {
 			usage(stdout);
 			return 0;
@@ -187,15 +257,28 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 	}
 	if (optind != argc - 1)
 		return usage_error(optind == argc ? "no IMAGE given" : "more than one IMAGE given");
-	if (cfg->checks || cfg->stats || cfg->caches) {
+	if (cfg->checks || cfg->stats || cfg->caches || cfg->max_insns) {
 		/* only the model sees every guest memory access; it is then the default */
 		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
-			return usage_error("--checks, --stats and --caches need --accel model (with kvm "
-					   "the guest's memory accesses run on the host CPU, unseen)");
+			return usage_error("--checks, --stats, --caches and --max-insns need --accel "
+					   "model (with kvm the guest's instructions run on the host CPU, "
+					   "unseen)");
 		cfg->accel = "model";
 	}
 	cfg->image_path = argv[optind];
 	return -1;
+}
+
+/* --cpus against the chosen engine's limit: a bad command line (status 2). */
+static int check_cpus(const struct vm_config *cfg, const struct accel_ops *a)
+{
+	char why[160];
+
+	if (cfg->ncpus <= a->max_cpus)
+		return 0;
+	snprintf(why, sizeof(why), "--cpus %u: the %s engine runs 1 to %u vCPUs", cfg->ncpus,
+		 a->name, a->max_cpus);
+	return usage_error(why);
 }
 
 /* The engine to run on, or NULL after printing why there is none. */
@@ -241,8 +324,11 @@ static int finish(struct machine *m, int err)
 		return VMM_EXIT_ERROR;
 	if (atomic_load(&m->stop_reason) == VM_STOP_RESET)
 		status = VMM_EXIT_RESET;
-	if (status < 0 || status > 255)
-		status = 255;
+	if (status < 0 || status > 255) { /* an exit status has 8 bits: say the whole value */
+		fprintf(stderr, "%svmm: %s, status %u (exits with 255)\n", nl,
+			machine__stop_description(m), (unsigned)status);
+		return 255;
+	}
 	fprintf(stderr, "%svmm: %s, status %d\n", nl, machine__stop_description(m), status);
 	return status;
 }
@@ -250,11 +336,18 @@ static int finish(struct machine *m, int err)
 static int run(int argc, char **argv)
 {
 	struct vm_config cfg = { .mem_size = DEFAULT_MEM, .ncpus = 1 };
-	const struct accel_ops *accel;
+	const struct accel_ops *accel = NULL;
 	int status = parse_run(argc, argv, &cfg), err;
 
 	if (status >= 0)
 		return status;
+	if (!cfg.dtb_out) { /* the engine first: its --cpus limit is a command-line matter */
+		accel = pick_accel(&cfg);
+		if (!accel)
+			return VMM_EXIT_ERROR;
+		if (check_cpus(&cfg, accel))
+			return VMM_EXIT_USAGE;
+	}
 	if (machine__init(&vm, &cfg)) {
 		fprintf(stderr, "vmm: error: %s\n", vm.error);
 		return VMM_EXIT_ERROR;
@@ -263,9 +356,6 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "vmm: device tree written to %s (%zu bytes)\n", cfg.dtb_out, vm.dtb_size);
 		return 0;
 	}
-	accel = pick_accel(&cfg);
-	if (!accel)
-		return VMM_EXIT_ERROR;
 	vm.accel = accel;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -286,6 +376,10 @@ int main(int argc, char **argv)
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 			  !strcmp(argv[1], "help"))) {
 		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+		version();
 		return 0;
 	}
 	if (argc < 2)

@@ -119,94 +119,186 @@ static void tlb_global_matches_any_asid_ng_only_own(void **state)
 	assert_false(cached(VA_NG));
 }
 
-/* VAE1: by VA for one ASID, and global entries; other ASIDs' nG entries stay.
- * Arm ARM TLBI VAE1 description (VA, ASID, and global entries);
- * "TLB maintenance instructions"; AArch64.TLBI. */
-static void tlbi_vae1_scope_va_asid_and_globals(void **state)
+/*
+ * Which TLB entries each TLBI removes, as one table. Before each row a fresh TLB is
+ * filled by walks with the entries below (each in its own regime); the row's TLBI is
+ * issued by a PE in VMID row.vmid, then each entry is looked up in its own regime.
+ * The L2 has 16 ways here so that no fill evicts another entry of the set.
+ */
+enum {
+	E_G,        /* VA_G, global page, VMID 1, stage 1 only */
+	E_NG1,      /* VA_NG, nG page, ASID 1, VMID 1 */
+	E_NG2,      /* VA_NG, nG page, ASID 2, VMID 1 */
+	E_BLK,      /* VA_BLK, nG 2 MiB block (a level-2 leaf), ASID 1, VMID 1 */
+	E_G_VM2,    /* VA_G, global page, VMID 2 */
+	E_S12,      /* VA_G, combined stage 1+2 entry, VMID 1 */
+	E_S2,       /* IPA 0..2M, stage-2-only 2 MiB block entry, VMID 1 */
+	E_S12_VM2,  /* VA_G, combined entry, VMID 2 */
+	E_S2_VM2,   /* IPA 0..2M, stage-2-only entry, VMID 2 */
+	E_COUNT
+};
+
+static const struct tlb_probe {
+	const char *name;
+	uint64_t touch;   /* the access that fills it (stage-2 entries: by the S12 walks) */
+	uint64_t addr;    /* where it is looked up: a VA, or an IPA for stage-2 entries */
+	unsigned asid, vmid;
+	bool s2_on;       /* regime with HCR_EL2.VM = 1 */
+	bool s2_only;     /* a stage-2-only entry, looked up by IPA */
+	unsigned shift;   /* log2 of the size it maps, by hand from the tables */
+} probes[E_COUNT] = {
+	[E_G] = { "global page, VMID 1", VA_G, VA_G, 1, 1, false, false, 12 },
+	[E_NG1] = { "nG page, ASID 1", VA_NG, VA_NG, 1, 1, false, false, 12 },
+	[E_NG2] = { "nG page, ASID 2", VA_NG, VA_NG, 2, 1, false, false, 12 },
+	[E_BLK] = { "nG 2 MiB block, ASID 1", VA_BLK + 0x1234, VA_BLK + 0x100000, 1, 1,
+		    false, false, 21 },
+	[E_G_VM2] = { "global page, VMID 2", VA_G, VA_G, 1, 2, false, false, 12 },
+	[E_S12] = { "combined entry, VMID 1", VA_G, VA_G, 1, 1, true, false, 12 },
+	[E_S2] = { "stage-2 entry, VMID 1", 0, 0x100000, 1, 1, true, true, 21 },
+	[E_S12_VM2] = { "combined entry, VMID 2", VA_G, VA_G, 1, 2, true, false, 12 },
+	[E_S2_VM2] = { "stage-2 entry, VMID 2", 0, 0x100000, 1, 2, true, true, 21 },
+};
+
+#define KEEP true
+#define GONE false
+
+static const struct tlbi_row {
+	enum mmu_tlbi_kind kind;
+	uint64_t xt;        /* the operand */
+	unsigned vmid;      /* VMID of the issuing PE */
+	const char *rule;   /* the Arm ARM rule the row checks */
+	bool keep[E_COUNT]; /* survival of each entry, written by hand from the rule */
+} tlbi_rows[] = {
+	/* G     NG1   NG2   BLK   G_VM2 S12   S2    S12_VM2 S2_VM2 */
+	{ MMU_TLBI_VAE1, XT(VA_NG, 1), 1,
+	  "Arm ARM TLBI VAE1 description (VA, ASID, and global entries); \"TLB maintenance "
+	  "instructions\"; AArch64.TLBI: the VA's entries of that ASID, no other ASID's",
+	  { KEEP, GONE, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VAE1, XT(VA_G, 2), 1,
+	  "Arm ARM TLBI VAE1 description (VA, ASID, and global entries): a global entry of "
+	  "the VA goes whatever the ASID; combined entries hold stage 1 information; the "
+	  "current VMID only",
+	  { GONE, KEEP, KEEP, KEEP, KEEP, GONE, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VAE1, XT(VA_BLK + 0x1ff000, 1), 1,
+	  "Arm ARM \"TLB maintenance instructions\": a by-VA TLBI removes any entry whose "
+	  "range contains the VA, whatever its size",
+	  { KEEP, KEEP, KEEP, GONE, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VALE1, XT(VA_NG, 1), 1,
+	  "Arm ARM TLBI VALE1 / VAALE1 descriptions (last level entries only): the leaf "
+	  "entry of the VA and ASID goes",
+	  { KEEP, GONE, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VAALE1, XT(VA_G, 0), 1,
+	  "Arm ARM TLBI VALE1 / VAALE1 descriptions (last level entries only): the leaf "
+	  "entries of the VA, any ASID, current VMID",
+	  { GONE, KEEP, KEEP, KEEP, KEEP, GONE, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VALE1, XT(VA_BLK + 0x1ff000, 1), 1,
+	  "Arm ARM TLBI VALE1 description (last level entries only): a block is a last "
+	  "level entry, at level 2",
+	  { KEEP, KEEP, KEEP, GONE, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_ASIDE1, XT(0, 1), 1,
+	  "Arm ARM TLBI ASIDE1 description (non-global entries of that ASID only)",
+	  { KEEP, GONE, KEEP, GONE, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VAAE1, XT(VA_NG, 0), 1,
+	  "Arm ARM TLBI VAAE1 description (by VA, any ASID)",
+	  { KEEP, GONE, GONE, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VMALLE1, 0, 1,
+	  "Arm ARM TLBI VMALLE1 description (stage 1 entries of the current VMID); "
+	  "VTTBR_EL2.VMID: combined entries go, stage-2-only entries stay",
+	  { GONE, GONE, GONE, GONE, KEEP, GONE, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VMALLE1, 0, 2,
+	  "Arm ARM TLBI VMALLE1 description (stage 1 entries of the current VMID); "
+	  "VTTBR_EL2.VMID: another VMID's entries stay",
+	  { KEEP, KEEP, KEEP, KEEP, GONE, KEEP, KEEP, GONE, KEEP } },
+	{ MMU_TLBI_IPAS2E1, 0x100000 >> 12, 1,
+	  "Arm ARM TLBI IPAS2E1 description (stage 2 only; combined entries need a stage 1 "
+	  "invalidation such as TLBI VMALLE1)",
+	  { KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, GONE, KEEP, KEEP } },
+	{ MMU_TLBI_IPAS2LE1, 0x1ff000 >> 12, 1,
+	  "Arm ARM TLBI IPAS2LE1 description (last level stage 2 entries by IPA: any IPA "
+	  "the block contains; combined entries stay)",
+	  { KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, GONE, KEEP, KEEP } },
+	{ MMU_TLBI_IPAS2E1, VA_G >> 12, 1,
+	  "Arm ARM TLBI IPAS2E1 description (stage 2 only): an IPA equal to a VA of stage 1 "
+	  "entries removes none of them; no stage-2 entry maps that IPA",
+	  { KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP, KEEP } },
+	{ MMU_TLBI_VMALLS12E1, 0, 2,
+	  "Arm ARM TLBI VMALLS12E1 and TLBI ALLE1 descriptions: VMALLS12E1 removes stage 1 "
+	  "and stage 2 entries of the current VMID",
+	  { KEEP, KEEP, KEEP, KEEP, GONE, KEEP, KEEP, GONE, GONE } },
+	{ MMU_TLBI_VMALLS12E1, 0, 1,
+	  "Arm ARM TLBI VMALLS12E1 and TLBI ALLE1 descriptions: VMALLS12E1 removes stage 1 "
+	  "and stage 2 entries of the current VMID",
+	  { GONE, GONE, GONE, GONE, KEEP, GONE, GONE, KEEP, KEEP } },
+	{ MMU_TLBI_ALLE1, 0, 1,
+	  "Arm ARM TLBI VMALLS12E1 and TLBI ALLE1 descriptions: ALLE1 removes every EL1&0 "
+	  "entry of every VMID",
+	  { GONE, GONE, GONE, GONE, GONE, GONE, GONE, GONE, GONE } },
+};
+
+static const struct mmu_tlb_entry *probe(struct mmu_tlb *t, const struct tlb_probe *p)
 {
-	(void)state;
-	touch(VA_NG);
-	set_regs(2, 1, false);
-	touch(VA_NG);
-	touch(VA_G);
-	tlbi(MMU_TLBI_VAE1, false, XT(VA_NG, 1));
-	tlbi(MMU_TLBI_VAE1, false, XT(VA_G, 1));
-	assert_true(cached(VA_NG));   /* ASID 2's */
-	assert_false(cached(VA_G));   /* global: removed by any ASID */
-	set_regs(1, 1, false);
-	assert_false(cached(VA_NG));
+	set_regs(p->asid, p->vmid, p->s2_on);
+	if (p->s2_only)
+		return mmu__tlb_lookup_s2(t, &ctx.regime, p->addr);
+	return mmu__tlb_lookup(t, &ctx.regime, p->addr, MMU_READ);
 }
 
-/* ASIDE1: the non-global entries of one ASID; globals stay.
- * Arm ARM TLBI ASIDE1 description (non-global entries of that ASID only). */
-static void tlbi_aside1_removes_ng_of_asid_keeps_global(void **state)
+/* Fill t with every entry of probes[], and check that they are all there. */
+static void prefill(struct mmu_tlb *t)
 {
-	(void)state;
-	touch(VA_G);
-	touch(VA_NG);
-	tlbi(MMU_TLBI_ASIDE1, false, XT(0, 1));
-	assert_true(cached(VA_G));
-	assert_false(cached(VA_NG));
+	ctx.tlb = t;
+	for (unsigned k = 0; k < E_COUNT; k++) {
+		if (probes[k].s2_only)
+			continue;
+		set_regs(probes[k].asid, probes[k].vmid, probes[k].s2_on);
+		touch(probes[k].touch);
+	}
+	assert_int_equal(t->lv[MMU_TLB_L2].stats.evictions, 0);
+	for (unsigned k = 0; k < E_COUNT; k++) {
+		const struct mmu_tlb_entry *e = probe(t, &probes[k]);
+
+		if (!e)
+			print_error("pre-fill: no %s\n", probes[k].name);
+		assert_non_null(e);
+		assert_int_equal(e->shift, probes[k].shift);
+	}
 }
 
-/* VAAE1: by VA for every ASID.
- * Arm ARM TLBI VAAE1 description (by VA, any ASID). */
-static void tlbi_vaae1_removes_va_for_all_asids(void **state)
+/* The rows of tlbi_rows[], each on a freshly filled TLB.
+ * Arm ARM "TLB maintenance instructions" and the description of each row's TLBI
+ * (VAE1, VALE1, VAALE1, ASIDE1, VAAE1, VMALLE1, IPAS2E1, IPAS2LE1, VMALLS12E1,
+ * ALLE1): each row names the rule it checks (tlbi_rows[].rule). */
+static void tlbi_scopes_by_vmid_asid_va_level_and_stage(void **state)
 {
-	(void)state;
-	touch(VA_NG);
-	set_regs(2, 1, false);
-	touch(VA_NG);
-	tlbi(MMU_TLBI_VAAE1, false, XT(VA_NG, 0));
-	assert_false(cached(VA_NG));
-	set_regs(1, 1, false);
-	assert_false(cached(VA_NG));
-}
-
-/* VALE1 / VAALE1 (last level): remove the leaf entries (this TLB holds leaves only).
- * Arm ARM TLBI VALE1 / VAALE1 descriptions (last level entries only). */
-static void tlbi_vale1_removes_leaf_entry(void **state)
-{
-	(void)state;
-	touch(VA_NG);
-	touch(VA_G);
-	tlbi(MMU_TLBI_VALE1, false, XT(VA_NG, 1));
-	tlbi(MMU_TLBI_VAALE1, false, XT(VA_G, 0));
-	assert_false(cached(VA_NG));
-	assert_false(cached(VA_G));
-}
-
-/* A by-VA TLBI of any address inside a block removes the block's entry.
- * Arm ARM "TLB maintenance instructions": a by-VA TLBI removes any entry
- * whose range contains the VA, whatever its size. */
-static void tlbi_by_va_inside_block_removes_block(void **state)
-{
-	struct mmu_result res;
+	struct mmu_tlb_config cfg = mmu_tlb_default_config;
+	unsigned wrong = 0;
 
 	(void)state;
-	assert_int_equal(mmu__translate(&ctx, VA_BLK + 0x1234, MMU_READ, 0, &res), 0);
-	assert_int_equal(res.pa, 0x801234);
-	assert_int_equal(res.shift, 21);
-	assert_true(cached(VA_BLK + 0x100000));
-	tlbi(MMU_TLBI_VAE1, false, XT(VA_BLK + 0x1ff000, 1));
-	assert_false(cached(VA_BLK + 0x1234));
-}
+	cfg.l2.ways = 16;
+	for (unsigned i = 0; i < sizeof(tlbi_rows) / sizeof(tlbi_rows[0]); i++) {
+		const struct tlbi_row *row = &tlbi_rows[i];
+		struct mmu_tlb *t = mmu__tlb_create(&cfg);
 
-/* VMIDs tag every entry; VMALLE1 removes the stage-1 entries of the current VMID
- * only.
- * Arm ARM TLBI VMALLE1 description (stage 1 entries of the current VMID);
- * VTTBR_EL2.VMID. */
-static void tlbi_vmalle1_only_current_vmid(void **state)
-{
-	(void)state;
-	touch(VA_G);
-	set_regs(1, 2, false);
-	assert_false(cached(VA_G));       /* VMID isolation */
-	touch(VA_G);
-	tlbi(MMU_TLBI_VMALLE1, false, 0);
-	assert_false(cached(VA_G));
-	set_regs(1, 1, false);
-	assert_true(cached(VA_G));
+		assert_non_null(t);
+		prefill(t);
+		set_regs(1, row->vmid, true);
+		tlbi(row->kind, false, row->xt);
+		for (unsigned k = 0; k < E_COUNT; k++) {
+			bool kept = probe(t, &probes[k]) != NULL;
+
+			if (kept == row->keep[k])
+				continue;
+			print_error("row %u, TLBI %s Xt %#llx from VMID %u: %s %s, the rule says "
+				    "%s\n  (%s)\n", i, mmu__tlbi_name(row->kind),
+				    (unsigned long long)row->xt, row->vmid, probes[k].name,
+				    kept ? "kept" : "removed", row->keep[k] ? "kept" : "removed",
+				    row->rule);
+			wrong++;
+		}
+		ctx.tlb = tlb;
+		mmu__tlb_destroy(t);
+	}
+	assert_int_equal(wrong, 0);
 }
 
 /* IPAS2E1 removes stage-2 entries by IPA but not the combined stage-1+2 entry: the
@@ -230,26 +322,6 @@ static void tlbi_ipas2e1_keeps_combined_until_vmalle1(void **state)
 	assert_int_equal(ok_pa(&ctx, VA_G, MMU_READ, 0), 0x40100000);  /* combined, stale */
 	tlbi(MMU_TLBI_VMALLE1, false, 0);
 	assert_int_equal(ok_pa(&ctx, VA_G, MMU_READ, 0), 0x80100000);
-}
-
-/* VMALLS12E1 removes stage 1 and stage 2 of the VMID; ALLE1 every VMID.
- * Arm ARM TLBI VMALLS12E1 and TLBI ALLE1 descriptions. */
-static void tlbi_vmalls12e1_and_alle1_scopes(void **state)
-{
-	(void)state;
-	set_regs(1, 1, true);
-	touch(VA_G);
-	set_regs(1, 2, true);
-	touch(VA_G);
-	tlbi(MMU_TLBI_VMALLS12E1, false, 0);
-	assert_false(cached(VA_G));
-	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
-	set_regs(1, 1, true);
-	assert_true(cached(VA_G));
-	assert_non_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
-	tlbi(MMU_TLBI_ALLE1, false, 0);
-	assert_false(cached(VA_G));
-	assert_null(mmu__tlb_lookup_s2(tlb, &ctx.regime, 0x100000));
 }
 
 /* IS forms reach every PE of the domain; the plain forms only the issuing PE.
@@ -642,14 +714,8 @@ int main(void)
 		T(tlb_second_access_hits),
 		T(tlb_keeps_old_translation_until_tlbi),
 		T(tlb_global_matches_any_asid_ng_only_own),
-		T(tlbi_vae1_scope_va_asid_and_globals),
-		T(tlbi_aside1_removes_ng_of_asid_keeps_global),
-		T(tlbi_vaae1_removes_va_for_all_asids),
-		T(tlbi_vale1_removes_leaf_entry),
-		T(tlbi_by_va_inside_block_removes_block),
-		T(tlbi_vmalle1_only_current_vmid),
+		T(tlbi_scopes_by_vmid_asid_va_level_and_stage),
 		T(tlbi_ipas2e1_keeps_combined_until_vmalle1),
-		T(tlbi_vmalls12e1_and_alle1_scopes),
 		T(tlbi_is_broadcasts_local_does_not),
 		T(tlbi_operand_decoding),
 		T(tlb_dbm_first_write_walks_and_sets_dirty),

@@ -2,8 +2,9 @@
 /*
  * I-cache coherence check. Making written instructions executable needs, per line,
  * DC CVAU (unless CTR_EL0.IDC = 1), then IC IVAU (unless CTR_EL0.DIC = 1), with DSBs
- * and an ISB between (Arm ARM "Cache maintenance requirements for instruction
- * modifications"; shared/ARM-NOTES.md). The barriers are not modelled; the order of
+ * and an ISB between (Arm ARM "Synchronization and coherency issues between data and
+ * instruction accesses"; the check's rule: docs/mmu.md "Checks", its simplifications:
+ * docs/fidelity.md "Checks"). The barriers are not modelled; the order of
  * the clean and the invalidation is: an invalidation of a line not yet cleaned does
  * not count (the I-cache could refill from a PoU without the new data).
  * State is kept per system, not per PE: IC IALLU is treated as IC IALLUIS.

@@ -2,7 +2,9 @@
 /*
  * Test harness for mmu/: a flat fake physical memory (32 MiB at PA 0) with the
  * callbacks, and descriptor spellings written from the Arm ARM's bit layouts
- * (shared/ARM-NOTES.md "Descriptors"), independent of the library's code.
+ * ("VMSAv8-64 translation table format descriptors", "Memory attribute fields in the
+ * VMSAv8-64 translation table format descriptors"; the TCR_EL1, VTCR_EL2 and MAIR_EL1
+ * field descriptions), independent of the library's code.
  */
 #ifndef TESTS_MMU_HARNESS_H
 #define TESTS_MMU_HARNESS_H

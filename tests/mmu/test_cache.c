@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Cache model and maintenance (Arm ARM; ARM-NOTES "Caches"): line size from
+ * Cache model and maintenance (Arm ARM "Cache maintenance instructions" and the DC/IC
+ * descriptions; the model's PoU and PoC: docs/mmu.md "Caches"): line size from
  * CTR_EL0, hits/misses/dirty/write-back, cacheability from attributes and SCTLR.C/I,
  * DC CVAU to PoU (the L2), DC CVAC/CIVAC to PoC, DC IVAC, IC IVAU/IALLU/IALLUIS, and
  * the translation of the maintenance VA (faults carry CM = 1).

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Syndrome encoders: DFSC/IFSC codes, ESR_ELx (EC, IL, ISS fields), FAR, HPFAR_EL2 and
- * PAR_EL1, against values composed by hand from the register layouts (ARM-NOTES
- * "Faults and syndromes"; Arm ARM ESR_EL1, HPFAR_EL2, PAR_EL1).
+ * PAR_EL1, against values composed by hand from the register layouts (Arm ARM ESR_EL1
+ * with "ISS encoding for an exception from a Data Abort" / "... from an Instruction
+ * Abort", FAR_EL1, HPFAR_EL2, PAR_EL1; what is modelled: docs/fidelity.md "Faults and
+ * syndromes").
  */
 #include "harness.h"
 

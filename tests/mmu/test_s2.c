@@ -300,7 +300,7 @@ static void s2_dc_by_va_still_checks_stage1_table_reads(void **state)
 }
 
 /* 4 levels over 4 levels (VTCR T0SZ = 16, SL0 = 2: stage 2 starts at level 0):
- * 4 x (4 + 1) + 4 = 24 descriptor reads on a miss (ARM-NOTES).
+ * 4 x (4 + 1) + 4 = 24 descriptor reads on a miss (docs/mmu.md "Walk trace").
  * Arm ARM "Controlling address translation stages"; AArch64.S1Walk with
  * AArch64.S2Walk per table read (VTCR_EL2.SL0 = 2: stage 2 starts at level 0). */
 static void s2_four_over_four_walk_reads_24_descriptors(void **state)

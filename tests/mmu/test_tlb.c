@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TLB and TLBI scoping (Arm ARM TLB maintenance; ARM-NOTES "TLB maintenance"):
+ * TLB and TLBI scoping (Arm ARM "TLB maintenance instructions" and the description
+ * of each TLBI; the model's scopes in one table: docs/mmu.md "TLB and TLBI"):
  * global vs nG, ASID and VMID tagging, by-VA/by-ASID/all forms, last level, IPA
  * forms vs combined entries, local vs IS broadcast through a domain.
  */

@@ -2,7 +2,7 @@
 /*
  * Syndrome encoders: struct mmu_fault -> ESR_ELx, FAR_ELx, HPFAR_EL2, PAR_EL1.
  * Field layouts: Arm ARM (ESR_EL1 ISS encoding for Data/Instruction Aborts),
- * HPFAR_EL2, PAR_EL1; shared/ARM-NOTES.md "Faults and syndromes".
+ * HPFAR_EL2, PAR_EL1; what is modelled: docs/fidelity.md "Faults and syndromes".
  */
 #ifndef MMU_FAULT_H
 #define MMU_FAULT_H

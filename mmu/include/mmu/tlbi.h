@@ -2,7 +2,8 @@
 /*
  * TLB maintenance. A TLBI is one small struct and one match function (gem5
  * tlbi_op.hh in C): the TLB applies it without knowing the kinds.
- * Scopes: Arm ARM "TLB maintenance instructions"; shared/ARM-NOTES.md.
+ * Scopes: Arm ARM "TLB maintenance instructions" and each TLBI's description;
+ * summed up in docs/mmu.md "TLB and TLBI".
  */
 #ifndef MMU_TLBI_H
 #define MMU_TLBI_H

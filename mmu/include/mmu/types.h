@@ -58,7 +58,8 @@ struct mmu_mem_ops {
 	int (*cmpxchg64)(void *opaque, uint64_t pa, uint64_t *expected, uint64_t desired);
 };
 
-/* Fault kinds; mmu__fault_fsc() turns one into the DFSC/IFSC code (ARM-NOTES). */
+/* Fault kinds; mmu__fault_fsc() turns one into the DFSC/IFSC code (Arm ARM ESR_ELx
+ * "ISS encoding for an exception from a Data Abort", DFSC; pseudocode EncodeLDFSC). */
 enum mmu_fault_kind {
 	MMU_FAULT_NONE = 0,
 	MMU_FAULT_ADDR_SIZE,    /* 0b0000LL */

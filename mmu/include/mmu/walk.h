@@ -9,7 +9,8 @@
  *   if (mmu__translate(&ctx, va, MMU_READ, flags, &res) < 0) -> res.fault
  *
  * Pseudocode: AArch64.TranslateAddress -> AArch64.FullTranslate -> AArch64.S1Translate
- * + AArch64.S2Translate (DDI 0487 J.a, shared/translation).
+ * + AArch64.S2Translate (Arm ARM DDI 0487 J.a pseudocode; what is modelled:
+ * docs/fidelity.md "Translation").
  */
 #ifndef MMU_WALK_H
 #define MMU_WALK_H

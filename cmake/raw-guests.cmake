@@ -1,7 +1,8 @@
 # raw_guests(TARGET SOURCE MACRO PREFIX KINDS k... [FLAGS f...])
 # Cross-builds small test guests from one assembly file: one raw binary per kind,
 # PREFIX-<kind>.bin in the current binary dir, assembled with -D<MACRO>=<kind> and
-# linked at RAM + 0x80000, where vmm and QEMU load raw images. TARGET (built by
+# linked at RAM + 0x80000, where vmm and QEMU load raw images. The sources include
+# <platform/memmap.h> for device addresses. TARGET (built by
 # default) depends on all of them. The cross toolchain is REQUIRED: without it the
 # tests that use these guests must fail, not silently vanish (tools/setup installs it).
 find_program(AARCH64_GCC aarch64-linux-gnu-gcc REQUIRED)
@@ -15,9 +16,10 @@ function(raw_guests target source macro prefix)
 		set(bin ${CMAKE_CURRENT_BINARY_DIR}/${prefix}-${kind}.bin)
 		add_custom_command(OUTPUT ${bin}
 			COMMAND ${AARCH64_GCC} ${RG_FLAGS} -nostdlib -D${macro}=${kind}
+				-I${CMAKE_SOURCE_DIR}/platform/include
 				-Wl,--build-id=none -Wl,-Ttext=0x40080000 -o ${bin}.elf ${src}
 			COMMAND ${AARCH64_OBJCOPY} -O binary -j .text ${bin}.elf ${bin}
-			DEPENDS ${src} VERBATIM)
+			DEPENDS ${src} ${CMAKE_SOURCE_DIR}/platform/include/platform/memmap.h VERBATIM)
 		list(APPEND bins ${bin})
 	endforeach()
 	add_custom_target(${target} ALL DEPENDS ${bins})

@@ -18,6 +18,7 @@ struct machine {
 	const char *stdout_path;	/* /chosen/stdout-path */
 	phys_addr_t uart_base;		/* "arm,pl011" (the stdout-path one if it is) */
 	u64 uart_size;
+	bool uart_is_stdout;		/* found through stdout-path, not by the fallback */
 	phys_addr_t initrd_start, initrd_end;	/* /chosen/linux,initrd-* */
 	bool psci_present;
 	bool psci_smc;			/* /psci method = "smc" (else "hvc") */

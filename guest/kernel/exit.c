@@ -7,9 +7,7 @@
 #include <vmm_exit.h>
 #include <psci.h>
 #include <asm/fixmap.h>
-
-#define VMM_EXIT_STATUS 0x0
-#define VMM_EXIT_EXIT 0x4
+#include <platform/memmap.h>	/* the registers' layout; the base is the device tree's */
 
 static volatile u32 *exit_regs;
 
@@ -22,13 +20,13 @@ void vmm_exit__init(phys_addr_t base)
 void vmm_exit__poweroff(int status)
 {
 	if (exit_regs)
-		exit_regs[VMM_EXIT_STATUS / 4] = status;
+		exit_regs[EXIT_DEV_STATUS / 4] = status;
 	psci__system_off();
 }
 
 void vmm_exit__fatal(void)
 {
 	if (exit_regs)
-		exit_regs[VMM_EXIT_EXIT / 4] = 2;
+		exit_regs[EXIT_DEV_EXIT / 4] = 2;
 	psci__system_off();
 }

@@ -41,7 +41,9 @@ static void setup_console(const void *fdt)
 	int node = machine.stdout_path ? stdout_node(fdt, machine.stdout_path) : -1;
 	u64 base, size;
 
-	if (node < 0 || !fdt__node_is_compatible(fdt, node, "arm,pl011"))
+	machine.uart_is_stdout = node >= 0 && fdt__node_is_compatible(fdt, node, "arm,pl011") &&
+				 fdt__node_is_enabled(fdt, node);
+	if (!machine.uart_is_stdout)
 		node = fdt__node_offset_by_compatible(fdt, -1, "arm,pl011");
 	while (node >= 0 && !fdt__node_is_enabled(fdt, node))
 		node = fdt__node_offset_by_compatible(fdt, node, "arm,pl011");

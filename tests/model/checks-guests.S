@@ -12,6 +12,8 @@
  *   BUG 5 / 4: I-cache coherence. A RET is stored to a data page and called: without
  *              maintenance (5); with DC CVAU, DSB, IC IVAU, DSB, ISB (4) (B2.4.4
  *              "Concurrent modification and execution of instructions"). */
+#include <platform/memmap.h>
+
 #define PAGE_RW 0x703             /* L3 page: AF, SH inner, AP = 00 (EL1 RW), AttrIndx 0 */
 #define PAGE_RO 0x783             /* the same with AP = 10 (EL1 read-only) */
 #define DATA    0x40200000
@@ -74,7 +76,7 @@ _start:
 	blr	x5
 .endif
 	ldr	x0, [x1]		/* use the translation */
-	ldr	x1, =0x09100004		/* exit device EXIT register */
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT		/* exit device EXIT register */
 	str	wzr, [x1]
 	b	.
 	.ltorg

@@ -8,6 +8,8 @@
  *           must report a guest deadlock rather than wait forever
  *   KIND 6: WFI with the virtual timer armed and its PPI enabled in the GIC: the
  *           timer wakes it (CNTV_CTL_EL0.ISTATUS set), then it exits with 9 */
+#include <platform/memmap.h>
+
 	.text
 	.global _start
 _start:
@@ -32,7 +34,7 @@ block:	.quad	0x20026, 7
 1:	wfi
 	b	1b
 secondary:
-	ldr	x1, =0x09100004		/* exit device EXIT register */
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT		/* exit device EXIT register */
 	mov	w0, #42
 	str	w0, [x1]
 	b	.
@@ -48,22 +50,22 @@ vectors:
 	.skip	0x200
 	mrs	x0, esr_el1		/* current EL, SP_ELx, synchronous */
 	and	w0, w0, #0x3f
-	ldr	x1, =0x09100004
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
 	str	w0, [x1]
 	b	.
 .elseif KIND == 5
 1:	wfi
 	b	1b
 .elseif KIND == 6
-	ldr	x1, =0x08000000		/* GICD_CTLR: ARE, EnableGrp1 */
+	ldr	x1, =GIC_DIST_BASE		/* GICD_CTLR: ARE, EnableGrp1 */
 	mov	w0, #0x12
 	str	w0, [x1]
-	ldr	x1, =0x080A0014		/* GICR_WAKER of vCPU 0: clear ProcessorSleep */
+	ldr	x1, =GIC_REDIST_BASE + 0x14		/* GICR_WAKER of vCPU 0: clear ProcessorSleep */
 	str	wzr, [x1]
-	ldr	x1, =0x080B0080		/* GICR_IGROUPR0: PPI 27 in group 1 */
+	ldr	x1, =GIC_REDIST_BASE + GIC_REDIST_SGI_OFF + 0x80		/* GICR_IGROUPR0: PPI 27 in group 1 */
 	mov	w0, #(1 << 27)
 	str	w0, [x1]
-	ldr	x1, =0x080B0100		/* GICR_ISENABLER0: enable PPI 27 */
+	ldr	x1, =GIC_REDIST_BASE + GIC_REDIST_SGI_OFF + 0x100		/* GICR_ISENABLER0: enable PPI 27 */
 	str	w0, [x1]
 	mov	x0, #1
 	msr	S3_0_C12_C12_5, x0	/* ICC_SRE_EL1.SRE */
@@ -80,7 +82,7 @@ vectors:
 1:	wfi				/* PSTATE.I stays set: the IRQ wakes WFI, no vector */
 	mrs	x0, cntv_ctl_el0
 	tbz	x0, #2, 1b		/* ISTATUS: the timer condition is met */
-	ldr	x1, =0x09100004
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
 	mov	w0, #9
 	str	w0, [x1]
 	b	.

@@ -19,6 +19,9 @@
  *           RAZ/WI, then STATUS = 5 and PSCI SYSTEM_OFF: vmm exits with 5
  *   KIND 5: PL011: every width at every register offset, unaligned offsets (faults),
  *           the ID registers written: nothing crashes, FR still reads TXFE */
+#include <platform/memmap.h>
+#define GICD_IROUTER 0x6000 /* IHI 0069 12.9.22: 64-bit, one per SPI */
+
 	.text
 	.global _start
 _start:
@@ -65,7 +68,7 @@ _start:
 
 kind:
 .if KIND == 1
-	ldr	x1, =0x08000000			/* GICD */
+	ldr	x1, =GIC_DIST_BASE			/* GICD */
 	mov	w2, #2
 	NOFAULT	str w2, [x1]			/* CTLR.EnableGrp1 */
 	mov	w2, #-1
@@ -91,13 +94,13 @@ kind:
 	NOFAULT	str w2, [x4]
 	NOFAULT	ldr w3, [x4]
 	EXPECT	x3, 0
-	ldr	x4, =0x08007f40			/* IROUTER of INTID 1000 */
+	ldr	x4, =GIC_DIST_BASE + GICD_IROUTER + 8 * 1000			/* IROUTER of INTID 1000 */
 	NOFAULT	str x2, [x4]
 	NOFAULT	ldr x3, [x4]
 	EXPECT	x3, 0
 	/* SPI 40 routed to Aff0 = 200 (no such vCPU), enabled and pending: the CPU
 	 * interface of vCPU 0 must not see it */
-	ldr	x4, =0x08006000 + 8 * 40
+	ldr	x4, =GIC_DIST_BASE + GICD_IROUTER + 8 * 40
 	mov	x2, #200
 	NOFAULT	str x2, [x4]
 	NOFAULT	ldr x3, [x4]
@@ -121,34 +124,34 @@ kind:
 	ANY	str x2, [x1, #0x100]
 	add	x4, x1, #0x100
 	ANY	ldp x3, x5, [x4]
-	ldr	x4, =0x08006100
+	ldr	x4, =GIC_DIST_BASE + GICD_IROUTER + 0x100
 	ANY	stp x2, x2, [x4]
 	/* unaligned: Alignment fault on Device memory */
 	add	x4, x1, #0x100
 	FAULTS	0x21, ldur w3, [x4, #1]
-	ldr	x4, =0x08006104
+	ldr	x4, =GIC_DIST_BASE + GICD_IROUTER + 0x104
 	FAULTS	0x21, str x2, [x4]
 	/* exclusives and atomics on the GIC: not RAM */
 	ANY	ldxr x3, [x1]
 	ANY	ldadd x2, x3, [x1]
 	ANY	dc zva, x1
 	/* the top of the distributor's 64 KiB and just past it */
-	ldr	x4, =0x0800fff8
+	ldr	x4, =GIC_DIST_BASE + GIC_DIST_SIZE - 8
 	NOFAULT	ldr x3, [x4]
-	ldr	x4, =0x08010000
+	ldr	x4, =GIC_DIST_BASE + GIC_DIST_SIZE
 	FAULTS	0x10, ldr w3, [x4]
 	b	pass
 .elseif KIND == 2
-	ldr	x1, =0x080a0000			/* GICR of vCPU 0; run with --cpus 2 */
+	ldr	x1, =GIC_REDIST_BASE			/* GICR of vCPU 0; run with --cpus 2 */
 	NOFAULT	ldr x3, [x1, #8]		/* TYPER: not the last */
 	and	x3, x3, #1 << 4
 	EXPECT	x3, 0
-	ldr	x1, =0x080c0000			/* vCPU 1 */
+	ldr	x1, =GIC_REDIST_BASE + GIC_REDIST_STRIDE			/* vCPU 1 */
 	NOFAULT	ldr x3, [x1, #8]
 	and	x3, x3, #1 << 4
 	EXPECT	x3, 1 << 4
 	mov	w2, #-1
-	ldr	x4, =0x080c0000 + 0x10000 + 0x400 + 28 /* IPRIORITYR 28..31 */
+	ldr	x4, =GIC_REDIST_BASE + GIC_REDIST_STRIDE + GIC_REDIST_SGI_OFF + 0x400 + 28 /* IPRIORITYR 28..31 */
 	NOFAULT	str w2, [x4]
 	NOFAULT	ldr w3, [x4]
 	EXPECT	x3, 0xf8f8f8f8
@@ -156,12 +159,12 @@ kind:
 	NOFAULT	str x2, [x4, #4]		/* INTIDs 32..39: no such private ones */
 	NOFAULT	ldr x3, [x4, #4]
 	EXPECT	x3, 0
-	ldr	x1, =0x080e0000			/* vCPU 2: no such vCPU */
+	ldr	x1, =GIC_REDIST_BASE + 2 * GIC_REDIST_STRIDE			/* vCPU 2: no such vCPU */
 	FAULTS	0x10, ldr w3, [x1, #8]
 	FAULTS	0x10, str w2, [x1, #0x14]
-	ldr	x1, =0x080e0000 + 0x10000
+	ldr	x1, =GIC_REDIST_BASE + 2 * GIC_REDIST_STRIDE + GIC_REDIST_SGI_OFF
 	FAULTS	0x10, str w2, [x1, #0x100]
-	ldr	x1, =0x08ff0000			/* the last frame the memory map allows */
+	ldr	x1, =PL011_BASE - 0x10000			/* the last frame the memory map allows */
 	FAULTS	0x10, ldr w3, [x1]
 	b	pass
 .elseif KIND == 3
@@ -169,10 +172,10 @@ kind:
 	msr	icc_pmr_el1, x2
 	mov	x2, #1
 	msr	icc_igrpen1_el1, x2
-	ldr	x1, =0x08000000
+	ldr	x1, =GIC_DIST_BASE
 	mov	w2, #2
 	str	w2, [x1]
-	ldr	x1, =0x080a0000 + 0x10000	/* SGI_base of vCPU 0 */
+	ldr	x1, =GIC_REDIST_BASE + GIC_REDIST_SGI_OFF	/* SGI_base of vCPU 0 */
 	mov	w2, #0xffff
 	str	w2, [x1, #0x080]		/* IGROUPR0: SGIs Group 1 */
 	str	w2, [x1, #0x100]		/* ISENABLER0 */
@@ -230,7 +233,7 @@ kind:
 	EXPECT	x3, 1023
 	b	pass
 .elseif KIND == 4
-	ldr	x1, =0x09100000			/* exit device */
+	ldr	x1, =EXIT_DEV_BASE			/* exit device */
 	mov	x2, #77
 	FAULTS	0x10, strb w2, [x1]
 	FAULTS	0x10, strh w2, [x1]
@@ -244,7 +247,7 @@ kind:
 	EXPECT	x3, 0
 	NOFAULT	ldr w3, [x1]			/* STATUS never written: 0 */
 	EXPECT	x3, 0
-	ldr	x4, =0x09101000			/* past the device's page */
+	ldr	x4, =EXIT_DEV_BASE + EXIT_DEV_SIZE			/* past the device's page */
 	FAULTS	0x10, ldr w3, [x4]
 	mov	w2, #5
 	str	w2, [x1]			/* STATUS = 5 */
@@ -252,7 +255,7 @@ kind:
 	hvc	#0
 	b	fail
 .elseif KIND == 5
-	ldr	x1, =0x09000000			/* PL011 */
+	ldr	x1, =PL011_BASE			/* PL011 */
 	mov	x2, #0x2e			/* '.' */
 	mov	x3, #0
 1:	add	x4, x1, x3
@@ -276,7 +279,7 @@ kind:
 	NOFAULT	ldr w3, [x1, #0x18]		/* FR: TXFE */
 	and	x3, x3, #0x80
 	EXPECT	x3, 0x80
-	ldr	x4, =0x09001000			/* past the UART's page */
+	ldr	x4, =PL011_BASE + PL011_SIZE			/* past the UART's page */
 	FAULTS	0x10, ldr w3, [x4]
 	mov	w2, #0x0a
 	str	w2, [x1]
@@ -284,11 +287,11 @@ kind:
 .endif
 
 pass:
-	ldr	x1, =0x09100004
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
 	str	wzr, [x1]
 	b	.
 fail:
-	ldr	x1, =0x09100004
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
 	str	w25, [x1]
 	b	.
 

@@ -28,14 +28,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IMG_BASE 0x40080000ull
+#include <platform/memmap.h>
+
+#define IMG_BASE (RAM_BASE + 0x80000) /* where vmm loads a raw image */
 #define IMG_SIZE 0x10000u
 #define VECTORS 0x800u
 #define BODY 0x1000u
 #define BODY_END (IMG_SIZE - 0x100) /* room for the tail */
-#define STACK_TOP 0x40100000ull
+#define STACK_TOP (RAM_BASE + 0x100000)
 #define STORM_LIMIT 3000
-#define EXIT_REG 0x09100004ull
+#define EXIT_REG (EXIT_DEV_BASE + EXIT_DEV_EXIT)
+#define GICD_IPRIORITYR 0x400 /* IHI 0069 12.9.18 */
+#define GICD_IROUTER 0x6000   /* IHI 0069 12.9.22 */
 
 static uint64_t rng;
 static uint32_t img[IMG_SIZE / 4];
@@ -121,19 +125,19 @@ static uint64_t rand_addr(void)
 	uint64_t off = chance(60) ? (uint64_t)below(0x100) * 4 : below(0x10000);
 
 	switch (below(14)) {
-	case 0: case 1: return 0x08000000 + (chance(70) ? off % 0x10000 : below(0x10000)); /* GICD */
-	case 2: return 0x08000000 + 0x6000 + below(0x400);      /* GICD_IROUTER */
-	case 3: return 0x08000000 + 0x400 + below(0x100);       /* GICD_IPRIORITYR */
-	case 4: case 5: return 0x080a0000 + (uint64_t)below(ncpus + 2) * 0x20000 +
-			(chance(50) ? 0x10000 : 0) + off % 0x10000; /* GICR, existing or not */
-	case 6: return 0x09000000 + off % 0x1000;               /* PL011 */
-	case 7: return 0x09100000 + (off & 0xff8) * (chance(50) ? 0 : 1); /* exit: STATUS, others */
-	case 8: return 0x0a000000 + below(0x4000);              /* virtio-mmio area */
-	case 9: return below(0x08000000);                       /* nothing below the GIC */
-	case 10: return 0x40000000ull + (chance(50) ? 0 : (16ull << 20)) - 8 + below(16); /* RAM edges */
+	case 0: case 1: return GIC_DIST_BASE + (chance(70) ? off % GIC_DIST_SIZE : below(0x10000));
+	case 2: return GIC_DIST_BASE + GICD_IROUTER + below(0x400);
+	case 3: return GIC_DIST_BASE + GICD_IPRIORITYR + below(0x100);
+	case 4: case 5: return GIC_REDIST_BASE + (uint64_t)below(ncpus + 2) * GIC_REDIST_STRIDE +
+			(chance(50) ? GIC_REDIST_SGI_OFF : 0) + off % 0x10000; /* existing or not */
+	case 6: return PL011_BASE + off % PL011_SIZE;
+	case 7: return EXIT_DEV_BASE + (off & 0xff8) * (chance(50) ? 0 : 1); /* STATUS, others */
+	case 8: return VIRTIO_MMIO_BASE + below(0x4000);
+	case 9: return below(GIC_DIST_BASE);                    /* nothing below the GIC */
+	case 10: return RAM_BASE + (chance(50) ? 0 : (16ull << 20)) - 8 + below(16); /* RAM edges */
 	case 11: return 0x8000000000ull + below(0x10000);       /* where the model keeps stage 2 */
 	case 12: return rnd() & (chance(50) ? 0xffffffffffffull : ~0ull);
-	default: return 0x09000000 + below(0x2000000);          /* between devices */
+	default: return PL011_BASE + below(0x2000000);          /* between devices */
 	}
 }
 

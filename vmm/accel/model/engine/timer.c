@@ -2,10 +2,10 @@
  * (CNTVOFF = 0, so both count the same), CNTP_* and CNTV_* with CTL.{ENABLE, IMASK,
  * ISTATUS}, CVAL and TVAL, and CNTKCTL_EL1's EL0 access controls. The interrupt
  * outputs are the PPIs 30 (physical) and 27 (virtual) of the model's GICv3. */
-#include "cpu.h"
-#include "timer.h"
-#include "vm.h"
-#include "../../dev/gicv3.h"
+#include "cpu/cpu.h"
+#include "engine/timer.h"
+#include "engine/vm.h"
+#include "gic/gicv3.h"
 #include <platform/memmap.h>
 
 #define E(op0, op1, crn, crm, op2) SR_ENC(op0, op1, crn, crm, op2)

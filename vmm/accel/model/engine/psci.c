@@ -5,8 +5,8 @@
 #include <stdio.h>
 
 #include "machine.h"
-#include "mem.h"
-#include "model.h"
+#include "mem/mem.h"
+#include "engine/model.h"
 
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)

@@ -2,8 +2,8 @@
  * per vCPU (GICR RD_base + SGI_base frames), and the CPU interface's ICC_* system
  * registers, with SGIs between vCPUs. Group 1 non-secure interrupts only (the guest
  * runs at EL1 non-secure); affinity routing always on (GICD_CTLR.ARE_NS = 1). */
-#ifndef VMM_DEV_GICV3_H
-#define VMM_DEV_GICV3_H
+#ifndef MODEL_GICV3_H
+#define MODEL_GICV3_H
 
 #include <stdbool.h>
 #include <stdint.h>

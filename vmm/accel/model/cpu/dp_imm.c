@@ -1,6 +1,6 @@
 /* Data processing, immediate: PC-relative addressing, add/sub, logical, move wide,
  * bitfield, extract (Arm ARM C4.1.86, "Data Processing -- Immediate"). */
-#include "cpu.h"
+#include "cpu/cpu.h"
 
 static int adr(struct cpu *c, const struct dent *d)
 {

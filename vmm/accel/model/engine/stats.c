@@ -6,9 +6,9 @@
 
 #include <mmu/mmu.h>
 
-#include "stats.h"
-#include "vm.h"
-#include "xlat.h"
+#include "engine/stats.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
 
 /* One vCPU's figures, or their sum. */
 struct snap {

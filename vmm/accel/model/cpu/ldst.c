@@ -2,7 +2,7 @@
  * unprivileged, register offset, literal, pairs, sign-extending forms, PRFM
  * (Arm ARM C4.1.88 "Loads and Stores"). Exclusives, acquire/release and LSE atomics
  * are in atomics.c. SIMD&FP loads and stores are UNDEFINED: FP is not modelled. */
-#include "mem.h"
+#include "mem/mem.h"
 
 /* aux fields of a decoded load/store */
 #define A_SIZE(a) ((a) & 3)              /* log2 bytes */

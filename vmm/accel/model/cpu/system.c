@@ -1,9 +1,9 @@
 /* System instructions: hints (WFI, WFE, SEV, NOP...), barriers, CLREX, PSTATE writes
  * (DAIFSet/Clr, SPSel, PAN), MRS/MSR, and SYS (IC, DC, AT, TLBI) routed to the mmu/
  * model through xlat.c (Arm ARM C5 "The A64 System Instruction Class"). */
-#include "mem.h"
-#include "vm.h"
-#include "xlat.h"
+#include "mem/mem.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
 
 static int sysreg_trap(struct cpu *c, uint32_t i)
 {

@@ -3,9 +3,9 @@
  * micro-TLB fills, and dropping decoded code a store overwrites. */
 #include <errno.h>
 
-#include "mem.h"
-#include "vm.h"
-#include "xlat.h"
+#include "mem/mem.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
 
 #define FSC_ALIGN 0x21
 #define FSC_SEA   0x10 /* synchronous external abort, not on a table walk */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sysregs.h"
+#include "cpu/sysregs.h"
 
 struct cpu;
 struct dent;

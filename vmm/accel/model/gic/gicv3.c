@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gicv3.h"
+#include "gic/gicv3.h"
 #include <platform/memmap.h>
 
 #define NR_IRQS (32 + GICV3_NR_SPIS)

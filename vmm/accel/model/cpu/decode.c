@@ -1,7 +1,7 @@
 /* The A64 top-level decode (Arm ARM C4.1 "A64 instruction set encoding"): op0 in
  * bits 28:25 picks the class; each class file decodes its own space and returns false
  * for what is unallocated or not modelled, which becomes UNDEFINED. */
-#include "cpu.h"
+#include "cpu/cpu.h"
 
 uint16_t cond_table[16];
 

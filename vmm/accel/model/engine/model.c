@@ -10,12 +10,12 @@
 #include "bus.h"
 #include "machine.h"
 #include <platform/memmap.h>
-#include "model.h"
+#include "engine/model.h"
 #include "report.h"
-#include "stats.h"
-#include "timer.h"
-#include "xlat.h"
-#include "../../dev/gicv3.h"
+#include "engine/stats.h"
+#include "engine/timer.h"
+#include "mem/xlat.h"
+#include "gic/gicv3.h"
 
 uint64_t machine__mpidr(unsigned cpu);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stage2.h"
+#include "mem/stage2.h"
 
 #define GiB1 (1ull << 30)
 #define MiB2 (1ull << 21)

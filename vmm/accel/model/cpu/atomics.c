@@ -7,7 +7,7 @@
  * address and value; the store-exclusive succeeds if the local monitor is still armed
  * for that address and memory still holds the value (a store by another vCPU of a
  * different value makes it fail). Exception entry, ERET and CLREX disarm it. */
-#include "mem.h"
+#include "mem/mem.h"
 
 static inline uint64_t zext_size(uint64_t v, unsigned size)
 {

@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "vm.h"
+#include "engine/vm.h"
 
 struct machine;
 

@@ -1,7 +1,7 @@
 /* Data processing, register: logical and add/sub (shifted and extended register),
  * add/sub with carry, conditional compare and select, 1- and 2-source (bit ops,
  * shifts, divide), 3-source (multiply) (Arm ARM C4.1.87 "Data Processing -- Register"). */
-#include "cpu.h"
+#include "cpu/cpu.h"
 
 static inline uint64_t shift_reg(uint64_t v, unsigned type, unsigned amt, bool sf)
 {

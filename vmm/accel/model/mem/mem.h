@@ -8,7 +8,7 @@
 #ifndef MODEL_MEM_H
 #define MODEL_MEM_H
 
-#include "cpu.h"
+#include "cpu/cpu.h"
 
 #define MEMF_ALIGN  1u  /* must be size-aligned whatever SCTLR.A says (exclusives, atomics) */
 #define MEMF_UNPRIV 2u  /* LDTR/STTR: EL0 permissions at EL1 */

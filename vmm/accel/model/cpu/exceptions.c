@@ -1,10 +1,10 @@
 /* Exception entry to EL1 and return (ERET): ESR/FAR/ELR/SPSR, the vector offset from
  * VBAR_EL1, PSTATE on entry, stack-pointer banking, illegal exception returns
  * (Arm ARM D1.3 "Exception entry", D1.4 "Exception return"). */
-#include "cpu.h"
-#include "mem.h"
-#include "vm.h"
-#include "xlat.h"
+#include "cpu/cpu.h"
+#include "mem/mem.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
 
 static unsigned sp_bank(unsigned el, unsigned spsel) { return el == 0 ? 0 : spsel; }
 

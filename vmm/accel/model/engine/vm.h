@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu.h"
+#include "cpu/cpu.h"
 
 struct machine;
 struct gicv3;
@@ -69,13 +69,15 @@ static inline void *vm__ram(struct model_vm *vm, uint64_t pa, uint64_t len)
 	return 0;
 }
 
-/* exec.c */
-/* opts may be NULL: no checks, no caches. */
+/* engine/vm.c; opts may be NULL: no checks, no caches. */
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
 			 const struct model_env *env, void *opaque, const struct model_opts *opts);
 void vm__free(struct model_vm *vm);
-/* Run one vCPU for up to budget instructions; returns an exec_r (X_STOP: stopped). */
+/* Run one vCPU for up to budget instructions; returns an exec_r (X_STOP: stopped).
+ * cpu/exec.c. */
 int cpu__run(struct cpu *c, uint64_t budget);
+/* Decode the RAM page at pa (4 KiB aligned) into the cache; NULL if out of memory. */
+struct dpage *vm__decode_page(struct model_vm *vm, uint64_t pa);
 /* Decoded code on a RAM page was (maybe) changed: drop it. */
 void vm__invalidate_code(struct model_vm *vm, uint64_t pa);
 void vm__invalidate_all_code(struct model_vm *vm);

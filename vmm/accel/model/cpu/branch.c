@@ -1,7 +1,7 @@
 /* Branches: unconditional (immediate, register), conditional, compare and test and
  * branch, and exception generation (SVC, HVC, SMC, BRK, HLT) (Arm ARM C4.1.85). */
-#include "cpu.h"
-#include "vm.h"
+#include "cpu/cpu.h"
+#include "engine/vm.h"
 
 static int b_imm(struct cpu *c, const struct dent *d)
 {

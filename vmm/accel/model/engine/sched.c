@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "machine.h"
-#include "model.h"
-#include "timer.h"
+#include "engine/model.h"
+#include "engine/timer.h"
 
 /* Does anything end c's wait? An interrupt or event; for WFE also any other vCPU that
  * is running, since a store of its may have cleared c's exclusive monitor (the event a

@@ -18,10 +18,10 @@
 
 #include <mmu/mmu.h>
 
-#include "mem.h"
-#include "stage2.h"
-#include "vm.h"
-#include "xlat.h"
+#include "mem/mem.h"
+#include "mem/stage2.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
 
 struct xvm {
 	struct mmu_domain domain;

@@ -2,12 +2,12 @@
  * modelled CPU (features present = features modelled), and the routing of the GIC CPU
  * interface (ICC_*) and generic timer (CNT*) registers to their models. Anything else
  * is UNDEFINED (Arm ARM D17 "AArch64 System Register Descriptions"). */
-#include "cpu.h"
-#include "mem.h"
-#include "timer.h"
-#include "vm.h"
-#include "xlat.h"
-#include "../../dev/gicv3.h"
+#include "cpu/cpu.h"
+#include "mem/mem.h"
+#include "engine/timer.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
+#include "gic/gicv3.h"
 
 /* MIDR: implementer 0x00 (reserved for software use), architecture 0xF (by ID regs),
  * part 0x001. */

@@ -1,0 +1,135 @@
+/* The run loop of one vCPU.
+ *
+ * Instruction fetch translates the PC's page (through the fetch micro-TLB, else
+ * xlat.c) to a RAM page, whose 1024 instructions are decoded once into a struct dpage
+ * (engine/vm.c). The loop then calls handler after handler, falling through inside the
+ * page and following branches that stay in it, until the page ends, a branch leaves
+ * it, an exception or context change happens, or the budget is spent. */
+#include "mem/mem.h"
+#include "engine/vm.h"
+#include "mem/xlat.h"
+
+/* The decoded page holding c->pc, or NULL with *r set (an abort was taken, or stop). */
+static struct dpage *fetch(struct cpu *c, int *r)
+{
+	uint64_t pc = c->pc, tag = (pc & ~0xfffull) | c->mmu_idx;
+	struct itlb_ent *e = &c->itlb[(pc >> 12) % ITLB_SIZE];
+	struct xlat_out o;
+	struct xlat_fault f;
+
+	if (pc & 3) {
+		*r = exc__sync(c, EC_PC_ALIGN, 0, pc);
+		return 0;
+	}
+	if (e->tag == tag && e->gen == c->utlb_gen && e->page && e->page->valid) {
+		c->st.itlb_hits++;
+		return e->page;
+	}
+	c->st.itlb_misses++;
+	if (xlat__translate(c, pc, c->mmu_idx, ACC_EXEC, &o, &f)) {
+		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, f.fsc | (f.s1ptw << 7), pc);
+		return 0;
+	}
+	uint64_t pa = o.pa & ~0xfffull;
+	if (o.device || !vm__ram(c->vm, pa, 4096)) {
+		/* executing from a device or from nothing: synchronous external abort */
+		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, 0x10, pc);
+		return 0;
+	}
+	struct dpage *p = c->vm->dpages[(pa - c->vm->ram_base) >> 12];
+	if (!p && !(p = vm__decode_page(c->vm, pa))) {
+		*r = vm__fatal(c->vm, "model: out of memory decoding guest code at PA 0x%llx",
+			       (unsigned long long)pa);
+		return 0;
+	}
+	if (o.cacheable_fast) {
+		e->tag = tag;
+		e->gen = c->utlb_gen;
+		e->page = p;
+	}
+	return p;
+}
+
+static bool irq_deliverable(const struct cpu *c)
+{
+	return *c->irq_line && !(c->daif & (1u << 7));
+}
+
+/* Execute from pg at c->pc until the page ends, a branch leaves it, an exception or
+ * context change, or end. Returns -1 to fetch again, or what cpu__run returns.
+ * instrumented (checks or caches attached): each 64-byte line entered is reported as a
+ * fetch (I-cache check, I-cache model), and a page dropped under the loop (a store to
+ * code) ends the block at once. A constant at each call, so the fast copy has none of it. */
+static inline __attribute__((always_inline)) int
+run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
+{
+	uint64_t pbase = c->pc & ~0xfffull, line = ~0ull;
+	const struct dent *d = &pg->e[(c->pc >> 2) & 1023], *lim = &pg->e[1024];
+	int r;
+	for (;;) {
+		if (instrumented) {
+			if ((c->pc >> 6) != line) {
+				line = c->pc >> 6;
+				xlat__fetch_line(c, c->pc, pg->pa | (c->pc & 0xfc0));
+				if (c->vm->stop)
+					return X_STOP;
+			}
+		}
+		r = d->fn(c, d);
+		c->icount++;
+		if (likely(r == X_NEXT)) {
+			c->pc += 4;
+			if (++d == lim || c->icount >= end || (instrumented && !pg->valid))
+				return -1;
+			continue;
+		}
+		if (r == X_BRANCH) {
+			if (((c->pc ^ pbase) & ~0xffcull) == 0 && c->icount < end && pg->valid) {
+				d = &pg->e[(c->pc >> 2) & 1023];
+				continue;
+			}
+			return -1;
+		}
+		if (r == X_EXC)
+			return -1;
+		if (r == X_CTX) {
+			c->pc += 4;
+			return -1;
+		}
+		if (r == X_WAIT) {
+			c->pc += 4;
+			c->waiting = true;
+			return X_WAIT;
+		}
+		return X_STOP;
+	}
+}
+
+/* Run until budget instructions retired, or a wait or stop. */
+int cpu__run(struct cpu *c, uint64_t budget)
+{
+	uint64_t end = c->icount + budget;
+	int r;
+	while (c->icount < end) {
+		if (unlikely(c->vm->stop))
+			return X_STOP;
+		if (irq_deliverable(c))
+			exc__take(c, EXC_IRQ, 0, 0, c->pc);
+		if (unlikely(c->il)) { /* Illegal Execution state (Arm ARM D1.4.5) */
+			c->icount++;
+			exc__sync(c, EC_ILLEGAL, 0, 0);
+			continue;
+		}
+		struct dpage *pg = fetch(c, &r);
+		if (!pg) {
+			c->icount++;
+			if (r == X_STOP)
+				return X_STOP;
+			continue;
+		}
+		r = unlikely(c->slow_fetch) ? run_block(c, pg, end, true) : run_block(c, pg, end, false);
+		if (r >= 0)
+			return r;
+	}
+	return X_NEXT;
+}

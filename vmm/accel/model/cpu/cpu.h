@@ -17,6 +17,7 @@
 struct cpu;
 struct dent;
 struct model_vm;
+struct xlat_cpu;
 
 typedef int (*insn_fn)(struct cpu *c, const struct dent *d);
 
@@ -108,7 +109,7 @@ struct cpu {
 	bool event;        /* the WFE event register */
 	const volatile uint8_t *irq_line; /* the GIC's IRQ output for this vCPU */
 	struct model_vm *vm;
-	void *xlat;        /* xlat.c's per-vCPU state (mmu/ context, TLB) */
+	struct xlat_cpu *xlat; /* mem/xlat.c's per-vCPU state (mmu/ context, TLB) */
 	bool checks;       /* mmu/ sanitizer checks attached: every store is reported */
 	bool slow_fetch;   /* checks or caches: report every fetched line (exec.c) */
 	bool no_utlb;      /* caches attached: every data access goes to xlat.c */
@@ -216,6 +217,15 @@ int exec_undef(struct cpu *c, const struct dent *d);
 #define EC_SP_ALIGN 0x26
 #define EC_SERROR 0x2f
 #define EC_BRK 0x3c
+
+/* Data/instruction abort syndrome (ESR_ELx.ISS): fault status codes the model raises
+ * itself, and the bits it sets (Arm ARM D17.2.37). */
+#define FSC_SEA      0x10u  /* synchronous external abort, not on a table walk */
+#define FSC_SEA_WALK 0x14u  /* + level: synchronous external abort on a table walk */
+#define FSC_ALIGN    0x21u
+#define ISS_WNR      (1u << 6)
+#define ISS_S1PTW    (1u << 7)
+#define ISS_CM       (1u << 8)
 
 enum exc_kind { EXC_SYNC = 0, EXC_IRQ = 0x80, EXC_FIQ = 0x100, EXC_SERROR = 0x180 };
 

@@ -27,13 +27,13 @@ static struct dpage *fetch(struct cpu *c, int *r)
 	}
 	c->st.itlb_misses++;
 	if (xlat__translate(c, pc, c->mmu_idx, ACC_EXEC, &o, &f)) {
-		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, f.fsc | (f.s1ptw << 7), pc);
+		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, f.fsc | (f.s1ptw ? ISS_S1PTW : 0), pc);
 		return 0;
 	}
 	uint64_t pa = o.pa & ~0xfffull;
 	if (o.device || !vm__ram(c->vm, pa, 4096)) {
 		/* executing from a device or from nothing: synchronous external abort */
-		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, 0x10, pc);
+		*r = exc__sync(c, c->el ? EC_IABT_CUR : EC_IABT_LOW, FSC_SEA, pc);
 		return 0;
 	}
 	struct dpage *p = c->vm->dpages[(pa - c->vm->ram_base) >> 12];

@@ -36,10 +36,6 @@ static int undef_or_trap(struct cpu *c)
 	return exc__undef(c);
 }
 
-/* ID_AA64MMFR0 comes from the mmu model (PARange, ASID bits, granules). */
-uint64_t xlat__mmfr0(void);
-uint64_t xlat__mmfr1(void);
-
 static bool id_reg(unsigned enc, uint64_t *v)
 {
 	switch (enc) {

@@ -101,10 +101,7 @@ static int dc_zva(struct cpu *c, uint64_t va)
 	return X_NEXT;
 }
 
-/* mmu/ cache.h operation numbers, kept here to keep mmu/ headers in xlat.c only */
-enum { DC_IVAC, DC_CVAC, DC_CVAU, DC_CIVAC, DC_ZVA, IC_IVAU, IC_IALLU, IC_IALLUIS };
-
-static int dc_va(struct cpu *c, unsigned op, uint64_t va)
+static int dc_va(struct cpu *c, enum xlat_cache_op op, uint64_t va)
 {
 	uint64_t pa;
 	return xlat__cache_maint(c, op, va, &pa);
@@ -128,25 +125,25 @@ static int sys(struct cpu *c, const struct dent *d)
 				return dc_zva(c, xt);
 			if (ic) { /* IC IVAU */
 				uint64_t pa;
-				if ((r = xlat__cache_maint(c, IC_IVAU, xt, &pa)))
+				if ((r = xlat__cache_maint(c, XLAT_IC_IVAU, xt, &pa)))
 					return r;
 				vm__invalidate_code(c->vm, pa);
 				return X_CTX;
 			}
-			return dc_va(c, crm == 10 ? DC_CVAC : crm == 11 ? DC_CVAU : DC_CIVAC, xt);
+			return dc_va(c, crm == 10 ? XLAT_DC_CVAC : crm == 11 ? XLAT_DC_CVAU : XLAT_DC_CIVAC, xt);
 		}
 		if (c->el == 0)
 			return exc__undef(c);
 		if (crm == 1 || crm == 5) { /* IC IALLUIS, IC IALLU */
 			uint64_t pa;
-			xlat__cache_maint(c, crm == 1 ? IC_IALLUIS : IC_IALLU, 0, &pa);
+			xlat__cache_maint(c, crm == 1 ? XLAT_IC_IALLUIS : XLAT_IC_IALLU, 0, &pa);
 			vm__invalidate_all_code(c->vm);
 			return X_CTX;
 		}
 		if (crm == 8) /* AT S1E1R/W, S1E0R/W */
 			return xlat__at(c, op2, xt);
 		if (crm == 6 && op2 == 1) /* DC IVAC */
-			return dc_va(c, DC_IVAC, xt);
+			return dc_va(c, XLAT_DC_IVAC, xt);
 		return X_NEXT; /* DC ISW, CSW, CISW: set/way, no effect on the model's data */
 	}
 	if (c->el == 0)

@@ -17,8 +17,6 @@
 #include "mem/xlat.h"
 #include "gic/gicv3.h"
 
-uint64_t machine__mpidr(unsigned cpu);
-
 REPORT_LIMIT(unclaimed, "guest accesses to addresses with neither RAM nor a device",
 	     REPORT_BURST);
 REPORT_LIMIT(refused, "guest accesses a device refused", REPORT_BURST);
@@ -64,7 +62,7 @@ static int env_hvc(void *opaque, struct cpu *c, uint32_t imm)
 
 static int env_hlt(void *opaque, struct cpu *c, uint32_t imm)
 {
-	if (imm != 0xf000)
+	if (imm != SEMIHOST_HLT_IMM)
 		return exc__undef(c); /* halting debug is not enabled: HLT is UNDEFINED */
 	return semihost__call(opaque, c);
 }
@@ -83,8 +81,14 @@ static void env_check_stop(void *opaque)
 }
 
 static const struct model_env env = {
-	env_bus_read, env_bus_write, env_hvc, env_hlt, env_fatal, env_check_stop,
+	.bus_read = env_bus_read, .bus_write = env_bus_write, .hvc = env_hvc, .hlt = env_hlt,
+	.fatal = env_fatal, .check_stop = env_check_stop,
 };
+
+/* The core mirrors --checks so that it need not include vmm/machine.h. */
+_Static_assert(MODEL_CHECKS_OFF == (int)VM_CHECKS_OFF &&
+	       MODEL_CHECKS_REPORT == (int)VM_CHECKS_REPORT &&
+	       MODEL_CHECKS_STOP == (int)VM_CHECKS_STOP, "enum model_checks mirrors enum vm_checks");
 
 static int model_available(char *why, size_t len)
 {
@@ -132,8 +136,7 @@ static int model_create(struct machine *m)
 	pthread_mutex_init(&md->lock, 0);
 	pthread_cond_init(&md->wake, 0);
 	struct model_opts opts = {
-		.checks = m->cfg.checks == VM_CHECKS_STOP ? MODEL_CHECKS_STOP :
-			  m->cfg.checks ? MODEL_CHECKS_REPORT : MODEL_CHECKS_OFF,
+		.checks = (enum model_checks)m->cfg.checks, /* the same values: asserted above */
 		.caches = m->cfg.caches,
 	};
 	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md, &opts);

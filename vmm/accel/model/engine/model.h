@@ -20,6 +20,7 @@ struct model {
 
 int sched__run(struct model *md);
 int psci__call(struct model *md, struct cpu *c);
+#define SEMIHOST_HLT_IMM 0xf000 /* HLT #0xF000: an A64 semihosting call */
 int semihost__call(struct model *md, struct cpu *c);
 void model__start_cpu(struct model *md, struct cpu *c, uint64_t entry, uint64_t x0);
 

@@ -8,15 +8,41 @@
 #include "mem/mem.h"
 #include "engine/model.h"
 
-#define PSCI_SUCCESS 0
-#define PSCI_NOT_SUPPORTED (-1)
-#define PSCI_INVALID_PARAMS (-2)
-#define PSCI_ALREADY_ON (-4)
+/* Function IDs (SMC32; the SMC64 forms add PSCI_SMC64) and return values, DEN 0022 */
+#define PSCI_SMC64              0x40000000u
+#define PSCI_VERSION            0x84000000u
+#define PSCI_CPU_SUSPEND        0x84000001u
+#define PSCI_CPU_OFF            0x84000002u
+#define PSCI_CPU_ON             0x84000003u
+#define PSCI_AFFINITY_INFO      0x84000004u
+#define PSCI_MIGRATE_INFO_TYPE  0x84000006u
+#define PSCI_SYSTEM_OFF         0x84000008u
+#define PSCI_SYSTEM_RESET       0x84000009u
+#define PSCI_FEATURES           0x8400000au
+
+#define PSCI_VERSION_1_0        0x00010000
+#define PSCI_SUCCESS            0
+#define PSCI_NOT_SUPPORTED      (-1)
+#define PSCI_INVALID_PARAMS     (-2)
+#define PSCI_ALREADY_ON         (-4)
+#define PSCI_AFFINITY_ON        0
+#define PSCI_AFFINITY_OFF       1
+#define PSCI_TOS_NOT_PRESENT_MP 2 /* MIGRATE_INFO_TYPE: no Trusted OS to migrate */
+
+/* Semihosting (Arm IHI 0084): operations in W0 of HLT #0xF000 */
+#define SYS_WRITEC              0x03
+#define SYS_WRITE0              0x04
+#define SYS_EXIT                0x18
+#define SYS_EXIT_EXTENDED       0x20
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
+
+/* MPIDR_EL1 affinity fields Aff3 (39:32) and Aff2..Aff0 (23:0) */
+#define MPIDR_AFF_MASK 0xff00ffffffull
 
 static struct cpu *by_mpidr(struct model *md, uint64_t mpidr)
 {
 	for (unsigned k = 0; k < md->vm->ncpus; k++)
-		if ((md->vm->cpu[k]->sr.mpidr_el1 & 0xff00ffffffull) == (mpidr & 0xff00ffffffull))
+		if ((md->vm->cpu[k]->sr.mpidr_el1 & MPIDR_AFF_MASK) == (mpidr & MPIDR_AFF_MASK))
 			return md->vm->cpu[k];
 	return 0;
 }
@@ -34,9 +60,10 @@ static int64_t cpu_on(struct model *md, uint64_t mpidr, uint64_t entry, uint64_t
 
 static bool supported(uint32_t fn)
 {
-	switch (fn & ~0x40000000u) {
-	case 0x84000000: case 0x84000001: case 0x84000002: case 0x84000003: case 0x84000004:
-	case 0x84000006: case 0x84000008: case 0x84000009: case 0x8400000a:
+	switch (fn & ~PSCI_SMC64) {
+	case PSCI_VERSION: case PSCI_CPU_SUSPEND: case PSCI_CPU_OFF: case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO: case PSCI_MIGRATE_INFO_TYPE: case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET: case PSCI_FEATURES:
 		return true;
 	default:
 		return false;
@@ -48,29 +75,29 @@ int psci__call(struct model *md, struct cpu *c)
 	uint32_t fn = (uint32_t)c->x[0];
 	int64_t ret = PSCI_NOT_SUPPORTED;
 	struct machine *m = md->m;
-	switch (fn & ~0x40000000u) { /* SMC32 and SMC64 forms alike */
-	case 0x84000000: ret = 0x00010000; break;            /* PSCI_VERSION: 1.0 */
-	case 0x84000001: c->x[0] = 0; return X_WAIT; /* CPU_SUSPEND: standby (loop adds 4) */
-	case 0x84000002:                                      /* CPU_OFF */
+	switch (fn & ~PSCI_SMC64) { /* SMC32 and SMC64 forms alike */
+	case PSCI_VERSION: ret = PSCI_VERSION_1_0; break;
+	case PSCI_CPU_SUSPEND: c->x[0] = PSCI_SUCCESS; return X_WAIT; /* standby (loop adds 4) */
+	case PSCI_CPU_OFF:
 		c->on = false;
 		return X_STOP;
-	case 0x84000003: ret = cpu_on(md, c->x[1], c->x[2], c->x[3]); break;
-	case 0x84000004: {                                    /* AFFINITY_INFO */
+	case PSCI_CPU_ON: ret = cpu_on(md, c->x[1], c->x[2], c->x[3]); break;
+	case PSCI_AFFINITY_INFO: {
 		struct cpu *t = by_mpidr(md, c->x[1]);
-		ret = !t || c->x[2] ? PSCI_INVALID_PARAMS : t->on ? 0 : 1;
+		ret = !t || c->x[2] ? PSCI_INVALID_PARAMS : t->on ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
 		break;
 	}
-	case 0x84000006: ret = 2; break;                      /* MIGRATE_INFO_TYPE: none */
-	case 0x84000008:                                      /* SYSTEM_OFF */
+	case PSCI_MIGRATE_INFO_TYPE: ret = PSCI_TOS_NOT_PRESENT_MP; break;
+	case PSCI_SYSTEM_OFF:
 		machine__stop(m, VM_STOP_POWEROFF, (int)m->guest_status);
 		c->pc += 4;
 		return X_STOP;
-	case 0x84000009:                                      /* SYSTEM_RESET */
+	case PSCI_SYSTEM_RESET:
 		machine__stop(m, VM_STOP_RESET, 0);
 		c->pc += 4;
 		return X_STOP;
-	case 0x8400000a:                                      /* PSCI_FEATURES */
-		ret = supported((uint32_t)c->x[1]) ? 0 : PSCI_NOT_SUPPORTED;
+	case PSCI_FEATURES:
+		ret = supported((uint32_t)c->x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 		break;
 	default: break;
 	}
@@ -103,19 +130,19 @@ int semihost__call(struct model *md, struct cpu *c)
 	uint64_t op = c->x[0], arg = c->x[1];
 	uint8_t b;
 	switch (op) {
-	case 0x03: /* SYS_WRITEC */
+	case SYS_WRITEC:
 		if (guest_byte(c, arg, &b) == 0)
 			fputc(b, stdout);
 		break;
-	case 0x04: /* SYS_WRITE0 */
+	case SYS_WRITE0:
 		for (uint64_t k = 0; k < 65536 && guest_byte(c, arg + k, &b) == 0 && b; k++)
 			fputc(b, stdout);
 		break;
-	case 0x18: case 0x20: { /* SYS_EXIT, SYS_EXIT_EXTENDED: {reason, subcode} at X1 */
+	case SYS_EXIT: case SYS_EXIT_EXTENDED: { /* {reason, subcode} at X1 */
 		uint64_t reason = arg, sub = 0;
 		if (mem__read_slow(c, arg, 8, &reason, 0) == 0)
 			mem__read_slow(c, arg + 8, 8, &sub, 0);
-		int status = reason == 0x20026 ? (int)sub : 1; /* ADP_Stopped_ApplicationExit */
+		int status = reason == ADP_STOPPED_APPLICATION_EXIT ? (int)sub : 1;
 		machine__stop(md->m, VM_STOP_EXIT, status);
 		c->pc += 4;
 		return X_STOP;

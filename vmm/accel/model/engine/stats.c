@@ -168,7 +168,7 @@ static void print_tlbi(FILE *f, const struct snap *s)
 	struct line l = { f, false };
 	uint64_t own = 0, applied = 0;
 	fprintf(f, "    TLBI issued: ");
-	for (int k = 0; k < MMU_TLBI_KINDS && k < 16; k++) {
+	for (int k = 0; k < MMU_TLBI_KINDS; k++) {
 		for (int is = 0; is < 2; is++) {
 			if (!s->st.tlbi[k][is])
 				continue;
@@ -214,8 +214,6 @@ static void print_snap(FILE *f, const char *who, const struct snap *s)
 
 void stats__print(struct model_vm *vm, FILE *f)
 {
-	static const char *const checks[] = { "stale translation", "break-before-make",
-					      "I-cache coherence", "Contiguous range" };
 	struct snap total = { 0 };
 	char who[32];
 	for (unsigned k = 0; k < vm->ncpus; k++) {
@@ -235,8 +233,8 @@ void stats__print(struct model_vm *vm, FILE *f)
 		(unsigned long long)vm->decoded, (unsigned long long)vm->decode_dropped);
 	if (vm->opts.checks) {
 		fprintf(f, "    check reports:");
-		for (unsigned k = 0; k < 4; k++)
-			fprintf(f, "%s %s %llu", k ? "," : "", checks[k],
+		for (unsigned k = 0; k < MMU_CHECK_KINDS; k++)
+			fprintf(f, "%s %s %llu", k ? "," : "", xlat__check_name(k),
 				(unsigned long long)xlat__check_count(vm, k));
 		fprintf(f, "\n");
 	}

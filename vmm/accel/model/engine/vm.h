@@ -4,6 +4,7 @@
 #ifndef MODEL_VM_H
 #define MODEL_VM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 
 struct machine;
 struct gicv3;
+struct xlat_vm;
 
 /* What the world outside the CPU provides: the VMM (model.c) or a test harness. */
 struct model_env {
@@ -54,7 +56,7 @@ struct model_vm {
 	size_t nlive, live_cap;
 	uint64_t vtime;          /* virtual time, in instructions (sched.c) */
 	struct gicv3 *gic;
-	void *mmu;               /* xlat.c's state (mmu/ contexts, TLBs) */
+	struct xlat_vm *xlat;    /* mem/xlat.c's state (stage 2, checks, shared L2) */
 	uint64_t quantum;
 	struct model_opts opts;
 	uint64_t decoded, decode_dropped; /* pages decoded, decoded pages dropped (--stats) */
@@ -92,12 +94,12 @@ static inline bool vm__is_code(struct model_vm *vm, uint64_t pa)
 static inline int vm__bus_read(struct model_vm *vm, struct cpu *c, uint64_t pa, unsigned len,
 			       uint64_t *val)
 {
-	return vm->env->bus_read ? vm->env->bus_read(vm->env_opaque, c, pa, len, val) : -19;
+	return vm->env->bus_read ? vm->env->bus_read(vm->env_opaque, c, pa, len, val) : -ENODEV;
 }
 static inline int vm__bus_write(struct model_vm *vm, struct cpu *c, uint64_t pa, unsigned len,
 				uint64_t val)
 {
-	return vm->env->bus_write ? vm->env->bus_write(vm->env_opaque, c, pa, len, val) : -19;
+	return vm->env->bus_write ? vm->env->bus_write(vm->env_opaque, c, pa, len, val) : -ENODEV;
 }
 /* machine__error or the harness's error: stops the VM. Returns X_STOP. */
 int vm__fatal(struct model_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

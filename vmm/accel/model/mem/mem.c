@@ -7,9 +7,6 @@
 #include "engine/vm.h"
 #include "mem/xlat.h"
 
-#define FSC_ALIGN 0x21
-#define FSC_SEA   0x10 /* synchronous external abort, not on a table walk */
-
 /* A flush is a new generation: data micro-TLB tags carry it in their low 12 bits and
  * fetch-TLB entries in a field; every 4094 generations the tables are really cleared. */
 void mem__flush_data(struct cpu *c)
@@ -51,11 +48,11 @@ static int data_abort(struct cpu *c, uint64_t va, bool write, unsigned flags, un
 {
 	uint32_t iss = fsc;
 	if (write || (flags & MEMF_CM))
-		iss |= 1u << 6;
+		iss |= ISS_WNR; /* cache maintenance reports WnR = 1 */
 	if (flags & MEMF_CM)
-		iss |= 1u << 8;
+		iss |= ISS_CM;
 	if (s1ptw)
-		iss |= 1u << 7;
+		iss |= ISS_S1PTW;
 	return exc__sync(c, c->el ? EC_DABT_CUR : EC_DABT_LOW, iss, va);
 }
 

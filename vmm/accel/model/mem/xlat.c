@@ -23,7 +23,7 @@
 #include "engine/vm.h"
 #include "mem/xlat.h"
 
-struct xvm {
+struct xlat_vm {
 	struct mmu_domain domain;
 	struct stage2 s2;
 	struct mmu_check *check;   /* NULL unless --checks */
@@ -31,7 +31,7 @@ struct xvm {
 	struct model_vm *vm;
 };
 
-struct xcpu {
+struct xlat_cpu {
 	struct mmu_ctx ctx;
 	struct mmu_tlb *tlb;
 	struct mmu_caches caches;  /* L1I, L1D of this vCPU and the shared L2 (--caches) */
@@ -42,6 +42,9 @@ static const char *const check_names[] = {
 	[MMU_CHECK_ICACHE] = "I-cache coherence", [MMU_CHECK_CONTIG] = "Contiguous range",
 };
 
+_Static_assert(sizeof(check_names) / sizeof(check_names[0]) == MMU_CHECK_KINDS,
+	       "a name for every mmu/ check kind");
+
 static const char *access_name(enum mmu_access a)
 {
 	return a == MMU_WRITE ? "write" : a == MMU_FETCH ? "fetch" : "read";
@@ -51,7 +54,7 @@ static const char *access_name(enum mmu_access a)
  * (address, level, old -> new value), and the access. */
 static void check_report(void *opaque, const struct mmu_check_report *r)
 {
-	struct xvm *x = opaque;
+	struct xlat_vm *x = opaque;
 	struct model_vm *vm = x->vm;
 	uint64_t pc = r->pe < vm->ncpus ? vm->cpu[r->pe]->pc : 0;
 	char desc[160] = "";
@@ -63,7 +66,7 @@ static void check_report(void *opaque, const struct mmu_check_report *r)
 	if (r->ipa)
 		snprintf(ipa, sizeof(ipa), " IPA 0x%llx", (unsigned long long)r->ipa);
 	fprintf(stderr, "vmm: check: %s: vCPU %u PC 0x%llx %s VA 0x%llx%s PA 0x%llx%s: %s\n",
-		(unsigned)r->kind < MMU_CHECK_KINDS ? check_names[r->kind] : "?", r->pe,
+		xlat__check_name(r->kind), r->pe,
 		(unsigned long long)pc, access_name(r->access), (unsigned long long)r->va, ipa,
 		(unsigned long long)r->pa, desc, r->what ? r->what : "");
 	if (vm->opts.checks == MODEL_CHECKS_STOP && !vm->stop) {
@@ -81,7 +84,7 @@ static void *phys8(struct model_vm *vm, uint64_t pa)
 	if (pa & 7)
 		return 0;
 	void *p = vm__ram(vm, pa, 8);
-	return p ? p : stage2__ptr(&((struct xvm *)vm->mmu)->s2, pa);
+	return p ? p : stage2__ptr(&vm->xlat->s2, pa);
 }
 
 /* The callbacks' opaque is the vCPU (mmu/ counts the walks' reads itself). */
@@ -111,6 +114,9 @@ static int ram_cmpxchg64(void *opaque, uint64_t pa, uint64_t *expected, uint64_t
 	return 0;
 }
 
+_Static_assert(MMU_TLBI_KINDS <= sizeof(((struct cpu_stats *)0)->tlbi) /
+	       sizeof(((struct cpu_stats *)0)->tlbi[0]), "cpu_stats.tlbi counts every mmu/ TLBI kind");
+
 static const struct mmu_mem_ops ram_ops = { ram_read64, ram_cmpxchg64 };
 
 uint64_t xlat__mmfr0(void)
@@ -130,7 +136,7 @@ static const struct mmu_cache_geom l1_geom = { 128, 4, 0 }, l2_geom = { 2048, 8,
 
 int xlat__vm_init(struct model_vm *vm)
 {
-	struct xvm *x = calloc(1, sizeof(*x));
+	struct xlat_vm *x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	x->vm = vm;
@@ -144,7 +150,7 @@ int xlat__vm_init(struct model_vm *vm)
 	}
 	if (!err && vm->opts.caches && !(x->l2 = mmu__cache_create(&l2_geom, MMU_CTR_DEFAULT, false)))
 		err = -ENOMEM;
-	vm->mmu = x;
+	vm->xlat = x;
 	if (err)
 		xlat__vm_free(vm);
 	return err;
@@ -152,7 +158,7 @@ int xlat__vm_init(struct model_vm *vm)
 
 void xlat__vm_free(struct model_vm *vm)
 {
-	struct xvm *x = vm->mmu;
+	struct xlat_vm *x = vm->xlat;
 	if (x) {
 		stage2__free(&x->s2);
 		if (x->check)
@@ -160,11 +166,11 @@ void xlat__vm_free(struct model_vm *vm)
 		if (x->l2)
 			mmu__cache_destroy(x->l2);
 	}
-	free(vm->mmu);
-	vm->mmu = 0;
+	free(vm->xlat);
+	vm->xlat = 0;
 }
 
-static int caches_init(struct xcpu *x, struct mmu_cache *l2)
+static int caches_init(struct xlat_cpu *x, struct mmu_cache *l2)
 {
 	x->caches.l1i = mmu__cache_create(&l1_geom, MMU_CTR_DEFAULT, true);
 	x->caches.l1d = mmu__cache_create(&l1_geom, MMU_CTR_DEFAULT, false);
@@ -186,8 +192,8 @@ static void tlb_evicted(void *opaque, enum mmu_tlb_which which, const struct mmu
 
 int xlat__cpu_init(struct cpu *c)
 {
-	struct xvm *xv = c->vm->mmu;
-	struct xcpu *x = calloc(1, sizeof(*x));
+	struct xlat_vm *xv = c->vm->xlat;
+	struct xlat_cpu *x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	c->xlat = x;
@@ -217,7 +223,7 @@ int xlat__cpu_init(struct cpu *c)
 
 void xlat__cpu_free(struct cpu *c)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	if (!x)
 		return;
 	if (x->tlb)
@@ -232,8 +238,8 @@ void xlat__cpu_free(struct cpu *c)
 
 void xlat__context_changed(struct cpu *c)
 {
-	struct xcpu *x = c->xlat;
-	struct xvm *xv = c->vm->mmu;
+	struct xlat_cpu *x = c->xlat;
+	struct xlat_vm *xv = c->vm->xlat;
 	struct mmu_sysregs sr = {
 		.sctlr_el1 = c->sr.sctlr_el1, .tcr_el1 = c->sr.tcr_el1,
 		.ttbr0_el1 = c->sr.ttbr0_el1, .ttbr1_el1 = c->sr.ttbr1_el1,
@@ -261,7 +267,7 @@ static bool perm(uint8_t p, unsigned idx, bool write)
 int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		    struct xlat_out *o, struct xlat_fault *f)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	struct mmu_result res;
 	static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
 	if (mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0) {
@@ -282,7 +288,7 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		}
 		/* a stage-2 fault the VMM cannot resolve (a stage-1 table outside RAM) is
 		 * a synchronous external abort for the guest */
-		f->fsc = mf->stage == 2 ? (mf->s1ptw ? 0x14u + (unsigned)(mf->level & 3) : 0x10u) :
+		f->fsc = mf->stage == 2 ? (mf->s1ptw ? FSC_SEA_WALK + (unsigned)(mf->level & 3) : FSC_SEA) :
 			 mmu__fault_fsc(mf);
 		f->s1ptw = mf->s1ptw;
 		return -EFAULT;
@@ -309,7 +315,7 @@ static void flush_reached(struct cpu *c, bool broadcast)
 
 int xlat__tlbi(struct cpu *c, unsigned op1, unsigned crm, unsigned op2, uint64_t xt)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	static const int kinds[8] = {
 		MMU_TLBI_VMALLE1, MMU_TLBI_VAE1, MMU_TLBI_ASIDE1, MMU_TLBI_VAAE1,
 		-1, MMU_TLBI_VALE1, -1, MMU_TLBI_VAALE1,
@@ -327,7 +333,7 @@ int xlat__tlbi(struct cpu *c, unsigned op1, unsigned crm, unsigned op2, uint64_t
 
 int xlat__at(struct cpu *c, unsigned op2, uint64_t va)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	static const enum mmu_at_op ops[4] = { MMU_AT_S1E1R, MMU_AT_S1E1W, MMU_AT_S1E0R, MMU_AT_S1E0W };
 	if (op2 > 3)
 		return exc__undef(c);
@@ -335,16 +341,23 @@ int xlat__at(struct cpu *c, unsigned op2, uint64_t va)
 	return X_NEXT;
 }
 
-int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa)
+#define SAME(a, b) ((int)(a) == (int)(b))
+_Static_assert(SAME(XLAT_DC_IVAC, MMU_DC_IVAC) && SAME(XLAT_DC_CVAC, MMU_DC_CVAC) &&
+	       SAME(XLAT_DC_CVAU, MMU_DC_CVAU) && SAME(XLAT_DC_CIVAC, MMU_DC_CIVAC) &&
+	       SAME(XLAT_DC_ZVA, MMU_DC_ZVA) && SAME(XLAT_IC_IVAU, MMU_IC_IVAU) &&
+	       SAME(XLAT_IC_IALLU, MMU_IC_IALLU) && SAME(XLAT_IC_IALLUIS, MMU_IC_IALLUIS),
+	       "enum xlat_cache_op mirrors enum mmu_cache_op");
+
+int xlat__cache_maint(struct cpu *c, enum xlat_cache_op op, uint64_t va, uint64_t *pa)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	struct mmu_fault f;
 	unsigned flags = mmu_flags(c->mmu_idx) | MMU_F_CM;
-	if (op >= MMU_IC_IVAU)
+	if (op >= XLAT_IC_IVAU)
 		c->st.ic_ops++;
 	else
 		c->st.dc_ops++;
-	if (op == MMU_DC_ZVA)
+	if (op == XLAT_DC_ZVA)
 		flags &= ~MMU_F_CM;
 	if (mmu__cache_maint(&x->ctx, (enum mmu_cache_op)op, va, flags, &f, pa) < 0) {
 		bool low = c->el == 0;
@@ -356,7 +369,7 @@ int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa)
 
 void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *data)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	const uint8_t *b = data;
 	if (!c->checks)
 		return;
@@ -372,7 +385,7 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	struct mmu_result res;
 	/* the TLB lookup (a stale-translation check with checks on; the attributes,
 	 * with SCTLR_EL1.I, decide cacheability). The fetch TLB got this page from the
@@ -387,36 +400,41 @@ void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 
 void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write)
 {
-	struct xcpu *x = c->xlat;
+	struct xlat_cpu *x = c->xlat;
 	enum mmu_access acc = write ? MMU_WRITE : MMU_READ;
 	if (x->ctx.caches)
 		mmu__cache_access(&x->caches, o->pa, size, acc,
 				  mmu__attr_cacheable(o->attr, acc, c->sr.sctlr_el1));
 }
 
+const char *xlat__check_name(unsigned kind)
+{
+	return kind < MMU_CHECK_KINDS ? check_names[kind] : "?";
+}
+
 uint64_t xlat__check_count(struct model_vm *vm, unsigned kind)
 {
-	struct xvm *x = vm->mmu;
+	struct xlat_vm *x = vm->xlat;
 	return x->check ? mmu__check_count(x->check, (enum mmu_check_kind)kind) : 0;
 }
 
 const struct mmu_tlb *xlat__tlb(const struct cpu *c)
 {
-	return ((const struct xcpu *)c->xlat)->tlb;
+	return c->xlat->tlb;
 }
 
 const struct mmu_walk_stats *xlat__walk_stats(const struct cpu *c)
 {
-	return &((const struct xcpu *)c->xlat)->ctx.stats;
+	return &c->xlat->ctx.stats;
 }
 
 const struct mmu_caches *xlat__caches(const struct cpu *c)
 {
-	const struct xcpu *x = c->xlat;
+	const struct xlat_cpu *x = c->xlat;
 	return x->ctx.caches;
 }
 
 const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm)
 {
-	return ((const struct xvm *)vm->mmu)->l2;
+	return vm->xlat->l2;
 }

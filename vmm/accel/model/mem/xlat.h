@@ -33,9 +33,14 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 int xlat__tlbi(struct cpu *c, unsigned op1, unsigned crm, unsigned op2, uint64_t xt);
 int xlat__at(struct cpu *c, unsigned op2, uint64_t va);
 void xlat__context_changed(struct cpu *c);
-/* IC IVAU / DC by VA: translate and apply to the cache model; returns an exec_r.
- * For IC IVAU the decoded code of the page is dropped too. op: enum mmu_cache_op. */
-int xlat__cache_maint(struct cpu *c, unsigned op, uint64_t va, uint64_t *pa);
+/* Cache maintenance instructions: mmu/'s enum mmu_cache_op under names of our own,
+ * so that mmu/ headers stay in xlat.c (which asserts that the two agree). */
+enum xlat_cache_op {
+	XLAT_DC_IVAC, XLAT_DC_CVAC, XLAT_DC_CVAU, XLAT_DC_CIVAC, XLAT_DC_ZVA,
+	XLAT_IC_IVAU, XLAT_IC_IALLU, XLAT_IC_IALLUIS,
+};
+/* IC / DC by VA: translate and apply to the cache model; returns an exec_r. */
+int xlat__cache_maint(struct cpu *c, enum xlat_cache_op op, uint64_t va, uint64_t *pa);
 
 struct model_vm;
 int xlat__vm_init(struct model_vm *vm);
@@ -50,8 +55,10 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);
 /* A data access of size bytes through o, for the cache model (--caches). */
 void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write);
-/* Reports of one mmu/ check kind so far (0 when checks are off). */
+/* Reports of one mmu/ check kind (enum mmu_check_kind) so far (0 when checks are
+ * off), and the kind's name. */
 uint64_t xlat__check_count(struct model_vm *vm, unsigned kind);
+const char *xlat__check_name(unsigned kind);
 /* The mmu/ objects whose statistics --stats prints (stats.c); caches may be NULL. */
 struct mmu_tlb;
 struct mmu_caches;
@@ -60,6 +67,8 @@ const struct mmu_tlb *xlat__tlb(const struct cpu *c);
 const struct mmu_caches *xlat__caches(const struct cpu *c);
 const struct mmu_walk_stats *xlat__walk_stats(const struct cpu *c);
 const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm);
+/* ID_AA64MMFR0/1 fields that describe what mmu/ walks (PARange, ASID bits, granules;
+ * hardware Access flag and dirty state). */
 uint64_t xlat__mmfr0(void);
 uint64_t xlat__mmfr1(void);
 

@@ -18,6 +18,8 @@ static const uint8_t no_irq;
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
 			 const struct model_env *env, void *opaque, const struct model_opts *opts)
 {
+	if (ncpus == 0 || ncpus > MODEL_MAX_CPUS)
+		return 0;
 	struct model_vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return 0;
@@ -37,7 +39,7 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 	vm->quantum = 10000;
 	vm->dpages = calloc(ram_size >> 12, sizeof(*vm->dpages));
 	if (!vm->dpages) {
-		free(vm);
+		vm__free(vm); /* and xlat's state */
 		return 0;
 	}
 	for (unsigned k = 0; k < ncpus; k++) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "engine/model_limits.h"
 
 struct machine;
 struct gicv3;
@@ -25,8 +26,6 @@ struct model_env {
 	/* a sanitizer check reported with MODEL_CHECKS_STOP (may be NULL: vm->stop only) */
 	void (*check_stop)(void *opaque);
 };
-
-#define MODEL_MAX_CPUS 8
 
 /* What the model attaches beyond the TLBs (vmm run --checks, --caches). */
 enum model_checks { MODEL_CHECKS_OFF = 0, MODEL_CHECKS_REPORT, MODEL_CHECKS_STOP };
@@ -71,7 +70,8 @@ static inline void *vm__ram(struct model_vm *vm, uint64_t pa, uint64_t len)
 	return 0;
 }
 
-/* engine/vm.c; opts may be NULL: no checks, no caches. */
+/* engine/vm.c; opts may be NULL: no checks, no caches. NULL if ncpus is 0 or above
+ * MODEL_MAX_CPUS, or out of memory. */
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
 			 const struct model_env *env, void *opaque, const struct model_opts *opts);
 void vm__free(struct model_vm *vm);

@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/model_limits.h"
 #include "gic/gicv3.h"
 #include <platform/memmap.h>
 
 #define NR_IRQS (32 + GICV3_NR_SPIS)
-#define MAX_CPUS 16
+/* GICR_TYPER.Affinity and SGI target lists take Aff0 = vCPU index, which is what
+ * machine__mpidr() gives below 16 vCPUs (Aff1 = 0). */
+_Static_assert(MODEL_MAX_CPUS <= 16, "vCPU index beyond Aff0");
 #define PRIO_MASK 0xf8u
 #define IDLE_PRIO 0xffu
 #define SPURIOUS 1023u
@@ -43,12 +46,12 @@ struct gicv3 {
 	unsigned ncpus;
 	uint32_t ctlr;
 	struct irq spi[GICV3_NR_SPIS];
-	struct gicr cpu[MAX_CPUS];
+	struct gicr cpu[MODEL_MAX_CPUS];
 };
 
 struct gicv3 *gicv3__new(unsigned ncpus)
 {
-	if (ncpus == 0 || ncpus > MAX_CPUS)
+	if (ncpus == 0 || ncpus > MODEL_MAX_CPUS)
 		return 0;
 	struct gicv3 *g = calloc(1, sizeof(*g));
 	if (!g)

@@ -16,6 +16,26 @@
 
 static u64 boot_ticks;
 
+/*
+ * The least RAM the suites are written for: below it the 8 MiB vmalloc area, the storms
+ * and the watermark tests cannot all be satisfied (the kernel itself, the DTB, struct
+ * pages and tables take about 1 MiB). Below it the guest does not run tests that would
+ * fail for want of memory: it says so in KTAP ("Bail out!") and powers off with status 1.
+ */
+#define GUEST_MIN_RAM (16 * SZ_1M)
+
+static void check_minimum_ram(void)
+{
+	u64 ram = memblock_phys_mem_size();
+
+	if (ram >= GUEST_MIN_RAM)
+		return;
+	printk("KTAP version 1\n");
+	printk("Bail out! needs at least %lu MiB of RAM, the device tree gives %lu KiB\n",
+	       GUEST_MIN_RAM >> 20, ram >> 10);
+	vmm_exit__poweroff(1);
+}
+
 static void print_ram_map(void)
 {
 	struct memblock_region *r;
@@ -56,6 +76,7 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	print_banner();
 	setup_memory_from_fdt();
 	print_ram_map();
+	check_minimum_ram();
 	paging_init();
 	mm_core_init();
 

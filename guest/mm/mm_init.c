@@ -49,9 +49,11 @@ static void vmemmap_populate(unsigned long start_pfn, unsigned long end_pfn)
 
 static void memmap_init_range(unsigned long start_pfn, unsigned long end_pfn)
 {
+	unsigned long dma32_end_pfn = PHYS_PFN(dma32_phys_limit);
+
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
 		struct page *p = pfn_to_page(pfn);
-		int zone = PFN_PHYS(pfn) < dma32_phys_limit ? ZONE_DMA32 : ZONE_NORMAL;
+		int zone = pfn < dma32_end_pfn ? ZONE_DMA32 : ZONE_NORMAL;
 		memset(p, 0, sizeof(*p));
 		p->flags = (1UL << PG_reserved) | ((unsigned long)zone << ZONES_SHIFT);
 		INIT_LIST_HEAD(&p->lru);
@@ -84,8 +86,11 @@ void free_area_init(void)
 	struct memblock_region *r;
 	char arg[32];
 
+	/* Rounded down to a page once, here: the zone spans, the page tags and memblock's
+	 * split of the boot-time blocks all use its page number (Linux: PFN_DOWN of
+	 * max_zone_phys()), so the page that straddles an unaligned limit is Normal's. */
 	if (cmdline_get("dma32_limit", arg, sizeof(arg)))
-		dma32_phys_limit = simple_strtoul(arg, NULL, 0);
+		dma32_phys_limit = ALIGN_DOWN(simple_strtoul(arg, NULL, 0), PAGE_SIZE);
 	min_low_pfn = PHYS_PFN(memblock_start_of_DRAM());
 	max_pfn = PHYS_PFN(memblock_end_of_DRAM());
 	for_each_mem_region(r) {

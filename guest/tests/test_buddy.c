@@ -314,21 +314,67 @@ static enum ktest_result allocation_stops_at_min_watermark(void)
 	return KTEST_PASS;
 }
 
+/* The limit as the command line gave it (not as the kernel rounded it): 4 GiB by default. */
+static phys_addr_t dma32_limit_arg(void)
+{
+	char arg[32];
+	return cmdline_get("dma32_limit", arg, sizeof(arg)) ? simple_strtoul(arg, NULL, 0)
+							    : 0x100000000UL;
+}
+
+/* Every page is tagged with the zone whose span holds it, and DMA32 ends at or below
+ * the limit (an unaligned limit leaves the page that straddles it to Normal). */
+static enum ktest_result page_zones_match_zone_spans(void)
+{
+	unsigned long bad = 0;
+	struct zone *dma32 = &zones[ZONE_DMA32];
+
+	KTEST_EXPECT(PFN_PHYS(dma32->zone_start_pfn + dma32->spanned_pages) <= dma32_limit_arg() ||
+		     !dma32->spanned_pages);
+	for (unsigned long pfn = min_low_pfn; pfn < max_pfn; pfn++) {
+		if (!pfn_valid(pfn))
+			continue;
+		struct zone *z = &zones[page_zonenum(pfn_to_page(pfn))];
+		if (pfn < z->zone_start_pfn || pfn >= z->zone_start_pfn + z->spanned_pages) {
+			if (!bad++)
+				ktest_diag("pfn %#lx is tagged %s, outside its span [%#lx, %#lx)", pfn,
+					   z->name, z->zone_start_pfn,
+					   z->zone_start_pfn + z->spanned_pages);
+		}
+	}
+	KTEST_EXPECT_EQ(bad, 0);
+	return KTEST_PASS;
+}
+
+/* All of DMA32, taken with GFP_DMA32: every page below the limit, in ZONE_DMA32. With
+ * DMA32 empty (dma32_limit at the start of RAM) GFP_DMA32 gets nothing, as in Linux. */
 static enum ktest_result gfp_dma32_stays_below_limit(void)
 {
-	void *chain = NULL;
+	phys_addr_t limit = dma32_limit_arg();
+	unsigned long got = 0, above = 0, wrong_zone = 0;
 
-	for (int i = 0; i < 64; i++) {
-		struct page *p = alloc_pages(GFP_DMA32, i % 3);
-		KTEST_EXPECT(p);
-		KTEST_EXPECT(page_to_phys(p) + (PAGE_SIZE << (i % 3)) <= dma32_phys_limit);
-		KTEST_EXPECT_EQ(page_zonenum(p), ZONE_DMA32);
-		u64 *v = page_address(p);
-		v[0] = (u64)chain;
-		v[1] = i % 3;
-		chain = v;
+	if (!populated_zone(&zones[ZONE_DMA32])) {
+		struct page *p = alloc_pages(GFP_DMA32 | __GFP_NOWARN, 0);
+		if (p)
+			__free_page(p);
+		KTEST_EXPECT(!p);
+		ktest_skip_reason("DMA32 is empty: dma32_limit at or below the start of RAM");
+		return KTEST_SKIP;
+	}
+	void *chain = exhaust(GFP_DMA32, &got);
+	for (u64 *v = chain; v; v = (u64 *)v[0]) {
+		struct page *p = virt_to_page(v);
+		if (page_to_phys(p) + (PAGE_SIZE << v[1]) > limit && !above++)
+			ktest_diag("GFP_DMA32 gave [%#lx, %#lx), above the limit %#lx",
+				   page_to_phys(p), page_to_phys(p) + (PAGE_SIZE << v[1]), limit);
+		for (unsigned long i = 0; i < (1UL << v[1]); i++)
+			wrong_zone += page_zonenum(p + i) != ZONE_DMA32;
 	}
 	release(chain);
+	ktest_diag("GFP_DMA32 got %lu pages below %#lx", got, limit);
+	KTEST_EXPECT(got > 0);
+	KTEST_EXPECT_EQ(above, 0);
+	KTEST_EXPECT_EQ(wrong_zone, 0);
 	return KTEST_PASS;
 }
 
@@ -380,6 +426,7 @@ static const struct ktest_case buddy_cases[] = {
 	{ "split_and_merge_restore_free_lists", split_and_merge_restore_free_lists },
 	{ "order0_pages_use_the_pcp_list", order0_pages_use_the_pcp_list },
 	{ "migratetypes_have_their_own_lists", migratetypes_have_their_own_lists },
+	{ "page_zones_match_zone_spans", page_zones_match_zone_spans },
 	{ "gfp_dma32_stays_below_limit", gfp_dma32_stays_below_limit },
 	{ "zone_fallback_normal_then_dma32", zone_fallback_normal_then_dma32 },
 	{ "allocation_stops_at_min_watermark", allocation_stops_at_min_watermark },

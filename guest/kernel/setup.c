@@ -162,9 +162,17 @@ static void reserve_fdt_regions(const void *fdt)
 		if (!fdt__node_is_enabled(fdt, node))
 			continue;
 		bool nomap = fdt__getprop(fdt, node, "no-map", NULL) != NULL;
+		/* Linux's early_init_dt_reserve_memory: no-map memory is flagged, not
+		 * reserved (it is neither mapped nor handed to the allocator), unless part of
+		 * it is already reserved by an earlier region */
 		for (int i = 0; !fdt__get_reg(fdt, node, i, &base, &size); i++) {
-			memblock_reserve(base, size);
-			if (nomap)
+			if (!nomap)
+				memblock_reserve(base, size);
+			else if (memblock_overlaps_memory(base, size) &&
+				 memblock_is_region_reserved(base, size))
+				printk("OF: reserved mem: %s [%#lx-%#lx] overlaps a reservation: "
+				       "no-map refused\n", fdt__get_name(fdt, node), base, base + size - 1);
+			else
 				memblock_mark_nomap(base, size);
 		}
 	}

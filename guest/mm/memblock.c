@@ -113,13 +113,30 @@ int memblock_phys_free(phys_addr_t base, u64 size)
 	return 0;
 }
 
-/* NOMAP: the range stays "memory" but is left out of the linear map and the allocator. */
+/*
+ * NOMAP: the part of [base, base+size) that is memory stays "memory" but is left out of
+ * the linear map and the allocator. As Linux's memblock_mark_nomap, only memory that
+ * exists is flagged: a range outside RAM adds nothing. Regions here are whole pages, so
+ * the range is widened to every page it touches (base rounded down, end up) - a page
+ * holding any no-map byte is not mapped.
+ */
 int memblock_mark_nomap(phys_addr_t base, u64 size)
 {
+	phys_addr_t end = ALIGN(base + size, PAGE_SIZE);
+	struct memblock_region cut[INIT_MEMBLOCK_REGIONS];
+	unsigned int n = 0;
+
 	base = ALIGN_DOWN(base, PAGE_SIZE);
-	size = ALIGN(size, PAGE_SIZE);
-	remove_range(&memblock.memory, base, size);
-	add_range(&memblock.memory, base, size, MEMBLOCK_NOMAP);
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		struct memblock_region *r = &memblock.memory.regions[i];
+		phys_addr_t s = max(base, r->base), e = min(end, r->base + r->size);
+		if (s < e)
+			cut[n++] = (struct memblock_region){ s, e - s, r->flags | MEMBLOCK_NOMAP };
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		remove_range(&memblock.memory, cut[i].base, cut[i].size);
+		add_range(&memblock.memory, cut[i].base, cut[i].size, cut[i].flags);
+	}
 	return 0;
 }
 
@@ -132,7 +149,36 @@ static bool type_contains(struct memblock_type *t, phys_addr_t addr)
 }
 
 bool memblock_is_reserved(phys_addr_t addr) { return type_contains(&memblock.reserved, addr); }
+
+static bool type_overlaps(struct memblock_type *t, phys_addr_t base, u64 size)
+{
+	for (unsigned int i = 0; i < t->cnt; i++)
+		if (t->regions[i].base < base + size && base < t->regions[i].base + t->regions[i].size)
+			return true;
+	return false;
+}
+
+bool memblock_is_region_reserved(phys_addr_t base, u64 size)
+{
+	return type_overlaps(&memblock.reserved, base, size);
+}
+
+bool memblock_overlaps_memory(phys_addr_t base, u64 size)
+{
+	return type_overlaps(&memblock.memory, base, size);
+}
 bool memblock_is_memory(phys_addr_t addr) { return type_contains(&memblock.memory, addr); }
+
+/* Memory that is in the linear map: memory and not MEMBLOCK_NOMAP. */
+bool memblock_is_map_memory(phys_addr_t addr)
+{
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		struct memblock_region *r = &memblock.memory.regions[i];
+		if (addr >= r->base && addr < r->base + r->size)
+			return !(r->flags & MEMBLOCK_NOMAP);
+	}
+	return false;
+}
 
 phys_addr_t memblock_start_of_DRAM(void)
 {

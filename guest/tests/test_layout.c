@@ -147,12 +147,38 @@ static enum ktest_result linear_map_covers_all_ram(void)
 	return KTEST_PASS;
 }
 
-/* /reserved-memory: every region reserved; no-map ones also out of the linear map. */
+/* Is pa inside a memory node of the device tree (not as memblock says: from the tree)? */
+static bool dt_is_ram(phys_addr_t pa, u64 *total)
+{
+	const void *fdt = machine.fdt;
+	bool in = false;
+	int node;
+
+	*total = 0;
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt__getprop(fdt, node, "device_type", NULL);
+		u64 base, size;
+		if (!type || strcmp(type, "memory") || !fdt__node_is_enabled(fdt, node))
+			continue;
+		for (int i = 0; !fdt__get_reg(fdt, node, i, &base, &size); i++) {
+			in |= pa >= base && pa < base + size;
+			*total += ALIGN_DOWN(base + size, PAGE_SIZE) - ALIGN(base, PAGE_SIZE);
+		}
+	}
+	return in;
+}
+
+/*
+ * /reserved-memory, as Linux's early_init_dt_reserve_memory: a region is reserved, or,
+ * with no-map, flagged MEMBLOCK_NOMAP instead, only where it is RAM: every page it
+ * touches is then out of the linear map and never given to the allocator. A no-map
+ * region outside RAM adds nothing: the RAM size is the device tree's.
+ */
 static enum ktest_result reserved_memory_is_honoured(void)
 {
 	const void *fdt = machine.fdt;
 	int rmem = fdt__path_offset(fdt, "/reserved-memory"), node, n = 0;
-	u64 base, size;
+	u64 base, size, ram;
 
 	if (rmem < 0) {
 		ktest_skip_reason("no /reserved-memory in the device tree");
@@ -162,15 +188,33 @@ static enum ktest_result reserved_memory_is_honoured(void)
 		bool nomap = fdt__getprop(fdt, node, "no-map", NULL) != NULL;
 		for (int i = 0; !fdt__get_reg(fdt, node, i, &base, &size); i++, n++) {
 			int level;
-			pte_t *ptep = kernel_walk((u64)__va(base), &level);
-			ktest_diag("%s [%lx-%lx)%s", fdt__get_name(fdt, node), base, base + size,
-				   nomap ? " no-map" : "");
-			KTEST_EXPECT(memblock_is_reserved(base) && memblock_is_reserved(base + size - 1));
-			KTEST_EXPECT(nomap ? ptep == NULL : ptep != NULL);
-			KTEST_EXPECT(PageReserved(pfn_to_page(PHYS_PFN(base))));
+			ktest_diag("%s [%lx-%lx)%s%s", fdt__get_name(fdt, node), base, base + size,
+				   nomap ? " no-map" : "", dt_is_ram(base, &ram) ? "" : " outside RAM");
+			if (!nomap) {
+				KTEST_EXPECT(memblock_is_reserved(base) &&
+					     memblock_is_reserved(base + size - 1));
+				KTEST_EXPECT(kernel_walk((u64)__va(base), &level));
+				KTEST_EXPECT(PageReserved(pfn_to_page(PHYS_PFN(base))));
+				continue;
+			}
+			for (u64 pa = ALIGN_DOWN(base, PAGE_SIZE); pa < base + size; pa += PAGE_SIZE) {
+				if (!dt_is_ram(pa, &ram)) {
+					if (memblock_is_memory(pa))
+						ktest_diag("%lx: not RAM, but memblock memory", pa);
+					KTEST_EXPECT(!memblock_is_memory(pa));
+					continue;
+				}
+				if (kernel_walk((u64)__va(pa), &level))
+					ktest_diag("%lx: no-map page in the linear map", pa);
+				KTEST_EXPECT(!kernel_walk((u64)__va(pa), &level));
+				KTEST_EXPECT(memblock_is_memory(pa) && !memblock_is_map_memory(pa));
+				KTEST_EXPECT(PageReserved(pfn_to_page(PHYS_PFN(pa))));
+			}
 		}
 	}
 	KTEST_EXPECT(n > 0);
+	dt_is_ram(0, &ram);
+	KTEST_EXPECT_EQ(memblock_phys_mem_size(), ram);
 	return KTEST_PASS;
 }
 

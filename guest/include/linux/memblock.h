@@ -34,6 +34,9 @@ phys_addr_t memblock_start_of_DRAM(void);
 phys_addr_t memblock_end_of_DRAM(void);
 bool memblock_is_reserved(phys_addr_t addr);
 bool memblock_is_memory(phys_addr_t addr);
+bool memblock_is_region_reserved(phys_addr_t base, u64 size);	/* overlaps a reservation */
+bool memblock_overlaps_memory(phys_addr_t base, u64 size);
+bool memblock_is_map_memory(phys_addr_t addr);
 u64 memblock_phys_mem_size(void);
 u64 memblock_reserved_size(void);
 void memblock_dump_all(void);

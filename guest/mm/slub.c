@@ -22,6 +22,7 @@
 #include <kernel.h>
 #include <string.h>
 #include <asm/sysreg.h>
+#include <smp.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
@@ -43,7 +44,7 @@ const unsigned int nr_kmalloc_sizes = ARRAY_SIZE(kmalloc_sizes);
 struct kmem_cache *kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
 static struct kmem_cache kmalloc_cache_structs[ARRAY_SIZE(kmalloc_sizes)];
 static struct kmem_cache kmem_cache_cache;	/* for kmem_cache_create */
-static LIST_HEAD(slab_caches);
+LIST_HEAD(slab_caches);
 static DEFINE_SPINLOCK(slab_mutex);
 static struct slab_report *expected_report;
 #ifdef CONFIG_DEBUG_VM
@@ -539,26 +540,69 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 	return s;
 }
 
-/* The caller must have freed every object, and flushed the CPU slabs of other CPUs. */
-void kmem_cache_destroy(struct kmem_cache *s)
+static void flush_cpu_slab(void *arg)
+{
+	kmem_cache_flush_this_cpu(arg);
+}
+
+/* Linux's flush_all_cpus_locked: every CPU gives its slab back. The secondaries run the
+ * flush as work (smp_call_on; there are no IPIs); the boot CPU only flushes its own
+ * when it is the caller, since it takes no work. A CPU that cannot be reached keeps its
+ * slab, and the cache then counts as busy. */
+static void flush_all_cpus(struct kmem_cache *s)
+{
+	kmem_cache_flush_this_cpu(s);
+	for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)
+		if (cpu != smp_processor_id() && s->cpu_slab[cpu].slab &&
+		    !smp_call_on(cpu, flush_cpu_slab, s))
+			smp_wait(cpu);
+}
+
+/* Linux's __kmem_cache_shutdown: flush the CPU slabs, discard the empty partial slabs;
+ * busy (nonzero) if any slab is left: objects still in use. */
+static int __kmem_cache_shutdown(struct kmem_cache *s)
 {
 	struct page *page, *n;
+	LIST_HEAD(discard);
 
-	kmem_cache_flush_this_cpu(s);
-	if (s->nr_inuse)
-		printk("kmem_cache_destroy %s: %ld objects still in use\n", s->name, s->nr_inuse);
+	flush_all_cpus(s);
 	spin_lock(&s->list_lock);
-	list_for_each_entry_safe(page, n, &s->partial, lru)
-		if (page->inuse == 0) {
-			remove_partial(s, page);
-			spin_unlock(&s->list_lock);
-			discard_slab(s, page);
-			spin_lock(&s->list_lock);
-		}
+	list_for_each_entry_safe(page, n, &s->partial, lru) {
+		if (page->inuse)
+			continue;
+		remove_partial(s, page);
+		list_add(&page->lru, &discard);
+	}
 	spin_unlock(&s->list_lock);
+	list_for_each_entry_safe(page, n, &discard, lru) {
+		list_del(&page->lru);
+		discard_slab(s, page);
+	}
+	return READ_ONCE(s->nr_slabs) != 0;
+}
+
+/*
+ * As Linux's kmem_cache_destroy/shutdown_cache: a cache that still has objects in use
+ * (in full or partial slabs, or a CPU's slab) is reported and kept - its slabs point at
+ * it, and a later kfree of one of its objects must still work. Only an empty cache is
+ * unlisted and freed.
+ */
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	if (!s)
+		return;
 	spin_lock(&slab_mutex);
-	list_del(&s->list);
+	list_del(&s->list);	/* no one else finds it while it is shut down */
 	spin_unlock(&slab_mutex);
+	if (__kmem_cache_shutdown(s)) {
+		printk("kmem_cache_destroy %s: Slab cache still has objects when called from %s "
+		       "(%ld in use, %lu slabs)\n", s->name,
+		       SYM((unsigned long)__builtin_return_address(0)), s->nr_inuse, s->nr_slabs);
+		spin_lock(&slab_mutex);
+		list_add_tail(&s->list, &slab_caches);
+		spin_unlock(&slab_mutex);
+		return;
+	}
 	kmem_cache_free(&kmem_cache_cache, s);
 }
 

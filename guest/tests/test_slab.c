@@ -168,6 +168,77 @@ static enum ktest_result kmem_cache_create_aligned_objects(void)
 	return KTEST_PASS;
 }
 
+static bool cache_is_listed(struct kmem_cache *s)
+{
+	struct kmem_cache *t;
+	list_for_each_entry(t, &slab_caches, list)
+		if (t == s)
+			return true;
+	return false;
+}
+
+/* As Linux's shutdown_cache: a cache whose objects are still in use (in a full slab, a
+ * partial one, the CPU's slab) is reported and kept; freed, it can be destroyed. */
+#define BUSY_OBJS 100
+static enum ktest_result kmem_cache_destroy_keeps_a_busy_cache(void)
+{
+	static void *objs[BUSY_OBJS];
+	struct kmem_cache *s = kmem_cache_create("test-busy", 512, 8, 0);
+
+	KTEST_EXPECT(s);
+	for (int i = 0; i < BUSY_OBJS; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_EXPECT(objs[i]);
+	}
+	KTEST_EXPECT(s->nr_slabs > 2);	/* full slabs, and the CPU's */
+	kmem_cache_destroy(s);
+	KTEST_EXPECT(cache_is_listed(s));	/* still there, not freed under its objects */
+	KTEST_EXPECT_EQ(s->nr_inuse, BUSY_OBJS);
+	for (int i = 0; i < BUSY_OBJS; i++)	/* a free after the refused destroy is fine */
+		kmem_cache_free(s, objs[i]);
+	KTEST_EXPECT_EQ(s->nr_inuse, 0);
+	kmem_cache_destroy(s);
+	KTEST_EXPECT(!cache_is_listed(s));
+	return KTEST_PASS;
+}
+
+/* kmem_cache_destroy flushes every CPU's slab (Linux: flush_all_cpus_locked), so that
+ * the slab another CPU allocated from goes back to the page allocator too. */
+static struct kmem_cache *remote_cache;
+static void *remote_objs[64];
+static void alloc_remote(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 64; i++)
+		remote_objs[i] = kmem_cache_alloc(remote_cache, GFP_KERNEL);
+}
+
+static enum ktest_result kmem_cache_destroy_frees_other_cpus_slabs(void)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip_reason("needs 2 CPUs");
+		return KTEST_SKIP;
+	}
+	remote_cache = kmem_cache_create("test-remote", 64, 8, 0);
+	KTEST_EXPECT(remote_cache);
+	drain_all_pages();
+	unsigned long before = nr_free_pages();
+	KTEST_EXPECT_EQ(smp_call_on(1, alloc_remote, NULL), 0);
+	smp_wait(1);
+	for (int i = 0; i < 64; i++) {
+		KTEST_EXPECT(remote_objs[i]);
+		kmem_cache_free(remote_cache, remote_objs[i]);	/* frees from this CPU */
+	}
+	KTEST_EXPECT_EQ(remote_cache->nr_inuse, 0);
+	kmem_cache_destroy(remote_cache);
+	KTEST_EXPECT(!cache_is_listed(remote_cache));
+	drain_all_pages();
+	ktest_diag("free pages %lu before the allocations, %lu after the destroy", before,
+		   nr_free_pages());
+	KTEST_EXPECT(nr_free_pages() >= before);
+	return KTEST_PASS;
+}
+
 static enum ktest_result debug_redzone_catches_overflow(void)
 {
 	struct slab_report r;
@@ -236,6 +307,8 @@ static const struct ktest_case slab_cases[] = {
 	{ "slab_cross_cpu_frees", slab_cross_cpu_frees },
 	{ "kmalloc_large_comes_from_buddy", kmalloc_large_comes_from_buddy },
 	{ "kmem_cache_create_aligned_objects", kmem_cache_create_aligned_objects },
+	{ "kmem_cache_destroy_keeps_a_busy_cache", kmem_cache_destroy_keeps_a_busy_cache },
+	{ "kmem_cache_destroy_frees_other_cpus_slabs", kmem_cache_destroy_frees_other_cpus_slabs },
 	{ "debug_redzone_catches_overflow", debug_redzone_catches_overflow },
 	{ "debug_double_free_is_caught", debug_double_free_is_caught },
 	{ "debug_poison_catches_write_after_free", debug_poison_catches_write_after_free },

@@ -54,6 +54,7 @@ size_t ksize(const void *obj);
 struct kmem_cache *kmalloc_cache_for(size_t size);	/* NULL above 8 KiB */
 void kmem_cache_init(void);
 void slabinfo_dump(void);
+extern struct list_head slab_caches;	/* every cache (Linux: mm/slab.h) */
 extern struct kmem_cache *kmalloc_caches[];
 extern const unsigned int kmalloc_sizes[];
 extern const unsigned int nr_kmalloc_sizes;

@@ -116,6 +116,16 @@ el2_setup:
 	msr	cptr_el2, x0
 	msr	hstr_el2, xzr
 	msr	vttbr_el2, xzr
+	mrs	x1, id_aa64pfr0_el1
+	ubfx	x1, x1, #24, #4		/* GIC system registers implemented? */
+	cbz	x1, 5f
+	mrs	x0, S3_4_C12_C9_5	/* ICC_SRE_EL2 */
+	mov	x1, #9
+	orr	x0, x0, x1		/* SRE, Enable: EL1 may use ICC_SRE_EL1 */
+	msr	S3_4_C12_C9_5, x0
+	isb
+	msr	S3_4_C12_C11_0, xzr	/* ICH_HCR_EL2: no virtual CPU interface */
+5:
 	mrs	x1, id_aa64mmfr0_el1
 	ubfx	x1, x1, #56, #4		/* FEAT_FGT: clear the fine-grained traps */
 	cbz	x1, 2f

@@ -3,7 +3,9 @@
  * other than the boot CPU is started with PSCI CPU_ON at secondary_entry (arch/head.S)
  * with its logical number as context id. Once up, a secondary waits for work given by
  * smp_call_on() (used by the tests to run on two CPUs at once).
- * Left out from Linux: IPIs (no GIC driver: the work slot is polled with WFE/SEV),
+ * Between pieces of work a secondary runs its run queue's tasks or waits in WFI
+ * (cpu_idle_once); smp_call_on() wakes it with IPI_CALL_FUNC (and SEV, for no GIC).
+ * Left out from Linux: the generic smp_call_function queues,
  * CPU hotplug, spin-table, per-CPU areas (per-CPU data are arrays indexed by CPU).
  */
 #include <kernel.h>
@@ -13,6 +15,9 @@
 #include <asm/mmu.h>
 #include <asm/memory.h>
 #include <asm/sysreg.h>
+#include <asm/irqflags.h>
+#include <linux/irq.h>
+#include <linux/sched.h>
 
 #define SECONDARY_STACK_SIZE 16384
 
@@ -35,12 +40,17 @@ void secondary_start_kernel(unsigned int cpu)
 	struct cpu_work *w = &cpu_work[cpu];
 
 	cpu_uninstall_idmap();
+	secondary_irq_init();	/* GIC CPU interface, tick, IRQs on (arch/smp_ipi.c) */
 	__atomic_store_n(&cpu_online[cpu], true, __ATOMIC_RELEASE);
 	dsb(ish);
 	sev();
 	for (;;) {
-		while (!__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE))
-			wfe();
+		while (!__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE)) {
+			u64 flags = local_irq_save();
+			if (!__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE))
+				cpu_idle_once();	/* runs queued tasks, else waits */
+			local_irq_restore(flags);
+		}
 		w->fn(w->arg);
 		__atomic_store_n(&w->fn, NULL, __ATOMIC_RELEASE);
 		__atomic_store_n(&w->busy, false, __ATOMIC_RELEASE);
@@ -111,6 +121,7 @@ int smp_call_on(unsigned int cpu, void (*fn)(void *), void *arg)
 	__atomic_store_n(&w->fn, fn, __ATOMIC_RELEASE);
 	dsb(ish);
 	sev();
+	smp_send_ipi(cpu, IPI_CALL_FUNC);	/* it may be in WFI */
 	return 0;
 }
 

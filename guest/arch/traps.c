@@ -15,6 +15,7 @@
 #include <vmm_exit.h>
 #include <linux/mm.h>
 #include <kallsyms.h>
+#include <linux/irq.h>
 
 static struct fault_expect fault_expect[NR_CPUS];
 static const char *const vector_names[16] = {
@@ -116,6 +117,10 @@ void do_exception(struct pt_regs *regs, unsigned long vector)
 {
 	if (vector == 4) {
 		el1_sync(regs);
+		return;
+	}
+	if ((vector == 5 || vector == 9) && gic_info.present) {	/* IRQ from EL1h or EL0 */
+		gic_handle_irq(regs);
 		return;
 	}
 	printk("Unexpected exception: %s (vector %lu)\n", vector_names[vector & 15], vector);

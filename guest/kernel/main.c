@@ -13,6 +13,7 @@
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 #include <linux/memblock.h>
+#include <linux/irq.h>
 
 static u64 boot_ticks;
 
@@ -64,6 +65,20 @@ static void print_banner(void)
 	printk("vmm exit path: %s\n", machine.exit_base ? "vmm,exit present" : "none (PSCI only)");
 }
 
+/* The GIC, IPIs and the tick (Linux: init_IRQ, time_init); this CPU's part too. */
+static void init_IRQ(void)
+{
+	int ret = gic_init();
+
+	if (ret) {
+		printk("GICv3: none usable in the device tree (%d): no interrupts, no tick\n", ret);
+		return;
+	}
+	smp_ipi_init();
+	arch_timer_init();
+	secondary_irq_init();	/* the boot CPU's CPU interface, tick, IRQs unmasked */
+}
+
 void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 {
 	char sel[128];
@@ -79,6 +94,7 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	check_minimum_ram();
 	paging_init();
 	mm_core_init();
+	init_IRQ();
 
 	smp_init();
 	u64 ms = (read_sysreg(cntvct_el0) - boot_ticks) * 1000 / machine.timer_freq;

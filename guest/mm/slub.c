@@ -1,28 +1,47 @@
 /*
- * SLUB-like slab allocator (Linux: mm/slub.c). A slab is 2^order pages cut into
- * objects of one cache; free objects are chained through a free pointer stored in them.
- * Each CPU allocates from its own "frozen" slab through a private freelist with no
- * lock; frees of its objects by the same CPU go back there. Frees from other CPUs, and
- * of objects of slabs that are not the CPU's, go to the slab's own freelist under the
- * cache's list_lock, putting a full slab on the partial list, and discarding an empty
- * one beyond min_partial. A CPU whose freelist runs dry first takes what others freed
- * to its slab, then a partial slab, then a new slab from the buddy allocator.
+ * SLUB-like slab allocator (Linux: mm/slub.c, mm/slab_common.c). A slab is 2^order
+ * pages cut into objects of one cache; free objects are chained through a free pointer
+ * stored in them (mid-object, as Linux, when there is no debugging; after the object
+ * and its redzone with it). Each CPU allocates from its own "frozen" slab through a
+ * private freelist with no lock; frees of its objects by the same CPU go back there.
+ * Frees from other CPUs, and of objects of slabs that are not the CPU's, go to the
+ * slab's own freelist under the cache's list_lock, putting a full slab on the partial
+ * list, and discarding an empty one beyond min_partial. A CPU whose freelist runs dry
+ * first takes what others freed to its slab, then a partial slab, then a new slab from
+ * the buddy allocator.
  *
- * kmalloc: caches of 8 B .. 8 KiB; larger sizes come straight from alloc_pages.
- * Debug (CONFIG_DEBUG_VM builds): every object gets a redzone after it (0xcc while
- * allocated, 0xbb while free), free objects are poisoned (0x6b..., last byte 0xa5),
- * and the last alloc and free callers are stored: kfree checks the redzone (overflow),
- * detects a second free, and allocation checks the poison (write after free). A report
- * names the object, the callers and the damage, then stops the run, unless a test
- * armed slab_expect_report().
+ * kmalloc: caches of 8 B .. 8 KiB (larger sizes come straight from alloc_pages as
+ * compound pages); power-of-two sizes are naturally aligned, debug or not, as Linux's
+ * create_boot_cache guarantees; kmalloc(0) returns ZERO_SIZE_PTR.
+ * Debug (CONFIG_DEBUG_VM builds, unless "slub_debug=-" is on the command line): every
+ * object gets a redzone after it (0xcc while allocated, 0xbb while free), free objects
+ * are poisoned (0x6b..., last byte 0xa5), and the last alloc and free callers are
+ * stored. As in Linux, a debug cache has no per-CPU fast path: every alloc and free
+ * takes the list_lock and works on the slab's freelist one object at a time
+ * (alloc_single_from_partial, free_to_partial_list), so the checks see every object:
+ * allocation checks the poison (write after free; the slab is then marked all used),
+ * free checks the pointer, walks the slab's freelist for a double free ("Object already
+ * free") and checks the redzone (overflow: the redzone is restored and the object is
+ * not freed). A report names the object, the callers and the damage, then stops the
+ * run, unless a test armed slab_expect_report().
+ * Deliberate simplifications (Linux in brackets):
+ *  - kmalloc-8 .. kmalloc-96/192 exist [arm64 6.1 has ARCH_KMALLOC_MINALIGN = 128, so
+ *    its smallest kmalloc cache is kmalloc-128; from 6.5 the small caches are back when
+ *    DMA is coherent or bounced, as on x86];
+ *  - the free pointer is stored in the clear [CONFIG_SLAB_FREELIST_HARDENED xors it
+ *    with a per-cache random value and its address];
+ *  - the redzone is at least 8 bytes past the object rounded to 8 [Linux pads to the
+ *    word and adds a word only when there is no padding; no left redzone here].
  * Left out from Linux: per-CPU partial lists, cmpxchg_double lockless paths, NUMA
  * nodes, cache merging, ctor, RCU freeing, memcg, kmalloc_node/krealloc, KASAN/KFENCE
- * hooks, sysfs, random freelist order, left redzones, slab shrinking on memory pressure.
+ * hooks, sysfs, random freelist order, the full-slab list of debug caches, slab
+ * shrinking on memory pressure.
  */
 #include <kernel.h>
 #include <string.h>
 #include <asm/sysreg.h>
 #include <smp.h>
+#include <cmdline.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
@@ -52,6 +71,11 @@ bool slub_debug_enabled = true;
 #else
 bool slub_debug_enabled = false;
 #endif
+
+static inline bool kmem_cache_debug(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
 
 static inline void *get_freepointer(struct kmem_cache *s, void *obj)
 {
@@ -95,15 +119,17 @@ static void kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned in
 	memset(s, 0, sizeof(*s));
 	s->name = name;
 	s->object_size = size;
-	s->align = max(align, 8u);
+	s->align = ALIGN(max(align, 8u), 8u);	/* calculate_alignment */
 	s->flags = flags;
 	if (flags & SLAB_DEBUG_FLAGS) {
 		s->red_end = ALIGN(size, 8) + 8;	/* at least 8 bytes of redzone */
 		s->offset = s->red_end;		/* free pointer outside the poisoned object */
 		s->size = ALIGN(s->offset + sizeof(void *) + sizeof(struct track), s->align);
 	} else {
+		/* calculate_sizes: mid-object, so that a small overflow off the end of the
+		 * previous object does not hit it */
 		s->red_end = size;
-		s->offset = 0;
+		s->offset = ALIGN_DOWN(size / 2, (unsigned int)sizeof(void *));
 		s->size = ALIGN(max(size, (unsigned int)sizeof(void *)), s->align);
 	}
 	s->order = calculate_order(s->size);
@@ -159,7 +185,7 @@ static void slab_bug(struct kmem_cache *s, struct page *page, const void *obj,
 		r->alloc_caller = t->alloc_addr;
 		r->free_caller = t->free_addr;
 		r->culprit = culprit;
-		printk("FIX %s: expected by the running test; repaired, continuing\n", s->name);
+		printk("FIX %s: expected by the running test, continuing\n", s->name);
 		return;
 	}
 	panic("slub: %s in %s (object %p)", what, s->name, obj);
@@ -191,33 +217,52 @@ static bool check_valid_pointer(struct kmem_cache *s, struct page *page, const v
 	return off >= 0 && off % s->size == 0 && off / s->size < page->objects;
 }
 
-/* Allocation: the object must still carry the poison and inactive redzone of a free one. */
-static void alloc_debug_processing(struct kmem_cache *s, struct page *page, void *obj,
+/* Allocation: the object must still carry the poison and inactive redzone of a free
+ * one. False if not: the caller then marks the slab all used (list_lock held). */
+static bool alloc_debug_processing(struct kmem_cache *s, struct page *page, void *obj,
 				   unsigned long caller)
 {
 	const u8 *bad;
 	const u8 *p = obj;
 
-	if (!(s->flags & SLAB_DEBUG_FLAGS))
-		return;
 	bad = check_bytes(p + s->object_size, SLUB_RED_INACTIVE, s->red_end - s->object_size);
 	if (!bad) {
 		bad = check_bytes(p, POISON_FREE, s->object_size - 1);
 		if (!bad && p[s->object_size - 1] != POISON_END)
 			bad = p + s->object_size - 1;
 	}
-	if (bad)
+	if (bad) {
 		slab_bug(s, page, obj, "Poison overwritten", get_track(s, obj)->free_addr,
 			 "%p: first byte %#x is not the poison of a free object "
 			 "(written after the free in %s?)", (void *)bad, *bad,
 			 SYM(get_track(s, obj)->free_addr));
+		printk("FIX %s: Marking all objects used\n", s->name);
+		return false;
+	}
 	init_object(s, obj, SLUB_RED_ACTIVE);
 	struct track *t = get_track(s, obj);
 	t->alloc_addr = caller;
 	t->alloc_cpu = smp_processor_id();
+	return true;
 }
 
-/* Free: returns false if the free must not happen (double free, bad pointer). */
+/* Is obj on the slab's freelist (Linux's on_freelist; list_lock held)? */
+static bool on_freelist(struct kmem_cache *s, struct page *page, const void *obj)
+{
+	void *fp = page->freelist;
+
+	for (unsigned int nr = 0; fp && nr <= page->objects; nr++) {
+		if (fp == obj)
+			return true;
+		if (!check_valid_pointer(s, page, fp))
+			break;	/* a corrupt chain: stop rather than follow it */
+		fp = get_freepointer(s, fp);
+	}
+	return false;
+}
+
+/* Free (list_lock held): false if the free must not happen - a bad pointer, an object
+ * already on the freelist, or an overwritten redzone (restored, object not freed). */
 static bool free_debug_processing(struct kmem_cache *s, struct page *page, void *obj,
 				  unsigned long caller)
 {
@@ -229,11 +274,9 @@ static bool free_debug_processing(struct kmem_cache *s, struct page *page, void 
 			 "%p is not the start of an object; freed in %s", obj, SYM(caller));
 		return false;
 	}
-	if (!(s->flags & SLAB_DEBUG_FLAGS))
-		return true;
-	if (!check_bytes(p + s->object_size, SLUB_RED_INACTIVE, rz)) {
-		slab_bug(s, page, obj, "double free", caller,
-			 "object already free: freed in %s, freed again in %s",
+	if (on_freelist(s, page, obj)) {
+		slab_bug(s, page, obj, "Object already free", caller,
+			 "double free: freed in %s, freed again in %s",
 			 SYM(get_track(s, obj)->free_addr), SYM(caller));
 		return false;
 	}
@@ -244,7 +287,9 @@ static bool free_debug_processing(struct kmem_cache *s, struct page *page, void 
 			 "the %u-byte object allocated in %s", (void *)bad,
 			 (unsigned long)(bad - p), *bad, SLUB_RED_ACTIVE, s->object_size,
 			 SYM(get_track(s, obj)->alloc_addr));
-		memset((u8 *)p + s->object_size, SLUB_RED_ACTIVE, rz);	/* repaired */
+		memset((u8 *)p + s->object_size, SLUB_RED_ACTIVE, rz);
+		printk("FIX %s: Restoring Redzone; Object at %p not freed\n", s->name, obj);
+		return false;
 	}
 	init_object(s, obj, SLUB_RED_INACTIVE);
 	struct track *t = get_track(s, obj);
@@ -396,18 +441,84 @@ static void *___slab_alloc(struct kmem_cache *s, struct kmem_cache_cpu *c, gfp_t
 	return freelist;
 }
 
+/* Debug caches (Linux: alloc_single_from_partial / alloc_single_from_new_slab): one
+ * object from a partial slab, or from a new one, under the list_lock, checked. */
+static void *alloc_single(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	struct page *page;
+	void *obj;
+
+	for (;;) {
+		spin_lock(&s->list_lock);
+		if (list_empty(&s->partial)) {
+			spin_unlock(&s->list_lock);
+			page = allocate_slab(s, gfp);
+			if (!page)
+				return NULL;
+			spin_lock(&s->list_lock);
+			add_partial(s, page);
+		}
+		page = list_first_entry(&s->partial, struct page, lru);
+		obj = page->freelist;
+		page->freelist = get_freepointer(s, obj);
+		page->inuse++;
+		if (!page->freelist)
+			remove_partial(s, page);	/* full */
+		if (alloc_debug_processing(s, page, obj, caller)) {
+			spin_unlock(&s->list_lock);
+			return obj;
+		}
+		/* the slab is not trusted any more: all used, never allocated from again */
+		if (page->on_partial)
+			remove_partial(s, page);
+		page->inuse = page->objects;
+		page->freelist = NULL;
+		spin_unlock(&s->list_lock);
+	}
+}
+
+/* Debug caches (Linux: free_to_partial_list): checked, then back on the slab's list. */
+static void free_single(struct kmem_cache *s, struct page *page, void *obj, unsigned long caller)
+{
+	bool discard = false;
+
+	spin_lock(&s->list_lock);
+	if (!free_debug_processing(s, page, obj, caller)) {
+		spin_unlock(&s->list_lock);
+		return;
+	}
+	set_freepointer(s, obj, page->freelist);
+	page->freelist = obj;
+	page->inuse--;
+	if (page->inuse == 0 && s->nr_partial >= s->min_partial) {
+		if (page->on_partial)
+			remove_partial(s, page);
+		discard = true;
+	} else if (!page->on_partial) {
+		add_partial(s, page);	/* was full */
+	}
+	spin_unlock(&s->list_lock);
+	__atomic_sub_fetch(&s->nr_inuse, 1, __ATOMIC_RELAXED);
+	if (discard)
+		discard_slab(s, page);
+}
+
 static void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
-	void *obj = c->freelist;
+	void *obj;
 
-	if (obj)
-		c->freelist = get_freepointer(s, obj);
-	else
-		obj = ___slab_alloc(s, c, gfp);
+	if (kmem_cache_debug(s)) {
+		obj = alloc_single(s, gfp, caller);
+	} else {
+		obj = c->freelist;
+		if (obj)
+			c->freelist = get_freepointer(s, obj);
+		else
+			obj = ___slab_alloc(s, c, gfp);
+	}
 	if (!obj)
 		return NULL;
-	alloc_debug_processing(s, virt_to_head_page(obj), obj, caller);
 	__atomic_add_fetch(&s->nr_inuse, 1, __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, s->object_size);
@@ -419,8 +530,10 @@ static void slab_free(struct kmem_cache *s, struct page *page, void *obj, unsign
 	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
 	bool discard = false;
 
-	if (!free_debug_processing(s, page, obj, caller))
+	if (kmem_cache_debug(s)) {
+		free_single(s, page, obj, caller);
 		return;
+	}
 	__atomic_sub_fetch(&s->nr_inuse, 1, __ATOMIC_RELAXED);
 	if (page == c->slab) {	/* fast path: our own slab */
 		set_freepointer(s, obj, c->freelist);
@@ -467,7 +580,7 @@ static void cache_free(struct kmem_cache *s, void *obj, unsigned long caller)
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	if (obj)
+	if (!ZERO_OR_NULL_PTR(obj))
 		cache_free(s, obj, (unsigned long)__builtin_return_address(0));
 }
 
@@ -492,7 +605,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (!size)
-		return NULL;	/* Linux returns ZERO_SIZE_PTR; NULL here */
+		return ZERO_SIZE_PTR;
 	struct kmem_cache *s = kmalloc_cache_for(size);
 	if (!s)
 		return kmalloc_large(size, gfp);
@@ -506,7 +619,7 @@ void *kzalloc(size_t size, gfp_t gfp)
 
 void kfree(const void *obj)
 {
-	if (!obj)
+	if (ZERO_OR_NULL_PTR(obj))
 		return;
 	struct page *page = virt_to_head_page(obj);
 	unsigned long caller = (unsigned long)__builtin_return_address(0);
@@ -522,6 +635,8 @@ void kfree(const void *obj)
 
 size_t ksize(const void *obj)
 {
+	if (ZERO_OR_NULL_PTR(obj))
+		return 0;
 	struct page *page = virt_to_head_page(obj);
 	if (PageSlab(page))
 		return page->slab_cache->object_size;
@@ -608,12 +723,19 @@ void kmem_cache_destroy(struct kmem_cache *s)
 
 void kmem_cache_init(void)
 {
+	char arg[8];
+
+	/* Linux: "slub_debug=-" turns off the debugging that CONFIG_SLUB_DEBUG_ON enables */
+	if (cmdline_get("slub_debug", arg, sizeof(arg)) && !strcmp(arg, "-"))
+		slub_debug_enabled = false;
 	unsigned int dbg = slub_debug_enabled ? SLAB_DEBUG_FLAGS : 0;
 
 	kmem_cache_setup(&kmem_cache_cache, "kmem_cache", sizeof(struct kmem_cache), 64, dbg);
 	for (unsigned int i = 0; i < nr_kmalloc_sizes; i++) {
 		struct kmem_cache *s = &kmalloc_cache_structs[i];
-		kmem_cache_setup(s, NULL, kmalloc_sizes[i], 8, dbg);
+		unsigned int size = kmalloc_sizes[i];
+		/* create_boot_cache: natural alignment for power-of-two sizes, debug or not */
+		kmem_cache_setup(s, NULL, size, (size & (size - 1)) ? 8 : size, dbg);
 		snprintf(s->namebuf, sizeof(s->namebuf), "kmalloc-%u", kmalloc_sizes[i]);
 		s->name = s->namebuf;
 		kmalloc_caches[i] = s;

@@ -28,7 +28,7 @@ static enum ktest_result slab_corruption_stops_the_run(void)
 {
 	char *p = kmalloc(16, GFP_KERNEL);
 	if (!slub_debug_enabled)
-		return ktest_skip_reason("slab debug not built in"), KTEST_SKIP;
+		return ktest_skip_reason("slab debug off (GUEST_DEBUG_VM=OFF or slub_debug=-)"), KTEST_SKIP;
 	p[16] = 0;	/* past the end, and no test expects it */
 	kfree(p);
 	ktest_diag("the redzone overwrite went unnoticed");

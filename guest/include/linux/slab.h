@@ -14,6 +14,10 @@
 #define SLAB_STORE_USER 0x10000u	/* record last alloc/free caller */
 #define SLAB_DEBUG_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
+/* kmalloc(0): a non-NULL pointer that faults when used (Linux: include/linux/slab.h) */
+#define ZERO_SIZE_PTR ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+
 #define KMALLOC_MAX_CACHE_SIZE 8192
 #define KMALLOC_MIN_SIZE 8
 

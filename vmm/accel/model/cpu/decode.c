@@ -14,6 +14,7 @@ void decode__init(void)
 				m |= (uint16_t)(1u << c);
 		cond_table[f] = m;
 	}
+	sysreg__init();
 }
 
 void decode__insn(uint32_t i, struct dent *d)

@@ -137,10 +137,7 @@ void cpu__reset(struct cpu *c)
 	c->pan = 0;
 	c->il = 0;
 	c->sp_el0 = c->sp_el1 = 0;
-	memset(&c->sr, 0, sizeof(c->sr));
-	c->sr.sctlr_el1 = SCTLR_RES1;
-	c->sr.mpidr_el1 = (1ull << 31) | c->index; /* Aff0 = vCPU index; U = 0 (MP system) */
-	c->sr.oslsr_el1 = 0x8; /* OSLK = 0, OSLM = 0b10: OS lock implemented */
+	sysreg__reset(c); /* from the table: cpu/sysregs.c */
 	c->excl_valid = false;
 	c->il = 0;
 	c->last_vector = ~0ull;

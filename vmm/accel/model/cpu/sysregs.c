@@ -1,13 +1,16 @@
-/* MRS/MSR: the EL0/EL1 system registers an OS uses, the ID registers describing the
- * modelled CPU (features present = features modelled), and the routing of the GIC CPU
- * interface (ICC_*) and generic timer (CNT*) registers to their models. Anything else
- * is UNDEFINED (Arm ARM D17 "AArch64 System Register Descriptions"). */
+/* MRS/MSR through one table of the system registers the model has, as Linux KVM's
+ * arch/arm64/kvm/sys_regs.c: per encoding its name, how MRS and MSR reach it, where
+ * its value is kept, its reset value and what EL0 may do with it. The ID registers
+ * describe the modelled CPU (features present = features modelled); the timer's and
+ * the GIC CPU interface's registers go to their models. Any other encoding is
+ * UNDEFINED (Arm ARM D17 "AArch64 System Register Descriptions"). */
+#include <stddef.h>
+
 #include "cpu/cpu.h"
-#include "mem/mem.h"
 #include "engine/timer.h"
 #include "engine/vm.h"
-#include "mem/xlat.h"
 #include "gic/gicv3.h"
+#include "mem/xlat.h"
 
 /* MIDR: implementer 0x00 (reserved for software use), architecture 0xF (by ID regs),
  * part 0x001. */
@@ -25,199 +28,433 @@
 /* CTR_EL0: 64-byte lines (I and D), PIPT I-cache, ERG/CWG 64 bytes, IDC = DIC = 0. */
 #define CTR_VAL ((1ull << 31) | (4ull << 24) | (4ull << 20) | (4ull << 16) | (3ull << 14) | 4)
 #define DCZID_VAL 4ull /* 64-byte DC ZVA blocks */
+#define DCZID_DZP (1ull << 4)
 /* CLIDR: L1 separate I and D; LoUIS = LoC = LoUU = 1 */
 #define CLIDR_VAL (3ull | (1ull << 21) | (1ull << 24) | (1ull << 27))
 #define CCSIDR_VAL ((255ull << 13) | (3ull << 3) | 2) /* 64 B lines, 4 ways, 256 sets */
+#define MPIDR_U_RES1 (1ull << 31) /* U = 0: a multiprocessor system */
+#define OSLSR_OSLM_IMPLEMENTED 0x8ull /* OSLM = 0b10: the OS lock is implemented */
+#define OSLSR_OSLK (1ull << 1)
+#define NZCV_MASK 0xf0000000u
+#define DAIF_MASK 0x3c0u
+#define PAN_BIT 22
+/* CNTKCTL_EL1: what EL0 may reach of the timer */
+#define CNTKCTL_EL0PCTEN (1u << 0)
+#define CNTKCTL_EL0VCTEN (1u << 1)
+#define CNTKCTL_EL0VTEN  (1u << 8)
+#define CNTKCTL_EL0PTEN  (1u << 9)
 
-#define E(op0, op1, crn, crm, op2) SR_ENC(op0, op1, crn, crm, op2)
+struct sysreg_desc;
+typedef int sr_read_fn(struct cpu *c, const struct sysreg_desc *r, uint64_t *val);
+typedef int sr_write_fn(struct cpu *c, const struct sysreg_desc *r, uint64_t val);
 
-static int undef_or_trap(struct cpu *c)
+/* What EL0 may do with a register (anything else is UNDEFINED there)... */
+enum el0_access { EL0_NONE = 0, EL0_READ, EL0_RW };
+/* ...and while which control bits are set (else it traps to EL1, EC 0x18). */
+enum el0_enable { EL0_ALWAYS = 0, EL0_IF_SCTLR, EL0_IF_CNTKCTL };
+
+struct sysreg_desc {
+	uint16_t enc;              /* enum sysreg_enc */
+	const char *name;
+	sr_read_fn *read;          /* NULL: write-only, MRS is UNDEFINED */
+	sr_write_fn *write;        /* NULL: read-only, MSR is UNDEFINED */
+	bool kept;                 /* the value lives in struct sysregs at `field` */
+	uint16_t field;
+	uint64_t val;              /* reset value when kept; else the value of a constant */
+	void (*reset)(struct cpu *c, const struct sysreg_desc *r); /* instead of val */
+	unsigned arg;              /* enum timer_reg or enum gicv3_icc */
+	uint8_t el0, el0_enable;   /* enum el0_access, enum el0_enable */
+	uint32_t el0_bits;         /* the SCTLR_EL1 or CNTKCTL_EL1 bits of el0_enable */
+};
+
+static uint64_t *kept(struct cpu *c, const struct sysreg_desc *r)
 {
-	return exc__undef(c);
+	return (uint64_t *)((char *)&c->sr + r->field);
 }
 
-static bool id_reg(unsigned enc, uint64_t *v)
+/* ---- accessors ---- */
+
+static int read_kept(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 {
-	switch (enc) {
-	case E(3, 0, 0, 0, 0): *v = MIDR_VAL; return true;
-	case E(3, 0, 0, 0, 6): *v = 0; return true; /* REVIDR */
-	case E(3, 0, 0, 4, 0): *v = PFR0_VAL; return true;
-	case E(3, 0, 0, 5, 0): *v = DFR0_VAL; return true;
-	case E(3, 0, 0, 6, 0): *v = ISAR0_VAL; return true;
-	case E(3, 0, 0, 7, 0): *v = xlat__mmfr0(); return true;
-	case E(3, 0, 0, 7, 1): *v = MMFR1_VAL | xlat__mmfr1(); return true;
-	case E(3, 1, 0, 0, 1): *v = CLIDR_VAL; return true;
-	case E(3, 1, 0, 0, 0): *v = CCSIDR_VAL; return true;
-	case E(3, 3, 0, 0, 1): *v = CTR_VAL; return true;
-	case E(3, 3, 0, 0, 7): *v = DCZID_VAL; return true;
-	default: break;
+	*val = *kept(c, r);
+	return X_NEXT;
+}
+
+static int write_kept(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	*kept(c, r) = val;
+	return X_NEXT;
+}
+
+/* Registers the translation regime is made of: the micro-TLBs and the mmu/ context
+ * follow a write. */
+static int write_xlat(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	*kept(c, r) = val;
+	xlat__context_changed(c);
+	cpu__context_changed(c);
+	return X_CTX;
+}
+
+static int write_sctlr(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	/* RES1 bits (SPAN is a real bit with FEAT_PAN); EE/E0E RES0: no big-endian */
+	val = (val | (SCTLR_RES1 & ~SCTLR_SPAN)) & ~(SCTLR_EE | SCTLR_E0E);
+	return write_xlat(c, r, val);
+}
+
+static int read_const(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)c;
+	*val = r->val;
+	return X_NEXT;
+}
+
+static int write_ignore(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)c, (void)r, (void)val;
+	return X_NEXT;
+}
+
+static int read_mmfr0(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)c, (void)r;
+	*val = xlat__mmfr0();
+	return X_NEXT;
+}
+
+static int read_mmfr1(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)c, (void)r;
+	*val = MMFR1_VAL | xlat__mmfr1();
+	return X_NEXT;
+}
+
+static int read_dczid(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = DCZID_VAL;
+	if (c->el == 0 && !(c->sr.sctlr_el1 & SCTLR_DZE))
+		*val |= DCZID_DZP; /* DC ZVA prohibited at EL0 */
+	return X_NEXT;
+}
+
+static void reset_mpidr(struct cpu *c, const struct sysreg_desc *r)
+{
+	/* Aff0 = vCPU index; the VMM sets machine__mpidr() before the vCPU starts */
+	*kept(c, r) = MPIDR_U_RES1 | c->index;
+}
+
+static int write_oslar(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)r;
+	c->sr.oslsr_el1 = (c->sr.oslsr_el1 & ~OSLSR_OSLK) | ((val & 1) ? OSLSR_OSLK : 0);
+	return X_NEXT;
+}
+
+/* ---- PSTATE fields ---- */
+
+static int read_nzcv(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = c->nzcv;
+	return X_NEXT;
+}
+
+static int write_nzcv(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)r;
+	c->nzcv = val & NZCV_MASK;
+	return X_NEXT;
+}
+
+static int read_daif(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = c->daif;
+	return X_NEXT;
+}
+
+static int write_daif(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)r;
+	c->daif = val & DAIF_MASK;
+	return X_CTX; /* an interrupt may have been unmasked */
+}
+
+static int read_currentel(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = (uint64_t)c->el << 2;
+	return X_NEXT;
+}
+
+static int read_spsel(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = c->spsel;
+	return X_NEXT;
+}
+
+static int write_spsel(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)r;
+	cpu__set_el_sp(c, c->el, val & 1);
+	cpu__context_changed(c);
+	return X_CTX;
+}
+
+static int read_pan(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = (uint64_t)c->pan << PAN_BIT;
+	return X_NEXT;
+}
+
+static int write_pan(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)r;
+	c->pan = (val >> PAN_BIT) & 1;
+	cpu__context_changed(c);
+	return X_CTX;
+}
+
+/* SP_EL0 is UNDEFINED while it is the current stack pointer */
+static int read_sp_el0(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	if (!c->spsel)
+		return exc__undef(c);
+	*val = c->sp_el0;
+	return X_NEXT;
+}
+
+static int write_sp_el0(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	(void)r;
+	if (!c->spsel)
+		return exc__undef(c);
+	c->sp_el0 = val;
+	return X_NEXT;
+}
+
+/* ---- the timer and the GIC ---- */
+
+static int read_timer(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	*val = timer__read(c, (enum timer_reg)r->arg);
+	return X_NEXT;
+}
+
+static int write_timer(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	return timer__write(c, (enum timer_reg)r->arg, val);
+}
+
+static int read_isr(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = c->vm->gic && gicv3__irq_pending(c->vm->gic, c->index) ? 1u << 7 : 0; /* I */
+	return X_NEXT;
+}
+
+/* Without a GIC (a bare test VM) the ICC_* registers do not exist. */
+static int read_icc(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	if (!c->vm->gic || gicv3__icc_read(c->vm->gic, c->index, (enum gicv3_icc)r->arg, val))
+		return exc__undef(c);
+	return X_NEXT;
+}
+
+static int write_icc(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	if (!c->vm->gic || gicv3__icc_write(c->vm->gic, c->index, (enum gicv3_icc)r->arg, val))
+		return exc__undef(c);
+	return X_CTX; /* an interrupt may have become deliverable */
+}
+
+/* ---- the table ---- */
+
+#define SR(reg)     .enc = SYS_##reg, .name = #reg
+#define KEPT(f)     .kept = true, .field = offsetof(struct sysregs, f)
+#define RW          .read = read_kept, .write = write_kept
+#define RO          .read = read_kept
+#define XLAT        .read = read_kept, .write = write_xlat
+#define CONST(v)    .read = read_const, .val = (v)
+#define TIMER(reg)  .read = read_timer, .write = write_timer, .arg = (reg)
+#define TIMER_RO(reg) .read = read_timer, .arg = (reg)
+#define ICC_RW(reg) .read = read_icc, .write = write_icc, .arg = (reg)
+#define ICC_RO(reg) .read = read_icc, .arg = (reg)
+#define ICC_WO(reg) .write = write_icc, .arg = (reg)
+#define EL0(acc, en, bits) .el0 = (acc), .el0_enable = (en), .el0_bits = (bits)
+#define EL0_CNT(acc, bits) EL0(acc, EL0_IF_CNTKCTL, bits)
+
+static const struct sysreg_desc table[] = {
+	/* debug: MDSCR kept without effect; the OS lock; no double lock (RAZ/WI) */
+	{ SR(MDSCR_EL1), KEPT(mdscr_el1), RW },
+	{ SR(OSLAR_EL1), .write = write_oslar },
+	{ SR(OSLSR_EL1), KEPT(oslsr_el1), RO, .val = OSLSR_OSLM_IMPLEMENTED },
+	{ SR(OSDLR_EL1), CONST(0), .write = write_ignore },
+	/* identification */
+	{ SR(MIDR_EL1), CONST(MIDR_VAL) },
+	{ SR(MPIDR_EL1), KEPT(mpidr_el1), RO, .reset = reset_mpidr },
+	{ SR(REVIDR_EL1), CONST(0) },
+	{ SR(ID_AA64PFR0_EL1), CONST(PFR0_VAL) },
+	{ SR(ID_AA64DFR0_EL1), CONST(DFR0_VAL) },
+	{ SR(ID_AA64ISAR0_EL1), CONST(ISAR0_VAL) },
+	{ SR(ID_AA64MMFR0_EL1), .read = read_mmfr0 },
+	{ SR(ID_AA64MMFR1_EL1), .read = read_mmfr1 },
+	/* system control, translation */
+	{ SR(SCTLR_EL1), KEPT(sctlr_el1), .read = read_kept, .write = write_sctlr,
+	  .val = SCTLR_RES1 },
+	{ SR(ACTLR_EL1), KEPT(actlr_el1), RW },
+	{ SR(CPACR_EL1), KEPT(cpacr_el1), RW },
+	{ SR(TTBR0_EL1), KEPT(ttbr0_el1), XLAT },
+	{ SR(TTBR1_EL1), KEPT(ttbr1_el1), XLAT },
+	{ SR(TCR_EL1), KEPT(tcr_el1), XLAT },
+	/* exception state, PSTATE */
+	{ SR(SPSR_EL1), KEPT(spsr_el1), RW },
+	{ SR(ELR_EL1), KEPT(elr_el1), RW },
+	{ SR(SP_EL0), .read = read_sp_el0, .write = write_sp_el0 },
+	{ SR(SPSEL), .read = read_spsel, .write = write_spsel },
+	{ SR(CURRENTEL), .read = read_currentel },
+	{ SR(PAN), .read = read_pan, .write = write_pan },
+	{ SR(ICC_PMR_EL1), ICC_RW(ICC_PMR) },
+	{ SR(AFSR0_EL1), KEPT(afsr0_el1), RW },
+	{ SR(AFSR1_EL1), KEPT(afsr1_el1), RW },
+	{ SR(ESR_EL1), KEPT(esr_el1), RW },
+	{ SR(FAR_EL1), KEPT(far_el1), RW },
+	{ SR(PAR_EL1), KEPT(par_el1), RW },
+	{ SR(MAIR_EL1), KEPT(mair_el1), XLAT },
+	{ SR(AMAIR_EL1), KEPT(amair_el1), RW },
+	{ SR(VBAR_EL1), KEPT(vbar_el1), RW },
+	{ SR(ISR_EL1), .read = read_isr },
+	/* GIC CPU interface: Group 0 is there but never signals */
+	{ SR(ICC_IAR0_EL1), ICC_RO(ICC_IAR0) },
+	{ SR(ICC_EOIR0_EL1), ICC_WO(ICC_EOIR0) },
+	{ SR(ICC_HPPIR0_EL1), ICC_RO(ICC_HPPIR0) },
+	{ SR(ICC_BPR0_EL1), ICC_RW(ICC_BPR0) },
+	{ SR(ICC_AP0R0_EL1), ICC_RW(ICC_AP0R0) },
+	{ SR(ICC_AP1R0_EL1), ICC_RW(ICC_AP1R0) },
+	{ SR(ICC_DIR_EL1), ICC_WO(ICC_DIR) },
+	{ SR(ICC_RPR_EL1), ICC_RO(ICC_RPR) },
+	{ SR(ICC_SGI1R_EL1), ICC_WO(ICC_SGI1R) },
+	{ SR(ICC_ASGI1R_EL1), ICC_WO(ICC_ASGI1R) },
+	{ SR(ICC_SGI0R_EL1), ICC_WO(ICC_SGI0R) },
+	{ SR(ICC_IAR1_EL1), ICC_RO(ICC_IAR1) },
+	{ SR(ICC_EOIR1_EL1), ICC_WO(ICC_EOIR1) },
+	{ SR(ICC_HPPIR1_EL1), ICC_RO(ICC_HPPIR1) },
+	{ SR(ICC_BPR1_EL1), ICC_RW(ICC_BPR1) },
+	{ SR(ICC_CTLR_EL1), ICC_RW(ICC_CTLR) },
+	{ SR(ICC_SRE_EL1), ICC_RW(ICC_SRE) },
+	{ SR(ICC_IGRPEN0_EL1), ICC_RW(ICC_IGRPEN0) },
+	{ SR(ICC_IGRPEN1_EL1), ICC_RW(ICC_IGRPEN1) },
+	{ SR(CONTEXTIDR_EL1), KEPT(contextidr_el1), XLAT },
+	{ SR(TPIDR_EL1), KEPT(tpidr_el1), RW },
+	{ SR(CNTKCTL_EL1), KEPT(cntkctl_el1), RW },
+	/* caches */
+	{ SR(CCSIDR_EL1), CONST(CCSIDR_VAL) },
+	{ SR(CLIDR_EL1), CONST(CLIDR_VAL) },
+	{ SR(CSSELR_EL1), KEPT(csselr_el1), RW },
+	{ SR(CTR_EL0), CONST(CTR_VAL), EL0(EL0_READ, EL0_IF_SCTLR, SCTLR_UCT) },
+	{ SR(DCZID_EL0), .read = read_dczid, EL0(EL0_READ, EL0_ALWAYS, 0) },
+	/* EL0 */
+	{ SR(NZCV), .read = read_nzcv, .write = write_nzcv, EL0(EL0_RW, EL0_ALWAYS, 0) },
+	{ SR(DAIF), .read = read_daif, .write = write_daif, EL0(EL0_RW, EL0_IF_SCTLR, SCTLR_UMA) },
+	{ SR(TPIDR_EL0), KEPT(tpidr_el0), RW, EL0(EL0_RW, EL0_ALWAYS, 0) },
+	{ SR(TPIDRRO_EL0), KEPT(tpidrro_el0), RW, EL0(EL0_READ, EL0_ALWAYS, 0) },
+	/* generic timer: engine/timer.c */
+	{ SR(CNTFRQ_EL0), TIMER_RO(CNTFRQ),
+	  EL0_CNT(EL0_READ, CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN) },
+	{ SR(CNTPCT_EL0), TIMER_RO(CNTPCT), EL0_CNT(EL0_READ, CNTKCTL_EL0PCTEN) },
+	{ SR(CNTVCT_EL0), TIMER_RO(CNTVCT), EL0_CNT(EL0_READ, CNTKCTL_EL0VCTEN) },
+	{ SR(CNTP_TVAL_EL0), TIMER(CNTP_TVAL), EL0_CNT(EL0_RW, CNTKCTL_EL0PTEN) },
+	{ SR(CNTP_CTL_EL0), KEPT(cntp_ctl), TIMER(CNTP_CTL), EL0_CNT(EL0_RW, CNTKCTL_EL0PTEN) },
+	{ SR(CNTP_CVAL_EL0), KEPT(cntp_cval), TIMER(CNTP_CVAL), EL0_CNT(EL0_RW, CNTKCTL_EL0PTEN) },
+	{ SR(CNTV_TVAL_EL0), TIMER(CNTV_TVAL), EL0_CNT(EL0_RW, CNTKCTL_EL0VTEN) },
+	{ SR(CNTV_CTL_EL0), KEPT(cntv_ctl), TIMER(CNTV_CTL), EL0_CNT(EL0_RW, CNTKCTL_EL0VTEN) },
+	{ SR(CNTV_CVAL_EL0), KEPT(cntv_cval), TIMER(CNTV_CVAL), EL0_CNT(EL0_RW, CNTKCTL_EL0VTEN) },
+};
+
+#define NREGS (sizeof(table) / sizeof(table[0]))
+_Static_assert(NREGS < 255, "the encoding index holds table positions in a byte");
+
+/* The rest of the ID space (op0 3, op1 0, CRn 0, CRm 1..7) is RAZ at EL1. */
+static const struct sysreg_desc id_raz = { .name = "ID space (RAZ)", CONST(0) };
+
+static bool in_id_raz_space(unsigned enc)
+{
+	return (enc >> 7) == (SR_ENC(3, 0, 0, 0, 0) >> 7) && ((enc >> 3) & 15) >= 1;
+}
+
+/* Table position + 1 of each encoding (0: none), so that MRS/MSR find their
+ * register in one load, whatever the table's order. */
+static uint8_t by_enc[1u << 16];
+
+void sysreg__init(void)
+{
+	for (unsigned k = NREGS; k-- > 0;) /* backwards: the first of duplicates wins */
+		by_enc[table[k].enc] = (uint8_t)(k + 1);
+}
+
+static const struct sysreg_desc *find(unsigned enc)
+{
+	unsigned k = by_enc[enc & 0xffff];
+	if (k)
+		return &table[k - 1];
+	return in_id_raz_space(enc) ? &id_raz : 0;
+}
+
+void sysreg__reset(struct cpu *c)
+{
+	memset(&c->sr, 0, sizeof(c->sr));
+	for (unsigned k = 0; k < NREGS; k++) {
+		const struct sysreg_desc *r = &table[k];
+		if (r->reset)
+			r->reset(c, r);
+		else if (r->kept)
+			*kept(c, r) = r->val;
 	}
-	/* the rest of the ID space (op0 3, op1 0, CRn 0, CRm 1..7) is RAZ */
-	if ((enc >> 7) == (E(3, 0, 0, 0, 0) >> 7) && ((enc >> 3) & 15) >= 1)
-		{ *v = 0; return true; }
-	return false;
 }
 
-/* Registers EL0 may read; NZCV, DAIF, TPIDR_EL0 and counters with their enables. */
-static int el0_access(struct cpu *c, unsigned enc, bool write)
+/* At EL0: -1 to go on, or the exec_r of the exception the access takes. */
+static int el0_check(struct cpu *c, const struct sysreg_desc *r, bool write)
 {
-	switch (enc) {
-	case E(3, 3, 4, 2, 0): case E(3, 3, 13, 0, 2): /* NZCV, TPIDR_EL0 */
-		return 0;
-	case E(3, 3, 13, 0, 3): /* TPIDRRO_EL0 */
-		return write ? -1 : 0;
-	case E(3, 3, 4, 2, 1): /* DAIF */
-		return (c->sr.sctlr_el1 & SCTLR_UMA) ? 0 : 1;
-	case E(3, 3, 0, 0, 1): /* CTR_EL0 */
-		return write ? -1 : (c->sr.sctlr_el1 & SCTLR_UCT) ? 0 : 1;
-	case E(3, 3, 0, 0, 7): /* DCZID_EL0 */
-		return write ? -1 : 0;
-	default:
-		if ((enc >> 7) == (E(3, 3, 14, 0, 0) >> 7))
-			return timer__el0_access(c, enc, write);
+	uint64_t ctl;
+	if (r->el0 == EL0_NONE || (write && r->el0 == EL0_READ))
+		return exc__undef(c);
+	switch (r->el0_enable) {
+	case EL0_IF_SCTLR: ctl = c->sr.sctlr_el1; break;
+	case EL0_IF_CNTKCTL: ctl = c->sr.cntkctl_el1; break;
+	default: return -1;
+	}
+	if (ctl & r->el0_bits)
 		return -1;
-	}
-}
-
-static uint64_t *plain_reg(struct cpu *c, unsigned enc)
-{
-	struct sysregs *s = &c->sr;
-	switch (enc) {
-	case E(3, 0, 1, 0, 1): return &s->actlr_el1;
-	case E(3, 0, 1, 0, 2): return &s->cpacr_el1;
-	case E(3, 0, 5, 1, 0): return &s->afsr0_el1;
-	case E(3, 0, 5, 1, 1): return &s->afsr1_el1;
-	case E(3, 0, 5, 2, 0): return &s->esr_el1;
-	case E(3, 0, 6, 0, 0): return &s->far_el1;
-	case E(3, 0, 7, 4, 0): return &s->par_el1;
-	case E(3, 0, 10, 3, 0): return &s->amair_el1;
-	case E(3, 0, 12, 0, 0): return &s->vbar_el1;
-	case E(3, 0, 13, 0, 4): return &s->tpidr_el1;
-	case E(3, 0, 4, 0, 0): return &s->spsr_el1;
-	case E(3, 0, 4, 0, 1): return &s->elr_el1;
-	case E(3, 3, 13, 0, 2): return &s->tpidr_el0;
-	case E(3, 3, 13, 0, 3): return &s->tpidrro_el0;
-	case E(3, 2, 0, 0, 0): return &s->csselr_el1;
-	case E(2, 0, 0, 2, 2): return &s->mdscr_el1;
-	case E(3, 0, 14, 1, 0): return &s->cntkctl_el1;
-	default: return 0;
-	}
-}
-
-/* Registers whose write changes translation (the micro-TLBs and the mmu context). */
-static uint64_t *xlat_reg(struct cpu *c, unsigned enc)
-{
-	struct sysregs *s = &c->sr;
-	switch (enc) {
-	case E(3, 0, 1, 0, 0): return &s->sctlr_el1;
-	case E(3, 0, 2, 0, 0): return &s->ttbr0_el1;
-	case E(3, 0, 2, 0, 1): return &s->ttbr1_el1;
-	case E(3, 0, 2, 0, 2): return &s->tcr_el1;
-	case E(3, 0, 10, 2, 0): return &s->mair_el1;
-	case E(3, 0, 13, 0, 1): return &s->contextidr_el1;
-	default: return 0;
-	}
-}
-
-static bool is_gic(unsigned enc)
-{
-	return enc == E(3, 0, 4, 6, 0) ||
-	       ((enc >> 7) == (E(3, 0, 12, 0, 0) >> 7) && ((enc >> 3) & 15) >= 8);
+	return exc__sync(c, EC_SYSREG, write ? 0 : 1, 0); /* ISS: the direction */
 }
 
 int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
 {
-	uint64_t *p;
-	if (c->el == 0) {
-		int a = el0_access(c, enc, false);
-		if (a < 0)
-			return undef_or_trap(c);
-		if (a > 0)
-			return exc__sync(c, EC_SYSREG, 1, 0) /* direction read */;
-	}
-	if (id_reg(enc, val)) {
-		if (enc == E(3, 3, 0, 0, 7) && c->el == 0 && !(c->sr.sctlr_el1 & SCTLR_DZE))
-			*val |= 1u << 4; /* DCZID_EL0.DZP: DC ZVA prohibited at EL0 */
-		return X_NEXT;
-	}
-	if ((p = plain_reg(c, enc)) || (p = xlat_reg(c, enc))) {
-		*val = *p;
-		return X_NEXT;
-	}
-	switch (enc) {
-	case E(3, 0, 0, 0, 5): *val = c->sr.mpidr_el1; return X_NEXT;
-	case E(3, 3, 4, 2, 0): *val = c->nzcv; return X_NEXT;
-	case E(3, 3, 4, 2, 1): *val = c->daif; return X_NEXT;
-	case E(3, 0, 4, 2, 2): *val = (uint64_t)c->el << 2; return X_NEXT;
-	case E(3, 0, 4, 2, 0): *val = c->spsel; return X_NEXT;
-	case E(3, 0, 4, 2, 3): *val = (uint64_t)c->pan << 22; return X_NEXT;
-	case E(3, 0, 4, 1, 0): /* SP_EL0: UNDEFINED while it is the current SP */
-		if (!c->spsel)
-			return exc__undef(c);
-		*val = c->sp_el0;
-		return X_NEXT;
-	case E(2, 0, 1, 1, 4): *val = c->sr.oslsr_el1; return X_NEXT;
-	case E(3, 0, 12, 1, 0): /* ISR_EL1 */
-		*val = c->vm->gic ? (gicv3__irq_pending(c->vm->gic, c->index) ? 1u << 7 : 0) : 0;
-		return X_NEXT;
-	default: break;
-	}
-	if ((enc >> 7) == (E(3, 3, 14, 0, 0) >> 7) && timer__read(c, enc, val) == 0)
-		return X_NEXT;
-	if (is_gic(enc) && c->vm->gic && gicv3__sysreg_read(c->vm->gic, c->index, enc, val) == 0)
-		return X_NEXT;
-	return exc__undef(c);
+	const struct sysreg_desc *r = find(enc);
+	int e;
+	if (!r)
+		return exc__undef(c);
+	if (c->el == 0 && (e = el0_check(c, r, false)) >= 0)
+		return e;
+	if (!r->read)
+		return exc__undef(c);
+	return r->read(c, r, val);
 }
 
-int sysreg__write(struct cpu *c, unsigned enc, uint64_t v)
+int sysreg__write(struct cpu *c, unsigned enc, uint64_t val)
 {
-	uint64_t *p;
-	if (c->el == 0) {
-		int a = el0_access(c, enc, true);
-		if (a < 0)
-			return undef_or_trap(c);
-		if (a > 0)
-			return exc__sync(c, EC_SYSREG, 0, 0);
-	}
-	if ((p = plain_reg(c, enc))) {
-		*p = v;
-		return X_NEXT;
-	}
-	if ((p = xlat_reg(c, enc))) {
-		if (enc == E(3, 0, 1, 0, 0)) /* SCTLR: RES1 bits (SPAN is a real bit with
-					       * FEAT_PAN); EE/E0E RES0 (no big-endian) */
-			v = (v | (SCTLR_RES1 & ~SCTLR_SPAN)) & ~((1ull << 25) | (1ull << 24));
-		*p = v;
-		xlat__context_changed(c);
-		cpu__context_changed(c);
-		return X_CTX;
-	}
-	switch (enc) {
-	case E(3, 3, 4, 2, 0): c->nzcv = v & 0xf0000000u; return X_NEXT;
-	case E(3, 3, 4, 2, 1): c->daif = v & 0x3c0; return X_CTX;
-	case E(3, 0, 4, 2, 0): cpu__set_el_sp(c, c->el, v & 1); cpu__context_changed(c); return X_CTX;
-	case E(3, 0, 4, 2, 3): c->pan = (v >> 22) & 1; cpu__context_changed(c); return X_CTX;
-	case E(3, 0, 4, 1, 0):
-		if (!c->spsel)
-			return exc__undef(c);
-		c->sp_el0 = v;
-		return X_NEXT;
-	case E(2, 0, 1, 0, 4): /* OSLAR_EL1 */
-		c->sr.oslsr_el1 = (c->sr.oslsr_el1 & ~2ull) | ((v & 1) << 1);
-		return X_NEXT;
-	case E(2, 0, 1, 3, 4): /* OSDLR_EL1: double lock not implemented, RAZ/WI */
-		return X_NEXT;
-	default: break;
-	}
-	if ((enc >> 7) == (E(3, 3, 14, 0, 0) >> 7)) {
-		int r = timer__write(c, enc, v);
-		if (r >= 0)
-			return r;
-	}
-	if (is_gic(enc) && c->vm->gic) {
-		int r = gicv3__sysreg_write(c->vm->gic, c->index, enc, v);
-		if (r == 0)
-			return X_CTX; /* an interrupt may have become deliverable */
-	}
-	return exc__undef(c);
+	const struct sysreg_desc *r = find(enc);
+	int e;
+	if (!r)
+		return exc__undef(c);
+	if (c->el == 0 && (e = el0_check(c, r, true)) >= 0)
+		return e;
+	if (!r->write)
+		return exc__undef(c);
+	return r->write(c, r, val);
 }

@@ -1,14 +1,13 @@
 /* Generic timer (Arm ARM D11 "The Generic Timer in AArch64 state"): CNTPCT/CNTVCT
  * (CNTVOFF = 0, so both count the same), CNTP_* and CNTV_* with CTL.{ENABLE, IMASK,
- * ISTATUS}, CVAL and TVAL, and CNTKCTL_EL1's EL0 access controls. The interrupt
- * outputs are the PPIs 30 (physical) and 27 (virtual) of the model's GICv3. */
+ * ISTATUS}, CVAL and TVAL (encodings and CNTKCTL_EL1's EL0 controls: cpu/sysregs.c).
+ * The interrupt outputs are the PPIs 30 (physical) and 27 (virtual) of the GICv3. */
 #include "cpu/cpu.h"
 #include "engine/timer.h"
 #include "engine/vm.h"
 #include "gic/gicv3.h"
 #include <platform/memmap.h>
 
-#define E(op0, op1, crn, crm, op2) SR_ENC(op0, op1, crn, crm, op2)
 #define CTL_ENABLE 1u
 #define CTL_IMASK 2u
 #define CTL_ISTATUS 4u
@@ -16,25 +15,6 @@
 uint64_t timer__now(const struct cpu *c)
 {
 	return *c->vtime + c->icount - c->q_start;
-}
-
-int timer__el0_access(struct cpu *c, unsigned enc, int write)
-{
-	uint64_t k = c->sr.cntkctl_el1;
-	bool ok;
-	switch (enc) {
-	case E(3, 3, 14, 0, 0): ok = !write && (k & 3); break;          /* CNTFRQ */
-	case E(3, 3, 14, 0, 1): ok = !write && (k & 1); break;          /* CNTPCT */
-	case E(3, 3, 14, 0, 2): ok = !write && (k & 2); break;          /* CNTVCT */
-	case E(3, 3, 14, 2, 0): case E(3, 3, 14, 2, 1): case E(3, 3, 14, 2, 2):
-		ok = k & (1u << 9); break;                              /* CNTP_* */
-	case E(3, 3, 14, 3, 0): case E(3, 3, 14, 3, 1): case E(3, 3, 14, 3, 2):
-		ok = k & (1u << 8); break;                              /* CNTV_* */
-	default: return -1;
-	}
-	if (write && (enc == E(3, 3, 14, 0, 0) || enc == E(3, 3, 14, 0, 1) || enc == E(3, 3, 14, 0, 2)))
-		return -1;
-	return ok ? 0 : 1;
 }
 
 static uint64_t ctl_read(const struct cpu *c, uint64_t ctl, uint64_t cval)
@@ -45,33 +25,33 @@ static uint64_t ctl_read(const struct cpu *c, uint64_t ctl, uint64_t cval)
 	return ctl;
 }
 
-int timer__read(struct cpu *c, unsigned enc, uint64_t *v)
+uint64_t timer__read(struct cpu *c, enum timer_reg reg)
 {
 	uint64_t now = timer__now(c);
-	switch (enc) {
-	case E(3, 3, 14, 0, 0): *v = MODEL_CNTFRQ; return 0;
-	case E(3, 3, 14, 0, 1): case E(3, 3, 14, 0, 2): *v = now; return 0;
-	case E(3, 3, 14, 2, 0): *v = (uint32_t)(c->sr.cntp_cval - now); return 0;
-	case E(3, 3, 14, 2, 1): *v = ctl_read(c, c->sr.cntp_ctl, c->sr.cntp_cval); return 0;
-	case E(3, 3, 14, 2, 2): *v = c->sr.cntp_cval; return 0;
-	case E(3, 3, 14, 3, 0): *v = (uint32_t)(c->sr.cntv_cval - now); return 0;
-	case E(3, 3, 14, 3, 1): *v = ctl_read(c, c->sr.cntv_ctl, c->sr.cntv_cval); return 0;
-	case E(3, 3, 14, 3, 2): *v = c->sr.cntv_cval; return 0;
-	default: return -1;
+	switch (reg) {
+	case CNTFRQ: return MODEL_CNTFRQ;
+	case CNTPCT: case CNTVCT: return now; /* CNTVOFF = 0 */
+	case CNTP_TVAL: return (uint32_t)(c->sr.cntp_cval - now);
+	case CNTP_CTL: return ctl_read(c, c->sr.cntp_ctl, c->sr.cntp_cval);
+	case CNTP_CVAL: return c->sr.cntp_cval;
+	case CNTV_TVAL: return (uint32_t)(c->sr.cntv_cval - now);
+	case CNTV_CTL: return ctl_read(c, c->sr.cntv_ctl, c->sr.cntv_cval);
+	case CNTV_CVAL: return c->sr.cntv_cval;
 	}
+	return 0;
 }
 
-int timer__write(struct cpu *c, unsigned enc, uint64_t v)
+int timer__write(struct cpu *c, enum timer_reg reg, uint64_t v)
 {
 	uint64_t now = timer__now(c);
-	switch (enc) {
-	case E(3, 3, 14, 2, 0): c->sr.cntp_cval = now + (uint64_t)(int64_t)(int32_t)v; break;
-	case E(3, 3, 14, 2, 1): c->sr.cntp_ctl = v & 3; break;
-	case E(3, 3, 14, 2, 2): c->sr.cntp_cval = v; break;
-	case E(3, 3, 14, 3, 0): c->sr.cntv_cval = now + (uint64_t)(int64_t)(int32_t)v; break;
-	case E(3, 3, 14, 3, 1): c->sr.cntv_ctl = v & 3; break;
-	case E(3, 3, 14, 3, 2): c->sr.cntv_cval = v; break;
-	default: return -1;
+	switch (reg) {
+	case CNTP_TVAL: c->sr.cntp_cval = now + (uint64_t)(int64_t)(int32_t)v; break;
+	case CNTP_CTL: c->sr.cntp_ctl = v & (CTL_ENABLE | CTL_IMASK); break;
+	case CNTP_CVAL: c->sr.cntp_cval = v; break;
+	case CNTV_TVAL: c->sr.cntv_cval = now + (uint64_t)(int64_t)(int32_t)v; break;
+	case CNTV_CTL: c->sr.cntv_ctl = v & (CTL_ENABLE | CTL_IMASK); break;
+	case CNTV_CVAL: c->sr.cntv_cval = v; break;
+	default: return exc__undef(c); /* read-only: the table does not route writes here */
 	}
 	timer__update(c);
 	return X_CTX; /* the interrupt line may have changed: re-check before going on */
@@ -94,9 +74,9 @@ void timer__update(struct cpu *c)
 uint64_t timer__deadline(const struct cpu *c)
 {
 	uint64_t d = UINT64_MAX;
-	if ((c->sr.cntp_ctl & 3) == CTL_ENABLE)
+	if ((c->sr.cntp_ctl & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE)
 		d = c->sr.cntp_cval;
-	if ((c->sr.cntv_ctl & 3) == CTL_ENABLE && c->sr.cntv_cval < d)
+	if ((c->sr.cntv_ctl & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE && c->sr.cntv_cval < d)
 		d = c->sr.cntv_cval;
 	return d;
 }

@@ -22,9 +22,61 @@
 /* GICR_TYPER.Affinity and SGI target lists take Aff0 = vCPU index, which is what
  * machine__mpidr() gives below 16 vCPUs (Aff1 = 0). */
 _Static_assert(MODEL_MAX_CPUS <= 16, "vCPU index beyond Aff0");
-#define PRIO_MASK 0xf8u
+#define PRIO_MASK 0xf8u  /* 5 priority bits (ICC_CTLR_EL1.PRIbits = 4) */
 #define IDLE_PRIO 0xffu
 #define SPURIOUS 1023u
+
+/* Distributor registers (IHI 0069 12.9), offsets in its frame. The SGI_base frame of a
+ * redistributor repeats IGROUPR..IGRPMODR for INTIDs 0..31 (GICR_IGROUPR0, ...). */
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IIDR        0x0008
+#define GICD_TYPER2      0x000c
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_ISPENDR     0x0200
+#define GICD_ICPENDR     0x0280
+#define GICD_ISACTIVER   0x0300
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ICFGR       0x0c00
+#define GICD_IGRPMODR    0x0d00
+#define GICD_IROUTER     0x6000  /* 8 bytes per INTID; SPIs only (from 0x6100) */
+#define GICD_PIDR2       0xffe8
+#define NR_IRQS_MAX      1024    /* a bit per INTID: each bank is 0x80 bytes */
+
+#define GICD_CTLR_ENABLE_G0  (1u << 0)
+#define GICD_CTLR_ENABLE_G1  (1u << 1)  /* EnableGrp1 (DS = 1) */
+#define GICD_CTLR_ARE        (1u << 4)
+#define GICD_CTLR_DS         (1u << 6)
+#define GICD_TYPER_IDBITS(bits) (((bits) - 1u) << 19)
+#define GICD_IROUTER_IRM     (1ull << 31)
+#define GICD_IROUTER_AFF     0xff00ffffffull  /* Aff3, Aff2..Aff0 */
+#define GICD_IROUTER_AFF0    0xffull
+#define GIC_PIDR2_ARCH_GICV3 0x30            /* ArchRev = 3 */
+
+/* Redistributor RD_base frame (IHI 0069 12.10) */
+#define GICR_TYPER           0x0008  /* 64 bits; 0x000c its upper word */
+#define GICR_WAKER           0x0014
+#define GICR_PIDR2           0xffe8
+#define GICR_TYPER_LAST      (1u << 4)
+#define GICR_TYPER_PROC_NUM(n) ((uint64_t)(n) << 8)
+#define GICR_TYPER_AFF(aff)  ((uint64_t)(aff) << 32)
+#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
+#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
+
+/* CPU interface register fields (IHI 0069 12.2) */
+#define ICC_CTLR_EOIMODE     (1u << 1)
+#define ICC_CTLR_PRIBITS(bits) (((bits) - 1u) << 8)
+#define ICC_SRE_SRE_DFB_DIB  7u   /* system registers only, bypass disabled */
+#define ICC_INTID_MASK       0xffffffu
+#define ICC_SGI1R_INTID(v)   (((v) >> 24) & 15)
+#define ICC_SGI1R_AFF1(v)    (((v) >> 16) & 0xff)
+#define ICC_SGI1R_AFF2(v)    (((v) >> 32) & 0xff)
+#define ICC_SGI1R_AFF3(v)    (((v) >> 48) & 0xff)
+#define ICC_SGI1R_IRM        (1ull << 40)
+#define ICC_SGI1R_RS(v)      (((v) >> 44) & 15)
 
 struct irq {
 	uint8_t enabled, pending, active, level, prio, edge, group;
@@ -58,9 +110,9 @@ struct gicv3 *gicv3__new(unsigned ncpus)
 		return 0;
 	pthread_mutex_init(&g->lock, 0);
 	g->ncpus = ncpus;
-	g->ctlr = (1u << 4) | (1u << 6); /* ARE, DS */
+	g->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
 	for (unsigned c = 0; c < ncpus; c++) {
-		g->cpu[c].waker = 2 | 4; /* ProcessorSleep, ChildrenAsleep */
+		g->cpu[c].waker = GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
 		for (unsigned i = 0; i < 16; i++)
 			g->cpu[c].priv[i].edge = 1; /* SGIs are edge-triggered */
 	}
@@ -86,10 +138,11 @@ static struct irq *irq_of(struct gicv3 *g, unsigned cpu, unsigned id)
 
 static unsigned spi_target(const struct gicv3 *g, const struct irq *q)
 {
-	if (q->route & (1ull << 31)) /* IRM: any participating PE; the model picks vCPU 0 */
+	if (q->route & GICD_IROUTER_IRM) /* any participating PE: the model picks vCPU 0 */
 		return 0;
-	unsigned aff0 = q->route & 0xff;
-	return (q->route & 0xffffff00ull) == 0 && aff0 < g->ncpus ? aff0 : ~0u;
+	unsigned aff0 = q->route & GICD_IROUTER_AFF0;
+	return (q->route & GICD_IROUTER_AFF & ~GICD_IROUTER_AFF0) == 0 && aff0 < g->ncpus ?
+	       aff0 : ~0u; /* Aff3..Aff1 = 0: vCPU Aff0 */
 }
 
 static uint8_t running_prio(const struct gicr *r)
@@ -107,7 +160,7 @@ static unsigned hppi(struct gicv3 *g, unsigned cpu, uint8_t *prio)
 {
 	unsigned best = SPURIOUS;
 	uint8_t bp = IDLE_PRIO;
-	if (!(g->ctlr & 2))
+	if (!(g->ctlr & GICD_CTLR_ENABLE_G1))
 		goto out_private;
 	for (unsigned i = 0; i < GICV3_NR_SPIS; i++) {
 		struct irq *q = &g->spi[i];
@@ -126,7 +179,7 @@ out_private:
 			best = i;
 		}
 	}
-	if (!(g->ctlr & 2) && best >= 32)
+	if (!(g->ctlr & GICD_CTLR_ENABLE_G1) && best >= 32)
 		best = SPURIOUS;
 	*prio = bp;
 	return best;
@@ -136,7 +189,7 @@ static bool deliverable(struct gicv3 *g, unsigned cpu)
 {
 	struct gicr *r = &g->cpu[cpu];
 	uint8_t p;
-	if (!r->igrpen1 || !(g->ctlr & 2))
+	if (!r->igrpen1 || !(g->ctlr & GICD_CTLR_ENABLE_G1))
 		return false;
 	if (hppi(g, cpu, &p) == SPURIOUS)
 		return false;
@@ -230,18 +283,19 @@ static void bank_write(struct irq *q[32], enum bank b, uint32_t v)
 	}
 }
 
-/* The common interrupt-register layout (GICD 0x080.., GICR SGI_base 0x080..). q(n)
- * gives interrupt n of the word/byte at off. Returns 0 or -1 if off is not one. */
+/* The interrupt registers GICD and GICR SGI_base share (IGROUPR..IGRPMODR): returns 0,
+ * or -1 if off is not one of them. */
 static int irq_regs(struct gicv3 *g, unsigned cpu, uint64_t off, unsigned len, uint64_t *val,
 		    bool write, bool redist)
 {
 	static const struct { uint32_t base; enum bank b; } banks[] = {
-		{ 0x080, B_GROUP }, { 0x100, B_SENABLE }, { 0x180, B_CENABLE },
-		{ 0x200, B_SPEND }, { 0x280, B_CPEND }, { 0x300, B_SACTIVE }, { 0x380, B_CACTIVE },
+		{ GICD_IGROUPR, B_GROUP }, { GICD_ISENABLER, B_SENABLE },
+		{ GICD_ICENABLER, B_CENABLE }, { GICD_ISPENDR, B_SPEND }, { GICD_ICPENDR, B_CPEND },
+		{ GICD_ISACTIVER, B_SACTIVE }, { GICD_ICACTIVER, B_CACTIVE },
 	};
 	unsigned limit = redist ? 32 : NR_IRQS;
 	for (unsigned k = 0; k < sizeof(banks) / sizeof(banks[0]); k++) {
-		if (off < banks[k].base || off >= banks[k].base + 0x80)
+		if (off < banks[k].base || off >= banks[k].base + NR_IRQS_MAX / 8)
 			continue;
 		if (len != 4)
 			return -1;
@@ -258,9 +312,9 @@ static int irq_regs(struct gicv3 *g, unsigned cpu, uint64_t off, unsigned len, u
 			*val = bank_read(q, banks[k].b);
 		return 0;
 	}
-	if (off >= 0x400 && off < 0x400 + limit) { /* IPRIORITYR: bytes */
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + limit) { /* a byte each */
 		for (unsigned b = 0; b < len; b++) {
-			unsigned id = off - 0x400 + b;
+			unsigned id = off - GICD_IPRIORITYR + b;
 			struct irq *q = id < limit && (redist || id >= 32) ? irq_of(g, cpu, id) : 0;
 			if (write && q)
 				q->prio = (uint8_t)(*val >> (8 * b)) & PRIO_MASK;
@@ -269,10 +323,10 @@ static int irq_regs(struct gicv3 *g, unsigned cpu, uint64_t off, unsigned len, u
 		}
 		return 0;
 	}
-	if (off >= 0xc00 && off < 0xc00 + limit / 4) { /* ICFGR: 2 bits per interrupt */
+	if (off >= GICD_ICFGR && off < GICD_ICFGR + limit / 4) { /* 2 bits per interrupt */
 		if (len != 4)
 			return -1;
-		unsigned first = (off - 0xc00) * 4;
+		unsigned first = (off - GICD_ICFGR) * 4;
 		uint32_t v = write ? (uint32_t)*val : 0;
 		for (unsigned i = 0; i < 16; i++) {
 			unsigned id = first + i;
@@ -290,12 +344,18 @@ static int irq_regs(struct gicv3 *g, unsigned cpu, uint64_t off, unsigned len, u
 			*val = v;
 		return 0;
 	}
-	if (off >= 0xd00 && off < 0xd80) { /* IGRPMODR: one security state: RAZ/WI */
+	if (off >= GICD_IGRPMODR && off < GICD_IGRPMODR + NR_IRQS_MAX / 8) { /* RAZ/WI: DS = 1 */
 		if (!write)
 			*val = 0;
 		return 0;
 	}
 	return -1;
+}
+
+/* GICD_IROUTER<n> of an SPI, as a 64-bit access */
+static bool is_irouter(uint64_t off, unsigned len)
+{
+	return off >= GICD_IROUTER + 8 * 32 && off < GICD_IROUTER + 8 * NR_IRQS && len == 8;
 }
 
 int gicv3__dist_read(void *dev, uint64_t off, unsigned len, uint64_t *val, unsigned cpu)
@@ -304,16 +364,16 @@ int gicv3__dist_read(void *dev, uint64_t off, unsigned len, uint64_t *val, unsig
 	int r = 0;
 	pthread_mutex_lock(&g->lock);
 	*val = 0;
-	if (off == 0x0000)
+	if (off == GICD_CTLR)
 		*val = g->ctlr;
-	else if (off == 0x0004) /* TYPER: ITLinesNumber, IDbits = 9 (10 bits) */
-		*val = ((NR_IRQS / 32) - 1) | (9u << 19);
-	else if (off == 0x0008 || off == 0x000c)
+	else if (off == GICD_TYPER) /* ITLinesNumber, 10 INTID bits */
+		*val = ((NR_IRQS / 32) - 1) | GICD_TYPER_IDBITS(10);
+	else if (off == GICD_IIDR || off == GICD_TYPER2)
 		*val = 0;
-	else if (off >= 0x6100 && off < 0x6000 + 8 * NR_IRQS && len == 8)
-		*val = g->spi[(off - 0x6000) / 8 - 32].route;
-	else if (off == 0xffe8)
-		*val = 0x30; /* PIDR2.ArchRev = GICv3 */
+	else if (is_irouter(off, len))
+		*val = g->spi[(off - GICD_IROUTER) / 8 - 32].route;
+	else if (off == GICD_PIDR2)
+		*val = GIC_PIDR2_ARCH_GICV3;
 	else if (irq_regs(g, cpu, off, len, val, false, false))
 		*val = 0; /* reserved: RAZ */
 	pthread_mutex_unlock(&g->lock);
@@ -324,10 +384,11 @@ int gicv3__dist_write(void *dev, uint64_t off, unsigned len, uint64_t val, unsig
 {
 	struct gicv3 *g = dev;
 	pthread_mutex_lock(&g->lock);
-	if (off == 0x0000)
-		g->ctlr = (uint32_t)(val & 3) | (1u << 4) | (1u << 6);
-	else if (off >= 0x6100 && off < 0x6000 + 8 * NR_IRQS && len == 8)
-		g->spi[(off - 0x6000) / 8 - 32].route = val & 0xff00ffffffull;
+	if (off == GICD_CTLR) /* ARE and DS are fixed */
+		g->ctlr = (uint32_t)(val & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) |
+			  GICD_CTLR_ARE | GICD_CTLR_DS;
+	else if (is_irouter(off, len))
+		g->spi[(off - GICD_IROUTER) / 8 - 32].route = val & GICD_IROUTER_AFF;
 	else
 		irq_regs(g, cpu, off, len, &val, true, false); /* else WI */
 	update(g);
@@ -354,16 +415,17 @@ int gicv3__redist_read(void *dev, uint64_t off, unsigned len, uint64_t *val, uns
 		return -ENODEV;
 	pthread_mutex_lock(&g->lock);
 	*val = 0;
-	if (off == 0x0008) /* TYPER: Affinity (Aff0 = index), Processor_Number, Last */
-		*val = ((uint64_t)t << 32) | ((uint64_t)t << 8) | (t == g->ncpus - 1 ? 1u << 4 : 0);
-	else if (off == 0x000c && len == 4)
+	if (off == GICR_TYPER) /* Aff0 = Processor_Number = index */
+		*val = GICR_TYPER_AFF(t) | GICR_TYPER_PROC_NUM(t) |
+		       (t == g->ncpus - 1 ? GICR_TYPER_LAST : 0);
+	else if (off == GICR_TYPER + 4 && len == 4)
 		*val = t;
-	else if (off == 0x0014)
+	else if (off == GICR_WAKER)
 		*val = g->cpu[t].waker;
-	else if (off == 0xffe8)
-		*val = 0x30;
-	else if (off >= 0x10000)
-		irq_regs(g, t, off - 0x10000, len, val, false, true);
+	else if (off == GICR_PIDR2)
+		*val = GIC_PIDR2_ARCH_GICV3;
+	else if (off >= GIC_REDIST_SGI_OFF)
+		irq_regs(g, t, off - GIC_REDIST_SGI_OFF, len, val, false, true);
 	pthread_mutex_unlock(&g->lock);
 	return 0;
 }
@@ -376,18 +438,17 @@ int gicv3__redist_write(void *dev, uint64_t off, unsigned len, uint64_t val, uns
 	if (redist_frame(g, &off, &t))
 		return -ENODEV;
 	pthread_mutex_lock(&g->lock);
-	if (off == 0x0014) /* WAKER: ChildrenAsleep follows ProcessorSleep at once */
-		g->cpu[t].waker = (val & 2) ? 6 : 0;
-	else if (off >= 0x10000)
-		irq_regs(g, t, off - 0x10000, len, &val, true, true);
+	if (off == GICR_WAKER) /* ChildrenAsleep follows ProcessorSleep at once */
+		g->cpu[t].waker = (val & GICR_WAKER_PROCESSOR_SLEEP) ?
+			GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
+	else if (off >= GIC_REDIST_SGI_OFF)
+		irq_regs(g, t, off - GIC_REDIST_SGI_OFF, len, &val, true, true);
 	update(g);
 	pthread_mutex_unlock(&g->lock);
 	return 0;
 }
 
 /* ---- CPU interface ---- */
-
-#define ICC(crn, crm, op2) ((3u << 14) | (0u << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
 static unsigned acknowledge(struct gicv3 *g, unsigned cpu)
 {
@@ -430,16 +491,16 @@ static void end_of_interrupt(struct gicv3 *g, unsigned cpu, unsigned id)
 
 static void send_sgi(struct gicv3 *g, unsigned cpu, uint64_t v)
 {
-	unsigned id = (v >> 24) & 15;
-	if (v & (1ull << 40)) { /* IRM: every PE but self */
+	unsigned id = ICC_SGI1R_INTID(v);
+	if (v & ICC_SGI1R_IRM) { /* every PE but self */
 		for (unsigned t = 0; t < g->ncpus; t++)
 			if (t != cpu)
 				g->cpu[t].priv[id].pending = 1;
 		return;
 	}
-	if (((v >> 16) & 0xff) || ((v >> 32) & 0xff) || ((v >> 48) & 0xff))
-		return; /* Aff1..3 non-zero: no such PE */
-	unsigned rs = (v >> 44) & 15;
+	if (ICC_SGI1R_AFF1(v) || ICC_SGI1R_AFF2(v) || ICC_SGI1R_AFF3(v))
+		return; /* no such PE */
+	unsigned rs = ICC_SGI1R_RS(v);
 	for (unsigned b = 0; b < 16; b++) {
 		unsigned t = rs * 16 + b;
 		if ((v >> b) & 1 && t < g->ncpus)
@@ -447,51 +508,57 @@ static void send_sgi(struct gicv3 *g, unsigned cpu, uint64_t v)
 	}
 }
 
-int gicv3__sysreg_read(struct gicv3 *g, unsigned cpu, unsigned enc, uint64_t *val)
+static uint64_t active_priorities(const struct gicr *r)
+{
+	uint64_t v = 0;
+	for (unsigned k = 0; k < r->nact; k++)
+		v |= 1ull << (r->act_prio[k] >> 3);
+	return v;
+}
+
+int gicv3__icc_read(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t *val)
 {
 	struct gicr *r = &g->cpu[cpu];
 	uint8_t p;
 	int rc = 0;
 	pthread_mutex_lock(&g->lock);
-	switch (enc) {
-	case ICC(4, 6, 0): *val = r->pmr; break;
-	case ICC(12, 12, 0): *val = acknowledge(g, cpu); update(g); break;   /* IAR1 */
-	case ICC(12, 12, 2): *val = hppi(g, cpu, &p); break;                  /* HPPIR1 */
-	case ICC(12, 12, 3): *val = r->bpr1; break;                           /* BPR1 */
-	case ICC(12, 12, 4): *val = (4u << 8) | ((unsigned)r->eoimode << 1); break; /* CTLR */
-	case ICC(12, 12, 5): *val = 7; break;                                  /* SRE */
-	case ICC(12, 12, 6): *val = 0; break;                                  /* IGRPEN0 */
-	case ICC(12, 12, 7): *val = r->igrpen1; break;
-	case ICC(12, 11, 3): *val = running_prio(r); break;                   /* RPR */
-	case ICC(12, 9, 0): *val = 0; for (unsigned k = 0; k < r->nact; k++) *val |= 1ull << (r->act_prio[k] >> 3); break;
-	case ICC(12, 8, 0): *val = SPURIOUS; break;                            /* IAR0 */
-	case ICC(12, 8, 2): *val = SPURIOUS; break;                            /* HPPIR0 */
-	case ICC(12, 8, 3): *val = 0; break;                                   /* BPR0 */
-	case ICC(12, 8, 4): *val = 0; break;                                   /* AP0R0 */
-	default: rc = -1; break;
+	switch (reg) {
+	case ICC_PMR: *val = r->pmr; break;
+	case ICC_IAR1: *val = acknowledge(g, cpu); update(g); break;
+	case ICC_HPPIR1: *val = hppi(g, cpu, &p); break;
+	case ICC_BPR1: *val = r->bpr1; break;
+	case ICC_CTLR: *val = ICC_CTLR_PRIBITS(5) | (r->eoimode ? ICC_CTLR_EOIMODE : 0); break;
+	case ICC_SRE: *val = ICC_SRE_SRE_DFB_DIB; break;
+	case ICC_IGRPEN0: *val = 0; break;
+	case ICC_IGRPEN1: *val = r->igrpen1; break;
+	case ICC_RPR: *val = running_prio(r); break;
+	case ICC_AP1R0: *val = active_priorities(r); break;
+	case ICC_IAR0: case ICC_HPPIR0: *val = SPURIOUS; break; /* Group 0: none */
+	case ICC_BPR0: case ICC_AP0R0: *val = 0; break;
+	default: rc = -1; break; /* write-only */
 	}
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }
 
-int gicv3__sysreg_write(struct gicv3 *g, unsigned cpu, unsigned enc, uint64_t v)
+int gicv3__icc_write(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t v)
 {
 	struct gicr *r = &g->cpu[cpu];
 	int rc = 0;
 	pthread_mutex_lock(&g->lock);
-	switch (enc) {
-	case ICC(4, 6, 0): r->pmr = v & PRIO_MASK; break;
-	case ICC(12, 12, 1): end_of_interrupt(g, cpu, v & 0xffffff); break;  /* EOIR1 */
-	case ICC(12, 11, 1): deactivate(g, cpu, v & 0xffffff); break;        /* DIR */
-	case ICC(12, 12, 3): r->bpr1 = v & 7; break;
-	case ICC(12, 12, 4): r->eoimode = (v >> 1) & 1; break;
-	case ICC(12, 12, 5): break;                                          /* SRE: RAO/WI */
-	case ICC(12, 12, 6): break;                                          /* IGRPEN0: WI */
-	case ICC(12, 12, 7): r->igrpen1 = v & 1; break;
-	case ICC(12, 11, 5): send_sgi(g, cpu, v); break;                     /* SGI1R */
-	case ICC(12, 11, 6): case ICC(12, 11, 7): break; /* ASGI1R, SGI0R: Group 0: dropped */
-	case ICC(12, 9, 0): case ICC(12, 8, 4): case ICC(12, 8, 1): case ICC(12, 8, 3): break;
-	default: rc = -1; break;
+	switch (reg) {
+	case ICC_PMR: r->pmr = v & PRIO_MASK; break;
+	case ICC_EOIR1: end_of_interrupt(g, cpu, v & ICC_INTID_MASK); break;
+	case ICC_DIR: deactivate(g, cpu, v & ICC_INTID_MASK); break;
+	case ICC_BPR1: r->bpr1 = v & 7; break;
+	case ICC_CTLR: r->eoimode = (v & ICC_CTLR_EOIMODE) != 0; break;
+	case ICC_SRE: break;                                 /* RAO/WI */
+	case ICC_IGRPEN0: break;                             /* Group 0: WI */
+	case ICC_IGRPEN1: r->igrpen1 = v & 1; break;
+	case ICC_SGI1R: send_sgi(g, cpu, v); break;
+	case ICC_ASGI1R: case ICC_SGI0R: break;              /* Group 0 SGIs: dropped */
+	case ICC_AP1R0: case ICC_AP0R0: case ICC_EOIR0: case ICC_BPR0: break; /* WI */
+	default: rc = -1; break; /* read-only */
 	}
 	update(g);
 	pthread_mutex_unlock(&g->lock);

@@ -28,10 +28,17 @@ void gicv3__set_spi(struct gicv3 *g, unsigned intid, bool level);
 void gicv3__set_ppi(struct gicv3 *g, unsigned cpu, unsigned intid, bool level);
 /* An interrupt is pending for cpu above its priority mask and running priority. */
 bool gicv3__irq_pending(struct gicv3 *g, unsigned cpu);
-/* ICC_* system registers (encoding as in the MRS/MSR instruction bits 20:5):
- * 0, or -1 for an encoding the GIC does not have. */
-int gicv3__sysreg_read(struct gicv3 *g, unsigned cpu, unsigned enc, uint64_t *val);
-int gicv3__sysreg_write(struct gicv3 *g, unsigned cpu, unsigned enc, uint64_t val);
-/* Affinity of each vCPU for SGI targeting and GICR_TYPER (Aff0 = index). */
+
+/* The CPU interface's system registers (IHI 0069 12.2, "ICC_<name>_EL1"); their
+ * encodings are in the CPU's system-register table (cpu/sysregs.c). */
+enum gicv3_icc {
+	ICC_PMR, ICC_IAR0, ICC_EOIR0, ICC_HPPIR0, ICC_BPR0, ICC_AP0R0, ICC_AP1R0,
+	ICC_DIR, ICC_RPR, ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R, ICC_IAR1, ICC_EOIR1,
+	ICC_HPPIR1, ICC_BPR1, ICC_CTLR, ICC_SRE, ICC_IGRPEN0, ICC_IGRPEN1,
+};
+/* MRS / MSR of one of them by vCPU cpu: 0, or -1 for a direction the register does
+ * not have (e.g. a write to ICC_IAR1_EL1). */
+int gicv3__icc_read(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t *val);
+int gicv3__icc_write(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t val);
 
 #endif

@@ -13,6 +13,7 @@
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 #include <linux/memblock.h>
+#include <linux/mmzone.h>
 #include <linux/irq.h>
 
 static u64 boot_ticks;
@@ -97,6 +98,7 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	init_IRQ();
 
 	smp_init();
+	zone_pcp_update_all();	/* pcp high is shared by the CPUs now online */
 	u64 ms = (read_sysreg(cntvct_el0) - boot_ticks) * 1000 / machine.timer_freq;
 	printk("Boot to tests: %lu ms (virtual counter)\n", ms);
 

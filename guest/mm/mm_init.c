@@ -1,23 +1,29 @@
 /*
  * Setting up struct pages and zones (Linux: mm/mm_init.c, mm/sparse-vmemmap.c and
  * __setup_per_zone_wmarks/zone_batchsize from mm/page_alloc.c).
- *  - vmemmap: the struct page array at VMEMMAP_START, indexed by pfn, backed by
- *    memblock pages mapped 4 KiB at a time, only where there is RAM;
+ *  - vmemmap: the struct page array at VMEMMAP_START - memstart_addr's pfn (arm64's
+ *    vmemmap), backed section by section (128 MiB of RAM, 2 MiB of struct pages) with
+ *    2 MiB blocks from memblock, 4 KiB pages where no block is left;
  *  - zones DMA32 and NORMAL split at dma32_phys_limit (default 4 GiB as Linux; the
  *    command line "dma32_limit=<phys addr>" moves it, to test fallback on small RAM);
  *  - watermarks and lowmem_reserve computed with Linux's formulas.
- * Left out from Linux: sparse sections and their bitmaps, deferred init, hotplug,
- * ZONE_DMA/MOVABLE/DEVICE, watermark boost, per-zone pcp high tuning.
+ *  - the dma32 limit is rounded down to a page when parsed; the zones, the page tags and
+ *    memblock's boot-time split all compare page numbers;
+ *  - pcp batch (zone_batchsize) and high (zone_highsize, from the low watermark).
+ * Left out from Linux: the mem_section array and its bitmaps (sections here only size
+ * what vmemmap maps), deferred init, hotplug, ZONE_DMA/MOVABLE/DEVICE, watermark boost,
+ * percpu_pagelist_high_fraction.
  */
 #include <kernel.h>
 #include <string.h>
 #include <cmdline.h>
+#include <smp.h>
 #include <asm/mmu.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 
-struct page *vmemmap = (struct page *)VMEMMAP_START;
+struct page *vmemmap = (struct page *)VMEMMAP_START;	/* set by free_area_init */
 unsigned long min_low_pfn, max_pfn;
 unsigned long min_free_kbytes;
 phys_addr_t dma32_phys_limit = 0x100000000UL;
@@ -30,20 +36,40 @@ bool pfn_valid(unsigned long pfn)
 	return pfn >= min_low_pfn && pfn < max_pfn && memblock_is_memory(PFN_PHYS(pfn));
 }
 
-/* Back the struct pages of [start_pfn, end_pfn) with fresh memblock pages. */
+/*
+ * Back the struct pages of [start_pfn, end_pfn) (Linux: sparse-vmemmap and arm64's
+ * vmemmap_populate): whole sections at a time, each 2 MiB of the array (the struct
+ * pages of one 128 MiB section) with one 2 MiB block from memblock mapped as a level-2
+ * block; 4 KiB pages only where no 2 MiB block is left (vmemmap_populate_basepages).
+ */
+#define SECTION_SIZE_BITS 27
+#define PAGES_PER_SECTION (1UL << (SECTION_SIZE_BITS - PAGE_SHIFT))
 static void vmemmap_populate(unsigned long start_pfn, unsigned long end_pfn)
 {
-	u64 start = ALIGN_DOWN((u64)pfn_to_page(start_pfn), PAGE_SIZE);
-	u64 end = PAGE_ALIGN((u64)pfn_to_page(end_pfn));
+	u64 start = (u64)pfn_to_page(ALIGN_DOWN(start_pfn, PAGES_PER_SECTION));
+	u64 end = (u64)pfn_to_page(ALIGN(end_pfn, PAGES_PER_SECTION));
 
-	for (u64 va = start; va < end; va += PAGE_SIZE) {
+	for (u64 va = start, next; va < end; va = next) {
 		int level;
-		if (kernel_walk(va, &level))
+		next = min(ALIGN_DOWN(va, SZ_2M) + SZ_2M, end);
+		if (kernel_walk(va, &level) && level == 2)
 			continue;	/* shared with the previous region */
-		phys_addr_t pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);
-		if (!pa || kernel_map_range(va, pa, PAGE_SIZE, PAGE_KERNEL, 0))
-			panic("vmemmap: out of memory for struct pages at %lx", va);
-		memset((void *)va, 0, PAGE_SIZE);
+		phys_addr_t pa = next - va == SZ_2M && !kernel_walk(va, &level) ?
+				 memblock_phys_alloc(SZ_2M, SZ_2M) : 0;
+		if (pa) {
+			if (kernel_map_range(va, pa, SZ_2M, PAGE_KERNEL, MAP_BLOCKS))
+				panic("vmemmap: no page table for %lx", va);
+			memset((void *)va, 0, SZ_2M);
+			continue;
+		}
+		for (u64 v = va; v < next; v += PAGE_SIZE) {
+			if (kernel_walk(v, &level))
+				continue;
+			pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);
+			if (!pa || kernel_map_range(v, pa, PAGE_SIZE, PAGE_KERNEL, 0))
+				panic("vmemmap: out of memory for struct pages at %lx", v);
+			memset((void *)v, 0, PAGE_SIZE);
+		}
 	}
 }
 
@@ -69,8 +95,8 @@ static void zone_init(struct zone *z, unsigned long start, unsigned long end)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			INIT_LIST_HEAD(&z->free_area[o].free_list[mt]);
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			INIT_LIST_HEAD(&z->pcp[cpu].lists[mt]);
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&z->pcp[cpu].lists[i]);
 	if (!z->spanned_pages)
 		return;
 	unsigned long blocks = ((end - 1) >> pageblock_order) - (start >> pageblock_order) + 1;
@@ -91,6 +117,9 @@ void free_area_init(void)
 	 * max_zone_phys()), so the page that straddles an unaligned limit is Normal's. */
 	if (cmdline_get("dma32_limit", arg, sizeof(arg)))
 		dma32_phys_limit = ALIGN_DOWN(simple_strtoul(arg, NULL, 0), PAGE_SIZE);
+	/* arm64: vmemmap is offset by the start of RAM (memstart_addr, 1 GiB aligned), so
+	 * that VMEMMAP_START holds the struct page of the first pfn of RAM's gigabyte */
+	vmemmap = (struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT);
 	min_low_pfn = PHYS_PFN(memblock_start_of_DRAM());
 	max_pfn = PHYS_PFN(memblock_end_of_DRAM());
 	for_each_mem_region(r) {
@@ -122,6 +151,29 @@ static int zone_batchsize(struct zone *z)
 	return p2 > 1 ? (int)p2 - 1 : 1;
 }
 
+/* zone_highsize: the low watermark shared by the CPUs (so that full pcp lists do not
+ * push the zone below it), at least 4 batches. */
+static int zone_highsize(struct zone *z, int batch, unsigned int cpus)
+{
+	return max((int)(low_wmark_pages(z) / cpus), batch << 2);
+}
+
+/* zone_pcp_update for every zone: batch and high with the CPUs online (Linux recomputes
+ * high as each CPU comes online; here at boot and again after smp_init). */
+void zone_pcp_update_all(void)
+{
+	struct zone *z;
+
+	for_each_populated_zone(z) {
+		int batch = zone_batchsize(z);
+		int high = zone_highsize(z, batch, nr_cpus_online);
+		for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+			WRITE_ONCE(z->pcp[cpu].batch, batch);
+			WRITE_ONCE(z->pcp[cpu].high, high);
+		}
+	}
+}
+
 /* init_per_zone_wmark_min + __setup_per_zone_wmarks + setup_per_zone_lowmem_reserve */
 void setup_per_zone_wmarks(void)
 {
@@ -140,12 +192,8 @@ void setup_per_zone_wmarks(void)
 		tmp = max(tmp >> 2, z->managed_pages * watermark_scale_factor / 10000);
 		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
 		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + tmp * 2;
-		int batch = zone_batchsize(z);
-		for (int cpu = 0; cpu < NR_CPUS; cpu++) {
-			z->pcp[cpu].batch = batch;
-			z->pcp[cpu].high = 6 * batch;
-		}
 	}
+	zone_pcp_update_all();
 	/* a lower zone keeps back managed(higher zones) / ratio from allocations that could
 	 * have used a higher zone */
 	for (int i = 0; i < MAX_NR_ZONES; i++) {

@@ -1,18 +1,58 @@
 /*
- * The buddy allocator (Linux: mm/page_alloc.c). Free memory of each zone is kept in
- * blocks of 2^order pages (order 0..10) on free lists per order and migrate type. An
- * allocation takes the smallest block that fits and splits it (expand); a free merges
- * the block with its buddy (pfn ^ 2^order) while the buddy is free with the same order.
- * Order-0 pages go through per-CPU lists (pcp), refilled and drained in batches.
- * Zones are tried in fallback order NORMAL -> DMA32 (GFP_DMA32: DMA32 only), each
- * against its watermark plus lowmem_reserve; a failed first pass retries at the min
- * watermark (and below it for __GFP_HIGH), as Linux's slow path without reclaim.
- * Left out from Linux: reclaim, kswapd, compaction, OOM killer, page isolation and
- * CMA, moving free pages when a pageblock is stolen, shuffling, page_owner, memcg,
- * dynamic pcp high, deferred struct page init, NUMA.
+ * The buddy allocator (Linux: mm/page_alloc.c, as of 6.1). Free memory of each zone is
+ * kept in blocks of 2^order pages (order 0..10) on free lists per order and migrate
+ * type. An allocation takes the smallest block that fits and splits it (expand); a free
+ * merges the block with its buddy (pfn ^ 2^order) while the buddy is free with the same
+ * order, and puts the result at the tail of its list when the next merge up looks likely
+ * (buddy_merge_likely), at the head otherwise; boot frees go to the tail (FPI_TO_TAIL).
+ *
+ * Per-CPU lists (pcp) hold orders 0..PAGE_ALLOC_COSTLY_ORDER (3), one list per order and
+ * migratetype: an empty list is refilled with max(batch >> order, 2) blocks (at its
+ * tail), a free goes to the head (hot), and when the list count (in pages) reaches high
+ * a batch is returned to the buddy lists from the tails, round robin over the lists.
+ * high = max(low watermark / CPUs, 4 * batch) (zone_highsize), recomputed when the
+ * secondaries are up.
+ *
+ * Alloc flags as Linux's: the fast path tries each zone of the zonelist (Normal, then
+ * DMA32; GFP_DMA32: DMA32 only) at ALLOC_WMARK_LOW with ALLOC_NOFRAGMENT when the
+ * preferred zone is Normal (alloc_flags_nofragment): no pageblock of another migratetype
+ * is broken up then - the next zone is tried first, and only when every zone failed is
+ * the walk repeated without it. The slow path (gfp_to_alloc_flags) retries at
+ * ALLOC_WMARK_MIN, with ALLOC_HIGH for __GFP_HIGH (min/2) and ALLOC_HARDER for
+ * __GFP_ATOMIC (a quarter less again): GFP_ATOMIC has both, so it may go down to 3/8 of
+ * min (__zone_watermark_ok). No reclaim exists, so after that the allocation fails.
+ *
+ * Fallback (__rmqueue_fallback): the largest free block of another type, or the smallest
+ * for a MOVABLE request that may not claim; can_steal_fallback allows claiming for
+ * orders >= pageblock_order/2 and for UNMOVABLE/RECLAIMABLE requests. Claiming moves the
+ * free pages of the pageblock to the new type's lists (move_freepages_block) and takes
+ * the pageblock only if at least half of it is free or alike (steal_suitable_fallback);
+ * a block of pageblock order or more is taken whole.
+ *
+ * Compound pages: an order > 0 allocation with __GFP_COMP gets PG_head, its tail pages
+ * PG_tail with compound_head, and the order in the first tail page (compound_order);
+ * without __GFP_COMP the pages are independent, as in Linux, and the order a caller
+ * frees with cannot be checked.
+ *
+ * Deliberate simplifications (Linux in brackets):
+ *  - no page is movable or on an LRU, so an allocated page never counts as "alike" for
+ *    a MOVABLE claim [move_freepages counts PageLRU/__PageMovable pages];
+ *  - no MIGRATE_HIGHATOMIC reserve, CMA or isolation [ALLOC_HARDER may reserve a
+ *    highatomic pageblock and use it; CMA pageblocks; alloc_contig_range isolation];
+ *  - merging at pageblock order and above retypes the buddy's pageblock to the freed
+ *    block's type, so that a free block never spans pageblocks of two types [6.9's
+ *    "freelist migratetype hygiene"; 6.1 merges the three types freely and leaves the
+ *    buddy's pageblock as it was];
+ *  - pcp lists do not hold pageblock-order (THP) blocks: there is no THP [6.1 adds one
+ *    list for order 9 with CONFIG_TRANSPARENT_HUGEPAGE]; no adaptive free_factor and
+ *    no percpu_pagelist_high_fraction sysctl;
+ *  - no watermark boost on fallback, no kswapd to wake.
+ * Left out from Linux: reclaim, kswapd, compaction, OOM killer, shuffling, page_owner,
+ * memcg, deferred struct page init, NUMA, page poisoning, refcounted folios.
  */
 #include <kernel.h>
 #include <string.h>
+#include <smp.h>
 #include <asm/sysreg.h>
 #include <linux/gfp.h>
 #include <linux/memblock.h>
@@ -24,11 +64,7 @@ struct zone zones[MAX_NR_ZONES] = {
 	[ZONE_NORMAL] = { .name = "Normal" },
 };
 
-#define ALLOC_WMARK_MIN WMARK_MIN
-#define ALLOC_WMARK_LOW WMARK_LOW
-#define ALLOC_WMARK_MASK 3u
-#define ALLOC_HIGH 0x20u	/* __GFP_HIGH: may use half of the min reserve */
-
+/* The fallback order of each migratetype (Linux's fallbacks[]). */
 static const int fallbacks[MIGRATE_TYPES][MIGRATE_TYPES - 1] = {
 	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
 	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
@@ -38,6 +74,11 @@ static const int fallbacks[MIGRATE_TYPES][MIGRATE_TYPES - 1] = {
 static inline struct zone *page_zone(const struct page *page)
 {
 	return &zones[page_zonenum(page)];
+}
+
+static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < z->zone_start_pfn + z->spanned_pages;
 }
 
 static unsigned long pageblock_index(const struct zone *z, unsigned long pfn)
@@ -57,7 +98,13 @@ static void set_pageblock_migratetype(struct page *page, int mt)
 	z->pageblock_mt[pageblock_index(z, page_to_pfn(page))] = mt;
 }
 
-static int gfp_migratetype(gfp_t gfp)
+static void change_pageblock_range(struct page *page, unsigned int order, int mt)
+{
+	for (unsigned long p = 0; p < (1UL << order); p += pageblock_nr_pages)
+		set_pageblock_migratetype(page + p, mt);
+}
+
+int gfp_migratetype(gfp_t gfp)
 {
 	if (gfp & __GFP_MOVABLE)
 		return MIGRATE_MOVABLE;
@@ -66,13 +113,32 @@ static int gfp_migratetype(gfp_t gfp)
 
 /* ---- the buddy lists (zone->lock held) ---- */
 
-static void add_to_free_list(struct page *page, struct zone *z, unsigned int order, int mt)
+static void set_buddy(struct page *page, struct zone *z, unsigned int order, int mt)
 {
 	SetPageFlag(page, PG_buddy);
 	page->private = order;
 	page->migratetype = mt;
-	list_add(&page->lru, &z->free_area[order].free_list[mt]);
 	z->free_area[order].nr_free++;
+}
+
+static void add_to_free_list(struct page *page, struct zone *z, unsigned int order, int mt)
+{
+	set_buddy(page, z, order, mt);
+	list_add(&page->lru, &z->free_area[order].free_list[mt]);
+}
+
+static void add_to_free_list_tail(struct page *page, struct zone *z, unsigned int order, int mt)
+{
+	set_buddy(page, z, order, mt);
+	list_add_tail(&page->lru, &z->free_area[order].free_list[mt]);
+}
+
+/* The block stays free; it only changes lists (to the tail, as Linux's). */
+static void move_to_free_list(struct page *page, struct zone *z, unsigned int order, int mt)
+{
+	list_del(&page->lru);
+	list_add_tail(&page->lru, &z->free_area[order].free_list[mt]);
+	page->migratetype = mt;
 }
 
 static void del_page_from_free_list(struct page *page, struct zone *z, unsigned int order)
@@ -96,19 +162,36 @@ static struct page *find_free_buddy(struct page *page, unsigned long pfn, unsign
 	return buddy;
 }
 
+/* Will the block at pfn of this order probably merge further once its buddy is freed? */
+static bool buddy_merge_likely(unsigned long pfn, unsigned int order)
+{
+	if (order >= MAX_PAGE_ORDER - 1)
+		return false;
+	unsigned long higher = pfn & ~(1UL << order);	/* the merged block's first pfn */
+	return find_free_buddy(pfn_to_page(higher), higher, order + 1) != NULL;
+}
+
+#define FPI_NONE 0
+#define FPI_TO_TAIL 1
+
 static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z,
-			    unsigned int order)
+			    unsigned int order, int mt, int fpi)
 {
 	struct page *buddy;
 
 	z->free_pages += 1UL << order;
 	while (order < MAX_PAGE_ORDER && (buddy = find_free_buddy(page, pfn, order))) {
 		del_page_from_free_list(buddy, z, order);
+		if (order >= pageblock_order && get_pageblock_migratetype(buddy) != mt)
+			change_pageblock_range(buddy, order, mt);	/* see the header */
 		pfn &= ~(1UL << order);
 		page = pfn_to_page(pfn);
 		order++;
 	}
-	add_to_free_list(page, z, order, get_pageblock_migratetype(page));
+	if (fpi == FPI_TO_TAIL || buddy_merge_likely(pfn, order))
+		add_to_free_list_tail(page, z, order, mt);
+	else
+		add_to_free_list(page, z, order, mt);
 }
 
 /* Split a block of order high down to order low, freeing the upper halves. */
@@ -134,30 +217,120 @@ static struct page *__rmqueue_smallest(struct zone *z, unsigned int order, int m
 	return NULL;
 }
 
-/* Take the largest block of another type; claim its pageblock if it is big. */
-static struct page *__rmqueue_fallback(struct zone *z, unsigned int order, int mt)
+static bool can_steal_fallback(unsigned int order, int start_mt)
 {
-	for (int o = MAX_PAGE_ORDER; o >= (int)order; o--)
-		for (int i = 0; i < MIGRATE_TYPES - 1; i++) {
-			struct list_head *list = &z->free_area[o].free_list[fallbacks[mt][i]];
-			if (list_empty(list))
-				continue;
-			struct page *page = list_first_entry(list, struct page, lru);
-			del_page_from_free_list(page, z, o);
-			if (o >= pageblock_order / 2)
-				for (unsigned long p = 0; p < (1UL << o); p += pageblock_nr_pages)
-					set_pageblock_migratetype(page + p, mt);
-			expand(z, page, order, o, mt);
-			return page;
-		}
-	return NULL;
+	return order >= pageblock_order / 2 || start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE;
 }
 
-static struct page *__rmqueue(struct zone *z, unsigned int order, int mt)
+/* The first fallback type with a free block of this order, or -1 (only_stealable false). */
+static int find_suitable_fallback(struct free_area *area, unsigned int order, int mt,
+				  bool *can_steal)
 {
-	struct page *page = __rmqueue_smallest(z, order, mt);
-	if (!page)
-		page = __rmqueue_fallback(z, order, mt);
+	if (!area->nr_free)
+		return -1;
+	*can_steal = false;
+	for (int i = 0; i < MIGRATE_TYPES - 1; i++) {
+		int fmt = fallbacks[mt][i];
+		if (list_empty(&area->free_list[fmt]))
+			continue;
+		*can_steal = can_steal_fallback(order, mt);
+		return fmt;
+	}
+	return -1;
+}
+
+/* Move every free block of page's pageblock to mt's lists; returns the pages moved, or 0
+ * if the pageblock is not wholly in the zone. */
+static unsigned long move_freepages_block(struct zone *z, struct page *page, int mt)
+{
+	unsigned long start = ALIGN_DOWN(page_to_pfn(page), pageblock_nr_pages);
+	unsigned long end = start + pageblock_nr_pages, moved = 0;
+
+	if (!zone_spans_pfn(z, start) || !zone_spans_pfn(z, end - 1))
+		return 0;
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *p = pfn_to_page(pfn);
+		if (!pfn_valid(pfn) || !PageBuddy(p)) {
+			pfn++;
+			continue;
+		}
+		unsigned int o = p->private;
+		move_to_free_list(p, z, o, mt);
+		pfn += 1UL << o;
+		moved += 1UL << o;
+	}
+	return moved;
+}
+
+static void steal_suitable_fallback(struct zone *z, struct page *page, int start_mt,
+				    bool whole_block)
+{
+	unsigned int order = page->private;
+	int old_mt = get_pageblock_migratetype(page);
+
+	if (order >= pageblock_order) {	/* take ownership of whole pageblocks */
+		change_pageblock_range(page, order, start_mt);
+		goto single_page;
+	}
+	if (!whole_block)
+		goto single_page;
+	unsigned long free = move_freepages_block(z, page, start_mt);
+	if (!free)
+		goto single_page;
+	/* "alike": for MOVABLE the movable pages in use (none here); for the others,
+	 * the pages in use of a MOVABLE block, which are not movable */
+	unsigned long alike = (start_mt != MIGRATE_MOVABLE && old_mt == MIGRATE_MOVABLE) ?
+			      pageblock_nr_pages - free : 0;
+	if (free + alike >= pageblock_nr_pages / 2)
+		set_pageblock_migratetype(page, start_mt);
+	return;
+single_page:
+	move_to_free_list(page, z, order, start_mt);
+}
+
+/* Put a block of another type on start_mt's lists (stealing its pageblock if it may);
+ * false if there is none. The caller then takes it with __rmqueue_smallest. */
+static bool __rmqueue_fallback(struct zone *z, int order, int start_mt, unsigned int alloc_flags)
+{
+	int min_order = order, o, fmt = -1;
+	bool can_steal;
+
+	/* no breaking up of another type's pageblocks while another zone may serve */
+	if (alloc_flags & ALLOC_NOFRAGMENT)
+		min_order = pageblock_order;
+	for (o = MAX_PAGE_ORDER; o >= min_order; o--) {
+		fmt = find_suitable_fallback(&z->free_area[o], o, start_mt, &can_steal);
+		if (fmt == -1)
+			continue;
+		/* a MOVABLE request that cannot claim the block splits the smallest one */
+		if (!can_steal && start_mt == MIGRATE_MOVABLE && o > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+find_smallest:
+	for (o = order; o < NR_PAGE_ORDERS; o++) {
+		fmt = find_suitable_fallback(&z->free_area[o], o, start_mt, &can_steal);
+		if (fmt != -1)
+			break;
+	}
+do_steal:;
+	struct page *page = list_first_entry(&z->free_area[o].free_list[fmt], struct page, lru);
+	steal_suitable_fallback(z, page, start_mt, can_steal);
+	return true;
+}
+
+static struct page *__rmqueue(struct zone *z, unsigned int order, int mt,
+			      unsigned int alloc_flags)
+{
+	struct page *page;
+
+	for (;;) {
+		page = __rmqueue_smallest(z, order, mt);
+		if (page || !__rmqueue_fallback(z, order, mt, alloc_flags))
+			break;
+	}
 	if (page)
 		z->free_pages -= 1UL << order;
 	return page;
@@ -165,40 +338,70 @@ static struct page *__rmqueue(struct zone *z, unsigned int order, int mt)
 
 /* ---- per-CPU lists ---- */
 
-static void free_pcppages_bulk(struct zone *z, int count, struct per_cpu_pages *pcp)
+static inline bool pcp_allowed_order(unsigned int order)
 {
+	return order <= PAGE_ALLOC_COSTLY_ORDER;
+}
+
+static inline int order_to_pindex(int mt, unsigned int order)
+{
+	return order * MIGRATE_TYPES + mt;
+}
+
+/* Return count pages from the tails of the lists, round robin, starting with pindex. */
+static void free_pcppages_bulk(struct zone *z, int count, struct per_cpu_pages *pcp, int pindex)
+{
+	int min_pindex = 0, max_pindex = NR_PCP_LISTS - 1;
+
+	count = min(pcp->count, count);
+	pindex--;
 	spin_lock(&z->lock);
-	for (int mt = 0; count > 0 && pcp->count > 0; mt = (mt + 1) % MIGRATE_TYPES) {
-		struct list_head *list = &pcp->lists[mt];
-		if (list_empty(list))
-			continue;
-		struct page *page = list_entry(list->prev, struct page, lru);
-		list_del(&page->lru);
-		ClearPageFlag(page, PG_pcp);
-		pcp->count--;
-		count--;
-		__free_one_page(page, page_to_pfn(page), z, 0);
+	while (count > 0) {
+		struct list_head *list;
+		for (;;) {
+			if (++pindex > max_pindex)
+				pindex = min_pindex;
+			list = &pcp->lists[pindex];
+			if (!list_empty(list))
+				break;
+			if (pindex == max_pindex)
+				max_pindex--;
+			if (pindex == min_pindex)
+				min_pindex++;
+		}
+		unsigned int order = pindex / MIGRATE_TYPES;
+		do {
+			struct page *page = list_entry(list->prev, struct page, lru);
+			list_del(&page->lru);
+			ClearPageFlag(page, PG_pcp);
+			count -= 1 << order;
+			pcp->count -= 1 << order;
+			__free_one_page(page, page_to_pfn(page), z, order, page->migratetype, FPI_NONE);
+		} while (count > 0 && !list_empty(list));
 	}
 	spin_unlock(&z->lock);
 }
 
-static struct page *rmqueue_pcplist(struct zone *z, int mt)
+static struct page *rmqueue_pcplist(struct zone *z, unsigned int order, int mt,
+				    unsigned int alloc_flags)
 {
 	struct per_cpu_pages *pcp = &z->pcp[smp_processor_id()];
-	struct list_head *list = &pcp->lists[mt];
+	struct list_head *list = &pcp->lists[order_to_pindex(mt, order)];
 	struct page *page = NULL;
 
 	spin_lock(&pcp->lock);
-	if (list_empty(list)) {
+	if (list_empty(list)) {	/* rmqueue_bulk */
+		int batch = pcp->batch > 1 ? max(pcp->batch >> order, 2) : pcp->batch;
 		spin_lock(&z->lock);
-		for (int i = 0; i < pcp->batch; i++) {
-			struct page *p = __rmqueue(z, 0, mt);
+		for (int i = 0; i < batch; i++) {
+			struct page *p = __rmqueue(z, order, mt, alloc_flags);
 			if (!p)
 				break;
 			p->migratetype = mt;
+			p->private = order;
 			SetPageFlag(p, PG_pcp);
 			list_add_tail(&p->lru, list);
-			pcp->count++;
+			pcp->count += 1 << order;
 		}
 		spin_unlock(&z->lock);
 	}
@@ -206,25 +409,28 @@ static struct page *rmqueue_pcplist(struct zone *z, int mt)
 		page = list_first_entry(list, struct page, lru);
 		list_del(&page->lru);
 		ClearPageFlag(page, PG_pcp);
-		pcp->count--;
+		page->private = 0;
+		pcp->count -= 1 << order;
 	}
 	spin_unlock(&pcp->lock);
 	return page;
 }
 
-static void free_unref_page(struct page *page)
+static void free_unref_page(struct page *page, unsigned int order)
 {
 	struct zone *z = page_zone(page);
 	struct per_cpu_pages *pcp = &z->pcp[smp_processor_id()];
 	int mt = get_pageblock_migratetype(page);
+	int pindex = order_to_pindex(mt, order);
 
 	spin_lock(&pcp->lock);
 	page->migratetype = mt;
+	page->private = order;
 	SetPageFlag(page, PG_pcp);
-	list_add(&page->lru, &pcp->lists[mt]);
-	pcp->count++;
+	list_add(&page->lru, &pcp->lists[pindex]);	/* hot: the head */
+	pcp->count += 1 << order;
 	if (pcp->count >= pcp->high)
-		free_pcppages_bulk(z, pcp->batch, pcp);
+		free_pcppages_bulk(z, pcp->batch, pcp, pindex);
 	spin_unlock(&pcp->lock);
 }
 
@@ -236,13 +442,17 @@ void drain_all_pages(void)
 		for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 			struct per_cpu_pages *pcp = &z->pcp[cpu];
 			spin_lock(&pcp->lock);
-			free_pcppages_bulk(z, pcp->count, pcp);
+			if (pcp->count)
+				free_pcppages_bulk(z, pcp->count, pcp, 0);
 			spin_unlock(&pcp->lock);
 		}
 }
 
 /* ---- watermarks and the zone walk ---- */
 
+/* __zone_watermark_ok: free pages above mark (lowered by ALLOC_HIGH, then ALLOC_HARDER)
+ * plus the lowmem reserve kept from allocations that could have used a higher zone,
+ * and for order > 0 a free block of that order or more of a type that can be used. */
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, unsigned int alloc_flags)
 {
@@ -251,31 +461,71 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 
 	if (alloc_flags & ALLOC_HIGH)
 		min -= min / 2;
+	if (alloc_flags & ALLOC_HARDER)
+		min -= min / 4;
 	if (free <= min + (long)z->lowmem_reserve[highest_zoneidx])
 		return false;
 	if (!order)
 		return true;
-	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++)
-		if (READ_ONCE(z->free_area[o].nr_free))
-			return true;
+	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
+		if (!READ_ONCE(z->free_area[o].nr_free))
+			continue;
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			if (!list_empty(&z->free_area[o].free_list[mt]))
+				return true;
+	}
 	return false;
 }
 
-static struct page *rmqueue(struct zone *z, unsigned int order, int mt)
+static struct page *rmqueue(struct zone *z, unsigned int order, int mt, unsigned int alloc_flags)
 {
-	if (order == 0)
-		return rmqueue_pcplist(z, mt);
+	if (pcp_allowed_order(order))
+		return rmqueue_pcplist(z, order, mt, alloc_flags);
 	spin_lock(&z->lock);
-	struct page *page = __rmqueue(z, order, mt);
+	struct page *page = __rmqueue(z, order, mt, alloc_flags);
 	spin_unlock(&z->lock);
 	return page;
+}
+
+static inline int gfp_zone(gfp_t gfp)
+{
+	return (gfp & __GFP_DMA32) ? ZONE_DMA32 : ZONE_NORMAL;
+}
+
+/* The first populated zone of the zonelist for this request (preferred_zoneref). */
+static struct zone *preferred_zone(gfp_t gfp)
+{
+	for (int zi = gfp_zone(gfp); zi >= 0; zi--)
+		if (populated_zone(&zones[zi]))
+			return &zones[zi];
+	return NULL;
+}
+
+/* alloc_flags_nofragment: when the preferred zone is Normal, DMA32 (populated, or not:
+ * Linux assumes so on UMA) comes next, so avoid fragmenting Normal first. */
+static unsigned int alloc_flags_nofragment(struct zone *preferred)
+{
+	return preferred == &zones[ZONE_NORMAL] ? ALLOC_NOFRAGMENT : 0;
+}
+
+/* gfp_to_alloc_flags: the slow path's flags. */
+unsigned int gfp_to_alloc_flags(gfp_t gfp)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN;
+
+	if (gfp & __GFP_HIGH)
+		alloc_flags |= ALLOC_HIGH;
+	if (gfp & __GFP_ATOMIC)
+		alloc_flags |= ALLOC_HARDER;
+	return alloc_flags;
 }
 
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 					   unsigned int alloc_flags)
 {
-	int highest = (gfp & __GFP_DMA32) ? ZONE_DMA32 : ZONE_NORMAL;
+	int highest = gfp_zone(gfp);
 
+retry:
 	for (int zi = highest; zi >= 0; zi--) {	/* the zonelist: Normal, then DMA32 */
 		struct zone *z = &zones[zi];
 		if (!populated_zone(z))
@@ -283,9 +533,14 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 		unsigned long mark = z->_watermark[alloc_flags & ALLOC_WMARK_MASK];
 		if (!zone_watermark_ok(z, order, mark, highest, alloc_flags))
 			continue;
-		struct page *page = rmqueue(z, order, gfp_migratetype(gfp));
+		struct page *page = rmqueue(z, order, gfp_migratetype(gfp), alloc_flags);
 		if (page)
 			return page;
+	}
+	/* every zone would have had to fragment: allow it now */
+	if (alloc_flags & ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
 	}
 	return NULL;
 }
@@ -296,18 +551,29 @@ static void bad_page(struct page *page, const char *reason)
 	      page->flags, page->_refcount, reason);
 }
 
+static void prep_compound_page(struct page *page, unsigned int order)
+{
+	SetPageFlag(page, PG_head);
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		SetPageFlag(page + i, PG_tail);
+		page[i].compound_head = (unsigned long)page;
+	}
+	page[1].private = order;	/* compound_order() */
+}
+
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *p = page + i;
 		if (p->flags & ((1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_slab) |
-				(1UL << PG_reserved)) || p->_refcount)
+				(1UL << PG_reserved) | (1UL << PG_head) | (1UL << PG_tail)) ||
+		    p->_refcount)
 			bad_page(p, "allocating a page that is not free");
 	}
 	page->_refcount = 1;
-	page->private = order;
-	if (order)
-		SetPageFlag(page, PG_head);
+	page->private = 0;
+	if (order && (gfp & __GFP_COMP))
+		prep_compound_page(page, order);
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
@@ -315,15 +581,22 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
+	struct zone *preferred = preferred_zone(gfp);
 
 	if (order > MAX_PAGE_ORDER) {
 		printk("alloc_pages: order %u > MAX_PAGE_ORDER %d\n", order, MAX_PAGE_ORDER);
 		return NULL;
 	}
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW);
-	if (!page)	/* slow path; no reclaim or compaction to try first */
-		page = get_page_from_freelist(gfp, order,
-					      ALLOC_WMARK_MIN | ((gfp & __GFP_HIGH) ? ALLOC_HIGH : 0));
+	if (!preferred) {	/* GFP_DMA32 with DMA32 empty */
+		page = NULL;
+		goto fail;
+	}
+	/* the fast path */
+	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(preferred));
+	/* the slow path, without reclaim or compaction to try first */
+	if (!page)
+		page = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp));
+fail:
 	if (!page) {
 		if (!(gfp & __GFP_NOWARN))
 			printk("page allocation failure: order:%u, mode:%#x, free:%lu\n", order, gfp,
@@ -334,28 +607,46 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return page;
 }
 
-void __free_pages(struct page *page, unsigned int order)
+/* free_pages_prepare: a compound page must be freed whole, with its order. */
+static void free_pages_prepare(struct page *page, unsigned int order)
 {
 	if (PageBuddy(page) || PageFlag(page, PG_pcp) || page->_refcount != 1)
 		bad_page(page, "freeing a page that is free (double free?) or not allocated");
 	if (PageSlab(page) || PageReserved(page))
 		bad_page(page, "freeing a slab or reserved page");
-	if (order != (PageFlag(page, PG_head) ? page->private : 0))
-		bad_page(page, "freeing with a different order than allocated");
+	if (PageFlag(page, PG_tail))
+		bad_page(page, "freeing a tail page of a compound page");
+	if (PageFlag(page, PG_head)) {
+		if (order != compound_order(page))
+			bad_page(page, "freeing a compound page with a different order");
+		for (unsigned long i = 1; i < (1UL << order); i++) {
+			if (!PageFlag(page + i, PG_tail) || page[i].compound_head != (unsigned long)page)
+				bad_page(page + i, "corrupted tail page");
+			ClearPageFlag(page + i, PG_tail);
+			page[i].compound_head = 0;
+		}
+		page[1].private = 0;
+		ClearPageFlag(page, PG_head);
+	}
 	page->_refcount = 0;
 	page->private = 0;
-	ClearPageFlag(page, PG_head);
-	if (order == 0) {
-		free_unref_page(page);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	free_pages_prepare(page, order);
+	if (pcp_allowed_order(order)) {
+		free_unref_page(page, order);
 		return;
 	}
 	struct zone *z = page_zone(page);
 	spin_lock(&z->lock);
-	__free_one_page(page, page_to_pfn(page), z, order);
+	__free_one_page(page, page_to_pfn(page), z, order, get_pageblock_migratetype(page),
+			FPI_NONE);
 	spin_unlock(&z->lock);
 }
 
-/* Boot: hand a block that memblock found free to the buddy lists. */
+/* Boot: hand a block that memblock found free to the buddy lists (at the tail). */
 void __free_pages_core(struct page *page, unsigned int order)
 {
 	struct zone *z = page_zone(page);
@@ -364,7 +655,8 @@ void __free_pages_core(struct page *page, unsigned int order)
 		ClearPageFlag(page + i, PG_reserved);
 	z->managed_pages += 1UL << order;
 	spin_lock(&z->lock);
-	__free_one_page(page, page_to_pfn(page), z, order);
+	__free_one_page(page, page_to_pfn(page), z, order, get_pageblock_migratetype(page),
+			FPI_TO_TAIL);
 	spin_unlock(&z->lock);
 }
 

@@ -94,8 +94,7 @@ static struct track *get_track(struct kmem_cache *s, const void *obj)
 
 static struct page *virt_to_head_page(const void *obj)
 {
-	struct page *page = virt_to_page(obj);
-	return PageFlag(page, PG_tail) ? (struct page *)page->compound_head : page;
+	return compound_head(virt_to_page(obj));
 }
 
 static void *slab_base(struct page *page)
@@ -311,13 +310,11 @@ void slab_expect_report(struct slab_report *r)
 
 static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 {
-	struct page *page = alloc_pages(gfp, s->order);
+	/* a compound page (s->allocflags has __GFP_COMP), so that virt_to_head_page
+	 * finds the slab from any of its pages */
+	struct page *page = alloc_pages(gfp | (s->order ? __GFP_COMP : 0), s->order);
 	if (!page)
 		return NULL;
-	for (unsigned long i = 1; i < (1UL << s->order); i++) {
-		SetPageFlag(page + i, PG_tail);
-		page[i].compound_head = (unsigned long)page;
-	}
 	SetPageFlag(page, PG_slab);
 	page->slab_cache = s;
 	page->objects = s->objects;
@@ -337,13 +334,8 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 
 static void discard_slab(struct kmem_cache *s, struct page *page)
 {
-	for (unsigned long i = 1; i < (1UL << s->order); i++) {
-		ClearPageFlag(page + i, PG_tail);
-		page[i].compound_head = 0;
-	}
 	ClearPageFlag(page, PG_slab);
 	page->slab_cache = NULL;
-	page->private = s->order;	/* shares the word with slab_cache */
 	page->freelist = NULL;
 	page->counters = 0;
 	__atomic_sub_fetch(&s->nr_slabs, 1, __ATOMIC_RELAXED);
@@ -630,7 +622,7 @@ void kfree(const void *obj)
 	}
 	if (page_address(page) != obj || !page->_refcount)
 		panic("kfree(%p) from %#lx: not a kmalloc'ed address", obj, caller);
-	__free_pages(page, PageFlag(page, PG_head) ? page->private : 0);
+	__free_pages(page, compound_order(page));
 }
 
 size_t ksize(const void *obj)
@@ -640,7 +632,7 @@ size_t ksize(const void *obj)
 	struct page *page = virt_to_head_page(obj);
 	if (PageSlab(page))
 		return page->slab_cache->object_size;
-	return PAGE_SIZE << (PageFlag(page, PG_head) ? page->private : 0);
+	return PAGE_SIZE << compound_order(page);
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,

@@ -194,36 +194,97 @@ static enum ktest_result split_and_merge_restore_free_lists(void)
 	struct snapshot base;
 
 	take_snapshot(&base);
-	struct page *p = alloc_pages(0, 3);
+	struct page *p = alloc_pages(0, 5);
 	KTEST_EXPECT(p);
-	KTEST_EXPECT(IS_ALIGNED(page_to_pfn(p), 8));
-	KTEST_EXPECT(PageFlag(p, PG_head) && p->private == 3);
+	KTEST_EXPECT(IS_ALIGNED(page_to_pfn(p), 32));
 	drain_all_pages();
-	KTEST_EXPECT_EQ(nr_free_pages(), base.free - 8);
-	__free_pages(p, 3);
+	KTEST_EXPECT_EQ(nr_free_pages(), base.free - 32);
+	__free_pages(p, 5);
 	KTEST_EXPECT(same_as(&base));
 	return KTEST_PASS;
 }
 
-static enum ktest_result order0_pages_use_the_pcp_list(void)
+/* __GFP_COMP makes a compound page (head, tails pointing at it, the order in the first
+ * tail); without it the pages of a high-order block are independent (no flags). */
+static enum ktest_result compound_pages_only_with_gfp_comp(void)
 {
-	drain_all_pages();
-	struct zone *z = &zones[ZONE_NORMAL];
-	if (!populated_zone(z))
-		z = &zones[ZONE_DMA32];
-	struct per_cpu_pages *pcp = &z->pcp[smp_processor_id()];
-	unsigned long before = z->free_pages;
+	struct page *c = alloc_pages(__GFP_COMP, 3), *n = alloc_pages(0, 3);
 
-	struct page *p = alloc_page(0);
-	KTEST_EXPECT(p);
-	KTEST_EXPECT_EQ(page_zonenum(p), z - zones);
-	KTEST_EXPECT_EQ(pcp->count, pcp->batch - 1);		/* refilled by one batch */
-	KTEST_EXPECT_EQ(z->free_pages, before - pcp->batch);
-	__free_page(p);
-	KTEST_EXPECT_EQ(pcp->count, pcp->batch);		/* back on the pcp list */
-	KTEST_EXPECT(PageFlag(p, PG_pcp) && !PageBuddy(p));
-	drain_all_pages();
-	KTEST_EXPECT_EQ(z->free_pages, before);
+	KTEST_EXPECT(c && n);
+	KTEST_EXPECT(PageFlag(c, PG_head) && !PageFlag(c, PG_tail));
+	KTEST_EXPECT_EQ(compound_order(c), 3);
+	for (int i = 1; i < 8; i++) {
+		KTEST_EXPECT(PageFlag(c + i, PG_tail) && compound_head(c + i) == c);
+		KTEST_EXPECT(!PageFlag(n + i, PG_tail) && !PageFlag(n + i, PG_head));
+	}
+	KTEST_EXPECT(!PageFlag(n, PG_head) && compound_order(n) == 0);
+	__free_pages(c, 3);
+	__free_pages(n, 3);
+	for (int i = 0; i < 8; i++)	/* freed: no compound flags left behind */
+		KTEST_EXPECT(!PageFlag(c + i, PG_head) && !PageFlag(c + i, PG_tail));
+	return KTEST_PASS;
+}
+
+static struct zone *preferred_populated_zone(void)
+{
+	struct zone *z = &zones[ZONE_NORMAL];
+	return populated_zone(z) ? z : &zones[ZONE_DMA32];
+}
+
+/* The pcp lists hold orders 0..3: a refill takes max(batch >> order, 2) blocks to the
+ * tail of the list, a free puts the block back at its head. */
+static enum ktest_result pcp_lists_hold_orders_0_to_3(void)
+{
+	for (unsigned int order = 0; order <= PAGE_ALLOC_COSTLY_ORDER + 1; order++) {
+		drain_all_pages();
+		struct zone *z = preferred_populated_zone();
+		struct per_cpu_pages *pcp = &z->pcp[smp_processor_id()];
+		unsigned long before = z->free_pages;
+		int blocks = pcp->batch > 1 ? max(pcp->batch >> order, 2) : 1;
+
+		struct page *p = alloc_pages(__GFP_MOVABLE, order);
+		KTEST_EXPECT(p);
+		KTEST_EXPECT_EQ(page_zonenum(p), z - zones);
+		if (order > PAGE_ALLOC_COSTLY_ORDER) {	/* straight from the buddy lists */
+			KTEST_EXPECT_EQ(pcp->count, 0);
+			KTEST_EXPECT_EQ(z->free_pages, before - (1UL << order));
+			__free_pages(p, order);
+			KTEST_EXPECT_EQ(pcp->count, 0);
+			continue;
+		}
+		struct list_head *list = &pcp->lists[order * MIGRATE_TYPES + MIGRATE_MOVABLE];
+		KTEST_EXPECT_EQ(pcp->count, (blocks - 1) << order);	/* refilled by one batch */
+		KTEST_EXPECT_EQ(z->free_pages, before - ((unsigned long)blocks << order));
+		__free_pages(p, order);
+		KTEST_EXPECT_EQ(pcp->count, blocks << order);		/* back on the pcp list */
+		KTEST_EXPECT(PageFlag(p, PG_pcp) && !PageBuddy(p));
+		KTEST_EXPECT(list->next == &p->lru);			/* at the head: hot */
+		drain_all_pages();
+		KTEST_EXPECT_EQ(z->free_pages, before);
+	}
+	return KTEST_PASS;
+}
+
+/* 6.1's zone_batchsize and zone_highsize: high = max(low / CPUs online, 4 * batch). */
+static enum ktest_result pcp_batch_and_high_follow_linux(void)
+{
+	struct zone *z;
+
+	for_each_populated_zone(z) {
+		unsigned long batch = min(z->managed_pages >> 10, 256UL) / 4, p2 = 1;
+		batch = max(batch, 1UL);
+		batch += batch / 2;
+		while (p2 * 2 <= batch)
+			p2 *= 2;
+		batch = p2 > 1 ? p2 - 1 : 1;
+		unsigned long high = max(low_wmark_pages(z) / nr_cpus_online, batch * 4);
+		ktest_diag("zone %s: batch %d high %d (low %lu, %u CPUs)", z->name, z->pcp[0].batch,
+			   z->pcp[0].high, low_wmark_pages(z), nr_cpus_online);
+		for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+			KTEST_EXPECT_EQ(z->pcp[cpu].batch, batch);
+			KTEST_EXPECT_EQ(z->pcp[cpu].high, high);
+		}
+	}
 	return KTEST_PASS;
 }
 
@@ -284,32 +345,51 @@ static void release(void *chain)
 	}
 }
 
-/* pages a refill may take into pcp lists past the check */
+/* pages a refill may take into pcp lists past the check: one batch of each order */
 static unsigned long pcp_slack(void)
 {
-	return zones[ZONE_DMA32].pcp[0].batch + zones[ZONE_NORMAL].pcp[0].batch;
+	unsigned long n = 0;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		for (unsigned int o = 0; o <= PAGE_ALLOC_COSTLY_ORDER; o++)
+			n += (unsigned long)max(zones[zi].pcp[0].batch >> o, 2) << o;
+	return n;
 }
 
+/* Each allocation context stops at its own level (__zone_watermark_ok): GFP_KERNEL at
+ * min, __GFP_HIGH at min/2, GFP_ATOMIC (__GFP_HIGH | __GFP_ATOMIC: ALLOC_HARDER too) at
+ * 3/8 of min; plus the lowmem reserve, and what pcp refills took past the check. */
 static enum ktest_result allocation_stops_at_min_watermark(void)
 {
+	static const struct { gfp_t gfp; const char *name; unsigned long num, den; } steps[] = {
+		{ GFP_KERNEL, "GFP_KERNEL", 1, 1 },
+		{ __GFP_HIGH, "__GFP_HIGH", 1, 2 },
+		{ GFP_ATOMIC, "GFP_ATOMIC", 3, 8 },
+	};
 	struct snapshot base;
-	unsigned long got = 0, got_atomic = 0;
-	struct zone *z;
+	void *chain[3];
+	bool ok = true;
 
 	take_snapshot(&base);
-	void *chain = exhaust(GFP_KERNEL, &got);
-	drain_all_pages();
-	for_each_populated_zone(z) {
-		unsigned long limit = min_wmark_pages(z) + z->lowmem_reserve[ZONE_NORMAL];
-		ktest_diag("zone %s: %lu free after GFP_KERNEL exhaustion, min %lu (+reserve %lu)",
-			   z->name, z->free_pages, min_wmark_pages(z), z->lowmem_reserve[ZONE_NORMAL]);
-		KTEST_EXPECT(z->free_pages <= limit + pcp_slack());
+	for (int i = 0; i < 3; i++) {
+		unsigned long got = 0;
+		struct zone *z;
+		chain[i] = exhaust(steps[i].gfp, &got);
+		drain_all_pages();
+		for_each_populated_zone(z) {
+			unsigned long m = min_wmark_pages(z);
+			/* min - min/2 - (min - min/2)/4, as the kernel computes it */
+			unsigned long level = i == 0 ? m : i == 1 ? m - m / 2 : (m - m / 2) - (m - m / 2) / 4;
+			unsigned long limit = level + z->lowmem_reserve[ZONE_NORMAL];
+			ktest_diag("%s got %lu pages; zone %s: %lu free, stops at %lu (%lu/%lu of min %lu, "
+				   "+reserve %lu)", steps[i].name, got, z->name, z->free_pages, level,
+				   steps[i].num, steps[i].den, m, z->lowmem_reserve[ZONE_NORMAL]);
+			ok &= z->free_pages <= limit + pcp_slack() && z->free_pages + 2 >= level;
+		}
+		ok &= got > 0;
 	}
-	void *chain2 = exhaust(GFP_ATOMIC, &got_atomic);
-	ktest_diag("GFP_KERNEL got %lu pages, then GFP_ATOMIC %lu more", got, got_atomic);
-	KTEST_EXPECT(got_atomic > 0);	/* __GFP_HIGH may use half of the min reserve */
-	release(chain2);
-	release(chain);
+	for (int i = 2; i >= 0; i--)
+		release(chain[i]);
+	KTEST_EXPECT(ok);
 	KTEST_EXPECT(same_as(&base));
 	return KTEST_PASS;
 }
@@ -388,8 +468,10 @@ static enum ktest_result zone_fallback_normal_then_dma32(void)
 	struct page *p;
 	unsigned long n = 0;
 
-	/* GFP_KERNEL takes Normal until its low watermark, then falls back to DMA32 */
-	while ((p = alloc_pages(__GFP_NOWARN, 0)) && page_zonenum(p) == ZONE_NORMAL) {
+	/* Movable allocations take Normal until its low watermark, then fall back to DMA32.
+	 * (Movable: Normal's pageblocks all are, so ALLOC_NOFRAGMENT never sends them to
+	 * DMA32 early, as it does an unmovable request that would have to steal a block.) */
+	while ((p = alloc_pages(__GFP_MOVABLE | __GFP_NOWARN, 0)) && page_zonenum(p) == ZONE_NORMAL) {
 		u64 *v = page_address(p);
 		v[0] = (u64)chain;
 		v[1] = 0;
@@ -400,7 +482,23 @@ static enum ktest_result zone_fallback_normal_then_dma32(void)
 	KTEST_EXPECT_EQ(page_zonenum(p), ZONE_DMA32);
 	ktest_diag("%lu pages from Normal before falling back to DMA32 (Normal free %lu, low %lu)",
 		   n, zones[ZONE_NORMAL].free_pages, low_wmark_pages(&zones[ZONE_NORMAL]));
-	KTEST_EXPECT(zones[ZONE_NORMAL].free_pages <= low_wmark_pages(&zones[ZONE_NORMAL]) + 1);
+	/* Normal was at its low watermark, or (ALLOC_NOFRAGMENT) what it had left was only
+	 * in small blocks of other types, which Linux would rather not mix with movable */
+	struct zone *nz = &zones[ZONE_NORMAL];
+	unsigned long movable = 0, big_other = 0;
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			struct page *b;
+			list_for_each_entry(b, &nz->free_area[o].free_list[mt], lru) {
+				if (mt == MIGRATE_MOVABLE)
+					movable += 1UL << o;
+				else if (o >= pageblock_order)
+					big_other += 1UL << o;
+			}
+		}
+	ktest_diag("Normal then: %lu free movable pages, %lu in other types' blocks of pageblock "
+		   "order or more", movable, big_other);
+	KTEST_EXPECT(nz->free_pages <= low_wmark_pages(nz) + 1 || (!movable && !big_other));
 	__free_page(p);
 	release(chain);
 	return KTEST_PASS;
@@ -424,7 +522,9 @@ static const struct ktest_case buddy_cases[] = {
 	{ "free_lists_consistent_after_boot", free_lists_consistent_after_boot },
 	{ "watermarks_follow_linux_formula", watermarks_follow_linux_formula },
 	{ "split_and_merge_restore_free_lists", split_and_merge_restore_free_lists },
-	{ "order0_pages_use_the_pcp_list", order0_pages_use_the_pcp_list },
+	{ "compound_pages_only_with_gfp_comp", compound_pages_only_with_gfp_comp },
+	{ "pcp_lists_hold_orders_0_to_3", pcp_lists_hold_orders_0_to_3 },
+	{ "pcp_batch_and_high_follow_linux", pcp_batch_and_high_follow_linux },
 	{ "migratetypes_have_their_own_lists", migratetypes_have_their_own_lists },
 	{ "page_zones_match_zone_spans", page_zones_match_zone_spans },
 	{ "gfp_dma32_stays_below_limit", gfp_dma32_stays_below_limit },

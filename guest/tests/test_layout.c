@@ -218,6 +218,25 @@ static enum ktest_result reserved_memory_is_honoured(void)
 	return KTEST_PASS;
 }
 
+/* arm64's vmemmap: offset by the start of RAM, mapped with 2 MiB blocks (one per
+ * 128 MiB section of RAM). */
+static enum ktest_result vmemmap_is_offset_and_block_mapped(void)
+{
+	int level;
+
+	KTEST_EXPECT(vmemmap == (struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT));
+	for (unsigned long pfn = min_low_pfn; pfn < max_pfn; pfn += 1UL << (27 - PAGE_SHIFT)) {
+		if (!pfn_valid(pfn))
+			continue;
+		pte_t *ptep = kernel_walk((u64)pfn_to_page(pfn), &level);
+		KTEST_EXPECT(ptep);
+		if (level != 2)
+			ktest_diag("struct page of pfn %#lx mapped at level %d", pfn, level);
+		KTEST_EXPECT_EQ(level, 2);
+	}
+	return KTEST_PASS;
+}
+
 static enum ktest_result fixmap_holds_fdt_and_uart(void)
 {
 	int level;
@@ -241,6 +260,7 @@ static const struct ktest_case layout_cases[] = {
 	{ "kernel_image_permissions", kernel_image_permissions },
 	{ "linear_map_covers_all_ram", linear_map_covers_all_ram },
 	{ "reserved_memory_is_honoured", reserved_memory_is_honoured },
+	{ "vmemmap_is_offset_and_block_mapped", vmemmap_is_offset_and_block_mapped },
 	{ "fixmap_holds_fdt_and_uart", fixmap_holds_fdt_and_uart },
 };
 KTEST_SUITE(layout, layout_cases);

@@ -153,7 +153,7 @@ static enum ktest_result kmalloc_large_comes_from_buddy(void)
 	KTEST_EXPECT(p);
 	struct page *page = virt_to_page(p);
 	KTEST_EXPECT(!PageSlab(page) && PageFlag(page, PG_head));
-	KTEST_EXPECT_EQ(page->private, 2);
+	KTEST_EXPECT_EQ(compound_order(page), 2);	/* __GFP_COMP: a compound page */
 	KTEST_EXPECT(IS_ALIGNED((u64)p, PAGE_SIZE));
 	KTEST_EXPECT_EQ(ksize(p), 4 * PAGE_SIZE);
 	memset(p, 0xee, 3 * PAGE_SIZE + 1);

@@ -7,12 +7,14 @@ typedef unsigned int gfp_t;
 #define __GFP_DMA32 0x01u	/* only ZONE_DMA32 */
 #define __GFP_MOVABLE 0x02u	/* MIGRATE_MOVABLE free lists */
 #define __GFP_RECLAIMABLE 0x04u
-#define __GFP_HIGH 0x08u	/* may dip below the min watermark (as ALLOC_HIGH) */
+#define __GFP_HIGH 0x08u	/* may dip below the min watermark (ALLOC_HIGH) */
 #define __GFP_ZERO 0x10u
 #define __GFP_NOWARN 0x20u
-#define __GFP_COMP 0x40u
+#define __GFP_COMP 0x40u	/* order > 0: a compound page (head, tails, order) */
+#define __GFP_ATOMIC 0x80u	/* cannot sleep or reclaim: ALLOC_HARDER */
 #define GFP_KERNEL 0u
-#define GFP_ATOMIC (__GFP_HIGH)
+/* Linux 6.1: __GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM (no kswapd here) */
+#define GFP_ATOMIC (__GFP_HIGH | __GFP_ATOMIC)
 #define GFP_DMA32 (__GFP_DMA32)
 #define GFP_HIGHUSER_MOVABLE (__GFP_MOVABLE)
 

@@ -1,7 +1,9 @@
 /*
  * struct page and the pfn/page/address helpers (Linux: include/linux/mm_types.h, mm.h,
  * arch/arm64/include/asm/memory.h). The struct page array lives at VMEMMAP_START and
- * is indexed by pfn (vmemmap = VMEMMAP_START - first pfn), populated only for RAM.
+ * is indexed by pfn from the start of RAM's gigabyte, as arm64's: vmemmap =
+ * VMEMMAP_START - (memstart_addr >> PAGE_SHIFT), so that pfn_to_page(pfn) is
+ * vmemmap + pfn. It is mapped (mm/mm_init.c) for the 128 MiB sections that hold RAM.
  */
 #ifndef LINUX_MM_H
 #define LINUX_MM_H
@@ -18,8 +20,8 @@ enum pageflags {
 	PG_buddy,	/* on a buddy free list; private = order */
 	PG_slab,	/* used by slub; slab_cache valid */
 	PG_pcp,		/* on a per-CPU list */
-	PG_head,	/* first page of a high-order allocation; private = order */
-	PG_tail,	/* other pages of a slab; compound_head = head */
+	PG_head,	/* first page of a compound page (__GFP_COMP, order > 0) */
+	PG_tail,	/* its other pages; compound_head = head */
 };
 #define ZONES_SHIFT 56
 
@@ -44,10 +46,11 @@ struct page {
 	};
 	int _refcount;
 	int _mapcount;
-	unsigned long compound_head;	/* tail pages of a slab: its head page */
+	unsigned long compound_head;	/* tail pages: the head page (Linux: | 1) */
 };
 
-extern struct page *vmemmap;	/* struct page of pfn n is vmemmap[n] */
+extern struct page *vmemmap;	/* struct page of pfn n is vmemmap[n]; not itself mapped
+				 * below VMEMMAP_START */
 extern unsigned long min_low_pfn, max_pfn;
 
 #define PAGE_ALIGN(x) ALIGN((u64)(x), PAGE_SIZE)
@@ -68,6 +71,15 @@ static inline void ClearPageFlag(struct page *p, int f) { p->flags &= ~(1UL << f
 #define PageBuddy(p) PageFlag(p, PG_buddy)
 #define PageSlab(p) PageFlag(p, PG_slab)
 #define PageReserved(p) PageFlag(p, PG_reserved)
+/* The order of a compound page is kept in its first tail page, as Linux's. */
+static inline unsigned int compound_order(const struct page *p)
+{
+	return PageFlag(p, PG_head) ? p[1].private : 0;
+}
+static inline struct page *compound_head(const struct page *p)
+{
+	return PageFlag(p, PG_tail) ? (struct page *)p->compound_head : (struct page *)p;
+}
 static inline unsigned int page_zonenum(const struct page *p) { return p->flags >> ZONES_SHIFT; }
 
 /* mm/fault.c */

@@ -24,10 +24,14 @@ struct free_area {
 	unsigned long nr_free;		/* blocks of this order, all types */
 };
 
+/* pcp lists: orders 0..PAGE_ALLOC_COSTLY_ORDER, one list per order and migratetype */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define NR_PCP_LISTS (MIGRATE_TYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 struct per_cpu_pages {
 	spinlock_t lock;		/* taken by the owner, and by a remote drain */
-	int count, high, batch;
-	struct list_head lists[MIGRATE_TYPES];
+	int count;			/* pages (not blocks) on the lists */
+	int high, batch;
+	struct list_head lists[NR_PCP_LISTS];	/* index order * MIGRATE_TYPES + mt */
 };
 
 struct zone {
@@ -46,6 +50,15 @@ extern struct zone zones[MAX_NR_ZONES];
 extern unsigned long min_free_kbytes;
 extern phys_addr_t dma32_phys_limit;
 
+/* Allocation flags (Linux 6.1: mm/internal.h). */
+#define ALLOC_WMARK_MIN WMARK_MIN
+#define ALLOC_WMARK_LOW WMARK_LOW
+#define ALLOC_WMARK_HIGH WMARK_HIGH
+#define ALLOC_WMARK_MASK 3u
+#define ALLOC_HARDER 0x10u	/* __GFP_ATOMIC: a quarter below the (lowered) min */
+#define ALLOC_HIGH 0x20u	/* __GFP_HIGH: half of min */
+#define ALLOC_NOFRAGMENT 0x100u	/* do not steal another type's pageblock: next zone first */
+
 #define min_wmark_pages(z) ((z)->_watermark[WMARK_MIN])
 #define low_wmark_pages(z) ((z)->_watermark[WMARK_LOW])
 #define high_wmark_pages(z) ((z)->_watermark[WMARK_HIGH])
@@ -60,6 +73,9 @@ unsigned long nr_free_pages(void);		/* buddy lists only */
 unsigned long nr_free_pages_pcp(void);		/* on per-CPU lists */
 void drain_all_pages(void);
 void setup_per_zone_wmarks(void);
+void zone_pcp_update_all(void);	/* pcp high for the CPUs now online */
+int gfp_migratetype(unsigned int gfp);
+unsigned int gfp_to_alloc_flags(unsigned int gfp);
 void show_buddyinfo(void);
 void __free_pages_core(struct page *page, unsigned int order);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,

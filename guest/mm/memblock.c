@@ -3,6 +3,9 @@
  * "reserved". Adding merges with neighbours; allocation is top-down, first fit, in
  * memory minus reserved, and reserves what it returns. memblock_free_all() hands every
  * page that is memory and not reserved to the buddy allocator, then memblock retires.
+ * Deliberate simplification: regions are whole pages - memory is rounded inwards,
+ * reservations and no-map ranges outwards [Linux keeps byte ranges and rounds where it
+ * uses them: PFN_UP/PFN_DOWN when freeing, page-aligned mappings].
  * Left out from Linux: NUMA node ids, hotplug, mirrored memory, resizing the arrays
  * (64 regions each here), memblock_alloc_range limits, KHO/scratch areas.
  */

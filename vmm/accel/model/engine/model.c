@@ -3,7 +3,6 @@
  * state from machine->boot (Linux arm64 boot protocol: EL1, MMU off, x0 = DTB);
  * run() is the deterministic scheduler (sched.c). */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "accel.h"
@@ -73,6 +72,22 @@ static void env_fatal(void *opaque, const char *msg)
 	machine__error(md->m, "%s", msg);
 }
 
+/* One limit per kind of check, so that a bug in a loop (a missing TLBI) shows a few
+ * lines and a count, not one line per access. */
+static struct report_limit check_limit[XLAT_CHECK_KINDS] = {
+	[XLAT_CHECK_STALE_TLB] = { .what = "stale-translation check reports", .burst = REPORT_BURST },
+	[XLAT_CHECK_BBM] = { .what = "break-before-make check reports", .burst = REPORT_BURST },
+	[XLAT_CHECK_ICACHE] = { .what = "I-cache coherence check reports", .burst = REPORT_BURST },
+	[XLAT_CHECK_CONTIG] = { .what = "Contiguous-range check reports", .burst = REPORT_BURST },
+};
+
+static void env_check_report(void *opaque, unsigned kind, const char *line)
+{
+	(void)opaque;
+	if (kind < XLAT_CHECK_KINDS)
+		report_limited(&check_limit[kind], REPORT_INFO, "check: %s", line);
+}
+
 /* --checks=stop: the first report stops the VM with its own status */
 static void env_check_stop(void *opaque)
 {
@@ -82,7 +97,7 @@ static void env_check_stop(void *opaque)
 
 static const struct model_env env = {
 	.bus_read = env_bus_read, .bus_write = env_bus_write, .hvc = env_hvc, .hlt = env_hlt,
-	.fatal = env_fatal, .check_stop = env_check_stop,
+	.fatal = env_fatal, .check_report = env_check_report, .check_stop = env_check_stop,
 };
 
 /* The core mirrors --checks so that it need not include vmm/machine.h. */
@@ -165,12 +180,20 @@ static int model_create(struct machine *m)
 	return 0;
 }
 
+/* --stats: a report the user asked for, one line at a time through the CLI's channel */
+static void stats_line(void *arg, const char *line)
+{
+	(void)arg;
+	report(REPORT_INFO, "stats: %s", line);
+}
+
 static int model_run(struct machine *m)
 {
 	struct model *md = m->accel_data;
 	int err = sched__run(md);
+	semihost__flush(md);
 	if (m->cfg.stats)
-		stats__print(md->vm, stderr);
+		stats__print(md->vm, stats_line, NULL);
 	return err;
 }
 

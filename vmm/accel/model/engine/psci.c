@@ -2,11 +2,10 @@
  * VERSION, FEATURES, CPU_ON/OFF, CPU_SUSPEND (as a standby wait), AFFINITY_INFO,
  * MIGRATE_INFO_TYPE, SYSTEM_OFF, SYSTEM_RESET (Arm DEN 0022). Also A64 semihosting
  * (HLT #0xF000): SYS_WRITEC, SYS_WRITE0 and SYS_EXIT. */
-#include <stdio.h>
-
 #include "machine.h"
 #include "mem/mem.h"
 #include "engine/model.h"
+#include "report.h"
 
 /* Function IDs (SMC32; the SMC64 forms add PSCI_SMC64) and return values, DEN 0022 */
 #define PSCI_SMC64              0x40000000u
@@ -125,6 +124,38 @@ static int guest_byte(struct cpu *c, uint64_t va, uint8_t *b)
 	return 0;
 }
 
+/* The guest's text is shown by lines, through the CLI's reports (bytes that are not
+ * printable as \xNN), and held back once a guest has written a lot of it. */
+REPORT_LIMIT(semihost_lines, "lines of semihosting output", 10000);
+
+void semihost__flush(struct model *md)
+{
+	if (!md->semihost_len)
+		return;
+	report_limited(&semihost_lines, REPORT_INFO, "semihosting: %.*s", (int)md->semihost_len,
+		       md->semihost_line);
+	md->semihost_len = 0;
+}
+
+static void semihost_putc(struct model *md, uint8_t b)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (b == '\n') {
+		semihost__flush(md);
+		return;
+	}
+	if (md->semihost_len + 4 > sizeof(md->semihost_line))
+		semihost__flush(md);
+	if (b >= 0x20 && b < 0x7f) {
+		md->semihost_line[md->semihost_len++] = (char)b;
+		return;
+	}
+	md->semihost_line[md->semihost_len++] = '\\';
+	md->semihost_line[md->semihost_len++] = 'x';
+	md->semihost_line[md->semihost_len++] = hex[b >> 4];
+	md->semihost_line[md->semihost_len++] = hex[b & 15];
+}
+
 int semihost__call(struct model *md, struct cpu *c)
 {
 	uint64_t op = c->x[0], arg = c->x[1];
@@ -132,11 +163,11 @@ int semihost__call(struct model *md, struct cpu *c)
 	switch (op) {
 	case SYS_WRITEC:
 		if (guest_byte(c, arg, &b) == 0)
-			fputc(b, stdout);
+			semihost_putc(md, b);
 		break;
 	case SYS_WRITE0:
 		for (uint64_t k = 0; k < 65536 && guest_byte(c, arg + k, &b) == 0 && b; k++)
-			fputc(b, stdout);
+			semihost_putc(md, b);
 		break;
 	case SYS_EXIT: case SYS_EXIT_EXTENDED: { /* {reason, subcode} at X1 */
 		uint64_t reason = arg, sub = 0;
@@ -151,7 +182,6 @@ int semihost__call(struct model *md, struct cpu *c)
 		return vm__fatal(c->vm, "model: semihosting call 0x%llx is not implemented",
 				 (unsigned long long)op);
 	}
-	fflush(stdout);
 	c->x[0] = 0;
 	c->pc += 4;
 	return X_BRANCH;

@@ -2,7 +2,8 @@
  * printed when the VM stops. The CPU's own counters (struct cpu_stats) come with the
  * mmu/ statistics of each vCPU's TLB and caches (read through xlat.c) and the
  * sanitizer checks' report counts. */
-#include <stdio.h>
+#include <stdarg.h>
+#include <stdio.h> /* vsnprintf */
 
 #include <mmu/mmu.h>
 
@@ -47,17 +48,42 @@ static void take(struct snap *t, const struct cpu *c)
 	}
 }
 
+/* The text being built: put() appends, and hands each complete line to emit. */
+struct out {
+	stats_line_fn *emit;
+	void *arg;
+	char line[1024];
+	size_t len;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (const char *p = buf; *p; p++) {
+		if (*p == '\n') {
+			o->line[o->len] = 0;
+			o->emit(o->arg, o->line);
+			o->len = 0;
+		} else if (o->len < sizeof(o->line) - 1) {
+			o->line[o->len++] = *p;
+		}
+	}
+}
+
 /* Appends ", " before every item but the first of a line. */
 struct line {
-	FILE *f;
+	struct out *f;
 	bool any;
 };
 
-static void item(struct line *l, const char *fmt, unsigned long long v, const char *suffix)
+static void item(struct line *l, const char *what, unsigned long long v)
 {
-	fputs(l->any ? ", " : "", l->f);
-	fprintf(l->f, fmt, v);
-	fputs(suffix, l->f);
+	put(l->f, "%s%s %llu", l->any ? ", " : "", what, v);
 	l->any = true;
 }
 
@@ -93,41 +119,41 @@ static void fsc_name(unsigned fsc, char *b, size_t n)
 	else snprintf(b, n, "FSC 0x%02x", fsc);
 }
 
-static void print_exceptions(FILE *f, const struct snap *s)
+static void print_exceptions(struct out *f, const struct snap *s)
 {
 	struct line l = { f, false };
 	char name[40];
-	fprintf(f, "    exceptions taken: ");
+	put(f, "  exceptions taken: ");
 	for (unsigned ec = 0; ec < 64; ec++) {
 		if (!s->st.exc_sync[ec])
 			continue;
 		if (ec_name(ec))
-			fprintf(f, "%s%s %llu", l.any ? ", " : "", ec_name(ec),
+			put(f, "%s%s %llu", l.any ? ", " : "", ec_name(ec),
 				(unsigned long long)s->st.exc_sync[ec]);
 		else
-			fprintf(f, "%sEC 0x%02x %llu", l.any ? ", " : "", ec,
+			put(f, "%sEC 0x%02x %llu", l.any ? ", " : "", ec,
 				(unsigned long long)s->st.exc_sync[ec]);
 		l.any = true;
 	}
 	if (s->st.irq)
-		item(&l, "IRQ %llu", s->st.irq, "");
+		item(&l, "IRQ", s->st.irq);
 	if (!l.any)
-		fprintf(f, "none");
-	fprintf(f, "\n");
+		put(f, "none");
+	put(f, "\n");
 	for (int d = 0; d < 2; d++) {
 		l.any = false;
 		for (unsigned fsc = 0; fsc < 64; fsc++) {
 			if (!s->st.abort_fsc[d][fsc])
 				continue;
 			if (!l.any)
-				fprintf(f, "    %s aborts (stage 1): ", d ? "data" : "instruction");
+				put(f, "  %s aborts (stage 1): ", d ? "data" : "instruction");
 			fsc_name(fsc, name, sizeof(name));
-			fprintf(f, "%s%s %llu", l.any ? ", " : "", name,
+			put(f, "%s%s %llu", l.any ? ", " : "", name,
 				(unsigned long long)s->st.abort_fsc[d][fsc]);
 			l.any = true;
 		}
 		if (l.any)
-			fprintf(f, "\n");
+			put(f, "\n");
 	}
 }
 
@@ -136,26 +162,26 @@ static double pct(uint64_t part, uint64_t all)
 	return all ? 100.0 * (double)part / (double)all : 0.0;
 }
 
-static void print_tlbs(FILE *f, const struct snap *s)
+static void print_tlbs(struct out *f, const struct snap *s)
 {
 	static const char *const lv[] = { "L1I", "L1D", "L2", "walk cache" };
 	const struct cpu_stats *st = &s->st;
 	uint64_t d = st->utlb_hits + st->utlb_misses, i = st->itlb_hits + st->itlb_misses;
 	if (!s->utlb_off)
-		fprintf(f, "    micro-TLB: data %.2f%% hits of %llu accesses", pct(st->utlb_hits, d),
+		put(f, "  micro-TLB: data %.2f%% hits of %llu accesses", pct(st->utlb_hits, d),
 			(unsigned long long)d);
 	else /* --checks, --caches: every access is translated by mmu/ */
-		fprintf(f, "    micro-TLB: data off (%llu accesses)", (unsigned long long)d);
-	fprintf(f, ", fetch %.2f%% hits of %llu block entries\n", pct(st->itlb_hits, i),
+		put(f, "  micro-TLB: data off (%llu accesses)", (unsigned long long)d);
+	put(f, ", fetch %.2f%% hits of %llu block entries\n", pct(st->itlb_hits, i),
 		(unsigned long long)i);
 	for (int k = 0; k < MMU_TLB_LEVELS; k++) {
 		const struct mmu_tlb_stats *t = &s->tlb[k];
-		fprintf(f, "    TLB %s: %llu hits, %llu misses, %llu fills, %llu evictions, "
+		put(f, "  TLB %s: %llu hits, %llu misses, %llu fills, %llu evictions, "
 			"%llu invalidated\n", lv[k], (unsigned long long)t->hits,
 			(unsigned long long)t->misses, (unsigned long long)t->fills,
 			(unsigned long long)t->evictions, (unsigned long long)t->invalidated);
 	}
-	fprintf(f, "    walks: %llu after a TLB miss; stage 1: %llu walks (%llu from the walk "
+	put(f, "  walks: %llu after a TLB miss; stage 1: %llu walks (%llu from the walk "
 		"cache), %llu descriptors read; stage 2: %llu walks (from the root), %llu "
 		"descriptors read\n", (unsigned long long)s->walks,
 		(unsigned long long)s->ws.walks[0], (unsigned long long)s->ws.wc_starts,
@@ -163,16 +189,16 @@ static void print_tlbs(FILE *f, const struct snap *s)
 		(unsigned long long)s->ws.desc_reads[1]);
 }
 
-static void print_tlbi(FILE *f, const struct snap *s)
+static void print_tlbi(struct out *f, const struct snap *s)
 {
 	struct line l = { f, false };
 	uint64_t own = 0, applied = 0;
-	fprintf(f, "    TLBI issued: ");
+	put(f, "  TLBI issued: ");
 	for (int k = 0; k < MMU_TLBI_KINDS; k++) {
 		for (int is = 0; is < 2; is++) {
 			if (!s->st.tlbi[k][is])
 				continue;
-			fprintf(f, "%s%s%s %llu", l.any ? ", " : "", mmu__tlbi_name((enum mmu_tlbi_kind)k),
+			put(f, "%s%s%s %llu", l.any ? ", " : "", mmu__tlbi_name((enum mmu_tlbi_kind)k),
 				is ? "IS" : "", (unsigned long long)s->st.tlbi[k][is]);
 			l.any = true;
 			own += s->st.tlbi[k][is];
@@ -180,18 +206,18 @@ static void print_tlbi(FILE *f, const struct snap *s)
 		applied += s->tlbi_applied[k];
 	}
 	if (!l.any)
-		fprintf(f, "none");
-	fprintf(f, "; IS broadcasts received from other vCPUs: %llu\n",
+		put(f, "none");
+	put(f, "; IS broadcasts received from other vCPUs: %llu\n",
 		(unsigned long long)(applied - own));
-	fprintf(f, "    cache maintenance: %llu DC, %llu IC; MMIO (stage-2 faults emulated by the "
+	put(f, "  cache maintenance: %llu DC, %llu IC; MMIO (stage-2 faults emulated by the "
 		"VMM): %llu reads, %llu writes\n", (unsigned long long)s->st.dc_ops,
 		(unsigned long long)s->st.ic_ops, (unsigned long long)s->st.mmio_reads,
 		(unsigned long long)s->st.mmio_writes);
 }
 
-static void print_cache(FILE *f, const char *name, const struct mmu_cache_stats *c)
+static void print_cache(struct out *f, const char *name, const struct mmu_cache_stats *c)
 {
-	fprintf(f, "    cache %s: %.2f%% hits (%llu hits, %llu misses), %llu evictions, "
+	put(f, "  cache %s: %.2f%% hits (%llu hits, %llu misses), %llu evictions, "
 		"%llu write-backs, %llu uncached, maintenance: %llu cleans, %llu invalidates, "
 		"%llu zeroes\n", name, pct(c->hits, c->hits + c->misses),
 		(unsigned long long)c->hits, (unsigned long long)c->misses,
@@ -200,9 +226,9 @@ static void print_cache(FILE *f, const char *name, const struct mmu_cache_stats 
 		(unsigned long long)c->invalidates, (unsigned long long)c->zeroes);
 }
 
-static void print_snap(FILE *f, const char *who, const struct snap *s)
+static void print_snap(struct out *f, const char *who, const struct snap *s)
 {
-	fprintf(f, "vmm: stats: %s: %llu instructions\n", who, (unsigned long long)s->icount);
+	put(f, "%s: %llu instructions\n", who, (unsigned long long)s->icount);
 	print_exceptions(f, s);
 	print_tlbs(f, s);
 	print_tlbi(f, s);
@@ -212,8 +238,9 @@ static void print_snap(FILE *f, const char *who, const struct snap *s)
 	}
 }
 
-void stats__print(struct model_vm *vm, FILE *f)
+void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 {
+	struct out out = { .emit = emit, .arg = arg }, *f = &out;
 	struct snap total = { 0 };
 	char who[32];
 	for (unsigned k = 0; k < vm->ncpus; k++) {
@@ -229,13 +256,13 @@ void stats__print(struct model_vm *vm, FILE *f)
 	const struct mmu_cache *l2 = xlat__shared_l2(vm);
 	if (l2)
 		print_cache(f, "L2 (shared)", &l2->stats);
-	fprintf(f, "    decode cache: %llu pages decoded, %llu dropped (stores to code, IC)\n",
+	put(f, "  decode cache: %llu pages decoded, %llu dropped (stores to code, IC)\n",
 		(unsigned long long)vm->decoded, (unsigned long long)vm->decode_dropped);
 	if (vm->opts.checks) {
-		fprintf(f, "    check reports:");
-		for (unsigned k = 0; k < MMU_CHECK_KINDS; k++)
-			fprintf(f, "%s %s %llu", k ? "," : "", xlat__check_name(k),
+		put(f, "  check reports:");
+		for (unsigned k = 0; k < XLAT_CHECK_KINDS; k++)
+			put(f, "%s %s %llu", k ? "," : "", xlat__check_name((enum xlat_check_kind)k),
 				(unsigned long long)xlat__check_count(vm, k));
-		fprintf(f, "\n");
+		put(f, "\n");
 	}
 }

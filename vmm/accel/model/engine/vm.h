@@ -23,6 +23,9 @@ struct model_env {
 	int (*hvc)(void *opaque, struct cpu *c, uint32_t imm);  /* exec_r */
 	int (*hlt)(void *opaque, struct cpu *c, uint32_t imm);  /* exec_r */
 	void (*fatal)(void *opaque, const char *msg);
+	/* a sanitizer check reported (kind: enum xlat_check_kind); line says what and
+	 * where. May be NULL: reports are then only counted (xlat__check_count) */
+	void (*check_report)(void *opaque, unsigned kind, const char *line);
 	/* a sanitizer check reported with MODEL_CHECKS_STOP (may be NULL: vm->stop only) */
 	void (*check_stop)(void *opaque);
 };

@@ -13,7 +13,7 @@
  * Stage 2 is on (HCR_EL2.VM = 1) with the VMM's tables of stage2.c: RAM is mapped,
  * everything else faults at stage 2 and becomes MMIO on the bus (docs/model.md). */
 #include <errno.h>
-#include <stdio.h>
+#include <stdio.h> /* snprintf */
 #include <stdlib.h>
 
 #include <mmu/mmu.h>
@@ -44,18 +44,24 @@ static const char *const check_names[] = {
 
 _Static_assert(sizeof(check_names) / sizeof(check_names[0]) == MMU_CHECK_KINDS,
 	       "a name for every mmu/ check kind");
+#define SAME(a, b) ((int)(a) == (int)(b))
+_Static_assert(SAME(XLAT_CHECK_STALE_TLB, MMU_CHECK_STALE_TLB) && SAME(XLAT_CHECK_BBM, MMU_CHECK_BBM) &&
+	       SAME(XLAT_CHECK_ICACHE, MMU_CHECK_ICACHE) &&
+	       SAME(XLAT_CHECK_CONTIG, MMU_CHECK_CONTIG) && SAME(XLAT_CHECK_KINDS, MMU_CHECK_KINDS),
+	       "enum xlat_check_kind mirrors enum mmu_check_kind");
 
 static const char *access_name(enum mmu_access a)
 {
 	return a == MMU_WRITE ? "write" : a == MMU_FETCH ? "fetch" : "read";
 }
 
-/* One line per report: what, where (PE, guest PC, VA, IPA, PA), which descriptor
- * (address, level, old -> new value), and the access. */
+/* One line per report, to the environment: what, where (PE, guest PC, VA, IPA, PA),
+ * which descriptor (address, level, old -> new value), and the access. */
 static void check_report(void *opaque, const struct mmu_check_report *r)
 {
 	struct xlat_vm *x = opaque;
 	struct model_vm *vm = x->vm;
+	char line[400];
 	uint64_t pc = r->pe < vm->ncpus ? vm->cpu[r->pe]->pc : 0;
 	char desc[160] = "";
 	if (r->kind != MMU_CHECK_ICACHE)
@@ -65,10 +71,12 @@ static void check_report(void *opaque, const struct mmu_check_report *r)
 	char ipa[32] = ""; /* 0: the checker did not know it (guest RAM starts at 1 GiB) */
 	if (r->ipa)
 		snprintf(ipa, sizeof(ipa), " IPA 0x%llx", (unsigned long long)r->ipa);
-	fprintf(stderr, "vmm: check: %s: vCPU %u PC 0x%llx %s VA 0x%llx%s PA 0x%llx%s: %s\n",
-		xlat__check_name(r->kind), r->pe,
-		(unsigned long long)pc, access_name(r->access), (unsigned long long)r->va, ipa,
-		(unsigned long long)r->pa, desc, r->what ? r->what : "");
+	snprintf(line, sizeof(line), "%s: vCPU %u PC 0x%llx %s VA 0x%llx%s PA 0x%llx%s: %s",
+		 xlat__check_name((enum xlat_check_kind)r->kind), r->pe, (unsigned long long)pc,
+		 access_name(r->access), (unsigned long long)r->va, ipa,
+		 (unsigned long long)r->pa, desc, r->what ? r->what : "");
+	if (vm->env->check_report)
+		vm->env->check_report(vm->env_opaque, (enum xlat_check_kind)r->kind, line);
 	if (vm->opts.checks == MODEL_CHECKS_STOP && !vm->stop) {
 		vm->stop = true;
 		if (vm->env->check_stop)
@@ -341,7 +349,6 @@ int xlat__at(struct cpu *c, unsigned op2, uint64_t va)
 	return X_NEXT;
 }
 
-#define SAME(a, b) ((int)(a) == (int)(b))
 _Static_assert(SAME(XLAT_DC_IVAC, MMU_DC_IVAC) && SAME(XLAT_DC_CVAC, MMU_DC_CVAC) &&
 	       SAME(XLAT_DC_CVAU, MMU_DC_CVAU) && SAME(XLAT_DC_CIVAC, MMU_DC_CIVAC) &&
 	       SAME(XLAT_DC_ZVA, MMU_DC_ZVA) && SAME(XLAT_IC_IVAU, MMU_IC_IVAU) &&
@@ -407,9 +414,9 @@ void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, 
 				  mmu__attr_cacheable(o->attr, acc, c->sr.sctlr_el1));
 }
 
-const char *xlat__check_name(unsigned kind)
+const char *xlat__check_name(enum xlat_check_kind kind)
 {
-	return kind < MMU_CHECK_KINDS ? check_names[kind] : "?";
+	return (unsigned)kind < XLAT_CHECK_KINDS ? check_names[kind] : "?";
 }
 
 uint64_t xlat__check_count(struct model_vm *vm, unsigned kind)

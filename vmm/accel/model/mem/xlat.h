@@ -55,10 +55,16 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);
 /* A data access of size bytes through o, for the cache model (--caches). */
 void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write);
-/* Reports of one mmu/ check kind (enum mmu_check_kind) so far (0 when checks are
- * off), and the kind's name. */
+/* The kinds of mmu/ sanitizer check: enum mmu_check_kind under names of our own
+ * (asserted in xlat.c). */
+enum xlat_check_kind {
+	XLAT_CHECK_STALE_TLB, XLAT_CHECK_BBM, XLAT_CHECK_ICACHE, XLAT_CHECK_CONTIG,
+	XLAT_CHECK_KINDS
+};
+/* Reports of one kind so far (0 when checks are off), and the kind's name. kind is
+ * unsigned so that tests may pass mmu/'s own enum. */
 uint64_t xlat__check_count(struct model_vm *vm, unsigned kind);
-const char *xlat__check_name(unsigned kind);
+const char *xlat__check_name(enum xlat_check_kind kind);
 /* The mmu/ objects whose statistics --stats prints (stats.c); caches may be NULL. */
 struct mmu_tlb;
 struct mmu_caches;

@@ -19,6 +19,8 @@
 #include <linux/irq.h>
 #include <linux/sched.h>
 
+void cpu_user_init(void);
+
 #define SECONDARY_STACK_SIZE 16384
 
 u64 secondary_stack_top[NR_CPUS];
@@ -40,6 +42,7 @@ void secondary_start_kernel(unsigned int cpu)
 	struct cpu_work *w = &cpu_work[cpu];
 
 	cpu_uninstall_idmap();
+	cpu_user_init();	/* PAN, ASID size (arch/process.c) */
 	secondary_irq_init();	/* GIC CPU interface, tick, IRQs on (arch/smp_ipi.c) */
 	__atomic_store_n(&cpu_online[cpu], true, __ATOMIC_RELEASE);
 	dsb(ish);

@@ -4,7 +4,12 @@
  * index. Synchronous exceptions at EL1 go to their handlers: aborts to do_mem_abort()
  * (mm/fault.c), SVC and BRK to the test expectations; anything unexpected is reported
  * with ESR decoded, FAR, ELR, SPSR and all registers, and stops the run (status 2).
- * Left out from Linux: interrupts (no GIC driver yet), EL0, debug exceptions, signals.
+ * IRQs (from EL1 or EL0) go to the GIC driver. From EL0: SVC to el0_svc
+ * (arch/syscall.c), aborts to do_mem_abort (user faults), anything else kills the task
+ * with a report (there are no signal handlers), then exit_to_user_mode() before the
+ * return to user space.
+ * Left out from Linux: debug exceptions, signals, FP/SVE traps (EL0 FP use is an
+ * undefined-instruction kill here, as no FP state is kept), AArch32 EL0.
  */
 #include <kernel.h>
 #include <asm/esr.h>
@@ -16,6 +21,7 @@
 #include <linux/mm.h>
 #include <kallsyms.h>
 #include <linux/irq.h>
+#include <linux/sched.h>
 
 static struct fault_expect fault_expect[NR_CPUS];
 static const char *const vector_names[16] = {
@@ -113,8 +119,41 @@ static void el1_sync(struct pt_regs *regs)
 	die("Oops - unexpected synchronous exception", regs);
 }
 
+void el0_svc(struct pt_regs *regs);
+
+static void el0_sync(struct pt_regs *regs)
+{
+	unsigned int ec = ESR_ELx_EC(regs->esr);
+
+	switch (ec) {
+	case ESR_ELx_EC_SVC64:
+		el0_svc(regs);
+		return;
+	case ESR_ELx_EC_DABT_LOW:
+	case ESR_ELx_EC_IABT_LOW:
+		local_irq_enable();
+		do_mem_abort(regs->far, regs->esr, regs);
+		return;
+	case ESR_ELx_EC_PC_ALIGN:
+		force_sig_fault(SIGBUS, regs, regs->pc, regs->esr, "PC alignment fault");
+	case ESR_ELx_EC_SP_ALIGN:
+		force_sig_fault(SIGBUS, regs, regs->sp, regs->esr, "SP alignment fault");
+	default:
+		force_sig_fault(SIGILL, regs, regs->pc, regs->esr,
+				"undefined or trapped instruction");
+	}
+}
+
 void do_exception(struct pt_regs *regs, unsigned long vector)
 {
+	if (vector == 8 || vector == 9) {	/* from EL0, AArch64 */
+		if (vector == 8)
+			el0_sync(regs);
+		else if (gic_info.present)
+			gic_handle_irq(regs);
+		exit_to_user_mode(regs);
+		return;
+	}
 	if (vector == 4) {
 		el1_sync(regs);
 		return;

@@ -15,6 +15,10 @@
 #include <linux/memblock.h>
 #include <linux/mmzone.h>
 #include <linux/irq.h>
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+#include <asm/mmu_context.h>
 
 static u64 boot_ticks;
 
@@ -80,6 +84,18 @@ static void init_IRQ(void)
 	secondary_irq_init();	/* the boot CPU's CPU interface, tick, IRQs unmasked */
 }
 
+void cpu_user_init(void);
+
+/* Processes: ASIDs, PAN, the zero page, the initramfs (Linux: parts of mm_init,
+ * proc_caches_init, populate_rootfs). */
+static void proc_init(void)
+{
+	asids_init();
+	cpu_user_init();
+	user_mm_init();
+	populate_rootfs();
+}
+
 void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 {
 	char sel[128];
@@ -95,7 +111,9 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	check_minimum_ram();
 	paging_init();
 	mm_core_init();
+	sched_init();
 	init_IRQ();
+	proc_init();
 
 	smp_init();
 	zone_pcp_update_all();	/* pcp high is shared by the CPUs now online */

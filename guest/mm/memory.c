@@ -1,0 +1,492 @@
+/*
+ * User page tables and the page-fault path (Linux: mm/memory.c, arch/arm64/include/
+ * asm/pgtable.h, asm/tlb.h). handle_mm_fault -> handle_pte_fault (missing table levels
+ * allocated on the way) -> one of:
+ *   do_anonymous_page  read: the shared zero page, read-only; write: a new zeroed page
+ *   do_fault           a file page: read, or shared: the page-cache page itself
+ *                      (shared, writable if the VMA is); private write: a copy of it
+ *   do_wp_page         write to a read-only PTE of a writable VMA: shared mapping ->
+ *                      made writable; anonymous page with one reference and one mapping
+ *                      -> reused; otherwise (zero page, page-cache page, page shared
+ *                      with another process after fork) -> copied
+ * Every change of a valid entry is break-before-make: the entry is cleared, the TLB
+ * entry invalidated by ASID and VA on every CPU (TLBI VALE1IS; VAE1IS when a table is
+ * freed, for walk caches), then the new entry written. Freed pages go back only after
+ * the invalidation completed (zap batches them, as mmu_gather).
+ * Page references: each PTE mapping a page holds one reference and one mapcount; the
+ * page cache holds one reference on its pages; the zero page is never counted.
+ * Left out from Linux: huge pages, swap and migration entries, rmap (mapcount only),
+ * the dirty/young software bits (hardware AF is set at creation, no reclaim reads it),
+ * fault-around, userfaultfd, NUMA, split PTE locks (a process is single threaded; page
+ * counts are atomic because pages are shared between processes on different CPUs).
+ */
+#include <kernel.h>
+#include <string.h>
+#include <asm/mmu_context.h>
+#include <asm/sysreg.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mm_types.h>
+#include <linux/mm_user.h>
+
+unsigned long vm_events[NR_MM_EVENTS];
+unsigned long nr_user_pgtables;
+static struct page *zero_page;
+#define PTE_USER_BASE (PTE_TYPE_PAGE | PTE_AF | PTE_SHARED | PTE_ATTRINDX(MT_NORMAL) | \
+		       PTE_NG | PTE_PXN)
+
+struct page *empty_zero_page(void)
+{
+	return zero_page;
+}
+
+void user_mm_init(void)
+{
+	zero_page = alloc_page(__GFP_ZERO);
+	BUG_ON(!zero_page);
+}
+
+void get_page(struct page *page)
+{
+	__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
+}
+
+void put_page(struct page *page)
+{
+	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		page->_refcount = 1;		/* __free_pages() frees the last reference */
+		page->_mapcount = 0;
+		ClearPageFlag(page, PG_anon);
+		__free_page(page);
+	}
+}
+
+int page_count(struct page *page)
+{
+	return __atomic_load_n(&page->_refcount, __ATOMIC_ACQUIRE);
+}
+
+int page_mapcount(struct page *page)
+{
+	return __atomic_load_n(&page->_mapcount, __ATOMIC_ACQUIRE);
+}
+
+static void page_add_map(struct page *page)
+{
+	__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
+}
+
+static void page_remove_map(struct page *page)
+{
+	__atomic_sub_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
+}
+
+void mm_inc_event(struct mm_struct *mm, enum mm_event e)
+{
+	mm->events[e]++;
+	__atomic_add_fetch(&vm_events[e], 1, __ATOMIC_RELAXED);
+}
+
+void mm_add_rss(struct mm_struct *mm, int member, long n)
+{
+	mm->rss_stat[member] += n;
+}
+
+static struct page *alloc_user_page(bool zero)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
+
+	if (page) {
+		page->_mapcount = 0;
+		SetPageFlag(page, PG_anon);
+	}
+	return page;
+}
+
+static int rss_kind(struct vm_area_struct *vma, struct page *page)
+{
+	if (PageAnon(page))
+		return MM_ANONPAGES;
+	return vma->vm_file && vma->vm_file->f_inode->shmem ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+/* The PTE for page in vma (Linux: mk_pte + vm_get_page_prot). */
+static pte_t mk_user_pte(struct page *page, unsigned long vm_flags, bool writable)
+{
+	pte_t e = page_to_phys(page) | PTE_USER_BASE;
+
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		return (e & ~PTE_VALID) | PTE_PROT_NONE;	/* present, no access */
+	e |= PTE_USER;
+	if (!writable || !(vm_flags & VM_WRITE))
+		e |= PTE_RDONLY;
+	if (!(vm_flags & VM_EXEC))
+		e |= PTE_UXN;
+	return e;
+}
+
+static struct page *pte_page(pte_t e)
+{
+	return phys_to_page(e & PTE_ADDR_MASK);
+}
+
+/* Break-before-make: a valid entry is cleared and invalidated before the new one. */
+static void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t e)
+{
+	pte_t old = READ_ONCE(*ptep);
+
+	if (old & PTE_VALID) {
+		WRITE_ONCE(*ptep, 0);
+		flush_tlb_page(mm, addr);
+	}
+	dsb(ishst);		/* the page's contents before the entry that maps it */
+	WRITE_ONCE(*ptep, e);
+	dsb(ishst);
+	isb();
+}
+
+/* Walk to addr's level-3 entry, allocating missing tables if alloc. */
+static pte_t *pte_offset(struct mm_struct *mm, unsigned long addr, bool alloc)
+{
+	pte_t *table = mm->pgd;
+
+	for (int level = 0; level < 3; level++) {
+		pte_t *e = &table[LEVEL_INDEX(addr, level)];
+		pte_t v = READ_ONCE(*e);
+		if (!(v & PTE_VALID)) {
+			if (!alloc)
+				return NULL;
+			struct page *pg = alloc_page(__GFP_ZERO);
+			if (!pg)
+				return NULL;
+			mm->pgtables++;
+			__atomic_add_fetch(&nr_user_pgtables, 1, __ATOMIC_RELAXED);
+			v = page_to_phys(pg) | PTE_TYPE_TABLE;
+			dsb(ishst);	/* zeroed table before it is linked (invalid -> valid) */
+			WRITE_ONCE(*e, v);
+		}
+		table = __va(v & PTE_ADDR_MASK);
+	}
+	return &table[LEVEL_INDEX(addr, 3)];
+}
+
+pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	return pte_offset(mm, addr, false);
+}
+
+int pgd_alloc(struct mm_struct *mm)
+{
+	struct page *pg = alloc_page(__GFP_ZERO);
+
+	if (!pg)
+		return -12;
+	mm->pgd = page_address(pg);
+	mm->pgtables = 1;
+	__atomic_add_fetch(&nr_user_pgtables, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void pgd_free(struct mm_struct *mm)
+{
+	if (!mm->pgd)
+		return;
+	__free_page(virt_to_page(mm->pgd));
+	mm->pgd = NULL;
+	mm->pgtables--;
+	__atomic_sub_fetch(&nr_user_pgtables, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- faults ---- */
+
+static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+			     unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (!(flags & FAULT_FLAG_WRITE)) {
+		set_pte_at(mm, addr, ptep, mk_user_pte(zero_page, vma->vm_flags, false));
+		mm_inc_event(mm, MM_ZERO_PAGE_MAPS);
+		return 0;
+	}
+	struct page *page = alloc_user_page(true);
+	if (!page)
+		return VM_FAULT_OOM;
+	page->_mapcount = 1;
+	mm_add_rss(mm, MM_ANONPAGES, 1);
+	mm_inc_event(mm, MM_ANON_FAULTS);
+	set_pte_at(mm, addr, ptep, mk_user_pte(page, vma->vm_flags, true));
+	return 0;
+}
+
+static int do_fault(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+		    unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct inode *inode = vma->vm_file->f_inode;
+	unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	struct page *page = filemap_get_page(inode, pgoff);
+
+	if (!page)
+		return pgoff >= inode->i_mapping.nr_slots ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+	mm_inc_event(mm, MM_FILE_FAULTS);
+	if ((vma->vm_flags & VM_SHARED) || !(flags & FAULT_FLAG_WRITE)) {
+		/* the page-cache page itself: writable only through a shared mapping */
+		page_add_map(page);
+		mm_add_rss(mm, rss_kind(vma, page), 1);
+		set_pte_at(mm, addr, ptep,
+			   mk_user_pte(page, vma->vm_flags, vma->vm_flags & VM_SHARED));
+		return 0;
+	}
+	/* do_cow_fault: a private copy of the file page */
+	struct page *new = alloc_user_page(false);
+	if (!new) {
+		put_page(page);
+		return VM_FAULT_OOM;
+	}
+	memcpy(page_address(new), page_address(page), PAGE_SIZE);
+	put_page(page);
+	new->_mapcount = 1;
+	mm_add_rss(mm, MM_ANONPAGES, 1);
+	mm_inc_event(mm, MM_COW_COPIES);
+	set_pte_at(mm, addr, ptep, mk_user_pte(new, vma->vm_flags, true));
+	return 0;
+}
+
+static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, pte_t orig)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *old = pte_page(orig);
+
+	if (vma->vm_flags & VM_SHARED) {	/* wp_page_shared: just allow the write */
+		set_pte_at(mm, addr, ptep, mk_user_pte(old, vma->vm_flags, true));
+		return 0;
+	}
+	if (old == zero_page) {			/* the first write to a zero-page mapping */
+		struct page *page = alloc_user_page(true);
+		if (!page)
+			return VM_FAULT_OOM;
+		page->_mapcount = 1;
+		mm_add_rss(mm, MM_ANONPAGES, 1);
+		mm_inc_event(mm, MM_ANON_FAULTS);
+		set_pte_at(mm, addr, ptep, mk_user_pte(page, vma->vm_flags, true));
+		return 0;
+	}
+	if (PageAnon(old) && page_count(old) == 1 && page_mapcount(old) == 1) {
+		/* wp_page_reuse: nobody else has it (any more) */
+		mm_inc_event(mm, MM_COW_REUSES);
+		set_pte_at(mm, addr, ptep, mk_user_pte(old, vma->vm_flags, true));
+		return 0;
+	}
+	/* wp_page_copy */
+	struct page *new = alloc_user_page(false);
+	if (!new)
+		return VM_FAULT_OOM;
+	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	new->_mapcount = 1;
+	if (!PageAnon(old)) {
+		mm_add_rss(mm, rss_kind(vma, old), -1);
+		mm_add_rss(mm, MM_ANONPAGES, 1);
+	}
+	mm_inc_event(mm, MM_COW_COPIES);
+	set_pte_at(mm, addr, ptep, mk_user_pte(new, vma->vm_flags, true));	/* + TLBI */
+	page_remove_map(old);
+	put_page(old);
+	return 0;
+}
+
+static int handle_pte_fault(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+			    unsigned int flags)
+{
+	pte_t e = READ_ONCE(*ptep);
+
+	if (!pte_present(e))
+		return vma_is_anonymous(vma) ? do_anonymous_page(vma, addr, ptep, flags)
+					     : do_fault(vma, addr, ptep, flags);
+	if (e & PTE_PROT_NONE)
+		return VM_FAULT_SIGSEGV;
+	if ((flags & FAULT_FLAG_WRITE) && (e & PTE_RDONLY))
+		return do_wp_page(vma, addr, ptep, e);
+	return 0;	/* spurious: already fixed (a stale TLB entry was dropped by the fault) */
+}
+
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *ptep;
+
+	addr &= PAGE_MASK;
+	mm_inc_event(mm, MM_PGFAULT);
+	ptep = pte_offset(mm, addr, true);
+	if (!ptep)
+		return VM_FAULT_OOM;
+	return handle_pte_fault(vma, addr, ptep, flags);
+}
+
+/* ---- unmapping, freeing tables, fork, mprotect ---- */
+
+struct zap_batch {
+	unsigned int nr;
+	struct page *pages[64];
+	u8 kind[64];
+	struct mm_struct *mm;
+};
+
+static void zap_flush(struct zap_batch *b)
+{
+	dsb(ish);	/* every TLBI issued so far has completed */
+	isb();
+	for (unsigned int i = 0; i < b->nr; i++) {
+		page_remove_map(b->pages[i]);
+		mm_add_rss(b->mm, b->kind[i], -1);
+		put_page(b->pages[i]);
+	}
+	b->nr = 0;
+}
+
+/* The next address after addr at which a table of this level starts. */
+static unsigned long level_next(unsigned long addr, int level)
+{
+	return ALIGN_DOWN(addr, LEVEL_SIZE(level)) + LEVEL_SIZE(level);
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct zap_batch b = { .nr = 0, .mm = mm };
+
+	for (unsigned long addr = start; addr < end && addr >= start;) {
+		pte_t *table = mm->pgd;
+		int level;
+		for (level = 0; level < 3; level++) {
+			pte_t v = READ_ONCE(table[LEVEL_INDEX(addr, level)]);
+			if (!(v & PTE_VALID))
+				break;
+			table = __va(v & PTE_ADDR_MASK);
+		}
+		if (level < 3) {		/* no table here: skip its whole span */
+			addr = level_next(addr, level);
+			continue;
+		}
+		pte_t *ptep = &table[LEVEL_INDEX(addr, 3)];
+		pte_t e = READ_ONCE(*ptep);
+		if (pte_present(e)) {
+			WRITE_ONCE(*ptep, 0);
+			if (e & PTE_VALID)
+				flush_tlb_page_nosync(mm, addr);
+			struct page *page = pte_page(e);
+			if (page != zero_page) {
+				b.kind[b.nr] = rss_kind(vma, page);
+				b.pages[b.nr++] = page;
+				if (b.nr == ARRAY_SIZE(b.pages))
+					zap_flush(&b);
+			}
+		}
+		addr += PAGE_SIZE;
+	}
+	zap_flush(&b);
+}
+
+static bool table_empty(const pte_t *t)
+{
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/* Free the tables below table (at level) that cover only [start, end) or became empty. */
+static void free_table_range(struct mm_struct *mm, pte_t *table, int level, unsigned long start,
+			     unsigned long end)
+{
+	for (unsigned long addr = start; addr < end && addr >= start;) {
+		unsigned long next = min(level_next(addr, level), end);
+		pte_t *e = &table[LEVEL_INDEX(addr, level)];
+		pte_t v = READ_ONCE(*e);
+		if (v & PTE_VALID) {
+			pte_t *child = __va(v & PTE_ADDR_MASK);
+			if (level < 2)
+				free_table_range(mm, child, level + 1, addr, next);
+			if (table_empty(child)) {
+				WRITE_ONCE(*e, 0);
+				flush_tlb_table(mm, addr);	/* walk caches for this VA too */
+				__free_page(virt_to_page(child));
+				mm->pgtables--;
+				__atomic_sub_fetch(&nr_user_pgtables, 1, __ATOMIC_RELAXED);
+			}
+		}
+		addr = next;
+	}
+}
+
+void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	free_table_range(mm, mm->pgd, 0, start, end);
+}
+
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
+{
+	bool cow = !(vma->vm_flags & VM_SHARED);
+
+	for (unsigned long addr = vma->vm_start; addr < vma->vm_end;) {
+		pte_t *table = src->pgd;
+		int level;
+		for (level = 0; level < 3; level++) {
+			pte_t v = READ_ONCE(table[LEVEL_INDEX(addr, level)]);
+			if (!(v & PTE_VALID))
+				break;
+			table = __va(v & PTE_ADDR_MASK);
+		}
+		if (level < 3) {
+			addr = level_next(addr, level);
+			continue;
+		}
+		pte_t *ptep = &table[LEVEL_INDEX(addr, 3)];
+		pte_t e = READ_ONCE(*ptep);
+		if (pte_present(e)) {
+			pte_t *dptep = pte_offset(dst, addr, true);
+			if (!dptep)
+				return -12;
+			struct page *page = pte_page(e);
+			if (page != zero_page) {
+				if (cow && (e & PTE_VALID) && !(e & PTE_RDONLY)) {
+					/* both sides read-only: the first write copies or reuses */
+					e |= PTE_RDONLY;
+					set_pte_at(src, addr, ptep, e);
+				}
+				get_page(page);
+				page_add_map(page);
+				mm_add_rss(dst, rss_kind(vma, page), 1);
+			}
+			WRITE_ONCE(*dptep, e);
+		}
+		addr += PAGE_SIZE;
+	}
+	dsb(ishst);
+	return 0;
+}
+
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = pte_offset(mm, addr, false);
+		if (!ptep) {
+			addr = level_next(addr, 2) - PAGE_SIZE;
+			continue;
+		}
+		pte_t e = READ_ONCE(*ptep);
+		if (!pte_present(e))
+			continue;
+		struct page *page = pte_page(e);
+		/* private pages stay read-only: a write goes through do_wp_page (copy or reuse) */
+		bool writable = page != zero_page &&
+				((vma->vm_flags & VM_SHARED) ||
+				 ((e & PTE_VALID) && !(e & PTE_RDONLY)));
+		pte_t n = mk_user_pte(page, vma->vm_flags, writable);
+		if (n != e)
+			set_pte_at(mm, addr, ptep, n);
+	}
+}

@@ -1,0 +1,468 @@
+/*
+ * Address spaces and VMAs (Linux: mm/mmap.c, mm/vma.c, kernel/fork.c dup_mmap,
+ * fs/exec.c's stack, mm/util.c's mmap layout). VMAs are kept in address order in a
+ * doubly linked list (vm_next/vm_prev, as Linux before the maple tree); find_vma() walks
+ * it. mmap() places mappings top-down below mmap_base (STACK_TOP - 128 MiB, under the
+ * stack's rlimit and guard gap: Linux's mmap_base() without randomisation); brk grows
+ * the heap VMA after the program's bss; the stack VMA grows down on faults below it, up
+ * to RLIMIT_STACK, and never closer than stack_guard_gap (1 MiB) to the VMA below.
+ * munmap/mprotect split VMAs at the range's ends (split_vma) and merge neighbours that
+ * became compatible (same flags, same file at contiguous offsets, or both anonymous).
+ * Unmapping a range zaps its PTEs and frees the page tables left empty.
+ * Left out from Linux: the maple tree and its RCU walks, anon_vma (anonymous VMAs merge
+ * whenever their flags match), mmap_lock, address randomisation, MAP_GROWSDOWN,
+ * MAP_POPULATE/LOCKED/NORESERVE, overcommit accounting, mremap, VM_DONTCOPY and friends.
+ */
+#include <kernel.h>
+#include <string.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <linux/mm_user.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	if (pgd_alloc(mm)) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->mm_users = 1;
+	mm->mmap_base = STACK_TOP - MMAP_MIN_GAP;
+	return mm;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (__atomic_sub_fetch(&mm->mm_users, 1, __ATOMIC_ACQ_REL))
+		return;
+	exit_mmap(mm);
+	pgd_free(mm);
+	kfree(mm);
+}
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = kzalloc(sizeof(*v), GFP_KERNEL);
+
+	if (v)
+		v->vm_mm = mm;
+	return v;
+}
+
+void vm_area_free(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	kfree(vma);
+}
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
+		if (v->vm_end > addr)
+			return v;
+	return NULL;
+}
+
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
+					     unsigned long end)
+{
+	struct vm_area_struct *v = find_vma(mm, start);
+	return v && v->vm_start < end ? v : NULL;
+}
+
+static void vma_link_after(struct mm_struct *mm, struct vm_area_struct *vma,
+			   struct vm_area_struct *prev)
+{
+	struct vm_area_struct *next = prev ? prev->vm_next : mm->mmap;
+
+	vma->vm_prev = prev;
+	vma->vm_next = next;
+	if (prev)
+		prev->vm_next = vma;
+	else
+		mm->mmap = vma;
+	if (next)
+		next->vm_prev = vma;
+	mm->map_count++;
+}
+
+static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (vma->vm_prev)
+		vma->vm_prev->vm_next = vma->vm_next;
+	else
+		mm->mmap = vma->vm_next;
+	if (vma->vm_next)
+		vma->vm_next->vm_prev = vma->vm_prev;
+	vma->vm_next = vma->vm_prev = NULL;
+	mm->map_count--;
+}
+
+int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = NULL, *v;
+
+	for (v = mm->mmap; v && v->vm_start < vma->vm_start; v = v->vm_next)
+		prev = v;
+	if ((prev && prev->vm_end > vma->vm_start) || (v && v->vm_start < vma->vm_end))
+		return -ENOMEM;		/* overlaps: callers unmap first */
+	vma_link_after(mm, vma, prev);
+	return 0;
+}
+
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
+{
+	struct vm_area_struct *new = vm_area_alloc(mm);
+
+	if (!new)
+		return -ENOMEM;
+	*new = *vma;
+	if (new->vm_file)
+		get_file(new->vm_file);
+	if (new_below) {	/* new = [vm_start, addr), vma = [addr, vm_end) */
+		new->vm_end = addr;
+		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_start = addr;
+		vma_link_after(mm, new, vma->vm_prev);
+	} else {		/* vma = [vm_start, addr), new = [addr, vm_end) */
+		new->vm_start = addr;
+		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_end = addr;
+		vma_link_after(mm, new, vma);
+	}
+	return 0;
+}
+
+static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
+		return false;
+	if (a->vm_flags & VM_GROWSDOWN)
+		return false;
+	return !a->vm_file || a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
+}
+
+struct vm_area_struct *vma_merge_around(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *next = vma->vm_next, *prev = vma->vm_prev;
+
+	if (next && can_merge(vma, next)) {
+		vma->vm_end = next->vm_end;
+		vma_unlink(mm, next);
+		vm_area_free(next);
+	}
+	if (prev && can_merge(prev, vma)) {
+		prev->vm_end = vma->vm_end;
+		vma_unlink(mm, vma);
+		vm_area_free(vma);
+		vma = prev;
+	}
+	return vma;
+}
+
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	unsigned long end = start + len;
+	struct vm_area_struct *vma = find_vma(mm, start), *last;
+	if (!vma || vma->vm_start >= end)
+		return 0;
+	if (vma->vm_start < start) {
+		if (split_vma(mm, vma, start, 0))
+			return -ENOMEM;
+		vma = vma->vm_next;
+	}
+	last = find_vma(mm, end);
+	if (last && last->vm_start < end && split_vma(mm, last, end, 0))
+		return -ENOMEM;
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next = vma->vm_next;
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unlink(mm, vma);
+		vm_area_free(vma);
+		vma = next;
+	}
+	free_pgtables(mm, start, end);
+	return 0;
+}
+
+unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len,
+				unsigned long flags)
+{
+	if (len > mm->mmap_base - MMAP_MIN_ADDR)
+		return -ENOMEM;
+	if (flags & MAP_FIXED)
+		return addr;
+	if (addr) {
+		addr = PAGE_ALIGN(addr);
+		if (addr >= MMAP_MIN_ADDR && addr <= TASK_SIZE - len &&
+		    !find_vma_intersection(mm, addr, addr + len))
+			return addr;
+	}
+	/* top down from mmap_base: the highest gap that fits */
+	struct vm_area_struct *v = mm->mmap;
+	while (v && v->vm_next)
+		v = v->vm_next;
+	unsigned long c = mm->mmap_base - len;
+	for (; v; v = v->vm_prev) {
+		unsigned long vstart = v->vm_start;
+		if (v->vm_flags & VM_GROWSDOWN)
+			vstart = vstart > STACK_GUARD_GAP ? vstart - STACK_GUARD_GAP : 0;
+		if (vstart >= c + len)
+			continue;		/* above the candidate */
+		if (v->vm_end <= c)
+			break;			/* below it: the gap fits */
+		if (vstart < len + MMAP_MIN_ADDR)
+			return -ENOMEM;
+		c = vstart - len;
+	}
+	return c >= MMAP_MIN_ADDR ? c : (unsigned long)-ENOMEM;
+}
+
+static unsigned long calc_vm_prot_bits(unsigned long prot)
+{
+	unsigned long f = 0;
+
+	if (prot & PROT_READ)
+		f |= VM_READ;
+	if (prot & PROT_WRITE)
+		f |= VM_WRITE | VM_READ;	/* arm64 has no write-only mappings */
+	if (prot & PROT_EXEC)
+		f |= VM_EXEC | VM_READ;		/* nor execute-only ones, here */
+	return f;
+}
+
+static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr,
+				 unsigned long len, unsigned long vm_flags, unsigned long pgoff)
+{
+	int ret = do_munmap(mm, addr, len);		/* MAP_FIXED over old mappings */
+	if (ret)
+		return ret;
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags;
+	vma->vm_pgoff = pgoff;
+	vma->vm_file = file;
+	if (file)
+		get_file(file);
+	ret = insert_vm_struct(mm, vma);
+	if (ret) {
+		vm_area_free(vma);
+		return ret;
+	}
+	vma_merge_around(mm, vma);
+	return addr;
+}
+
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+		      unsigned long prot, unsigned long flags, unsigned long pgoff)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long vm_flags, type = flags & MAP_TYPE;
+
+	if (!len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if ((flags & MAP_FIXED) && ((addr & ~PAGE_MASK) || addr < MMAP_MIN_ADDR ||
+				    addr > TASK_SIZE - len))
+		return -EINVAL;
+	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (type != MAP_PRIVATE)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if (file) {
+		unsigned int acc = file->f_flags & O_ACCMODE;
+		if (acc == O_WRONLY)
+			return -EACCES;
+		if ((vm_flags & VM_SHARED) && acc != O_RDWR) {
+			if (vm_flags & VM_WRITE)
+				return -EACCES;
+			vm_flags &= ~VM_MAYWRITE;
+		}
+	}
+	addr = get_unmapped_area(mm, addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
+		return -EEXIST;
+	struct file *shm = NULL;
+	if (!file && (vm_flags & VM_SHARED)) {		/* shared anonymous: shmem */
+		shm = file = shmem_file_setup(len);
+		if (!file)
+			return -ENOMEM;
+		pgoff = 0;
+	}
+	addr = mmap_region(mm, file, addr, len, vm_flags, pgoff);
+	if (shm)
+		fput(shm);	/* the VMA holds its own reference */
+	return addr;
+}
+
+unsigned long mmap_region_mm(struct mm_struct *mm, struct file *file, unsigned long addr,
+			     unsigned long len, unsigned long prot, unsigned long pgoff)
+{
+	return mmap_region(mm, file, addr, PAGE_ALIGN(len),
+			   calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC, pgoff);
+}
+
+int do_brk_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long flags)
+{
+	if (!len)
+		return 0;
+	if (addr > TASK_SIZE - len || find_vma_intersection(mm, addr, addr + len))
+		return -ENOMEM;
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = (flags ? flags : VM_READ | VM_WRITE) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (insert_vm_struct(mm, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
+	vma_merge_around(mm, vma);
+	return 0;
+}
+
+long sys_brk(unsigned long brk)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long newbrk = PAGE_ALIGN(brk), oldbrk = PAGE_ALIGN(mm->brk);
+
+	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return mm->brk;
+	if (newbrk == oldbrk) {
+		mm->brk = brk;
+		return brk;
+	}
+	if (brk <= mm->brk) {
+		if (do_munmap(mm, newbrk, oldbrk - newbrk))
+			return mm->brk;
+		mm->brk = brk;
+		return brk;
+	}
+	struct vm_area_struct *next = find_vma(mm, oldbrk);
+	if (next && newbrk + ((next->vm_flags & VM_GROWSDOWN) ? STACK_GUARD_GAP : 0) > next->vm_start)
+		return mm->brk;
+	if (do_brk_flags(mm, oldbrk, newbrk - oldbrk, 0))
+		return mm->brk;
+	mm->brk = brk;
+	return brk;
+}
+
+int expand_stack(struct vm_area_struct *vma, unsigned long addr)
+{
+	addr &= PAGE_MASK;
+	if (!(vma->vm_flags & VM_GROWSDOWN) || addr >= vma->vm_start)
+		return -EFAULT;
+	if (vma->vm_end - addr > STACK_RLIMIT)
+		return -ENOMEM;
+	if (vma->vm_prev && addr < vma->vm_prev->vm_end + STACK_GUARD_GAP)
+		return -ENOMEM;		/* stack_guard_gap */
+	if (addr < MMAP_MIN_ADDR)
+		return -EPERM;
+	vma->vm_start = addr;
+	mm_inc_event(vma->vm_mm, MM_STACK_GROWS);
+	return 0;
+}
+
+int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *prev = NULL;
+
+	for (struct vm_area_struct *v = oldmm->mmap; v; v = v->vm_next) {
+		struct vm_area_struct *n = vm_area_alloc(mm);
+		if (!n)
+			return -ENOMEM;
+		*n = *v;
+		n->vm_mm = mm;
+		if (n->vm_file)
+			get_file(n->vm_file);
+		vma_link_after(mm, n, prev);
+		prev = n;
+		if (copy_page_range(mm, oldmm, v))
+			return -ENOMEM;
+	}
+	mm->start_code = oldmm->start_code;
+	mm->end_code = oldmm->end_code;
+	mm->start_data = oldmm->start_data;
+	mm->end_data = oldmm->end_data;
+	mm->start_brk = oldmm->start_brk;
+	mm->brk = oldmm->brk;
+	mm->start_stack = oldmm->start_stack;
+	mm->mmap_base = oldmm->mmap_base;
+	return 0;
+}
+
+void exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = mm->mmap;
+
+	while (v) {
+		struct vm_area_struct *next = v->vm_next;
+		zap_page_range(v, v->vm_start, v->vm_end);
+		v = next;
+	}
+	free_pgtables(mm, 0, TASK_SIZE);
+	while ((v = mm->mmap)) {
+		vma_unlink(mm, v);
+		vm_area_free(v);
+	}
+}
+
+void dump_vmas(struct mm_struct *mm)
+{
+	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
+		printk("  %012lx-%012lx %c%c%c%c %08lx %s\n", v->vm_start, v->vm_end,
+		       v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+		       v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_SHARED ? 's' : 'p',
+		       v->vm_pgoff << PAGE_SHIFT,
+		       v->vm_file ? v->vm_file->f_inode->name :
+		       (v->vm_flags & VM_GROWSDOWN) ? "[stack]" :
+		       (v->vm_start >= mm->start_brk && v->vm_end <= PAGE_ALIGN(mm->brk) &&
+			mm->brk > mm->start_brk) ? "[heap]" : "");
+}
+
+/* ---- system calls ---- */
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      unsigned long fd, unsigned long off)
+{
+	struct file *file = NULL;
+
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (fd >= NR_OPEN || !current->files[fd])
+			return -EBADF;
+		file = current->files[fd];
+	}
+	return do_mmap(file, addr, len, prot, flags, off >> PAGE_SHIFT);
+}
+
+long sys_munmap(unsigned long addr, unsigned long len)
+{
+	return do_munmap(current->mm, addr, len);
+}

@@ -4,6 +4,8 @@
  * run() is the deterministic scheduler (sched.c). */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "accel.h"
 #include "bus.h"
@@ -35,18 +37,29 @@ static int bus_result(struct cpu *c, int r, const char *dir, uint64_t pa, unsign
 	return r;
 }
 
+/* A device access may have stopped the machine (the exit device, a device error):
+ * the vCPU then stops at this instruction rather than run out its quantum. */
+static int stop_seen(struct model *md, int r)
+{
+	if (machine__stopping(md->m))
+		md->vm->stop = true;
+	return r;
+}
+
 static int env_bus_read(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t *val)
 {
 	struct model *md = opaque;
 
-	return bus_result(c, bus__read(&md->m->bus, pa, len, val, c->index), "read", pa, len);
+	return stop_seen(md, bus_result(c, bus__read(&md->m->bus, pa, len, val, c->index),
+					"read", pa, len));
 }
 
 static int env_bus_write(void *opaque, struct cpu *c, uint64_t pa, unsigned len, uint64_t val)
 {
 	struct model *md = opaque;
 
-	return bus_result(c, bus__write(&md->m->bus, pa, len, val, c->index), "write", pa, len);
+	return stop_seen(md, bus_result(c, bus__write(&md->m->bus, pa, len, val, c->index),
+					"write", pa, len));
 }
 
 static int env_hvc(void *opaque, struct cpu *c, uint32_t imm)
@@ -148,8 +161,13 @@ static int model_create(struct machine *m)
 	if (!md)
 		return -ENOMEM;
 	md->m = m;
-	pthread_mutex_init(&md->lock, 0);
-	pthread_cond_init(&md->wake, 0);
+	md->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (md->kick_fd < 0) {
+		int err = -errno;
+		free(md);
+		machine__error(m, "model: cannot create an eventfd to wake the vCPUs");
+		return err;
+	}
 	struct model_opts opts = {
 		.checks = (enum model_checks)m->cfg.checks, /* the same values: asserted above */
 		.caches = m->cfg.caches,
@@ -197,15 +215,17 @@ static int model_run(struct machine *m)
 	return err;
 }
 
+/* Any thread, the scheduler's own included (a device write that stops the VM): so no
+ * lock, only the flag and, on its first setting, the eventfd. */
 static void model_kick(struct machine *m)
 {
 	struct model *md = m->accel_data;
+	uint64_t one = 1;
 	if (!md)
 		return;
-	pthread_mutex_lock(&md->lock);
-	atomic_store(&md->kicked, 1);
-	pthread_cond_signal(&md->wake);
-	pthread_mutex_unlock(&md->lock);
+	if (!atomic_exchange(&md->kicked, 1) && write(md->kick_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so the scheduler is woken already */
+	}
 }
 
 static void model_set_irq(struct machine *m, unsigned intid, int level)
@@ -227,8 +247,7 @@ static void model_destroy(struct machine *m)
 	bus__unregister(&m->bus, GIC_REDIST_BASE);
 	vm__free(md->vm);
 	gicv3__free(md->gic);
-	pthread_cond_destroy(&md->wake);
-	pthread_mutex_destroy(&md->lock);
+	close(md->kick_fd);
 	free(md);
 }
 

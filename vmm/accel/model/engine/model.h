@@ -2,7 +2,6 @@
 #ifndef MODEL_MODEL_H
 #define MODEL_MODEL_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include "engine/vm.h"
@@ -13,9 +12,12 @@ struct model {
 	struct machine *m;
 	struct model_vm *vm;
 	struct gicv3 *gic;
-	pthread_mutex_t lock;      /* for the idle wait */
-	pthread_cond_t wake;
+	/* model_kick(): the flag says "look again", the eventfd wakes an idle scheduler
+	 * (sched.c polls it with machine->wake_fd). No lock: a kick may come from the
+	 * scheduler's own thread, inside a device access. */
 	atomic_int kicked;
+	int kick_fd;
+	uint64_t retired;          /* instructions retired by all vCPUs (--max-insns) */
 	char semihost_line[160];   /* the guest's semihosting output, reported by lines */
 	size_t semihost_len;
 };

@@ -3,13 +3,24 @@
  * virtual time is the number of instructions retired by all of them. When every
  * running vCPU waits (WFI/WFE), time jumps to the earliest timer deadline; with no
  * deadline at all, the thread sleeps until a device interrupt or a stop (the only
- * non-deterministic input is the outside world: console input). */
+ * non-deterministic input is the outside world: console input).
+ *
+ * Stops: checked after every quantum. A stop from another thread (a signal, Ctrl-A x,
+ * --timeout) writes machine->wake_fd, which the idle wait polls; interrupts raised
+ * by device threads wake it through model_kick() and its own eventfd. No lock is
+ * shared with those threads. */
 #include <errno.h>
-#include <time.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "machine.h"
 #include "engine/model.h"
 #include "engine/timer.h"
+
+/* While every vCPU waits with no timer armed, how often to look again whether the
+ * console input has ended (nothing signals that; then the wait is a deadlock). Timer
+ * events need no wall-clock wait: virtual time jumps to them. */
+#define IDLE_RECHECK_MS 10
 
 /* Does anything end c's wait? An interrupt or event; for WFE also any other vCPU that
  * is running, since a store of its may have cleared c's exclusive monitor (the event a
@@ -25,9 +36,12 @@ static bool wakes(const struct model_vm *vm, const struct cpu *c)
 	return false;
 }
 
-static void advance(struct model_vm *vm, struct cpu *c)
+static void advance(struct model *md, struct cpu *c)
 {
-	vm->vtime += c->icount - c->q_start;
+	struct model_vm *vm = md->vm;
+	uint64_t ran = c->icount - c->q_start;
+	vm->vtime += ran;
+	md->retired += ran;
 	c->q_start = c->icount;
 	for (unsigned k = 0; k < vm->ncpus; k++)
 		timer__update(vm->cpu[k]);
@@ -51,6 +65,7 @@ static uint64_t earliest_deadline(struct model_vm *vm)
 static unsigned round_robin(struct model *md, int *stop)
 {
 	struct model_vm *vm = md->vm;
+	uint64_t limit = md->m->cfg.max_insns;
 	unsigned ran = 0;
 	for (unsigned k = 0; k < vm->ncpus && !*stop; k++) {
 		struct cpu *c = vm->cpu[k];
@@ -68,32 +83,48 @@ static unsigned round_robin(struct model *md, int *stop)
 		uint64_t budget = vm->quantum, now = timer__now(c), dl = earliest_deadline(vm);
 		if (dl > now && dl - now < budget)
 			budget = dl - now;
+		/* and at --max-insns: the run ends at the same instruction every time */
+		if (limit && limit - md->retired < budget)
+			budget = limit - md->retired;
 		c->q_start = c->icount;
-		int r = cpu__run(c, budget);
-		advance(vm, c);
+		cpu__run(c, budget);
+		advance(md, c);
 		vm__free_dead(vm);
 		ran++;
-		if (r == X_STOP && (vm->stop || machine__stopping(md->m)))
+		if (vm->stop || machine__stopping(md->m)) {
 			*stop = 1;
+		} else if (limit && md->retired >= limit) {
+			machine__stop(md->m, VM_STOP_INSN_LIMIT, VMM_EXIT_INSN_LIMIT);
+			*stop = 1;
+		}
 	}
 	return ran;
 }
 
+static void drain(int fd)
+{
+	uint64_t n;
+	if (fd >= 0 && read(fd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: nothing was written */
+	}
+}
+
+/* Sleep until a kick (a device interrupt), a stop, or IDLE_RECHECK_MS. */
 static void idle_wait(struct model *md)
 {
-	struct timespec ts;
-	pthread_mutex_lock(&md->lock);
+	struct pollfd fds[] = {
+		{ .fd = md->m->wake_fd, .events = POLLIN },
+		{ .fd = md->kick_fd, .events = POLLIN },
+	};
+	/* a kick since the last round: look again at once; the exchange also makes
+	 * what the kicker did before it (a GIC line raised) visible here */
 	if (!atomic_exchange(&md->kicked, 0)) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&md->wake, &md->lock, &ts);
-		atomic_store(&md->kicked, 0);
+		if (poll(fds, 2, IDLE_RECHECK_MS) < 0 && errno != EINTR)
+			return;
+		atomic_exchange(&md->kicked, 0);
 	}
-	pthread_mutex_unlock(&md->lock);
+	drain(md->kick_fd);
+	drain(md->m->wake_fd);
 }
 
 int sched__run(struct model *md)

@@ -146,6 +146,13 @@ static inline int64_t sext(uint64_t v, unsigned bits)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* ---- flags ---- */
+/* PSTATE.DAIF as kept in struct cpu (and in SPSR, DAIF): bits 9:6 */
+#define DAIF_SHIFT 6
+#define DAIF_F (1u << 6)
+#define DAIF_I (1u << 7)
+#define DAIF_A (1u << 8)
+#define DAIF_D (1u << 9)
+#define DAIF_ALL (DAIF_D | DAIF_A | DAIF_I | DAIF_F)
 #define NZCV_N (1u << 31)
 #define NZCV_Z (1u << 30)
 #define NZCV_C (1u << 29)
@@ -227,6 +234,9 @@ int exec_undef(struct cpu *c, const struct dent *d);
 #define ISS_S1PTW    (1u << 7)
 #define ISS_CM       (1u << 8)
 
+/* Vector offsets from VBAR_EL1: the source (current EL with SP_EL0 or SP_EL1, lower
+ * EL in AArch64) plus the kind. */
+enum exc_source { VEC_CURRENT_SP0 = 0, VEC_CURRENT_SPX = 0x200, VEC_LOWER_A64 = 0x400 };
 enum exc_kind { EXC_SYNC = 0, EXC_IRQ = 0x80, EXC_FIQ = 0x100, EXC_SERROR = 0x180 };
 
 /* Take an exception to EL1; ret is the preferred return address. Returns X_EXC. */

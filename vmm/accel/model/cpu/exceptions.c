@@ -54,7 +54,7 @@ int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uin
 				 "the guest would loop forever; stopping", c->index, esr,
 				 (unsigned long long)far, (unsigned long long)c->pc,
 				 (unsigned long long)c->sr.vbar_el1);
-	uint64_t off = c->el == 0 ? 0x400 : (c->spsel ? 0x200 : 0);
+	uint64_t off = c->el == 0 ? VEC_LOWER_A64 : c->spsel ? VEC_CURRENT_SPX : VEC_CURRENT_SP0;
 	count(c, kind, esr);
 	c->sr.spsr_el1 = cpu__pstate(c);
 	c->sr.elr_el1 = ret;
@@ -64,7 +64,7 @@ int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uin
 			c->sr.far_el1 = far;
 	}
 	cpu__set_el_sp(c, 1, 1);
-	c->daif = 0xf << 6;
+	c->daif = DAIF_ALL;
 	c->il = 0;
 	if (!(c->sr.sctlr_el1 & SCTLR_SPAN))
 		c->pan = 1;
@@ -94,7 +94,7 @@ void cpu__set_pstate(struct cpu *c, uint64_t spsr)
 	unsigned m = spsr & 0x1f;
 	bool illegal = (m & 0x10) || ((m >> 2) & 3) > 1 || m == 1 || (m & 2);
 	c->nzcv = spsr & 0xf0000000u;
-	c->daif = spsr & 0x3c0;
+	c->daif = spsr & DAIF_ALL;
 	c->pan = (spsr >> 22) & 1;
 	if (illegal) {
 		c->il = 1;
@@ -131,7 +131,7 @@ void cpu__reset(struct cpu *c)
 	memset(c->x, 0, sizeof(c->x));
 	c->pc = 0;
 	c->nzcv = 0;
-	c->daif = 0xf << 6;
+	c->daif = DAIF_ALL;
 	c->el = 1;
 	c->spsel = 1;
 	c->pan = 0;

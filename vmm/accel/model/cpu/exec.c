@@ -52,7 +52,7 @@ static struct dpage *fetch(struct cpu *c, int *r)
 
 static bool irq_deliverable(const struct cpu *c)
 {
-	return *c->irq_line && !(c->daif & (1u << 7));
+	return *c->irq_line && !(c->daif & DAIF_I);
 }
 
 /* Execute from pg at c->pc until the page ends, a branch leaves it, an exception or

@@ -25,10 +25,9 @@
 /* DebugVer = v8 (the minimum value); 2 breakpoints, 2 watchpoints are the minimum the
  * architecture allows; the model implements neither (see docs/model.md). */
 #define DFR0_VAL (6ull | (1ull << 12) | (1ull << 20))
-/* CTR_EL0: 64-byte lines (I and D), PIPT I-cache, ERG/CWG 64 bytes, IDC = DIC = 0. */
-#define CTR_VAL ((1ull << 31) | (4ull << 24) | (4ull << 20) | (4ull << 16) | (3ull << 14) | 4)
-#define DCZID_VAL 4ull /* 64-byte DC ZVA blocks */
+#define DCZID_VAL DCZID_BS
 #define DCZID_DZP (1ull << 4)
+#define ISR_I (1u << 7) /* an IRQ is pending */
 /* CLIDR: L1 separate I and D; LoUIS = LoC = LoUU = 1 */
 #define CLIDR_VAL (3ull | (1ull << 21) | (1ull << 24) | (1ull << 27))
 #define CCSIDR_VAL ((255ull << 13) | (3ull << 3) | 2) /* 64 B lines, 4 ways, 256 sets */
@@ -36,7 +35,6 @@
 #define OSLSR_OSLM_IMPLEMENTED 0x8ull /* OSLM = 0b10: the OS lock is implemented */
 #define OSLSR_OSLK (1ull << 1)
 #define NZCV_MASK 0xf0000000u
-#define DAIF_MASK 0x3c0u
 #define PAN_BIT 22
 /* CNTKCTL_EL1: what EL0 may reach of the timer */
 #define CNTKCTL_EL0PCTEN (1u << 0)
@@ -178,7 +176,7 @@ static int read_daif(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 static int write_daif(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
 {
 	(void)r;
-	c->daif = val & DAIF_MASK;
+	c->daif = val & DAIF_ALL;
 	return X_CTX; /* an interrupt may have been unmasked */
 }
 
@@ -254,7 +252,7 @@ static int write_timer(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
 static int read_isr(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 {
 	(void)r;
-	*val = c->vm->gic && gicv3__irq_pending(c->vm->gic, c->index) ? 1u << 7 : 0; /* I */
+	*val = c->vm->gic && gicv3__irq_pending(c->vm->gic, c->index) ? ISR_I : 0;
 	return X_NEXT;
 }
 
@@ -356,7 +354,7 @@ static const struct sysreg_desc table[] = {
 	{ SR(CCSIDR_EL1), CONST(CCSIDR_VAL) },
 	{ SR(CLIDR_EL1), CONST(CLIDR_VAL) },
 	{ SR(CSSELR_EL1), KEPT(csselr_el1), RW },
-	{ SR(CTR_EL0), CONST(CTR_VAL), EL0(EL0_READ, EL0_IF_SCTLR, SCTLR_UCT) },
+	{ SR(CTR_EL0), CONST(CTR_EL0_VAL), EL0(EL0_READ, EL0_IF_SCTLR, SCTLR_UCT) },
 	{ SR(DCZID_EL0), .read = read_dczid, EL0(EL0_READ, EL0_ALWAYS, 0) },
 	/* EL0 */
 	{ SR(NZCV), .read = read_nzcv, .write = write_nzcv, EL0(EL0_RW, EL0_ALWAYS, 0) },

@@ -39,6 +39,13 @@ struct sysregs {
 #define SCTLR_RES1 ((1ull << 29) | (1ull << 28) | (1ull << 23) | (1ull << 22) | \
 		    (1ull << 20) | (1ull << 11))
 
+/* CTR_EL0: 64-byte lines (I and D), PIPT I-cache, ERG/CWG 64 bytes, IDC = DIC = 0.
+ * The cache model has the same lines (asserted in mem/xlat.c). */
+#define CTR_EL0_VAL ((1ull << 31) | (4ull << 24) | (4ull << 20) | (4ull << 16) | (3ull << 14) | 4)
+/* DCZID_EL0.BS: DC ZVA zeroes blocks of 4 << BS bytes */
+#define DCZID_BS 4
+#define DC_ZVA_BYTES (4u << DCZID_BS)
+
 /* op0:op1:CRn:CRm:op2 in 16 bits, as in the MRS/MSR instruction's bits 20:5 */
 #define SR_ENC(op0, op1, crn, crm, op2) \
 	((((op0) & 3) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))

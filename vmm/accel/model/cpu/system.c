@@ -59,9 +59,9 @@ static int pstate_op(struct cpu *c, const struct dent *d)
 		if (c->el == 0 && !(c->sr.sctlr_el1 & SCTLR_UMA))
 			return sysreg_trap(c, i);
 		if (op2 == 6)
-			c->daif |= crm << 6;
+			c->daif |= crm << DAIF_SHIFT;
 		else
-			c->daif &= ~(crm << 6);
+			c->daif &= ~(crm << DAIF_SHIFT);
 		return X_CTX;
 	}
 	if (c->el == 0)
@@ -88,15 +88,15 @@ static int msr(struct cpu *c, const struct dent *d)
 	return sysreg__write(c, BITS(d->insn, 20, 5), rz(c, RD(d->insn)));
 }
 
-/* DC ZVA: zero the DCZID-sized (64-byte) block holding Xt. */
+/* DC ZVA: zero the DCZID-sized block holding Xt. */
 static int dc_zva(struct cpu *c, uint64_t va)
 {
 	int r;
-	va &= ~63ull;
-	uint8_t *p = mem__rmw_ptr(c, va, 64, 0, &r);
+	va &= ~(uint64_t)(DC_ZVA_BYTES - 1);
+	uint8_t *p = mem__rmw_ptr(c, va, DC_ZVA_BYTES, 0, &r);
 	if (!p)
 		return r;
-	for (unsigned k = 0; k < 64; k += 8)
+	for (unsigned k = 0; k < DC_ZVA_BYTES; k += 8)
 		mem__rmw_store(c, p + k, 8, 0);
 	return X_NEXT;
 }

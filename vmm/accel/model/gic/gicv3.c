@@ -22,6 +22,8 @@
 /* GICR_TYPER.Affinity and SGI target lists take Aff0 = vCPU index, which is what
  * machine__mpidr() gives below 16 vCPUs (Aff1 = 0). */
 _Static_assert(MODEL_MAX_CPUS <= 16, "vCPU index beyond Aff0");
+_Static_assert(PL011_SPI < GICV3_NR_SPIS && VIRTIO_MMIO_SPI + VIRTIO_MMIO_SLOTS <= GICV3_NR_SPIS,
+	       "a device's SPI beyond the distributor's");
 #define PRIO_MASK 0xf8u  /* 5 priority bits (ICC_CTLR_EL1.PRIbits = 4) */
 #define IDLE_PRIO 0xffu
 #define SPURIOUS 1023u

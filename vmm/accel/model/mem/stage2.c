@@ -7,10 +7,17 @@
 #include <string.h>
 
 #include "mem/stage2.h"
+#include <platform/memmap.h>
 
 #define GiB1 (1ull << 30)
 #define MiB2 (1ull << 21)
 #define KiB4 (1ull << 12)
+#define S2_IPA_BITS 39 /* VTCR_EL2.T0SZ = 25 */
+#define S2_PA_BITS 40  /* VTCR_EL2.PS = 2 */
+_Static_assert(RAM_BASE + RAM_MAX_SIZE <= (1ull << S2_IPA_BITS), "RAM beyond the IPA space");
+_Static_assert(S2_TABLES_PA >= (1ull << S2_IPA_BITS) &&
+	       S2_TABLES_PA + S2_MAX_TABLES * KiB4 <= (1ull << S2_PA_BITS),
+	       "the stage-2 tables must be outside the IPA space, inside the PA space");
 #define S2_LEAF_ATTR ((0xfull << 2) | (3ull << 6) | (3ull << 8) | (1ull << 10))
 
 static uint64_t *table(struct stage2 *s, uint64_t pa)
@@ -60,7 +67,7 @@ int stage2__build(struct stage2 *s, uint64_t base, uint64_t size)
 		table(s, l3)[(a >> 12) & 511] = a | S2_LEAF_ATTR | 3;
 		a += KiB4;
 	}
-	s->vtcr = 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (2ull << 16);
+	s->vtcr = (64 - S2_IPA_BITS) | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (2ull << 16);
 	s->vttbr = l1 | ((uint64_t)S2_VMID << 48);
 	return 0;
 }

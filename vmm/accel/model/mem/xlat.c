@@ -85,6 +85,10 @@ static void check_report(void *opaque, const struct mmu_check_report *r)
 }
 
 #define MODEL_PA_BITS 48
+#define MMFR0_PARANGE_48 5
+/* the lines the guest is told of (CTR_EL0.IminLine, DminLine) are the cache model's */
+_Static_assert((CTR_EL0_VAL & 0xf000f) == (MMU_CTR_DEFAULT & 0xf000f),
+	       "CTR_EL0 line sizes differ from the cache model's");
 
 /* Physical memory as the walker sees it: guest RAM, and the VMM's stage-2 tables. */
 static void *phys8(struct model_vm *vm, uint64_t pa)
@@ -129,8 +133,9 @@ static const struct mmu_mem_ops ram_ops = { ram_read64, ram_cmpxchg64 };
 
 uint64_t xlat__mmfr0(void)
 {
-	/* PARange 48 bits, 16-bit ASIDs, 4K and 16K and 64K granules */
-	return 5ull | (2ull << 4) | (1ull << 20) | (0ull << 24) | (0ull << 28);
+	/* PARange 48 bits (MODEL_PA_BITS), 16-bit ASIDs, 4K and 16K and 64K granules */
+	_Static_assert(MODEL_PA_BITS == 48, "PARange says 48 bits");
+	return MMFR0_PARANGE_48 | (2ull << 4) | (1ull << 20) | (0ull << 24) | (0ull << 28);
 }
 
 uint64_t xlat__mmfr1(void)

@@ -26,6 +26,8 @@ long sys_write(unsigned int fd, const char __user *buf, unsigned long count)
 
 	if (fd != 1 && fd != 2)
 		return fd < NR_OPEN && current->files[fd] ? -EINVAL : -EBADF;
+	if (!access_ok(buf, count))	/* the whole range first, as vfs_write */
+		return -EFAULT;
 	while (done < count) {
 		unsigned long n = min(count - done, sizeof(kbuf));
 		if (copy_from_user(kbuf, buf + done, n))

@@ -42,4 +42,28 @@ typedef int (*mmu_visit_fn)(void *arg, const struct mmu_visit *v);
  * for a disabled tree (EPDn = 1 or an invalid stage-2 configuration). */
 int mmu__tables_visit(struct mmu_ctx *ctx, enum mmu_tables which, mmu_visit_fn fn, void *arg);
 
+/*
+ * The same visit, with what each leaf translates to (a ptdump's view): every block
+ * and page descriptor comes with the permissions, memory attributes and shareability
+ * a walk would give it, the limits of the tables above it included. Table and
+ * reserved descriptors are visited too (perms, attr, sh 0); returning 1 for a table
+ * skips its subtree.
+ */
+struct mmu_leaf {
+	const struct mmu_visit *v; /* the descriptor, as mmu__tables_visit gives it */
+	/* MMU_PERM_*. Stage 1: AP, UXN, PXN, the APTable/UXNTable/PXNTable limits of
+	 * the tables above, SCTLR_EL1.WXN, and a writable-clean page (DBM with TCR.HA and
+	 * HD) as writable. Stage 2: S2AP and XN (both ELs). */
+	uint8_t perms;
+	uint8_t attr;   /* MAIR byte format: MAIR_EL1[AttrIndx] (stage 1), MemAttr (stage 2) */
+	uint8_t sh;     /* effective: Device and Non-cacheable memory are Outer Shareable */
+	/* writable-clean: DBM = 1 under TCR.HA+HD (VTCR.HA+HD) and AP[2] = 1 (S2AP[1] = 0):
+	 * writable, and the first write will mark it dirty */
+	bool clean;
+};
+typedef int (*mmu_leaf_fn)(void *arg, const struct mmu_leaf *l);
+
+/* Visit the leaves of a tree in address order; return values as mmu__tables_visit. */
+int mmu__leaves_visit(struct mmu_ctx *ctx, enum mmu_tables which, mmu_leaf_fn fn, void *arg);
+
 #endif

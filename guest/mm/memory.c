@@ -57,7 +57,7 @@ void put_page(struct page *page)
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
 		page->_refcount = 1;		/* __free_pages() frees the last reference */
 		page->_mapcount = 0;
-		ClearPageFlag(page, PG_anon);
+		page->flags &= ~(1UL << PG_anon | 1UL << PG_dcache_clean);
 		__free_page(page);
 	}
 }
@@ -131,10 +131,37 @@ static struct page *pte_page(pte_t e)
 	return phys_to_page(e & PTE_ADDR_MASK);
 }
 
+/*
+ * Instructions written as data (a page-cache page filled by memcpy, a copied page) must
+ * reach the point of unification before they are fetched: clean the D-cache lines to
+ * PoU and invalidate the I-cache lines of the page, once per page (PG_dcache_clean),
+ * when it is first mapped executable (Linux: __sync_icache_dcache from set_pte_at).
+ */
+static void sync_icache_dcache(struct page *page)
+{
+	u64 ctr = read_sysreg(ctr_el0);
+	unsigned long dline = 4UL << ((ctr >> 16) & 0xf), iline = 4UL << (ctr & 0xf);
+	unsigned long va = (unsigned long)page_address(page);
+
+	if (PageFlag(page, PG_dcache_clean))
+		return;
+	for (unsigned long a = va; a < va + PAGE_SIZE; a += dline)
+		__asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
+	dsb(ish);
+	for (unsigned long a = va; a < va + PAGE_SIZE; a += iline)
+		__asm__ volatile("ic ivau, %0" ::"r"(a) : "memory");
+	dsb(ish);
+	isb();
+	__atomic_or_fetch(&page->flags, 1UL << PG_dcache_clean, __ATOMIC_RELAXED);
+}
+
 /* Break-before-make: a valid entry is cleared and invalidated before the new one. */
 static void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t e)
 {
 	pte_t old = READ_ONCE(*ptep);
+
+	if ((e & PTE_VALID) && (e & PTE_USER) && !(e & PTE_UXN))
+		sync_icache_dcache(pte_page(e));
 
 	if (old & PTE_VALID) {
 		WRITE_ONCE(*ptep, 0);

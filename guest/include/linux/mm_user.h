@@ -8,7 +8,8 @@
  *     AP[2] = read-only (also: copy-on-write pending), UXN unless VM_EXEC;
  *   - PTE_PROT_NONE (software bit 58, valid bit clear): a page that is present but
  *     mapped with no access (mprotect PROT_NONE), as Linux's;
- *   - PG_anon: the page is anonymous memory (not a page-cache page), bit 20 of flags.
+ *   - PG_anon: the page is anonymous memory (not a page-cache page), bit 20 of flags;
+ *   - PG_dcache_clean: its instructions were made visible to fetches (bit 21).
  */
 #ifndef LINUX_MM_USER_H
 #define LINUX_MM_USER_H
@@ -18,6 +19,7 @@
 
 #define PTE_PROT_NONE (1UL << 58)
 #define PG_anon 20
+#define PG_dcache_clean 21	/* D-cache cleaned to PoU, I-cache invalidated */
 #define PROT_READ 0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4

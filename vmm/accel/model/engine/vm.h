@@ -47,7 +47,7 @@ struct dpage {
 
 struct model_vm {
 	const struct model_env *env;
-	void *env_opaque;
+	void *env_opaque;        /* passed back to env's callbacks */
 	uint8_t *ram;
 	uint64_t ram_base, ram_size;
 	unsigned ncpus;

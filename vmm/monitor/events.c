@@ -1,0 +1,212 @@
+/* Events: vCPU threads post them (monitor__post_*), the server thread sends them to
+ * the session that subscribed. Posting never blocks on the socket: events wait in a
+ * bounded queue (the oldest are dropped and counted when the client reads too
+ * slowly), and the server is woken through an eventfd. The last faults are also
+ * kept for the `faults` command, subscribed or not. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define HISTORY 256
+#define QUEUE 1024
+
+struct event {
+	unsigned kind;
+	uint64_t seq;
+	const char *name;         /* "paused", "resumed" */
+	struct monitor_fault f;
+	char reason[128];
+	int status;
+};
+
+atomic_bool monitor_fault_wanted;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct monitor_fault history[HISTORY];
+static uint64_t posted_faults;            /* ever; history holds the last HISTORY */
+static struct event queue[QUEUE], taken[QUEUE];
+static unsigned q_head, q_len;
+static uint64_t q_dropped, seq;
+static unsigned subs;
+static int wake_fd = -1;
+
+void events__init(void)
+{
+	pthread_mutex_lock(&lock);
+	posted_faults = 0;
+	q_head = q_len = 0;
+	q_dropped = seq = 0;
+	subs = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void events__set_wake(int fd)
+{
+	pthread_mutex_lock(&lock);
+	wake_fd = fd;
+	pthread_mutex_unlock(&lock);
+}
+
+void events__subscribe(unsigned mask)
+{
+	pthread_mutex_lock(&lock);
+	subs = mask;
+	if (!mask)
+		q_len = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+/* Under the lock: the slot for a new event of `kind`, or NULL if nobody wants it. */
+static struct event *enqueue(unsigned kind)
+{
+	struct event *ev;
+
+	if (!(subs & kind))
+		return NULL;
+	if (q_len == QUEUE) { /* drop the oldest */
+		q_head = (q_head + 1) % QUEUE;
+		q_len--;
+		q_dropped++;
+	}
+	ev = &queue[(q_head + q_len++) % QUEUE];
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->seq = ++seq;
+	if (q_len == 1 && wake_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(wake_fd, &one, sizeof(one)) < 0) {
+			/* the counter cannot overflow in practice: nothing to do */
+		}
+	}
+	return ev;
+}
+
+void monitor__post_fault(const struct monitor_fault *f)
+{
+	struct event *ev;
+
+	pthread_mutex_lock(&lock);
+	history[posted_faults++ % HISTORY] = *f;
+	ev = enqueue(EV_FAULT);
+	if (ev)
+		ev->f = *f;
+	pthread_mutex_unlock(&lock);
+}
+
+void monitor__post_stopped(const char *reason, int status)
+{
+	struct event *ev;
+
+	pthread_mutex_lock(&lock);
+	ev = enqueue(EV_STOPPED);
+	if (ev) {
+		snprintf(ev->reason, sizeof(ev->reason), "%s", reason ? reason : "");
+		ev->status = status;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void events__post_simple(unsigned kind, const char *name)
+{
+	struct event *ev;
+
+	pthread_mutex_lock(&lock);
+	ev = enqueue(kind);
+	if (ev)
+		ev->name = name;
+	pthread_mutex_unlock(&lock);
+}
+
+static void fault_object(struct jw *out, const char *key, const struct monitor_fault *f)
+{
+	jw__begin_object(out, key);
+	jw__u64(out, "cpu", f->cpu);
+	jw__hex(out, "pc", f->pc);
+	jw__u64(out, "el", f->el);
+	jw__hex(out, "esr", f->esr);
+	jw__hex(out, "far", f->far);
+	if (f->ipa_valid)
+		jw__hex(out, "ipa", f->ipa);
+	if (f->insns)
+		jw__u64(out, "insns", f->insns);
+	jw__end_object(out);
+}
+
+static void event_line(struct jw *out, const char *name, uint64_t seq_)
+{
+	jw__begin_object(out, NULL);
+	jw__str(out, "event", name);
+	if (seq_)
+		jw__u64(out, "seq", seq_);
+}
+
+void events__drain(struct jw *out, unsigned want)
+{
+	unsigned n;
+	uint64_t dropped;
+
+	pthread_mutex_lock(&lock);
+	n = q_len;
+	for (unsigned i = 0; i < n; i++)
+		taken[i] = queue[(q_head + i) % QUEUE];
+	q_head = q_len = 0;
+	dropped = q_dropped;
+	q_dropped = 0;
+	pthread_mutex_unlock(&lock);
+
+	if (dropped) {
+		event_line(out, "dropped", 0);
+		jw__begin_object(out, "data");
+		jw__u64(out, "count", dropped);
+		jw__end_object(out);
+		jw__end_object(out);
+		jw__newline(out);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct event *ev = &taken[i];
+
+		if (!(ev->kind & want))
+			continue;
+		if (ev->kind == EV_FAULT) {
+			event_line(out, "fault", ev->seq);
+			fault_object(out, "data", &ev->f);
+		} else if (ev->kind == EV_STOPPED) {
+			event_line(out, "stopped", ev->seq);
+			jw__begin_object(out, "data");
+			jw__str(out, "reason", ev->reason);
+			jw__i64(out, "status", ev->status);
+			jw__end_object(out);
+		} else {
+			event_line(out, ev->name, ev->seq);
+		}
+		jw__end_object(out);
+		jw__newline(out);
+	}
+}
+
+void events__history(struct jw *out, const char *key, uint64_t max)
+{
+	static struct monitor_fault copy[HISTORY];
+	uint64_t total, n;
+
+	pthread_mutex_lock(&lock);
+	total = posted_faults;
+	n = total < HISTORY ? total : HISTORY;
+	if (n > max)
+		n = max;
+	for (uint64_t i = 0; i < n; i++)
+		copy[i] = history[(total - n + i) % HISTORY];
+	pthread_mutex_unlock(&lock);
+
+	jw__begin_object(out, key);
+	jw__u64(out, "total", total);
+	jw__begin_array(out, "faults");
+	for (uint64_t i = 0; i < n; i++)
+		fault_object(out, NULL, &copy[i]);
+	jw__end_array(out);
+	jw__end_object(out);
+}

@@ -108,7 +108,21 @@ static size_t utf8_ok(const unsigned char *s, size_t n)
 static void put_escaped(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t plain = 0;
 
+	/* the common case (names, numbers in words): nothing to escape */
+	while (plain < n && (unsigned char)s[plain] >= 0x20 && (unsigned char)s[plain] < 0x7f &&
+	       s[plain] != '"' && s[plain] != '\\')
+		plain++;
+	if (plain == n) {
+		if (!reserve(w, n + 2))
+			return;
+		w->buf[w->len] = '"';
+		memcpy(w->buf + w->len + 1, s, n);
+		w->buf[w->len + n + 1] = '"';
+		w->len += n + 2;
+		return;
+	}
 	if (!reserve(w, 6 * n + 2))
 		return;
 	char *o = w->buf + w->len;

@@ -22,8 +22,7 @@ struct fake {
 	bool paused;
 	unsigned quits, pauses, resumes;
 	uint64_t reads;              /* read_phys calls */
-	/* model-only parts (mmu_view, stats): present when `model` */
-	bool model;
+	/* what fake_model_ops' mmu_view shows (fake_ops has no mmu_view nor stats) */
 	struct mmu_tlb *tlb;
 	struct mmu_caches caches;
 	struct mmu_walk_stats walks;

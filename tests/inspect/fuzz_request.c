@@ -17,7 +17,6 @@ static size_t tables;     /* the page tables: the bytes a stray write would hit 
 static void once(void)
 {
 	scenario_4k(&f);
-	f.model = true;
 	f.tlb = mmu__tlb_create(NULL);
 	f.ncpus = 2;
 	f.regs[1] = f.regs[0];

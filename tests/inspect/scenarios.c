@@ -1,6 +1,7 @@
 /* Page-table layouts built by hand for the monitor's tests (scenarios.h). Every
  * descriptor is spelled from the Arm ARM's formats (D8.3 "Translation table
- * descriptor formats"), every index computed by fake__map (AArch64.S1Walk, AArch64.S1StartLevel). */
+ * descriptor formats"), every index computed by fake__map (AArch64.S1Walk,
+ * AArch64.S1StartLevel). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,9 +9,9 @@
 #define RAM_SIZE (64ull << 20)
 #define TABLES_AT (48ull << 20)     /* tables from RAM_BASE + 48 MiB */
 
-/* TCR_EL1 fields (Arm ARM "TCR_EL1, Translation Control Register (EL1)"): T0SZ[5:0], EPD0[7], TG0[15:14] (00 4K, 01 64K,
- * 10 16K), T1SZ[21:16], EPD1[23], TG1[31:30] (01 16K, 10 4K, 11 64K), IPS[34:32],
- * TBI0[37], TBI1[38], HA[39], HD[40] */
+/* TCR_EL1 fields (Arm ARM "TCR_EL1, Translation Control Register (EL1)"): T0SZ[5:0],
+ * EPD0[7], TG0[15:14] (00 4K, 01 64K, 10 16K), T1SZ[21:16], EPD1[23], TG1[31:30]
+ * (01 16K, 10 4K, 11 64K), IPS[34:32], TBI0[37], TBI1[38], HA[39], HD[40] */
 #define TCR_T0SZ(x) ((uint64_t)(x))
 #define TCR_T1SZ(x) ((uint64_t)(x) << 16)
 #define TCR_EPD0 (1ull << 7)

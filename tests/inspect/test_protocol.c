@@ -25,7 +25,6 @@ static int setup(void **state)
 {
 	(void)state;
 	scenario_4k(&hfake);
-	hfake.model = true;
 	hfake.tlb = mmu__tlb_create(NULL);
 	h_start(&fake_model_ops);
 	return 0;

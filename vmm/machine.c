@@ -34,33 +34,46 @@ void *machine__gpa_to_hva(struct machine *m, uint64_t gpa, uint64_t len)
 }
 
 /* The first stop wins, except over a reset that may yet become a restart: a user's
- * Ctrl-A x (or an error) while the VM restarts must not be lost. */
-static bool claim_stop(struct machine *m, enum vm_stop_reason why)
+ * Ctrl-A x (or an error) while the VM restarts must not be lost. The status (and
+ * error) are written before the reason under stop_lock: whoever sees the VM stopping
+ * sees why, and a restart cannot slip in between. */
+static bool claim_stop(struct machine *m, enum vm_stop_reason why, int status,
+		       const char *error)
 {
-	int expect = VM_RUNNING;
+	int cur;
+	bool won;
 
-	if (atomic_compare_exchange_strong(&m->stop_reason, &expect, (int)why))
-		return true;
-	expect = VM_STOP_RESET;
-	return why != VM_STOP_RESET && m->cfg.reboot == VM_REBOOT_RESTART &&
-	       atomic_compare_exchange_strong(&m->stop_reason, &expect, (int)why);
+	pthread_mutex_lock(&m->stop_lock);
+	cur = atomic_load(&m->stop_reason);
+	won = cur == VM_RUNNING || (cur == VM_STOP_RESET && why != VM_STOP_RESET &&
+				    m->cfg.reboot == VM_REBOOT_RESTART);
+	if (won) {
+		m->exit_status = status;
+		if (error)
+			memcpy(m->error, error, sizeof(m->error));
+		atomic_store(&m->stop_reason, (int)why);
+	}
+	pthread_mutex_unlock(&m->stop_lock);
+	return won;
 }
 
+/* Under accel_lock: the engine cannot be destroyed under a kick, nor wake_fd closed. */
 static void wake(struct machine *m)
 {
 	uint64_t one = 1;
 
+	pthread_mutex_lock(&m->accel_lock);
 	if (m->wake_fd >= 0 && write(m->wake_fd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: the counter is full, so the engine is woken already */
 	}
 	if (m->accel && m->accel->kick)
 		m->accel->kick(m);
+	pthread_mutex_unlock(&m->accel_lock);
 }
 
 void machine__stop(struct machine *m, enum vm_stop_reason why, int status)
 {
-	if (claim_stop(m, why))
-		m->exit_status = status;
+	claim_stop(m, why, status, NULL);
 	wake(m);
 }
 
@@ -78,19 +91,15 @@ void machine__error(struct machine *m, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	/* Only the first error is kept: later ones are usually its consequences. */
-	if (claim_stop(m, VM_STOP_ERROR)) {
-		memcpy(m->error, line, sizeof(line));
-		m->exit_status = VMM_EXIT_ERROR;
-	}
+	claim_stop(m, VM_STOP_ERROR, VMM_EXIT_ERROR, line);
 	wake(m);
 }
 
 void machine__set_irq(struct machine *m, unsigned intid, int level)
 {
-	if (!m->accel || !m->accel->set_irq)
-		return;
 	pthread_mutex_lock(&m->accel_lock);
-	m->accel->set_irq(m, intid, level);
+	if (m->accel && m->accel->set_irq)
+		m->accel->set_irq(m, intid, level);
 	pthread_mutex_unlock(&m->accel_lock);
 }
 
@@ -254,11 +263,18 @@ static int create_devices(struct machine *m)
 
 int machine__init(struct machine *m, const struct vm_config *cfg)
 {
+	pthread_mutexattr_t recursive;
 	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->wake_fd = -1;
-	pthread_mutex_init(&m->accel_lock, NULL);
+	/* recursive: an engine's create() or set_irq() that fails stops the VM, and
+	 * machine__stop() takes the lock to kick */
+	pthread_mutexattr_init(&recursive);
+	pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&m->accel_lock, &recursive);
+	pthread_mutexattr_destroy(&recursive);
+	pthread_mutex_init(&m->stop_lock, NULL);
 	m->cfg = *cfg;
 	m->ram_base = RAM_BASE;
 	m->ram_size = cfg->mem_size;
@@ -283,12 +299,23 @@ int machine__init(struct machine *m, const struct vm_config *cfg)
 /* Back to running after a reset, unless another stop came meanwhile. */
 static bool claim_restart(struct machine *m)
 {
-	int expect = VM_STOP_RESET;
+	uint64_t n;
+	bool won;
 
-	return atomic_compare_exchange_strong(&m->stop_reason, &expect, VM_RUNNING);
+	/* the reset's wake-up is spent: an engine polling wake_fd must not see it */
+	if (m->wake_fd >= 0 && read(m->wake_fd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: nothing to drain */
+	}
+	pthread_mutex_lock(&m->stop_lock);
+	won = atomic_load(&m->stop_reason) == VM_STOP_RESET;
+	if (won)
+		atomic_store(&m->stop_reason, VM_RUNNING);
+	pthread_mutex_unlock(&m->stop_lock);
+	return won;
 }
 
-/* A guest reset with --reboot=restart: fresh RAM, devices and boot state. */
+/* A guest reset with --reboot=restart: fresh RAM, devices and boot state. The
+ * exit status is left alone: only the next stop's claim sets it. */
 static int restart(struct machine *m)
 {
 	unsigned i;
@@ -297,15 +324,19 @@ static int restart(struct machine *m)
 	for (i = 0; i < machine_ndevices; i++)
 		if (machine_devices[i].reset && m->dev_state[i])
 			machine_devices[i].reset(m->dev_state[i]);
-	m->exit_status = 0;
 	return machine__load(m);
 }
+
+/* a guest can reset in a loop */
+REPORT_LIMIT(restarts, "guest resets that restarted the VM", REPORT_BURST);
 
 int machine__run(struct machine *m)
 {
 	int err;
 
 	for (;;) {
+		if (machine__stopping(m)) /* a signal before the (re)boot: none */
+			return 0;
 		pthread_mutex_lock(&m->accel_lock);
 		err = m->accel->create(m);
 		pthread_mutex_unlock(&m->accel_lock);
@@ -318,10 +349,15 @@ int machine__run(struct machine *m)
 			return err;
 		if (m->cfg.reboot != VM_REBOOT_RESTART || !claim_restart(m))
 			return 0;
-		report(REPORT_INFO, "guest reset: restarting the VM");
-		err = restart(m);
-		if (err)
-			return err;
+		report_limited(&restarts, REPORT_INFO, "guest reset: restarting the VM");
+		/* An image that can no longer be loaded is a stop like any other: one
+		 * that came first (a signal during the restart) keeps its status. */
+		if (restart(m)) {
+			char why[sizeof(m->error)];
+
+			memcpy(why, m->error, sizeof(why));
+			machine__error(m, "%s", why);
+		}
 	}
 }
 
@@ -341,9 +377,12 @@ void machine__destroy(struct machine *m)
 		machine_devices[i].destroy(dev);
 		m->dev_state[i] = NULL;
 	}
+	pthread_mutex_lock(&m->accel_lock);
 	if (m->wake_fd >= 0)
 		close(m->wake_fd);
 	m->wake_fd = -1;
+	m->accel = NULL; /* a late stop (the console's Ctrl-A x) kicks nothing */
+	pthread_mutex_unlock(&m->accel_lock);
 	free(m->dtb);
 	m->dtb = NULL;
 	if (m->ram)

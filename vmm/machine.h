@@ -82,9 +82,10 @@ struct machine {
 	struct boot_info boot;
 	const struct accel_ops *accel;
 	void *accel_data;
-	/* Held by machine__set_irq around accel->set_irq, and by machine__run around
-	 * accel->create and accel->destroy: device threads (console input) never see a
-	 * half-built or freed engine. */
+	/* Held by machine__set_irq around accel->set_irq, by machine__stop around
+	 * accel->kick, and by machine__run around accel->create and accel->destroy:
+	 * device threads (console input) and stops from other threads (signals, Ctrl-A
+	 * x) never see a half-built or freed engine. Recursive. */
 	pthread_mutex_t accel_lock;
 	void *uart;          /* the PL011 (struct pl011), for console input */
 	void *console;       /* the host terminal side (struct console), or NULL */
@@ -92,7 +93,10 @@ struct machine {
 	 * interrupt any more, which lets an engine tell a guest deadlock from idling. */
 	atomic_bool input_closed;
 
-	_Atomic int stop_reason;  /* enum vm_stop_reason */
+	/* enum vm_stop_reason. Set last, under stop_lock, once exit_status (and error)
+	 * are written: whoever sees a stop sees its status. */
+	_Atomic int stop_reason;
+	pthread_mutex_t stop_lock;
 	/* An eventfd written on every stop request: an engine that sleeps (all vCPUs in
 	 * WFI) polls it, so a stop never waits for a guest event. */
 	int wake_fd;
@@ -120,7 +124,8 @@ uint64_t machine__mpidr(unsigned cpu);
 
 /* Host address of guest physical [gpa, gpa+len), or NULL if it is not all RAM. */
 void *machine__gpa_to_hva(struct machine *m, uint64_t gpa, uint64_t len);
-/* Ask the VM to stop; the first request wins. Kicks the vCPUs. */
+/* Ask the VM to stop; the first request wins (a reset that would restart the VM
+ * loses to any later stop). Kicks the vCPUs. Any thread, never a signal handler. */
 void machine__stop(struct machine *m, enum vm_stop_reason why, int status);
 bool machine__stopping(const struct machine *m);
 /* Record a one-line error (printf format) and stop with VM_STOP_ERROR. */

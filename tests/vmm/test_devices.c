@@ -5,13 +5,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "accel.h"
 #include "dev/exit.h"
 #include "dev/pl011.h"
 #include "machine.h"
+#include "report.h"
 #include <platform/memmap.h>
 
 static int irq_level[64], kicks;
@@ -231,6 +234,93 @@ static void user_stop_during_a_restart_is_not_lost(void **state)
 	assert_int_equal(m.exit_status, 0);
 }
 
+/* --reboot=restart through machine__run, with an engine whose first run ends in a
+ * guest reset; the report of the restart is the moment to land a stop or break the
+ * image (report() runs between the reset's claim and the reload). */
+static struct machine rm;
+static int engine_runs, during_restart; /* what to do then: bits below */
+#define STOP_DURING_RESTART 1
+#define DELETE_IMAGE_DURING_RESTART 2
+static char image[64];
+
+static int engine_create(struct machine *mm) { (void)mm; return 0; }
+static void engine_destroy(struct machine *mm) { (void)mm; }
+
+static int engine_run(struct machine *mm)
+{
+	if (++engine_runs == 1)
+		machine__stop(mm, VM_STOP_RESET, VMM_EXIT_RESET);
+	else if (!machine__stopping(mm))
+		machine__stop(mm, VM_STOP_POWEROFF, 0); /* a second boot that was not stopped */
+	return 0;
+}
+
+static const struct accel_ops engine = {
+	.name = "restarting", .create = engine_create, .run = engine_run,
+	.destroy = engine_destroy,
+};
+
+static void restart_sink(enum report_level level, const char *line)
+{
+	(void)level;
+	if (!strstr(line, "restarting"))
+		return;
+	if (during_restart & STOP_DURING_RESTART)
+		machine__stop(&rm, VM_STOP_USER, 128 + 15); /* SIGTERM, from main.c's thread */
+	if (during_restart & DELETE_IMAGE_DURING_RESTART)
+		unlink(image);
+}
+
+static void run_restarting(int what)
+{
+	struct vm_config cfg = { .mem_size = 16 << 20, .ncpus = 1, .reboot = VM_REBOOT_RESTART };
+	int fd;
+
+	strcpy(image, "/tmp/vmm-test-image-XXXXXX");
+	fd = mkstemp(image);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\x00\x00\x00\x14", 4), 4); /* b . */
+	close(fd);
+	cfg.image_path = image;
+	assert_int_equal(machine__init(&rm, &cfg), 0);
+	rm.accel = &engine;
+	engine_runs = 0;
+	during_restart = what;
+	report__set_sink(restart_sink);
+	assert_int_equal(machine__run(&rm), 0);
+	report__set_sink(NULL);
+	unlink(image);
+}
+
+static void signal_during_restart_keeps_its_status(void **state)
+{
+	(void)state;
+	run_restarting(STOP_DURING_RESTART);
+	assert_int_equal(rm.stop_reason, VM_STOP_USER);
+	assert_int_equal(rm.exit_status, 143); /* not the 0 of a fresh boot */
+	assert_int_equal(engine_runs, 1);      /* and no second boot */
+	machine__destroy(&rm);
+}
+
+static void image_gone_at_restart_is_a_vm_error(void **state)
+{
+	(void)state;
+	run_restarting(DELETE_IMAGE_DURING_RESTART);
+	assert_int_equal(rm.stop_reason, VM_STOP_ERROR);
+	assert_int_equal(rm.exit_status, VMM_EXIT_ERROR);
+	assert_non_null(strstr(rm.error, "cannot open image"));
+	machine__destroy(&rm);
+}
+
+static void signal_before_a_failed_reload_keeps_its_status(void **state)
+{
+	(void)state;
+	run_restarting(STOP_DURING_RESTART | DELETE_IMAGE_DURING_RESTART);
+	assert_int_equal(rm.stop_reason, VM_STOP_USER);
+	assert_int_equal(rm.exit_status, 143);
+	machine__destroy(&rm);
+}
+
 static void mpidr_matches_kvm_reset_layout(void **state)
 {
 	(void)state;
@@ -270,6 +360,9 @@ int main(void)
 		T(pl011_masked_rx_does_not_interrupt),
 		T(first_stop_wins_over_later_ones),
 		T(user_stop_during_a_restart_is_not_lost),
+		T(signal_during_restart_keeps_its_status),
+		T(image_gone_at_restart_is_a_vm_error),
+		T(signal_before_a_failed_reload_keeps_its_status),
 		T(mpidr_matches_kvm_reset_layout),
 		T(gpa_to_hva_refuses_ranges_leaving_ram),
 	};

@@ -16,8 +16,6 @@
 #include "../accel.h"
 #include "../machine.h"
 
-#define KICK_SIGNAL SIGUSR1
-
 static const struct { int cap; const char *name; } required_caps[] = {
 	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
 	{ KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG" },
@@ -119,6 +117,7 @@ static int create_vm(struct kvm_vm *vm)
 	/* Optional: report data aborts KVM cannot decode instead of failing KVM_RUN. */
 	if (ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_NISV_TO_USER) > 0)
 		ioctl(fd, KVM_ENABLE_CAP, &nisv);
+	vm->inject_dabt = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_EXT_DABT) > 0;
 	err = check_vcpu_count(vm);
 	if (!err)
 		err = map_ram(vm);
@@ -161,24 +160,41 @@ static int kvm_run_vm(struct machine *m)
 {
 	struct kvm_vm *vm = m->accel_data;
 	struct sigaction sa = { .sa_handler = on_kick }; /* no SA_RESTART: KVM_RUN returns EINTR */
-	unsigned i;
+	static const int synchronous[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
+	pthread_t threads[PLATFORM_MAX_CPUS];
+	sigset_t vcpu_mask, old;
+	unsigned i, n = 0;
 	int err = 0;
 
-	sigaction(KICK_SIGNAL, &sa, NULL);
+	sigaction(KVM_KICK_SIGNAL, &sa, NULL);
+	/* vCPU threads take the kick and nothing else (stop signals are main.c's
+	 * thread's); faults stay deliverable. Threads inherit the mask. */
+	sigfillset(&vcpu_mask);
+	sigdelset(&vcpu_mask, KVM_KICK_SIGNAL);
+	for (i = 0; i < sizeof(synchronous) / sizeof(synchronous[0]); i++)
+		sigdelset(&vcpu_mask, synchronous[i]);
+	pthread_sigmask(SIG_SETMASK, &vcpu_mask, &old);
 	for (i = 0; i < vm->ncpus && !err; i++) {
+		/* under the lock: a kick sees started only with the thread ID set */
+		pthread_mutex_lock(&m->accel_lock);
 		err = -pthread_create(&vm->vcpus[i].thread, NULL, kvm_vcpu__thread, &vm->vcpus[i]);
+		if (!err) {
+			vm->vcpus[i].started = 1;
+			threads[n++] = vm->vcpus[i].thread;
+		}
+		pthread_mutex_unlock(&m->accel_lock);
 		if (err)
 			machine__error(m, "cannot start the thread of vCPU %u: %s", i, strerror(-err));
-		else
-			vm->vcpus[i].started = 1;
 	}
-	for (i = 0; i < vm->ncpus; i++)
-		if (vm->vcpus[i].started)
-			pthread_join(vm->vcpus[i].thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
 	return err;
 }
 
-/* Any thread, and signal handlers: make every vCPU leave KVM_RUN and not re-enter. */
+/* Any thread, under the machine's accel_lock (machine.c's wake()), never a signal
+ * handler: make every vCPU leave KVM_RUN and not re-enter. immediate_exit covers a
+ * vCPU between its stop check and KVM_RUN; the signal one inside KVM_RUN. */
 static void kvm_kick(struct machine *m)
 {
 	struct kvm_vm *vm = m->accel_data;
@@ -192,7 +208,7 @@ static void kvm_kick(struct machine *m)
 		if (v->run)
 			v->run->immediate_exit = 1;
 		if (v->started)
-			pthread_kill(v->thread, KICK_SIGNAL);
+			pthread_kill(v->thread, KVM_KICK_SIGNAL);
 	}
 }
 

@@ -5,6 +5,7 @@
 #define VMM_ACCEL_KVM_PRIV_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <linux/kvm.h>
 
@@ -16,13 +17,16 @@ struct kvm_vcpu {
 	int fd;
 	struct kvm_run *run;
 	pthread_t thread;
-	int started;      /* thread created: kick may signal it */
+	/* The thread runs: a kick may signal it. Cleared by the thread itself, under
+	 * the machine's accel_lock (which kicks hold), before it ends. */
+	int started;
 };
 
 struct kvm_vm {
 	struct machine *m;
 	int sys_fd, vm_fd, gic_fd;
 	size_t run_size;
+	int inject_dabt;  /* KVM_CAP_ARM_INJECT_EXT_DABT: unclaimed accesses abort */
 	unsigned ncpus;
 	struct kvm_vcpu *vcpus;
 };
@@ -34,6 +38,8 @@ int kvm__ioctl(struct machine *m, int fd, unsigned long req, void *arg, const ch
 int kvm_vcpu__create(struct kvm_vm *vm, unsigned id);
 int kvm_vcpu__set_boot_regs(struct kvm_vcpu *vcpu);
 void *kvm_vcpu__thread(void *arg);
+/* The signal that kicks a vCPU out of KVM_RUN: the only one its thread takes. */
+#define KVM_KICK_SIGNAL SIGUSR1
 void kvm_vcpu__destroy(struct kvm_vcpu *vcpu);
 
 int kvm_gic__create(struct kvm_vm *vm);

@@ -11,6 +11,12 @@
 
 #include "kvm_priv.h"
 #include "../machine.h"
+#include "../report.h"
+
+REPORT_LIMIT(unclaimed, "guest accesses to addresses with neither RAM nor a device",
+	     REPORT_BURST);
+REPORT_LIMIT(refused, "guest accesses a device refused", REPORT_BURST);
+REPORT_LIMIT(undecodable, "guest accesses KVM could not decode", REPORT_BURST);
 
 #define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
 #define MPIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 5)
@@ -100,12 +106,33 @@ static uint64_t vcpu_pc(struct kvm_vcpu *v)
 	return pc;
 }
 
+/* A synchronous external abort for the access of the last exit (KVM_EXIT_MMIO or
+ * KVM_EXIT_ARM_NISV), as hardware gives for an address nothing answers. Returns 0,
+ * or -1 when this KVM cannot inject one (the caller stops the VM instead). */
+static int inject_abort(struct kvm_vcpu *v)
+{
+	struct kvm_vcpu_events ev;
+
+	if (!v->vm->inject_dabt)
+		return -1;
+	/* Kernels without the fix "KVM: arm64: Don't retire aborted MMIO instruction"
+	 * complete a pending MMIO exit on the next KVM_RUN even with an abort pending:
+	 * the PC moves past the access and the exception is corrupted. Not being an
+	 * MMIO exit any more, it is not completed. */
+	v->run->exit_reason = KVM_EXIT_UNKNOWN;
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0 ? -1 : 0;
+}
+
 static void handle_mmio(struct kvm_vcpu *v)
 {
 	struct machine *m = v->vm->m;
 	struct kvm_run *r = v->run;
 	uint64_t addr = r->mmio.phys_addr, val = 0;
+	const char *dir = r->mmio.is_write ? "write" : "read";
 	unsigned len = r->mmio.len;
+	const struct mmio_region *dev;
 	int err;
 
 	if (r->mmio.is_write) {
@@ -115,15 +142,47 @@ static void handle_mmio(struct kvm_vcpu *v)
 		err = bus__read(&m->bus, addr, len, &val, v->id);
 		memcpy(r->mmio.data, &val, len);
 	}
-	if (err == -ENODEV)
+	if (!err)
+		return;
+	dev = bus__find(&m->bus, addr, len); /* NULL: nothing there; else it refused */
+	if (inject_abort(v) == 0) {
+		/* the same lines as the model's (vmm/accel/model) */
+		if (!dev)
+			report_limited(&unclaimed, REPORT_WARN, "vCPU %u: %u-byte %s at PA 0x%llx: "
+				       "neither RAM nor a device there (external abort to the guest)",
+				       v->id, len, dir, (unsigned long long)addr);
+		else
+			report_limited(&refused, REPORT_WARN, "vCPU %u: %u-byte %s at PA 0x%llx "
+				       "refused by the device (external abort to the guest)", v->id,
+				       len, dir, (unsigned long long)addr);
+		return;
+	}
+	if (!dev)
 		machine__error(m, "guest %s of %u bytes at 0x%llx (vCPU %u, PC 0x%llx): no device or RAM "
-			       "at this address", r->mmio.is_write ? "write" : "read", len,
-			       (unsigned long long)addr, v->id, (unsigned long long)vcpu_pc(v));
-	else if (err)
+			       "at this address (and this KVM cannot give the guest an external abort)",
+			       dir, len, (unsigned long long)addr, v->id, (unsigned long long)vcpu_pc(v));
+	else
 		machine__error(m, "guest %u-byte %s at 0x%llx (vCPU %u, PC 0x%llx) refused by device %s: %s",
-			       len, r->mmio.is_write ? "write" : "read", (unsigned long long)addr, v->id,
-			       (unsigned long long)vcpu_pc(v), bus__find(&m->bus, addr, len)->name,
-			       strerror(-err));
+			       len, dir, (unsigned long long)addr, v->id,
+			       (unsigned long long)vcpu_pc(v), dev->name, strerror(-err));
+}
+
+/* A data abort KVM could not decode (no instruction syndrome: a load/store pair, or
+ * writeback, to an address outside RAM): the guest gets an external abort. */
+static void handle_nisv(struct kvm_vcpu *v)
+{
+	unsigned long long ipa = v->run->arm_nisv.fault_ipa;
+
+	if (inject_abort(v) == 0) {
+		report_limited(&undecodable, REPORT_WARN, "vCPU %u: access at PA 0x%llx (PC 0x%llx) "
+			       "that KVM cannot emulate: no instruction syndrome (a load/store pair "
+			       "or writeback?) (external abort to the guest)", v->id, ipa,
+			       (unsigned long long)vcpu_pc(v));
+		return;
+	}
+	machine__error(v->vm->m, "guest access at 0x%llx (vCPU %u, PC 0x%llx) that KVM cannot "
+		       "emulate: no instruction syndrome (a load/store pair or writeback to MMIO?)",
+		       ipa, v->id, (unsigned long long)vcpu_pc(v));
 }
 
 static void handle_system_event(struct kvm_vcpu *v)
@@ -162,10 +221,7 @@ static void handle_exit(struct kvm_vcpu *v)
 	case KVM_EXIT_INTR:
 		break;
 	case KVM_EXIT_ARM_NISV:
-		machine__error(m, "guest access at 0x%llx (vCPU %u, PC 0x%llx) that KVM cannot emulate: "
-			       "no instruction syndrome (a load/store pair or writeback to MMIO?)",
-			       (unsigned long long)r->arm_nisv.fault_ipa, v->id,
-			       (unsigned long long)vcpu_pc(v));
+		handle_nisv(v);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		machine__error(m, "KVM could not enter vCPU %u (reason 0x%llx)", v->id,
@@ -194,6 +250,10 @@ void *kvm_vcpu__thread(void *arg)
 		}
 		handle_exit(v);
 	}
+	/* from now on a kick must not signal this thread (its ID dies with the join) */
+	pthread_mutex_lock(&m->accel_lock);
+	v->started = 0;
+	pthread_mutex_unlock(&m->accel_lock);
 	return NULL;
 }
 

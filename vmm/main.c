@@ -2,18 +2,23 @@
  * (run_options) from which both the parser and --help are made. This is the only
  * layer that prints errors and picks exit statuses (see enum vmm_exit_status). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "accel.h"
 #include "console.h"
-#include "dev/pl011.h"
 #include "machine.h"
+#include "report.h"
 #include "version.h"
 #include <platform/memmap.h>
 
@@ -305,31 +310,133 @@ static const struct accel_ops *pick_accel(const struct vm_config *cfg)
 }
 
 static struct machine vm;
+static struct console_out *err_out; /* vmm's own lines, once the VM runs */
 
-static void on_signal(int sig)
+/* report()'s sink: vmm's lines through a queue that never blocks a stop. */
+static void cli_sink(enum report_level level, const char *line)
 {
-	machine__stop(&vm, VM_STOP_USER, 128 + sig);
+	static const char *const prefix[] = {
+		[REPORT_INFO] = "vmm: ", [REPORT_WARN] = "vmm: warning: ",
+		[REPORT_ERROR] = "vmm: error: ",
+	};
+	char buf[640];
+	int n = snprintf(buf, sizeof(buf), "%s%s\n", prefix[level], line);
+
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1, buf[n - 1] = '\n';
+	if (err_out)
+		console__out_line(err_out, buf, (size_t)n, &vm);
+	else
+		fprintf(stderr, "%s", buf);
 }
 
+/* Stop signals are blocked in every thread and taken here, in an ordinary thread
+ * (machine__stop takes locks). The --timeout deadline is kept here too. */
+struct signals {
+	sigset_t set;
+	pthread_t thread;
+	double timeout;     /* seconds, 0: none */
+	atomic_bool quit;
+};
+
+static void *signal_thread(void *arg)
+{
+	struct signals *s = arg;
+	struct timespec start, now;
+	bool timed = s->timeout > 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		siginfo_t si;
+		int sig;
+
+		if (timed) {
+			double left;
+			struct timespec ts;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = s->timeout - (double)(now.tv_sec - start.tv_sec) -
+			       (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+			if (left <= 0) {
+				machine__stop(&vm, VM_STOP_TIMEOUT, VMM_EXIT_TIMEOUT);
+				timed = false;
+				continue;
+			}
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+			sig = sigtimedwait(&s->set, &si, &ts);
+		} else {
+			sig = sigwaitinfo(&s->set, &si);
+		}
+		if (atomic_load(&s->quit))
+			return NULL;
+		if (sig > 0)
+			machine__stop(&vm, VM_STOP_USER, 128 + sig);
+	}
+}
+
+/* Blocks SIGINT, SIGTERM and SIGHUP (not SIGHUP when it was ignored, as under nohup)
+ * in this thread and so in every thread made after; a closed stdout is an error
+ * from write, not SIGPIPE. */
+static void block_signals(struct signals *s)
+{
+	struct sigaction old;
+
+	sigemptyset(&s->set);
+	sigaddset(&s->set, SIGINT);
+	sigaddset(&s->set, SIGTERM);
+	if (sigaction(SIGHUP, NULL, &old) < 0 || old.sa_handler != SIG_IGN)
+		sigaddset(&s->set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &s->set, NULL);
+	/* taken even when inherited as ignored (a background job of a script) */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int start_signals(struct signals *s, double timeout)
+{
+	sigset_t all, old;
+	int err;
+
+	s->timeout = timeout;
+	atomic_store(&s->quit, false);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&s->thread, NULL, signal_thread, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -err;
+}
+
+static void stop_signals(struct signals *s)
+{
+	atomic_store(&s->quit, true);
+	pthread_kill(s->thread, SIGTERM); /* blocked there: ends its wait */
+	pthread_join(s->thread, NULL);
+}
+
+/* The last lines: what was held back, then how the VM ended. Returns the status. */
 static int finish(struct machine *m, int err)
 {
-	const char *nl = pl011__mid_line(m->uart) ? "\n" : ""; /* start our own line */
-	int status = m->exit_status;
+	int reason = atomic_load(&m->stop_reason), status = m->exit_status;
 
-	if (err && atomic_load(&m->stop_reason) != VM_STOP_ERROR)
-		fprintf(stderr, "vmm: error: %s\n", m->error[0] ? m->error : strerror(-err));
-	else if (atomic_load(&m->stop_reason) == VM_STOP_ERROR)
-		fprintf(stderr, "%svmm: error: %s\n", nl, m->error);
-	if (err || atomic_load(&m->stop_reason) == VM_STOP_ERROR)
+	report__summary();
+	if (err && reason == VM_RUNNING) { /* an engine failed before any stop */
+		report(REPORT_ERROR, "%s", m->error[0] ? m->error : strerror(-err));
 		return VMM_EXIT_ERROR;
-	if (atomic_load(&m->stop_reason) == VM_STOP_RESET)
+	}
+	if (reason == VM_STOP_ERROR) {
+		report(REPORT_ERROR, "%s", m->error);
+		return VMM_EXIT_ERROR;
+	}
+	if (reason == VM_STOP_RESET)
 		status = VMM_EXIT_RESET;
 	if (status < 0 || status > 255) { /* an exit status has 8 bits: say the whole value */
-		fprintf(stderr, "%svmm: %s, status %u (exits with 255)\n", nl,
-			machine__stop_description(m), (unsigned)status);
+		report(REPORT_INFO, "%s, status %u (exits with 255)", machine__stop_description(m),
+		       (unsigned)status);
 		return 255;
 	}
-	fprintf(stderr, "%svmm: %s, status %d\n", nl, machine__stop_description(m), status);
+	report(REPORT_INFO, "%s, status %d", machine__stop_description(m), status);
 	return status;
 }
 
@@ -338,6 +445,8 @@ static int run(int argc, char **argv)
 	struct vm_config cfg = { .mem_size = DEFAULT_MEM, .ncpus = 1 };
 	const struct accel_ops *accel = NULL;
 	int status = parse_run(argc, argv, &cfg), err;
+	struct signals sigs;
+	char why[300];
 
 	if (status >= 0)
 		return status;
@@ -357,20 +466,44 @@ static int run(int argc, char **argv)
 		return 0;
 	}
 	vm.accel = accel;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	if (console__start(&vm, STDIN_FILENO) < 0)
-		atomic_store(&vm.input_closed, true);
+	/* before the terminal goes raw and before any thread: a signal from here on
+	 * stops the VM, and the terminal is restored */
+	block_signals(&sigs);
+	err = console__start(&vm, STDIN_FILENO, STDOUT_FILENO, cfg.console_log, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "vmm: error: %s\n", why);
+		machine__destroy(&vm);
+		return VMM_EXIT_ERROR;
+	}
+	err_out = console__out(STDERR_FILENO);
+	report__set_sink(cli_sink);
+	if (start_signals(&sigs, cfg.timeout) < 0) {
+		console__restore();
+		fprintf(stderr, "vmm: error: cannot start the signal thread\n");
+		return VMM_EXIT_ERROR;
+	}
 	err = machine__run(&vm);
+	stop_signals(&sigs);
 	console__restore();
+	/* Bounded waits: a reader that never comes is not waited for. The guest's
+	 * output first (and what writing it reported), then the last lines. */
+	console__drain_all();
 	status = finish(&vm, err);
+	if (err_out)
+		console__out_drain(err_out);
 	machine__destroy(&vm);
 	return status;
 }
 
 int main(int argc, char **argv)
 {
+	int fd;
+
+	/* a closed stdin, stdout or stderr would be the next file vmm opens (the
+	 * wake-up eventfd, the console log) and get what is meant for the terminal */
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return VMM_EXIT_ERROR;
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return run(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

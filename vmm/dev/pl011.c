@@ -1,6 +1,7 @@
 /* PL011 register model. Transmission is immediate: each byte written to DR goes to
- * the host at once, so the transmit FIFO always reads as empty (FR.TXFE) and the
- * transmit interrupt is always pending. Reception: a 32-byte FIFO; RXIS is raised
+ * the host's output (console.c's queue, which waits only while the VM runs), so the
+ * transmit FIFO always reads as empty (FR.TXFE) and the transmit interrupt is always
+ * pending. Reception: a 32-byte FIFO; RXIS is raised
  * while it holds data (a trigger level of one byte, as QEMU does), cleared when the
  * guest has read it empty. The interrupt line is (RIS & IMSC) != 0. */
 #include <errno.h>
@@ -36,7 +37,8 @@ static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0
 
 struct pl011 {
 	struct machine *m;
-	int out_fd;
+	pl011_output_fn *output; /* NULL: straight to stdout (the unit tests) */
+	void *output_arg;
 	pthread_mutex_t lock;
 	pthread_cond_t room;   /* signalled when the guest reads from the RX FIFO */
 	uint8_t rx[RX_FIFO];
@@ -44,7 +46,6 @@ struct pl011 {
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 	unsigned intid;        /* the interrupt line: SPI from the device table */
 	int line;              /* last level given to the interrupt controller */
-	uint8_t last_tx;       /* last byte sent, to know whether output ended a line */
 	int cancelled;
 };
 
@@ -97,13 +98,13 @@ static uint32_t read_reg(struct pl011 *u, uint64_t off)
 
 static void transmit(struct pl011 *u, uint8_t c)
 {
-	ssize_t r;
-
-	do
-		r = write(u->out_fd, &c, 1);
-	while (r < 0 && errno == EINTR);
-	u->last_tx = c;
-	/* A closed stdout must not stop the guest: output is dropped. */
+	if (u->output) {
+		u->output(u->output_arg, c);
+		return;
+	}
+	if (write(STDOUT_FILENO, &c, 1) < 0) {
+		/* a closed stdout must not stop the guest: output is dropped */
+	}
 }
 
 static void write_reg(struct pl011 *u, uint64_t off, uint32_t v)
@@ -177,9 +178,12 @@ int pl011__receive(struct pl011 *u, uint8_t c)
 	return err;
 }
 
-int pl011__mid_line(struct pl011 *u)
+void pl011__set_output(struct pl011 *u, pl011_output_fn *fn, void *arg)
 {
-	return u && u->last_tx && u->last_tx != '\n';
+	pthread_mutex_lock(&u->lock);
+	u->output = fn;
+	u->output_arg = arg;
+	pthread_mutex_unlock(&u->lock);
 }
 
 void pl011__cancel(struct pl011 *u)
@@ -197,7 +201,6 @@ void *pl011__create(struct machine *m, const struct platform_device *d)
 	if (!u)
 		return NULL;
 	u->m = m;
-	u->out_fd = STDOUT_FILENO;
 	u->intid = GIC_SPI_BASE + (unsigned)d->spi;
 	pthread_mutex_init(&u->lock, NULL);
 	pthread_cond_init(&u->room, NULL);

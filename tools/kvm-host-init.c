@@ -16,11 +16,22 @@
  *   @measure         when each @expect is seen, print the time since the command
  *                    started and its memory: VmRSS, and RSS beyond its largest
  *                    mapping (for vmm, the guest RAM).
+ *   @storm=SIG       once every @expect was seen (with none: after a second), check
+ *                    that every thread of the command blocks SIGHUP, SIGINT and
+ *                    SIGTERM (but one waiting for them in sigtimedwait) and that it
+ *                    catches none; send it SIG (HUP, INT or TERM), wait until it took
+ *                    it off its pending set, then send 49 more, SIGINT and SIGTERM
+ *                    mixed, in a tight loop; print how long after SIG it ended.
+ *   @stdout=stuck    the command's stdout is a pipe nobody reads (stderr is still
+ *                    shown), of one page: after 4 KiB at most its writes block.
+ *                    @storm then waits for it to hold the same for 2 s.
  *
  * Around each command it prints markers that tools/kvm-host parses:
  *   @@kvm-host: begin N@@
  *   @@kvm-host: end N status S@@   S = exit status, 128+signal, or "timeout"
  * Built statically with the aarch64 cross compiler by tools/kvm-host. */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -28,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -77,8 +89,12 @@ struct cmd_opts {
 	unsigned timeout;
 	const char *expect[MAX_EXPECT], *send;
 	unsigned nexpect;
+	int storm;            /* @storm: the first signal, 0 for none */
+	int stuck;            /* @stdout=stuck */
+	int stuck_bytes;      /* ... what its pipe held, since when */
+	struct timespec stuck_since;
 	pid_t pid;
-	struct timespec start;
+	struct timespec start, stormed; /* stormed: when the first signal went */
 };
 
 /* Expands \n, \r, \\ and \xNN in place. */
@@ -119,6 +135,14 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 			o->expect[o->nexpect++] = unescape(*argv + 8);
 		else if (!strncmp(*argv, "@send=", 6))
 			o->send = unescape(*argv + 6);
+		else if (!strcmp(*argv, "@storm=TERM"))
+			o->storm = SIGTERM;
+		else if (!strcmp(*argv, "@storm=INT"))
+			o->storm = SIGINT;
+		else if (!strcmp(*argv, "@storm=HUP"))
+			o->storm = SIGHUP;
+		else if (!strcmp(*argv, "@stdout=stuck"))
+			o->stuck = 1;
 		else
 			dprintf(2, "kvm-host-init: unknown option %s\n", *argv);
 	}
@@ -156,13 +180,114 @@ static void measure(const struct cmd_opts *o, const char *what)
 	fflush(stdout);
 }
 
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* The hex mask after "Name:" in /proc/<pid>[/task/<tid>]/status; 0 if absent. */
+static unsigned long long status_mask(const char *path, const char *name)
+{
+	unsigned long long v = 0;
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)))
+			v = strtoull(line + strlen(name), NULL, 16);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+#define STOP_SIGNALS (1ULL << (SIGHUP - 1) | 1ULL << (SIGINT - 1) | 1ULL << (SIGTERM - 1))
+
+/* Can a stop signal run a handler in pid? Prints what it finds. */
+static void check_masks(pid_t pid)
+{
+	char path[320], wchan[64];
+	struct dirent *e;
+	DIR *d;
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (status_mask(path, "SigCgt:") & STOP_SIGNALS) {
+		printf("\nkvm-host-init: storm: %d catches SIGHUP, SIGINT or SIGTERM\n", (int)pid);
+		bad = 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		int fd;
+		ssize_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", (int)pid, e->d_name);
+		fd = open(path, O_RDONLY);
+		n = fd >= 0 ? read(fd, wchan, sizeof(wchan) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		wchan[n > 0 ? n : 0] = 0;
+		if (strstr(wchan, "sigtimedwait")) /* unblocked while it waits for them */
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status", (int)pid, e->d_name);
+		if ((status_mask(path, "SigBlk:") & STOP_SIGNALS) != STOP_SIGNALS) {
+			printf("\nkvm-host-init: storm: thread %s of %d does not block SIGHUP, "
+			       "SIGINT and SIGTERM\n", e->d_name, (int)pid);
+			bad = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	if (!bad)
+		printf("\nkvm-host-init: storm: every thread blocks SIGHUP, SIGINT and SIGTERM, "
+		       "none catches them\n");
+	fflush(stdout);
+}
+
+/* @storm: the first signal, and once it is taken, 49 more in a tight loop. */
+static void storm(struct cmd_opts *o)
+{
+	char path[64];
+	int i;
+
+	check_masks(o->pid);
+	clock_gettime(CLOCK_MONOTONIC, &o->stormed);
+	kill(o->pid, o->storm);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)o->pid);
+	for (i = 0; i < 200 && (status_mask(path, "ShdPnd:") || status_mask(path, "SigPnd:")); i++)
+		usleep(5000);
+	for (i = 0; i < 49; i++)
+		kill(o->pid, i % 3 ? SIGINT : SIGTERM);
+}
+
 /* Copies the child's output to the console until it closes it, sending o->send
  * once every o->expect was seen in order; gives up at the deadline. Returns 0, or
  * -1 on timeout. */
-static int pump(int out, int in, const struct cmd_opts *o, time_t deadline)
+/* Has the @stdout=stuck pipe been full for 2 s? Full is when it stops growing: a
+ * write that does not fit the last page waits for a free one, however much of the
+ * page is left. */
+static int stuck_long_enough(struct cmd_opts *o, int fd)
+{
+	int queued = 0;
+
+	if (ioctl(fd, FIONREAD, &queued) < 0 || !queued || queued != o->stuck_bytes) {
+		o->stuck_bytes = queued;
+		clock_gettime(CLOCK_MONOTONIC, &o->stuck_since);
+		return 0;
+	}
+	return since(&o->stuck_since) >= 2;
+}
+
+static int pump(int out, int in, struct cmd_opts *o, int stuck, time_t deadline)
 {
 	char tail[8192] = "", buf[4096];
 	unsigned seen = 0;
+	int stormed = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = out, .events = POLLIN };
@@ -171,7 +296,12 @@ static int pump(int out, int in, const struct cmd_opts *o, time_t deadline)
 
 		if (time(NULL) >= deadline)
 			return -1;
-		if (poll(&p, 1, 200) <= 0)
+		if (o->storm && !stormed && seen == o->nexpect && (o->nexpect || since(&o->start) >= 1) &&
+		    (stuck < 0 || stuck_long_enough(o, stuck))) {
+			storm(o);
+			stormed = 1;
+		}
+		if (poll(&p, 1, 50) <= 0)
 			continue;
 		n = read(out, buf, sizeof(buf) - 1);
 		if (n <= 0)
@@ -214,14 +344,16 @@ static int wait_bounded(pid_t pid, time_t deadline)
 	}
 }
 
-static void child(char **argv, const struct cmd_opts *o, int in[2], int out[2])
+static void child(char **argv, const struct cmd_opts *o, int in[2], int out[2], int stuck[2])
 {
-	if (o->nexpect) {
+	if (in[0] >= 0) {
 		dup2(in[0], 0);
-		dup2(out[1], 1);
+		dup2(stuck[1] >= 0 ? stuck[1] : out[1], 1);
 		dup2(out[1], 2);
 		close(in[1]);
 		close(out[0]);
+		if (stuck[0] >= 0)
+			close(stuck[0]);
 	} else if (!o->stdin_console) {
 		int fd = open("/dev/null", O_RDONLY);
 
@@ -235,7 +367,7 @@ static void child(char **argv, const struct cmd_opts *o, int in[2], int out[2])
 static void run_one(unsigned n, char **argv, unsigned timeout)
 {
 	time_t deadline = time(NULL) + timeout;
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, st = -2;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, stuck[2] = { -1, -1 }, st = -2;
 	struct cmd_opts o;
 	pid_t pid;
 
@@ -244,23 +376,33 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 		deadline = time(NULL) + o.timeout;
 	printf("@@kvm-host: begin %u@@\n", n);
 	fflush(stdout);
-	if (o.nexpect && (pipe(in) < 0 || pipe(out) < 0))
-		o.nexpect = 0;
+	if ((o.nexpect || o.storm || o.stuck) && (pipe(in) < 0 || pipe(out) < 0))
+		in[0] = in[1] = out[0] = out[1] = -1;
+	if (o.stuck && in[0] >= 0 && pipe(stuck) < 0)
+		stuck[0] = stuck[1] = -1;
+	if (stuck[0] >= 0)
+		fcntl(stuck[0], F_SETPIPE_SZ, 4096); /* full soon, even at MMIO-exit speed */
 	clock_gettime(CLOCK_MONOTONIC, &o.start);
 	pid = fork();
 	if (pid == 0)
-		child(argv, &o, in, out);
+		child(argv, &o, in, out, stuck);
 	o.pid = pid;
-	if (pid > 0 && o.nexpect) {
+	if (stuck[1] >= 0)
+		close(stuck[1]); /* stuck[0] stays open, unread, until the command ended */
+	if (pid > 0 && in[0] >= 0) {
 		close(in[0]);
 		close(out[1]);
-		if (pump(out[0], in[1], &o, deadline) < 0)
+		if (pump(out[0], in[1], &o, stuck[0], deadline) < 0)
 			deadline = 0;
 		close(in[1]);
 		close(out[0]);
 	}
 	if (pid > 0)
 		st = wait_bounded(pid, deadline);
+	if (stuck[0] >= 0)
+		close(stuck[0]);
+	if (o.stormed.tv_sec)
+		printf("\nkvm-host-init: ended %.3f s after the first signal\n", since(&o.stormed));
 	if (st == -1)
 		printf("@@kvm-host: end %u status timeout@@\n", n);
 	else if (st == -2)

@@ -74,6 +74,15 @@ struct cpu_stats {
 	uint64_t mmio_reads, mmio_writes; /* stage-2 faults outside RAM, emulated on the bus */
 };
 
+/* A SIMD&FP register V0-V31: 128 bits; lane k of each width at its little-endian
+ * place (the host is little-endian: asserted in cpu/fp.h). */
+union vreg {
+	uint8_t b[16];
+	uint16_t h[8];
+	uint32_t s[4];
+	uint64_t d[2];
+};
+
 struct cpu {
 	uint64_t x[32];  /* x[31] is the current stack pointer; XZR reads come from rz() */
 	uint64_t pc;
@@ -85,6 +94,9 @@ struct cpu {
 	unsigned il;     /* PSTATE.IL (after an illegal exception return) */
 	uint64_t sp_el0, sp_el1; /* banked copies of the stack pointer not in use */
 	struct sysregs sr;
+	union vreg v[32] __attribute__((aligned(16))); /* SIMD&FP registers (cpu/fp.h) */
+	uint32_t fpcr, fpsr;
+	bool fp_off;     /* CPACR_EL1.FPEN traps SIMD&FP at this EL (cpu__context_changed) */
 
 	unsigned mmu_idx;
 	uint64_t utlb_gen;   /* 1..4094: entries of older generations are stale */
@@ -205,6 +217,8 @@ bool decode__branch(uint32_t insn, struct dent *d);
 bool decode__ldst(uint32_t insn, struct dent *d);
 bool decode__atomics(uint32_t insn, struct dent *d);
 bool decode__system(uint32_t insn, struct dent *d);
+bool decode__fp(uint32_t insn, struct dent *d);       /* SIMD&FP data processing */
+bool decode__fp_ldst(uint32_t insn, struct dent *d);  /* SIMD&FP loads and stores */
 int exec_undef(struct cpu *c, const struct dent *d);
 
 /* ---- exceptions (exceptions.c) ---- */
@@ -246,6 +260,11 @@ static inline int exc__sync(struct cpu *c, unsigned ec, uint32_t iss, uint64_t f
 	return exc__take(c, EXC_SYNC, (ec << 26) | (1u << 25) | iss, far, c->pc);
 }
 int exc__undef(struct cpu *c);
+/* SIMD&FP access trapped by CPACR_EL1.FPEN: EC 0x07, ISS CV = 1, COND = 0xE from AArch64 */
+static inline int exc__fp_trap(struct cpu *c)
+{
+	return exc__sync(c, EC_FP, (1u << 24) | (0xeu << 20), 0);
+}
 uint64_t cpu__pstate(const struct cpu *c);            /* as SPSR */
 void cpu__set_pstate(struct cpu *c, uint64_t spsr);   /* from SPSR (ERET) */
 void cpu__set_el_sp(struct cpu *c, unsigned el, unsigned spsel);

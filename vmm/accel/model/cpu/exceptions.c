@@ -124,6 +124,9 @@ void cpu__context_changed(struct cpu *c)
 	uint64_t sctlr = c->sr.sctlr_el1;
 	c->mmu_idx = c->el == 0 ? MMU_EL0 : (c->pan ? MMU_EL1_PAN : MMU_EL1);
 	c->align_mask = (sctlr & SCTLR_A) ? ~0ull : 0;
+	/* FPEN: 0b01 traps EL0 only, 0b11 nothing, 0b00/0b10 both EL0 and EL1 */
+	unsigned fpen = (c->sr.cpacr_el1 >> CPACR_FPEN_SHIFT) & 3;
+	c->fp_off = fpen == 1 ? c->el == 0 : fpen != 3;
 }
 
 void cpu__reset(struct cpu *c)
@@ -137,6 +140,8 @@ void cpu__reset(struct cpu *c)
 	c->pan = 0;
 	c->il = 0;
 	c->sp_el0 = c->sp_el1 = 0;
+	memset(c->v, 0, sizeof(c->v));
+	c->fpcr = c->fpsr = 0;
 	sysreg__reset(c); /* from the table: cpu/sysregs.c */
 	c->excl_valid = false;
 	c->il = 0;

@@ -150,6 +150,34 @@ static int write_oslar(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
 	return X_NEXT;
 }
 
+/* CPACR_EL1.FPEN decides whether SIMD&FP traps at the current EL: cached in c->fp_off */
+static int write_cpacr(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	*kept(c, r) = val & CPACR_MASK;
+	cpu__context_changed(c);
+	return X_CTX;
+}
+
+/* FPCR, FPSR: SIMD&FP registers, trapped with the rest by CPACR_EL1.FPEN (EC 0x07) */
+static int read_fpcr(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	if (c->fp_off)
+		return exc__fp_trap(c);
+	*val = r->enc == SYS_FPCR ? c->fpcr : c->fpsr;
+	return X_NEXT;
+}
+
+static int write_fpcr(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
+{
+	if (c->fp_off)
+		return exc__fp_trap(c);
+	if (r->enc == SYS_FPCR)
+		c->fpcr = (uint32_t)val & FPCR_MASK;
+	else
+		c->fpsr = (uint32_t)val & FPSR_MASK;
+	return X_NEXT;
+}
+
 /* ---- PSTATE fields ---- */
 
 static int read_nzcv(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
@@ -306,7 +334,7 @@ static const struct sysreg_desc table[] = {
 	{ SR(SCTLR_EL1), KEPT(sctlr_el1), .read = read_kept, .write = write_sctlr,
 	  .val = SCTLR_RES1 },
 	{ SR(ACTLR_EL1), KEPT(actlr_el1), RW },
-	{ SR(CPACR_EL1), KEPT(cpacr_el1), RW },
+	{ SR(CPACR_EL1), KEPT(cpacr_el1), .read = read_kept, .write = write_cpacr },
 	{ SR(TTBR0_EL1), KEPT(ttbr0_el1), XLAT },
 	{ SR(TTBR1_EL1), KEPT(ttbr1_el1), XLAT },
 	{ SR(TCR_EL1), KEPT(tcr_el1), XLAT },
@@ -359,6 +387,8 @@ static const struct sysreg_desc table[] = {
 	/* EL0 */
 	{ SR(NZCV), .read = read_nzcv, .write = write_nzcv, EL0(EL0_RW, EL0_ALWAYS, 0) },
 	{ SR(DAIF), .read = read_daif, .write = write_daif, EL0(EL0_RW, EL0_IF_SCTLR, SCTLR_UMA) },
+	{ SR(FPCR), .read = read_fpcr, .write = write_fpcr, EL0(EL0_RW, EL0_ALWAYS, 0) },
+	{ SR(FPSR), .read = read_fpcr, .write = write_fpcr, EL0(EL0_RW, EL0_ALWAYS, 0) },
 	{ SR(TPIDR_EL0), KEPT(tpidr_el0), RW, EL0(EL0_RW, EL0_ALWAYS, 0) },
 	{ SR(TPIDRRO_EL0), KEPT(tpidrro_el0), RW, EL0(EL0_READ, EL0_ALWAYS, 0) },
 	/* generic timer: engine/timer.c */

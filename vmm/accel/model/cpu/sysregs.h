@@ -39,6 +39,16 @@ struct sysregs {
 #define SCTLR_RES1 ((1ull << 29) | (1ull << 28) | (1ull << 23) | (1ull << 22) | \
 		    (1ull << 20) | (1ull << 11))
 
+/* CPACR_EL1.FPEN (bits 21:20): where SIMD&FP instructions trap (EC 0x07). ZEN, SMEN,
+ * TTA are RES0: no SVE, SME or trace. */
+#define CPACR_FPEN_SHIFT 20
+#define CPACR_MASK (3ull << CPACR_FPEN_SHIFT)
+/* FPCR: AHP, DN, FZ, RMode are kept; FZ16 is RES0 (no FP16 arithmetic), the trap
+ * enables RAZ/WI (no trapped floating-point exceptions), Len/Stride AArch32 only.
+ * FPSR: QC, IDC, IXC, UFC, OFC, DZC, IOC; NZCV is AArch32 only (RES0). */
+#define FPCR_MASK 0x07c00000u
+#define FPSR_MASK 0x0800009fu
+
 /* CTR_EL0: 64-byte lines (I and D), PIPT I-cache, ERG/CWG 64 bytes, IDC = DIC = 0.
  * The cache model has the same lines (asserted in mem/xlat.c). */
 #define CTR_EL0_VAL ((1ull << 31) | (4ull << 24) | (4ull << 20) | (4ull << 16) | (3ull << 14) | 4)
@@ -116,6 +126,8 @@ enum sysreg_enc {
 	SYS_DCZID_EL0        = SR_ENC(3, 3, 0, 0, 7),
 	SYS_NZCV             = SR_ENC(3, 3, 4, 2, 0),
 	SYS_DAIF             = SR_ENC(3, 3, 4, 2, 1),
+	SYS_FPCR             = SR_ENC(3, 3, 4, 4, 0),
+	SYS_FPSR             = SR_ENC(3, 3, 4, 4, 1),
 	SYS_TPIDR_EL0        = SR_ENC(3, 3, 13, 0, 2),
 	SYS_TPIDRRO_EL0      = SR_ENC(3, 3, 13, 0, 3),
 	SYS_CNTFRQ_EL0       = SR_ENC(3, 3, 14, 0, 0),

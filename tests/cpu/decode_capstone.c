@@ -37,11 +37,12 @@ static const char *const not_modelled[] = {
 	NULL,
 };
 
+/* Outside the model: reserved, SME, SVE; and the SIMD&FP data-processing space
+ * while it is not modelled. SIMD&FP loads and stores are modelled. */
 static bool fp_simd_or_sve(uint32_t i)
 {
 	unsigned op0 = (i >> 25) & 15;
 	if ((op0 & 7) == 7) return true;                 /* SIMD&FP data processing */
-	if ((op0 & 5) == 4 && (i >> 26) & 1) return true; /* SIMD&FP loads/stores */
 	if (op0 <= 3) return true;                       /* reserved, SME, SVE */
 	return false;
 }
@@ -62,8 +63,8 @@ static bool modelled_mnemonic(const char *m)
 static bool writeback_overlap(uint32_t i)
 {
 	unsigned n = (i >> 5) & 31, t = i & 31, t2 = (i >> 10) & 31;
-	if (((i >> 27) & 7) == 5 && !((i >> 26) & 1) && ((i >> 22) & 1) && t == t2)
-		return true; /* LDP into one register twice */
+	if (((i >> 27) & 7) == 5 && ((i >> 22) & 1) && t == t2)
+		return true; /* LDP into one register twice (general or SIMD&FP) */
 	if (((i >> 27) & 7) == 5 && !((i >> 26) & 1) && ((i >> 23) & 1)) /* pair pre/post */
 		return n != 31 && (n == t || n == t2);
 	if (((i >> 22) & 1) && ((i >> 27) & 7) == 5 && !((i >> 26) & 1)) /* LDP t == t2 */

@@ -37,7 +37,10 @@ void decode__insn(uint32_t i, struct dent *d)
 	case 0x5: case 0xd:
 		ok = decode__dp_reg(i, d);
 		break;
-	default: /* 0000 UDF/reserved, 0001 SME, 0010 SVE, 0011 unallocated, x111 SIMD&FP */
+	case 0x7: case 0xf:
+		ok = decode__fp(i, d);
+		break;
+	default: /* 0000 UDF/reserved, 0001 SME, 0010 SVE, 0011 unallocated */
 		break;
 	}
 	if (!ok) {

@@ -1,7 +1,7 @@
 /* Loads and stores of general registers: unsigned offset, unscaled, pre/post-index,
  * unprivileged, register offset, literal, pairs, sign-extending forms, PRFM
  * (Arm ARM C4.1.88 "Loads and Stores"). Exclusives, acquire/release and LSE atomics
- * are in atomics.c. SIMD&FP loads and stores are UNDEFINED: FP is not modelled. */
+ * are in atomics.c; those of SIMD&FP registers in fp_ldst.c. */
 #include "mem/mem.h"
 
 /* aux fields of a decoded load/store */
@@ -341,7 +341,7 @@ static bool decode_single(uint32_t i, struct dent *d)
 bool decode__ldst(uint32_t i, struct dent *d)
 {
 	if (BIT(i, 26))
-		return false; /* SIMD&FP: not modelled */
+		return decode__fp_ldst(i, d); /* SIMD&FP registers: fp_ldst.c */
 	if (BITS(i, 29, 24) == 0x08 || (BITS(i, 29, 24) == 0x19 && !BIT(i, 21)) ||
 	    (BITS(i, 29, 27) == 7 && BITS(i, 25, 24) == 0 && BIT(i, 21) && BITS(i, 11, 10) == 0))
 		return decode__atomics(i, d);

@@ -1,11 +1,14 @@
 /* The machine's device table: every device of the machine, described once. Bindings
- * followed (Linux Documentation/devicetree/bindings/): serial/pl011.yaml for the UART;
- * the exit device is this project's own ("vmm,exit", docs/memory-map.md). */
+ * followed (Linux Documentation/devicetree/bindings/): serial/pl011.yaml for the UART,
+ * virtio/mmio.yaml for the virtio-mmio slots (node name as QEMU virt's); the exit device
+ * is this project's own ("vmm,exit", docs/memory-map.md). */
 #include <platform/memmap.h>
 
 #include "devices.h"
 #include "dev/exit.h"
 #include "dev/pl011.h"
+#include "dev/virtio/blk.h"
+#include "dev/virtio/mmio.h"
 
 const struct platform_device machine_devices[] = {
 	{
@@ -23,7 +26,18 @@ const struct platform_device machine_devices[] = {
 		.base = EXIT_DEV_BASE, .size = EXIT_DEV_SIZE, .spi = DEV_NO_IRQ,
 		.ops = &exit_dev_ops, .create = exit_dev__create, .reset = exit_dev__reset,
 	},
+	{
+		/* one per --disk, in virtio-mmio slots 0.. (docs/virtio.md) */
+		.name = "virtio_mmio", DT_COMPATIBLE("virtio,mmio"),
+		.base = VIRTIO_MMIO_BASE, .size = VIRTIO_MMIO_STRIDE, .spi = VIRTIO_MMIO_SPI,
+		.max_instances = MACHINE_MAX_DISKS, .stride = VIRTIO_MMIO_STRIDE,
+		DT_PROPS(DT_EMPTY("dma-coherent")),
+		.ops = &virtio_mmio_ops, .create = virtio_blk__create, .reset = virtio_mmio__reset,
+		.destroy = virtio_blk__destroy, .instances = virtio_blk__instances,
+	},
 };
 const unsigned machine_ndevices = sizeof(machine_devices) / sizeof(machine_devices[0]);
-_Static_assert(sizeof(machine_devices) / sizeof(machine_devices[0]) <= MACHINE_MAX_DEVICES,
-	       "raise MACHINE_MAX_DEVICES");
+/* every entry once and the disks: what may be placed */
+_Static_assert(sizeof(machine_devices) / sizeof(machine_devices[0]) - 1 + MACHINE_MAX_DISKS <=
+	       MACHINE_MAX_DEVICES, "raise MACHINE_MAX_DEVICES");
+_Static_assert(MACHINE_MAX_DISKS <= VIRTIO_MMIO_SLOTS, "more disks than virtio-mmio slots");

@@ -142,7 +142,7 @@ static int build_dtb(struct machine *m)
 		.ram_base = m->ram_base, .ram_size = m->ram_size, .ncpus = m->cfg.ncpus,
 		.mpidr = mpidr, .bootargs = m->cfg.cmdline,
 		.initrd_start = m->boot.initrd_start, .initrd_end = m->boot.initrd_end,
-		.devices = machine_devices, .ndevices = machine_ndevices,
+		.devices = m->devices, .ndevices = m->ndevices,
 	};
 	char why[LOADER_WHY];
 	unsigned i;
@@ -235,21 +235,27 @@ static int write_dtb(struct machine *m)
 	return fail(m, -err, why);
 }
 
-/* Every device of the table (devices.c): its state, then its region on the bus. */
+/* Every device of the table (devices.c) placed for this configuration: its state,
+ * then its region on the bus. */
 static int create_devices(struct machine *m)
 {
 	char why[sizeof(m->error)];
 	unsigned i;
+	int err = devices__place(m, m->devices, MACHINE_MAX_DEVICES, &m->ndevices, why, sizeof(why));
 
-	for (i = 0; i < machine_ndevices; i++) {
-		const struct platform_device *d = &machine_devices[i];
+	if (err)
+		return fail(m, err, why);
+	for (i = 0; i < m->ndevices; i++) {
+		const struct platform_device *d = &m->devices[i];
 		struct mmio_region r = { d->name, d->base, d->size, d->ops, NULL };
-		int err;
 
 		r.dev = m->dev_state[i] = d->create(m, d);
 		if (!r.dev) {
-			snprintf(why, sizeof(why), "cannot create the %s device: out of memory", d->name);
-			return fail(m, -ENOMEM, why);
+			if (m->error[0]) /* the device said why */
+				return -errno;
+			snprintf(why, sizeof(why), "cannot create the %s device: %s", d->name,
+				 strerror(errno));
+			return fail(m, -errno, why);
 		}
 		err = bus__register(&m->bus, &r);
 		if (err) {
@@ -321,9 +327,9 @@ static int restart(struct machine *m)
 	unsigned i;
 
 	madvise(m->ram, m->ram_size, MADV_DONTNEED); /* private anonymous: reads as zero */
-	for (i = 0; i < machine_ndevices; i++)
-		if (machine_devices[i].reset && m->dev_state[i])
-			machine_devices[i].reset(m->dev_state[i]);
+	for (i = 0; i < m->ndevices; i++)
+		if (m->devices[i].reset && m->dev_state[i])
+			m->devices[i].reset(m->dev_state[i]);
 	return machine__load(m);
 }
 
@@ -367,14 +373,14 @@ void machine__destroy(struct machine *m)
 
 	if (m->uart)
 		pl011__cancel(m->uart);
-	for (i = 0; i < machine_ndevices; i++) {
+	for (i = 0; i < m->ndevices; i++) {
 		void *dev = m->dev_state[i];
 
 		/* with a console, its thread may still hold the UART until the process ends */
-		if (!dev || !machine_devices[i].destroy || (dev == m->uart && m->console))
+		if (!dev || !m->devices[i].destroy || (dev == m->uart && m->console))
 			continue;
-		bus__unregister(&m->bus, machine_devices[i].base);
-		machine_devices[i].destroy(dev);
+		bus__unregister(&m->bus, m->devices[i].base);
+		m->devices[i].destroy(dev);
 		m->dev_state[i] = NULL;
 	}
 	pthread_mutex_lock(&m->accel_lock);

@@ -50,6 +50,8 @@ struct vm_config {
 	double timeout;          /* --timeout: seconds of wall time, 0 = none */
 	uint64_t max_insns;      /* --max-insns: model only, instructions in all vCPUs, 0 = none */
 	const char *console_log; /* --console-log: a copy of the guest's console output, or NULL */
+	const char *disks[MACHINE_MAX_DISKS]; /* --disk FILE[,ro], in order: virtio-mmio slot n */
+	unsigned ndisks;
 };
 
 struct boot_info {
@@ -76,7 +78,10 @@ struct machine {
 	uint8_t *ram;        /* host mapping of guest RAM */
 	uint64_t ram_base, ram_size;
 	struct bus bus;
-	void *dev_state[MACHINE_MAX_DEVICES]; /* per entry of machine_devices[] */
+	/* the device table placed for this configuration (devices__place) */
+	struct platform_device devices[MACHINE_MAX_DEVICES];
+	unsigned ndevices;
+	void *dev_state[MACHINE_MAX_DEVICES]; /* per entry of devices[] */
 	void *dtb;
 	size_t dtb_size;
 	struct boot_info boot;

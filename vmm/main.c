@@ -17,6 +17,7 @@
 
 #include "accel.h"
 #include "console.h"
+#include "dev/virtio/blk.h"
 #include "machine.h"
 #include "report.h"
 #include "version.h"
@@ -154,6 +155,8 @@ static const struct option_desc run_options[] = {
 	  parse_reboot },
 	{ "dtb-out", "FILE", "write the generated device tree to FILE and exit", parse_dtb_out },
 	{ "console-log", "FILE", "copy the guest's console output to FILE too", parse_console_log },
+	{ "disk", "FILE[,ro]", "a virtio-blk disk on FILE (repeatable, at most 8; ,ro: read-only)",
+	  virtio_blk__parse_disk },
 	{ "timeout", "SECONDS", "stop the VM after SECONDS of wall time (status 5)", parse_timeout },
 	{ "max-insns", "N", "model: stop after N instructions in all vCPUs (status 6)",
 	  parse_max_insns },

@@ -150,7 +150,7 @@ static void write_addr(struct virtio_mmio_dev *dev, unsigned int low, const void
 }
 
 /* 4.2.3.2 Virtqueue Configuration. The three parts in one zeroed page run (the
- * descriptor table first: every part is then aligned as 2.7.4 asks). */
+ * descriptor table first: every part is then aligned as the table of 2.7 asks). */
 int virtqueue_setup(struct virtqueue *vq, struct virtio_mmio_dev *dev, unsigned int index,
 		    u16 max_num)
 {

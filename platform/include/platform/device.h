@@ -34,6 +34,7 @@ struct dt_prop {
 };
 
 #define DT_STRINGS(n, lit) { .name = (n), .kind = DT_PROP_STRINGS, .value = (lit), .len = sizeof(lit) }
+#define DT_EMPTY(n) { .name = (n), .kind = DT_PROP_EMPTY }
 #define DT_CELLS(n, ...) { .name = (n), .kind = DT_PROP_CELLS, \
 	.value = (const uint32_t[]){ __VA_ARGS__ }, \
 	.len = sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t) }
@@ -51,14 +52,27 @@ struct platform_device {
 	const struct dt_prop *props;
 	unsigned nprops;
 
+	/* Instances. An entry describes one device, or a device the configuration asks
+	 * for 0 to max_instances times (--disk): instance n sits at base + n * stride
+	 * with SPI spi + n, as QEMU virt's virtio-mmio slots. The machine expands the
+	 * table into placed copies (vmm/devices_place.c), each with its own base, spi
+	 * and instance number and max_instances 1, which it registers and hands to fdt/;
+	 * fdt/ writes one node per placed copy. */
+	unsigned max_instances;  /* 0: exactly one, as an entry without the fields */
+	uint64_t stride;
+	unsigned instance;       /* in a placed copy: which one it is, from 0 */
+
 	/* The VMM side (opaque to fdt/). create() makes the device's state for machine m
-	 * and returns it (NULL with errno set on failure); the machine registers
-	 * [base, base + size) with ops and that state, calls reset() on a guest reset
-	 * and destroy() when the VM goes away. */
+	 * and returns it (NULL with errno set on failure; it may leave a one-line reason
+	 * in the machine's error); the machine registers [base, base + size) with ops
+	 * and that state, calls reset() on a guest reset and destroy() when the VM goes
+	 * away. instances(), with max_instances, says how many the configuration asks for
+	 * (at most max_instances). */
 	const struct mmio_ops *ops;
 	void *(*create)(struct machine *m, const struct platform_device *d);
 	void (*reset)(void *dev);
 	void (*destroy)(void *dev);
+	unsigned (*instances)(const struct machine *m);
 };
 
 #define DT_COMPATIBLE(lit) .compatible = (lit), .compatible_len = sizeof(lit)

@@ -74,8 +74,8 @@
 /* 2.7.6 The Virtqueue Available Ring / 2.7.8 The Virtqueue Used Ring: flags */
 #define VIRTQ_AVAIL_F_NO_INTERRUPT    1
 #define VIRTQ_USED_F_NO_NOTIFY        1
-/* 2.7 Split Virtqueues: sizes in bytes of the three parts for a queue of n, and
- * their alignment (2.7.4 Virtqueue Alignment). */
+/* 2.7 Split Virtqueues (its table of parts): sizes in bytes of the three parts of a
+ * queue of n entries (without VIRTIO_F_EVENT_IDX), and their alignment. */
 #define VIRTQ_DESC_SIZE(n)            (16 * (n))
 #define VIRTQ_AVAIL_SIZE(n)           (6 + 2 * (n))
 #define VIRTQ_USED_SIZE(n)            (6 + 8 * (n))

@@ -369,7 +369,7 @@ static void body(void)
 
 int main(int argc, char **argv)
 {
-	static const char *mem[] = { "4M", "16M", "64M", "256M" };
+	static const char *mem[] = { "16M", "32M", "64M", "256M" }; /* 16M: vmm's minimum */
 	FILE *f;
 	size_t len = IMG_SIZE;
 

@@ -114,6 +114,7 @@ static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum m
 			return 0;
 		}
 		ctx->tlb->walks++;
+		ctx->tlb->walks_by[acc]++;
 	}
 	/* an inspector's side-effect-free walk (NO_UPDATE) leaves the TLB alone too */
 	if (mmu_walk_full(ctx, va, acc, flags,

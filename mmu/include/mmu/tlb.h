@@ -95,6 +95,8 @@ struct mmu_tlb {
 	struct mmu_tlb_array lv[MMU_TLB_LEVELS];
 	uint32_t clock;
 	uint64_t walks;                       /* page walks started on a miss */
+	uint64_t walks_by[3];                 /* the same by enum mmu_access (read, write,
+					       * fetch): a PMU's DTLB_WALK and ITLB_WALK */
 	uint64_t tlbi[MMU_TLBI_KINDS];        /* invalidations received, by kind */
 	mmu_tlb_evict_fn *evict;              /* optional eviction hook (set by the user) */
 	void *evict_opaque;                   /* its first argument */

@@ -65,6 +65,7 @@
 
 /* GIC interrupt IDs */
 #define GIC_SPI_BASE        32
+#define PPI_PMU             23           /* PMU overflow, as QEMU virt */
 #define PPI_VGIC_MAINT      25
 #define PPI_HYP_TIMER       26
 #define PPI_VIRT_TIMER      27

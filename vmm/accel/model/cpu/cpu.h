@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cpu/debug.h"
+#include "cpu/pmu.h"
 #include "cpu/sysregs.h"
 
 struct cpu;
@@ -92,6 +94,7 @@ struct cpu {
 	unsigned spsel;  /* PSTATE.SP */
 	unsigned pan;    /* PSTATE.PAN */
 	unsigned il;     /* PSTATE.IL (after an illegal exception return) */
+	unsigned ss;     /* PSTATE.SS (software step: cpu/debug.c) */
 	uint64_t sp_el0, sp_el1; /* banked copies of the stack pointer not in use */
 	struct sysregs sr;
 	union vreg v[32] __attribute__((aligned(16))); /* SIMD&FP registers (cpu/fp.h) */
@@ -126,6 +129,8 @@ struct cpu {
 	bool slow_fetch;   /* checks or caches: report every fetched line (exec.c) */
 	bool no_utlb;      /* caches attached: every data access goes to xlat.c */
 	struct cpu_stats st;
+	struct cpu_debug dbg; /* breakpoints, watchpoints, step, OS lock (cpu/debug.c) */
+	struct cpu_pmu pmu;   /* the PMU (cpu/pmu.c) */
 };
 
 /* ---- register access ---- */
@@ -237,6 +242,12 @@ int exec_undef(struct cpu *c, const struct dent *d);
 #define EC_DABT_CUR 0x25
 #define EC_SP_ALIGN 0x26
 #define EC_SERROR 0x2f
+#define EC_BKPT_LOW 0x30
+#define EC_BKPT_CUR 0x31
+#define EC_STEP_LOW 0x32
+#define EC_STEP_CUR 0x33
+#define EC_WATCH_LOW 0x34
+#define EC_WATCH_CUR 0x35
 #define EC_BRK 0x3c
 
 /* Data/instruction abort syndrome (ESR_ELx.ISS): fault status codes the model raises

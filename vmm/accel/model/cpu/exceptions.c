@@ -21,14 +21,14 @@ void cpu__set_el_sp(struct cpu *c, unsigned el, unsigned spsel)
 
 uint64_t cpu__pstate(const struct cpu *c)
 {
-	return c->nzcv | ((uint64_t)c->pan << 22) | ((uint64_t)c->il << 20) | c->daif |
-	       (c->el << 2) | c->spsel;
+	return c->nzcv | ((uint64_t)c->pan << 22) | ((uint64_t)c->ss << SPSR_SS_BIT) |
+	       ((uint64_t)c->il << 20) | c->daif | (c->el << 2) | c->spsel;
 }
 
 static bool ec_sets_far(unsigned ec)
 {
 	return ec == EC_IABT_LOW || ec == EC_IABT_CUR || ec == EC_PC_ALIGN ||
-	       ec == EC_DABT_LOW || ec == EC_DABT_CUR;
+	       ec == EC_DABT_LOW || ec == EC_DABT_CUR || ec == EC_WATCH_LOW || ec == EC_WATCH_CUR;
 }
 
 /* --stats: exceptions by class, aborts by fault status code */
@@ -66,12 +66,16 @@ int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uin
 	cpu__set_el_sp(c, 1, 1);
 	c->daif = DAIF_ALL;
 	c->il = 0;
+	c->ss = 0; /* SPSR_EL1.SS has it (cpu/debug.c) */
+	c->dbg.stepped = false;
 	if (!(c->sr.sctlr_el1 & SCTLR_SPAN))
 		c->pan = 1;
 	c->excl_valid = false;
 	c->pc = (c->sr.vbar_el1 & ~0x7ffull) + off + kind;
 	c->last_vector = c->pc;
 	cpu__context_changed(c);
+	if (unlikely(c->pmu.live)) /* the EL filters change */
+		pmu__sync(c);
 	return X_EXC;
 }
 
@@ -102,6 +106,7 @@ void cpu__set_pstate(struct cpu *c, uint64_t spsr)
 		c->il = (spsr >> 20) & 1;
 		cpu__set_el_sp(c, (m >> 2) & 3, m & 1);
 	}
+	debug__eret(c, spsr);
 	cpu__context_changed(c);
 }
 
@@ -114,6 +119,8 @@ int exec_eret(struct cpu *c, const struct dent *d)
 	cpu__set_pstate(c, c->sr.spsr_el1);
 	c->excl_valid = false;
 	c->pc = elr;
+	if (unlikely(c->pmu.live))
+		pmu__sync(c);
 	return X_EXC;
 }
 

@@ -105,6 +105,48 @@ run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
 	}
 }
 
+/* One instruction with the self-hosted debug checks (cpu/debug.c), in the priority
+ * order of Arm ARM D1.3.5: a pending Software Step exception, then the fetch (PC
+ * alignment, Instruction Abort), breakpoints, the Illegal Execution state, and the
+ * instruction. Returns -1 to go on, or what cpu__run returns. */
+static int run_debug_one(struct cpu *c)
+{
+	int r;
+	if (debug__step_pending(c) >= 0) {
+		c->icount++;
+		return -1;
+	}
+	bool stepping = (c->sr.mdscr_el1 & MDSCR_SS) && c->ss; /* active-not-pending */
+	struct dpage *pg = fetch(c, &r);
+	if (!pg || debug__breakpoint(c) >= 0) {
+		c->icount++;
+		return pg || r != X_STOP ? -1 : X_STOP;
+	}
+	if (c->il) {
+		c->icount++;
+		exc__sync(c, EC_ILLEGAL, 0, 0);
+		return -1;
+	}
+	const struct dent *d = &pg->e[(c->pc >> 2) & 1023];
+	if (c->slow_fetch) {
+		xlat__fetch_line(c, c->pc, pg->pa | (c->pc & 0xfc0));
+		if (c->vm->stop)
+			return X_STOP;
+	}
+	if (stepping)
+		debug__before_insn(c, d->insn);
+	r = d->fn(c, d);
+	c->icount++;
+	if (stepping)
+		debug__stepped(c, d->insn, r);
+	switch (r) {
+	case X_NEXT: case X_CTX: c->pc += 4; return -1;
+	case X_BRANCH: case X_EXC: return -1;
+	case X_WAIT: c->pc += 4; c->waiting = true; return X_WAIT;
+	default: return X_STOP;
+	}
+}
+
 /* Run until budget instructions retired, or a wait or stop. */
 int cpu__run(struct cpu *c, uint64_t budget)
 {
@@ -115,6 +157,14 @@ int cpu__run(struct cpu *c, uint64_t budget)
 			return X_STOP;
 		if (irq_deliverable(c))
 			exc__take(c, EXC_IRQ, 0, 0, c->pc);
+		/* breakpoints or software step: one instruction at a time, checked */
+		if (unlikely(c->sr.mdscr_el1 & (MDSCR_SS | MDSCR_MDE)) && debug__enabled(c)) {
+			if ((r = run_debug_one(c)) >= 0)
+				return r;
+			if (unlikely(c->pmu.live) && (c->icount >= c->pmu.deadline || c->pmu.poll))
+				pmu__sync(c);
+			continue;
+		}
 		if (unlikely(c->il)) { /* Illegal Execution state (Arm ARM D1.4.5) */
 			c->icount++;
 			exc__sync(c, EC_ILLEGAL, 0, 0);
@@ -127,7 +177,13 @@ int cpu__run(struct cpu *c, uint64_t budget)
 				return X_STOP;
 			continue;
 		}
-		r = unlikely(c->slow_fetch) ? run_block(c, pg, end, true) : run_block(c, pg, end, false);
+		/* the PMU: stop at the instruction where a counter overflows */
+		uint64_t stop = end;
+		if (unlikely(c->pmu.live) && c->pmu.deadline < stop)
+			stop = c->pmu.deadline > c->icount ? c->pmu.deadline : c->icount + 1;
+		r = unlikely(c->slow_fetch) ? run_block(c, pg, stop, true) : run_block(c, pg, stop, false);
+		if (unlikely(c->pmu.live) && (c->icount >= c->pmu.deadline || c->pmu.poll))
+			pmu__sync(c);
 		if (r >= 0)
 			return r;
 	}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "cpu/cpu.h"
+#include "cpu/sysreg_table.h"
 #include "engine/timer.h"
 #include "engine/vm.h"
 #include "gic/gicv3.h"
@@ -22,9 +23,6 @@
 #define ISAR0_VAL (2ull << 20)
 /* PAN = 1 */
 #define MMFR1_VAL (1ull << 20)
-/* DebugVer = v8 (the minimum value); 2 breakpoints, 2 watchpoints are the minimum the
- * architecture allows; the model implements neither (see docs/model.md). */
-#define DFR0_VAL (6ull | (1ull << 12) | (1ull << 20))
 #define DCZID_VAL DCZID_BS
 #define DCZID_DZP (1ull << 4)
 #define ISR_I (1u << 7) /* an IRQ is pending */
@@ -32,8 +30,6 @@
 #define CLIDR_VAL (3ull | (1ull << 21) | (1ull << 24) | (1ull << 27))
 #define CCSIDR_VAL ((255ull << 13) | (3ull << 3) | 2) /* 64 B lines, 4 ways, 256 sets */
 #define MPIDR_U_RES1 (1ull << 31) /* U = 0: a multiprocessor system */
-#define OSLSR_OSLM_IMPLEMENTED 0x8ull /* OSLM = 0b10: the OS lock is implemented */
-#define OSLSR_OSLK (1ull << 1)
 #define NZCV_MASK 0xf0000000u
 #define PAN_BIT 22
 /* CNTKCTL_EL1: what EL0 may reach of the timer */
@@ -41,29 +37,6 @@
 #define CNTKCTL_EL0VCTEN (1u << 1)
 #define CNTKCTL_EL0VTEN  (1u << 8)
 #define CNTKCTL_EL0PTEN  (1u << 9)
-
-struct sysreg_desc;
-typedef int sr_read_fn(struct cpu *c, const struct sysreg_desc *r, uint64_t *val);
-typedef int sr_write_fn(struct cpu *c, const struct sysreg_desc *r, uint64_t val);
-
-/* What EL0 may do with a register (anything else is UNDEFINED there)... */
-enum el0_access { EL0_NONE = 0, EL0_READ, EL0_RW };
-/* ...and while which control bits are set (else it traps to EL1, EC 0x18). */
-enum el0_enable { EL0_ALWAYS = 0, EL0_IF_SCTLR, EL0_IF_CNTKCTL };
-
-struct sysreg_desc {
-	uint16_t enc;              /* enum sysreg_enc */
-	const char *name;
-	sr_read_fn *read;          /* NULL: write-only, MRS is UNDEFINED */
-	sr_write_fn *write;        /* NULL: read-only, MSR is UNDEFINED */
-	bool kept;                 /* the value lives in struct sysregs at `field` */
-	uint16_t field;
-	uint64_t val;              /* reset value when kept; else the value of a constant */
-	void (*reset)(struct cpu *c, const struct sysreg_desc *r); /* instead of val */
-	unsigned arg;              /* enum timer_reg or enum gicv3_icc */
-	uint8_t el0, el0_enable;   /* enum el0_access, enum el0_enable */
-	uint32_t el0_bits;         /* the SCTLR_EL1 or CNTKCTL_EL1 bits of el0_enable */
-};
 
 static uint64_t *kept(struct cpu *c, const struct sysreg_desc *r)
 {
@@ -108,12 +81,6 @@ static int read_const(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 	return X_NEXT;
 }
 
-static int write_ignore(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
-{
-	(void)c, (void)r, (void)val;
-	return X_NEXT;
-}
-
 static int read_mmfr0(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 {
 	(void)c, (void)r;
@@ -141,13 +108,6 @@ static void reset_mpidr(struct cpu *c, const struct sysreg_desc *r)
 {
 	/* Aff0 = vCPU index; the VMM sets machine__mpidr() before the vCPU starts */
 	*kept(c, r) = MPIDR_U_RES1 | c->index;
-}
-
-static int write_oslar(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
-{
-	(void)r;
-	c->sr.oslsr_el1 = (c->sr.oslsr_el1 & ~OSLSR_OSLK) | ((val & 1) ? OSLSR_OSLK : 0);
-	return X_NEXT;
 }
 
 /* CPACR_EL1.FPEN decides whether SIMD&FP traps at the current EL: cached in c->fp_off */
@@ -301,8 +261,6 @@ static int write_icc(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
 
 /* ---- the table ---- */
 
-#define SR(reg)     .enc = SYS_##reg, .name = #reg
-#define KEPT(f)     .kept = true, .field = offsetof(struct sysregs, f)
 #define RW          .read = read_kept, .write = write_kept
 #define RO          .read = read_kept
 #define XLAT        .read = read_kept, .write = write_xlat
@@ -312,21 +270,17 @@ static int write_icc(struct cpu *c, const struct sysreg_desc *r, uint64_t val)
 #define ICC_RW(reg) .read = read_icc, .write = write_icc, .arg = (reg)
 #define ICC_RO(reg) .read = read_icc, .arg = (reg)
 #define ICC_WO(reg) .write = write_icc, .arg = (reg)
-#define EL0(acc, en, bits) .el0 = (acc), .el0_enable = (en), .el0_bits = (bits)
 #define EL0_CNT(acc, bits) EL0(acc, EL0_IF_CNTKCTL, bits)
 
 static const struct sysreg_desc table[] = {
-	/* debug: MDSCR kept without effect; the OS lock; no double lock (RAZ/WI) */
-	{ SR(MDSCR_EL1), KEPT(mdscr_el1), RW },
-	{ SR(OSLAR_EL1), .write = write_oslar },
-	{ SR(OSLSR_EL1), KEPT(oslsr_el1), RO, .val = OSLSR_OSLM_IMPLEMENTED },
-	{ SR(OSDLR_EL1), CONST(0), .write = write_ignore },
+	/* debug (MDSCR, OS lock, breakpoints, watchpoints, DCC): cpu/debug.c; the PMU:
+	 * cpu/pmu.c */
 	/* identification */
 	{ SR(MIDR_EL1), CONST(MIDR_VAL) },
 	{ SR(MPIDR_EL1), KEPT(mpidr_el1), RO, .reset = reset_mpidr },
 	{ SR(REVIDR_EL1), CONST(0) },
 	{ SR(ID_AA64PFR0_EL1), CONST(PFR0_VAL) },
-	{ SR(ID_AA64DFR0_EL1), CONST(DFR0_VAL) },
+	{ SR(ID_AA64DFR0_EL1), CONST(DEBUG_DFR0_VAL | PMU_DFR0_VAL) },
 	{ SR(ID_AA64ISAR0_EL1), CONST(ISAR0_VAL) },
 	{ SR(ID_AA64MMFR0_EL1), .read = read_mmfr0 },
 	{ SR(ID_AA64MMFR1_EL1), .read = read_mmfr1 },
@@ -405,7 +359,6 @@ static const struct sysreg_desc table[] = {
 };
 
 #define NREGS (sizeof(table) / sizeof(table[0]))
-_Static_assert(NREGS < 255, "the encoding index holds table positions in a byte");
 
 /* The rest of the ID space (op0 3, op1 0, CRn 0, CRm 1..7) is RAZ at EL1. */
 static const struct sysreg_desc id_raz = { .name = "ID space (RAZ)", CONST(0) };
@@ -415,38 +368,51 @@ static bool in_id_raz_space(unsigned enc)
 	return (enc >> 7) == (SR_ENC(3, 0, 0, 0, 0) >> 7) && ((enc >> 3) & 15) >= 1;
 }
 
-/* Table position + 1 of each encoding (0: none), so that MRS/MSR find their
- * register in one load, whatever the table's order. */
-static uint8_t by_enc[1u << 16];
+/* Every table: this file's, then those of cpu/debug.c and cpu/pmu.c. */
+static const struct sysreg_table *tables(unsigned k)
+{
+	static const struct sysreg_table main_table = { table, NREGS };
+	const struct sysreg_table *t[] = { &main_table, &debug__sysregs, &pmu__sysregs };
+	return k < sizeof(t) / sizeof(t[0]) ? t[k] : 0;
+}
+
+/* The descriptor of each encoding (NULL: none), so that MRS/MSR find their register
+ * in one load, whatever the tables' order. */
+static const struct sysreg_desc *by_enc[1u << 16];
 
 void sysreg__init(void)
 {
-	for (unsigned k = NREGS; k-- > 0;) /* backwards: the first of duplicates wins */
-		by_enc[table[k].enc] = (uint8_t)(k + 1);
+	const struct sysreg_table *t;
+	for (unsigned n = 0; (t = tables(n)); n++)
+		for (unsigned k = t->n; k-- > 0;) /* backwards: the first of duplicates wins */
+			by_enc[t->r[k].enc] = &t->r[k];
 }
 
 static const struct sysreg_desc *find(unsigned enc)
 {
-	unsigned k = by_enc[enc & 0xffff];
-	if (k)
-		return &table[k - 1];
-	return in_id_raz_space(enc) ? &id_raz : 0;
+	const struct sysreg_desc *r = by_enc[enc & 0xffff];
+	if (r)
+		return r;
+	return in_id_raz_space(enc & 0xffff) ? &id_raz : 0;
 }
 
 void sysreg__reset(struct cpu *c)
 {
+	const struct sysreg_table *t;
 	memset(&c->sr, 0, sizeof(c->sr));
-	for (unsigned k = 0; k < NREGS; k++) {
-		const struct sysreg_desc *r = &table[k];
-		if (r->reset)
-			r->reset(c, r);
-		else if (r->kept)
-			*kept(c, r) = r->val;
-	}
+	for (unsigned n = 0; (t = tables(n)); n++)
+		for (unsigned k = 0; k < t->n; k++) {
+			const struct sysreg_desc *r = &t->r[k];
+			if (r->reset)
+				r->reset(c, r);
+			else if (r->kept)
+				*kept(c, r) = r->val;
+		}
 }
 
-/* At EL0: -1 to go on, or the exec_r of the exception the access takes. */
-static int el0_check(struct cpu *c, const struct sysreg_desc *r, bool write)
+/* At EL0: -1 to go on, or the exec_r of the exception the access takes. enc carries
+ * the transfer register in bits 20:16 (SYSREG_RT) for the trap's syndrome. */
+static int el0_check(struct cpu *c, const struct sysreg_desc *r, unsigned enc, bool write)
 {
 	uint64_t ctl;
 	if (r->el0 == EL0_NONE || (write && r->el0 == EL0_READ))
@@ -454,11 +420,27 @@ static int el0_check(struct cpu *c, const struct sysreg_desc *r, bool write)
 	switch (r->el0_enable) {
 	case EL0_IF_SCTLR: ctl = c->sr.sctlr_el1; break;
 	case EL0_IF_CNTKCTL: ctl = c->sr.cntkctl_el1; break;
+	case EL0_IF_FN:
+		if (r->el0_ok(c, r, write))
+			return -1;
+		ctl = 0;
+		break;
 	default: return -1;
 	}
 	if (ctl & r->el0_bits)
 		return -1;
-	return exc__sync(c, EC_SYSREG, write ? 0 : 1, 0); /* ISS: the direction */
+	return exc__sync(c, EC_SYSREG, sysreg__trap_iss(enc, write), 0);
+}
+
+/* ISS of EC 0x18 (Arm ARM D17.2.37, "ISS encoding for an exception from MSR, MRS, or
+ * System instruction execution in AArch64 state"): Op0, Op2, Op1, CRn, Rt, CRm,
+ * Direction (1: read). */
+uint32_t sysreg__trap_iss(unsigned enc, bool write)
+{
+	unsigned op0 = (enc >> 14) & 3, op1 = (enc >> 11) & 7, crn = (enc >> 7) & 15;
+	unsigned crm = (enc >> 3) & 15, op2 = enc & 7, rt = (enc >> 16) & 31;
+	return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) |
+	       (write ? 0 : 1);
 }
 
 int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
@@ -467,7 +449,7 @@ int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
 	int e;
 	if (!r)
 		return exc__undef(c);
-	if (c->el == 0 && (e = el0_check(c, r, false)) >= 0)
+	if (c->el == 0 && (e = el0_check(c, r, enc, false)) >= 0)
 		return e;
 	if (!r->read)
 		return exc__undef(c);
@@ -480,7 +462,7 @@ int sysreg__write(struct cpu *c, unsigned enc, uint64_t val)
 	int e;
 	if (!r)
 		return exc__undef(c);
-	if (c->el == 0 && (e = el0_check(c, r, true)) >= 0)
+	if (c->el == 0 && (e = el0_check(c, r, enc, true)) >= 0)
 		return e;
 	if (!r->write)
 		return exc__undef(c);

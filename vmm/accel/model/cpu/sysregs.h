@@ -4,6 +4,7 @@
 #ifndef MODEL_SYSREGS_H
 #define MODEL_SYSREGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The values kept per vCPU (the timer's are read through engine/timer.c). */
@@ -142,9 +143,13 @@ enum sysreg_enc {
 };
 
 struct cpu;
-/* MRS/MSR by encoding. Return an exec_r (an exception may have been taken). */
+/* MRS/MSR by encoding. Return an exec_r (an exception may have been taken). Bits
+ * 20:16 of enc may carry the instruction's Rt (SYSREG_RT), for a trap's syndrome. */
 int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val);
 int sysreg__write(struct cpu *c, unsigned enc, uint64_t val);
+#define SYSREG_RT(rt) ((unsigned)(rt) << 16)
+/* ESR ISS of a trapped MRS/MSR (EC 0x18) of enc (with its SYSREG_RT) */
+uint32_t sysreg__trap_iss(unsigned enc, bool write);
 /* Every register the table keeps back to its reset value. */
 void sysreg__reset(struct cpu *c);
 /* Build the encoding index (once per process is enough; idempotent). */

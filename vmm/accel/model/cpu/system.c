@@ -77,7 +77,7 @@ static int pstate_op(struct cpu *c, const struct dent *d)
 static int mrs(struct cpu *c, const struct dent *d)
 {
 	uint64_t v;
-	int r = sysreg__read(c, BITS(d->insn, 20, 5), &v);
+	int r = sysreg__read(c, BITS(d->insn, 20, 5) | SYSREG_RT(RD(d->insn)), &v);
 	if (r == X_NEXT)
 		wz(c, RD(d->insn), v);
 	return r;
@@ -85,7 +85,7 @@ static int mrs(struct cpu *c, const struct dent *d)
 
 static int msr(struct cpu *c, const struct dent *d)
 {
-	return sysreg__write(c, BITS(d->insn, 20, 5), rz(c, RD(d->insn)));
+	return sysreg__write(c, BITS(d->insn, 20, 5) | SYSREG_RT(RD(d->insn)), rz(c, RD(d->insn)));
 }
 
 /* DC ZVA: zero the DCZID-sized block holding Xt. */

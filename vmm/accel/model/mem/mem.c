@@ -75,8 +75,8 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 {
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
-	if (o->device || !o->cacheable_fast || c->no_utlb)
-		return;
+	if (o->device || !o->cacheable_fast || c->no_utlb || c->dbg.wp_any)
+		return; /* (watchpoints: every access must reach debug__watch) */
 	e->rtag = o->readable ? page : ~0ull;
 	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
 	e->addend = (uintptr_t)host - (uintptr_t)va;
@@ -145,6 +145,9 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 	if (o1.device && unaligned)
 		return data_abort(c, va, write, flags, FSC_ALIGN, false);
 	unsigned first = 4096 - (va & 0xfff);
+	if (unlikely(c->dbg.wp_any) &&
+	    (r = debug__watch(c, va, first < size ? first : size, write, idx == MMU_EL0)))
+		return r;
 	if (first >= size) {
 		void *host = vm__ram(c->vm, o1.pa, 1);
 		if (host)
@@ -153,6 +156,9 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 	}
 	uint64_t va2 = va + first;
 	if ((r = xlate(c, va2, idx, write, flags, &o2)))
+		return r;
+	if (unlikely(c->dbg.wp_any) &&
+	    (r = debug__watch(c, va2, size - first, write, idx == MMU_EL0)))
 		return r;
 	if ((r = phys_access(c, va, &o1, first, buf, write, flags)))
 		return r;
@@ -197,6 +203,8 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 	if ((*r = xlate(c, va, idx, false, flags, &o)))
 		return 0;
 	if ((*r = xlate(c, va, idx, true, flags, &o)))
+		return 0;
+	if (unlikely(c->dbg.wp_any) && (*r = debug__watch_rw(c, va, size, 2, idx == MMU_EL0)))
 		return 0;
 	void *p = vm__ram(c->vm, o.pa, size);
 	if (!p) {

@@ -10,6 +10,8 @@
 #include <asm/irqflags.h>
 #include <asm/ptrace.h>
 #include <uapi/vmm_memstat.h>
+#include <uapi/vmm_page.h>
+#include <uapi/vmm_vmstat.h>
 
 typedef long (*syscall_fn_t)(u64, u64, u64, u64, u64, u64);
 /* Arguments are passed in x0-x5 whatever the handler's types (AAPCS64: an int reads w0). */
@@ -34,6 +36,8 @@ long sys_mprotect(unsigned long start, unsigned long len, unsigned long prot);
 long sys_madvise(unsigned long start, unsigned long len, int advice);
 long sys_wait4(int pid, int *status, int options, void *rusage);
 long sys_vmm_memstat(int pid, struct vmm_memstat *st);
+long sys_vmm_vmstat(unsigned long *values, unsigned long n);
+long sys_vmm_page(unsigned long addr, int op, struct vmm_page_info *info);
 
 #define NR_SYSCALLS 261
 static const syscall_fn_t sys_call_table[NR_SYSCALLS] = {
@@ -55,6 +59,10 @@ void el0_svc(struct pt_regs *regs)
 		fn = sys_call_table[nr];
 	else if (nr == __NR_vmm_memstat)
 		fn = (syscall_fn_t)(void (*)(void))sys_vmm_memstat;
+	else if (nr == __NR_vmm_vmstat)
+		fn = (syscall_fn_t)(void (*)(void))sys_vmm_vmstat;
+	else if (nr == __NR_vmm_page)
+		fn = (syscall_fn_t)(void (*)(void))sys_vmm_page;
 	if (fn)
 		ret = fn(regs->regs[0], regs->regs[1], regs->regs[2], regs->regs[3], regs->regs[4],
 			 regs->regs[5]);

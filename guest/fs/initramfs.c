@@ -19,6 +19,7 @@
 #include <asm/memory.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/swap.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/slab.h>
@@ -49,6 +50,9 @@ static int address_space_init(struct inode *inode)
 	struct address_space *m = &inode->i_mapping;
 
 	spin_lock_init(&m->lock);
+	spin_lock_init(&m->i_mmap_lock);
+	INIT_LIST_HEAD(&m->i_mmap);
+	m->host = inode;
 	m->nr_slots = DIV_ROUND_UP(inode->i_size, PAGE_SIZE);
 	m->pages = m->nr_slots ? kzalloc(m->nr_slots * sizeof(struct page *), GFP_KERNEL) : NULL;
 	return m->nr_slots && !m->pages ? -ENOMEM : 0;
@@ -201,6 +205,7 @@ long kernel_read(struct file *f, void *buf, unsigned long count, unsigned long *
 		if (!page)
 			return done ? (long)done : -ENOMEM;
 		memcpy((u8 *)buf + done, (u8 *)page_address(page) + off, n);
+		mark_page_accessed(page);
 		put_page(page);
 		done += n;
 		*pos += n;

@@ -98,6 +98,26 @@ long kernel_clone(unsigned long flags)
 	return pid;
 }
 
+/* A kernel thread running fn(arg) for good (Linux: kthread_create + wake_up_process):
+ * nobody's child, not counted in nr_tasks_alive (tests compare that with 0). */
+struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name)
+{
+	struct task_struct *p = copy_process(NULL, false, fn, arg);
+
+	if (!p)
+		return NULL;
+	snprintf(p->comm, sizeof(p->comm), "%s", name);
+	p->flags |= PF_KTHREAD;
+	spin_lock(&tasklist_lock);
+	list_del(&p->sibling);
+	INIT_LIST_HEAD(&p->sibling);
+	p->parent = NULL;
+	spin_unlock(&tasklist_lock);
+	__atomic_sub_fetch(&nr_tasks_alive, 1, __ATOMIC_RELAXED);
+	wake_up_new_task(p);
+	return p;
+}
+
 struct spawn_args {
 	char path[64];
 	const char *argv[9];

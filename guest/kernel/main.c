@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/sched.h>
+#include <linux/swap.h>
 #include <asm/mmu_context.h>
 
 static u64 boot_ticks;
@@ -93,7 +94,9 @@ static void proc_init(void)
 	asids_init();
 	cpu_user_init();
 	user_mm_init();
+	lru_init();
 	populate_rootfs();
+	swap_setup();
 }
 
 void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
@@ -117,6 +120,7 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 
 	smp_init();
 	zone_pcp_update_all();	/* pcp high is shared by the CPUs now online */
+	kswapd_run();
 	u64 ms = (read_sysreg(cntvct_el0) - boot_ticks) * 1000 / machine.timer_freq;
 	printk("Boot to tests: %lu ms (virtual counter)\n", ms);
 

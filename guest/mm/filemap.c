@@ -4,9 +4,12 @@
  * from the initrd (zero past the end of the file; all zero for shmem), and inserted,
  * unless another CPU inserted it first (then ours is freed and theirs used). The cache
  * holds one reference on each page; each caller gets one more.
- * Left out from Linux: the xarray, readahead, LRU lists and reclaim (cached pages stay
- * for the life of the inode: initramfs ones for the whole run), dirty tracking and
- * writeback, large folios.
+ * A new page (mapping = the address_space, index = its offset) goes on the file LRU;
+ * reclaim (mm/vmscan.c) may drop it again when it is clean and unmapped, and the
+ * next use reads it again from the initrd. A page written through a shared mapping is
+ * dirty and stays (there is nowhere to write it back: the page cache is the file).
+ * Left out from Linux: the xarray, readahead, writeback, large folios, refault
+ * (workingset) detection.
  */
 #include <kernel.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
+#include <linux/swap.h>
 
 struct page *filemap_get_page(struct inode *inode, unsigned long index)
 {
@@ -41,6 +45,8 @@ struct page *filemap_get_page(struct inode *inode, unsigned long index)
 	spin_lock(&m->lock);
 	page = m->pages[index];
 	if (!page) {
+		new->mapping = m;
+		new->index = index;
 		page = m->pages[index] = new;
 		m->nrpages++;
 		if (inode->data)
@@ -51,5 +57,7 @@ struct page *filemap_get_page(struct inode *inode, unsigned long index)
 	spin_unlock(&m->lock);
 	if (new)
 		put_page(new);
+	else
+		lru_cache_add(page);
 	return page;
 }

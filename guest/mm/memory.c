@@ -15,10 +15,14 @@
  * the invalidation completed (zap batches them, as mmu_gather).
  * Page references: each PTE mapping a page holds one reference and one mapcount; the
  * page cache holds one reference on its pages; the zero page is never counted.
- * Left out from Linux: huge pages, swap and migration entries, rmap (mapcount only),
- * the dirty/young software bits (hardware AF is set at creation, no reclaim reads it),
- * fault-around, userfaultfd, NUMA, split PTE locks (a process is single threaded; page
- * counts are atomic because pages are shared between processes on different CPUs).
+ * A non-present PTE that is not zero is a swap entry (do_swap_page: from the swap
+ * cache or the disk) or a migration entry (migration_entry_wait); a valid PTE whose
+ * access flag reclaim cleared (software AF: TCR_EL1.HA off) takes an access-flag fault
+ * that sets it again. Leaf PTEs change under mm->page_table_lock; a handler allocates
+ * before taking it and installs only if the entry did not change meanwhile.
+ * Left out from Linux: huge pages, the dirty software bit (a writable anonymous PTE
+ * counts as dirty when reclaim unmaps it), fault-around, userfaultfd, NUMA, split PTE
+ * locks.
  */
 #include <kernel.h>
 #include <string.h>
@@ -29,6 +33,10 @@
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/mm_user.h>
+#include <linux/rmap.h>
+#include <linux/swap.h>
+#include <linux/vmstat.h>
+#include "internal.h"
 
 unsigned long vm_events[NR_MM_EVENTS];
 unsigned long nr_user_pgtables;
@@ -52,12 +60,32 @@ void get_page(struct page *page)
 	__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* A reference only if the page is not being freed (Linux: get_page_unless_zero). */
+bool get_page_unless_zero(struct page *page)
+{
+	int c = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+
+	while (c > 0)
+		if (__atomic_compare_exchange_n(&page->_refcount, &c, c + 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+/* The last reference to a user page: off the LRU, its anon_vma released, freed. */
 void put_page(struct page *page)
 {
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		if (PageFlag(page, PG_lru))
+			lru_del_freed(page);
+		if (PageAnon(page) && page->mapping)
+			put_anon_vma(page->mapping);
+		page->mapping = NULL;
+		page->index = 0;
+		page->private = 0;
 		page->_refcount = 1;		/* __free_pages() frees the last reference */
 		page->_mapcount = 0;
-		page->flags &= ~(1UL << PG_anon | 1UL << PG_dcache_clean);
+		__atomic_and_fetch(&page->flags, ~PAGE_USER_FLAGS, __ATOMIC_RELAXED);
 		__free_page(page);
 	}
 }
@@ -72,12 +100,12 @@ int page_mapcount(struct page *page)
 	return __atomic_load_n(&page->_mapcount, __ATOMIC_ACQUIRE);
 }
 
-static void page_add_map(struct page *page)
+void page_add_map(struct page *page)
 {
 	__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
 }
 
-static void page_remove_map(struct page *page)
+void page_remove_map(struct page *page)
 {
 	__atomic_sub_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
 }
@@ -88,23 +116,22 @@ void mm_inc_event(struct mm_struct *mm, enum mm_event e)
 	__atomic_add_fetch(&vm_events[e], 1, __ATOMIC_RELAXED);
 }
 
+/* Atomic: reclaim changes the counters of other processes' mms. */
 void mm_add_rss(struct mm_struct *mm, int member, long n)
 {
-	mm->rss_stat[member] += n;
+	__atomic_add_fetch(&mm->rss_stat[member], n, __ATOMIC_RELAXED);
 }
 
 static struct page *alloc_user_page(bool zero)
 {
 	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
 
-	if (page) {
+	if (page)
 		page->_mapcount = 0;
-		SetPageFlag(page, PG_anon);
-	}
 	return page;
 }
 
-static int rss_kind(struct vm_area_struct *vma, struct page *page)
+int rss_kind(struct vm_area_struct *vma, struct page *page)
 {
 	if (PageAnon(page))
 		return MM_ANONPAGES;
@@ -112,7 +139,7 @@ static int rss_kind(struct vm_area_struct *vma, struct page *page)
 }
 
 /* The PTE for page in vma (Linux: mk_pte + vm_get_page_prot). */
-static pte_t mk_user_pte(struct page *page, unsigned long vm_flags, bool writable)
+pte_t mk_user_pte(struct page *page, unsigned long vm_flags, bool writable)
 {
 	pte_t e = page_to_phys(page) | PTE_USER_BASE;
 
@@ -124,11 +151,6 @@ static pte_t mk_user_pte(struct page *page, unsigned long vm_flags, bool writabl
 	if (!(vm_flags & VM_EXEC))
 		e |= PTE_UXN;
 	return e;
-}
-
-static struct page *pte_page(pte_t e)
-{
-	return phys_to_page(e & PTE_ADDR_MASK);
 }
 
 /*
@@ -156,7 +178,7 @@ static void sync_icache_dcache(struct page *page)
 }
 
 /* Break-before-make: a valid entry is cleared and invalidated before the new one. */
-static void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t e)
+void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t e)
 {
 	pte_t old = READ_ONCE(*ptep);
 
@@ -173,8 +195,11 @@ static void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pt
 	isb();
 }
 
-/* Walk to addr's level-3 entry, allocating missing tables if alloc. */
-static pte_t *pte_offset(struct mm_struct *mm, unsigned long addr, bool alloc)
+/* Walk to addr's level-3 entry, allocating missing tables if alloc (with gfp). Tables
+ * are added by the mm's owner without the page_table_lock: a zeroed table becomes
+ * visible by one store to an invalid entry, which a concurrent walker may or may not
+ * see; tables are freed only under the lock. */
+static pte_t *pte_offset(struct mm_struct *mm, unsigned long addr, bool alloc, gfp_t gfp)
 {
 	pte_t *table = mm->pgd;
 
@@ -184,7 +209,7 @@ static pte_t *pte_offset(struct mm_struct *mm, unsigned long addr, bool alloc)
 		if (!(v & PTE_VALID)) {
 			if (!alloc)
 				return NULL;
-			struct page *pg = alloc_page(__GFP_ZERO);
+			struct page *pg = alloc_page(gfp | __GFP_ZERO);
 			if (!pg)
 				return NULL;
 			mm->pgtables++;
@@ -200,7 +225,7 @@ static pte_t *pte_offset(struct mm_struct *mm, unsigned long addr, bool alloc)
 
 pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	return pte_offset(mm, addr, false);
+	return pte_offset(mm, addr, false, 0);
 }
 
 int pgd_alloc(struct mm_struct *mm)
@@ -211,6 +236,7 @@ int pgd_alloc(struct mm_struct *mm)
 		return -12;
 	mm->pgd = page_address(pg);
 	mm->pgtables = 1;
+	spin_lock_init(&mm->page_table_lock);
 	__atomic_add_fetch(&nr_user_pgtables, 1, __ATOMIC_RELAXED);
 	return 0;
 }
@@ -225,7 +251,11 @@ void pgd_free(struct mm_struct *mm)
 	__atomic_sub_fetch(&nr_user_pgtables, 1, __ATOMIC_RELAXED);
 }
 
-/* ---- faults ---- */
+/* ---- faults ----
+ * Each handler reads the entry, allocates what it needs without the page_table_lock
+ * (an allocation may reclaim, which takes other mms' locks), then takes the lock and
+ * installs its result only if the entry is still what it read (pte_same); otherwise
+ * it undoes its work and returns, and the access faults again if it must. */
 
 static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
 			     unsigned int flags)
@@ -233,17 +263,32 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, pte
 	struct mm_struct *mm = vma->vm_mm;
 
 	if (!(flags & FAULT_FLAG_WRITE)) {
-		set_pte_at(mm, addr, ptep, mk_user_pte(zero_page, vma->vm_flags, false));
-		mm_inc_event(mm, MM_ZERO_PAGE_MAPS);
+		spin_lock(&mm->page_table_lock);
+		if (pte_none(READ_ONCE(*ptep))) {
+			set_pte_at(mm, addr, ptep, mk_user_pte(zero_page, vma->vm_flags, false));
+			mm_inc_event(mm, MM_ZERO_PAGE_MAPS);
+		}
+		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	struct page *page = alloc_user_page(true);
 	if (!page)
 		return VM_FAULT_OOM;
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(READ_ONCE(*ptep))) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(page);
+		return 0;
+	}
+	page_add_new_anon_rmap(page, vma, addr);
 	page->_mapcount = 1;
 	mm_add_rss(mm, MM_ANONPAGES, 1);
 	mm_inc_event(mm, MM_ANON_FAULTS);
 	set_pte_at(mm, addr, ptep, mk_user_pte(page, vma->vm_flags, true));
+	lru_cache_add(page);
+	spin_unlock(&mm->page_table_lock);
 	return 0;
 }
 
@@ -252,21 +297,34 @@ static int do_fault(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct inode *inode = vma->vm_file->f_inode;
-	unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	unsigned long pgoff = linear_page_index(vma, addr);
 	struct page *page = filemap_get_page(inode, pgoff);
 
 	if (!page)
 		return pgoff >= inode->i_mapping.nr_slots ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
-	mm_inc_event(mm, MM_FILE_FAULTS);
 	if ((vma->vm_flags & VM_SHARED) || !(flags & FAULT_FLAG_WRITE)) {
 		/* the page-cache page itself: writable only through a shared mapping */
-		page_add_map(page);
+		bool writable = vma->vm_flags & VM_SHARED;
+		spin_lock(&mm->page_table_lock);
+		if (!pte_none(READ_ONCE(*ptep))) {
+			spin_unlock(&mm->page_table_lock);
+			put_page(page);
+			return 0;
+		}
+		mm_inc_event(mm, MM_FILE_FAULTS);
+		page_add_map(page);	/* the reference from filemap_get_page is the PTE's */
 		mm_add_rss(mm, rss_kind(vma, page), 1);
-		set_pte_at(mm, addr, ptep,
-			   mk_user_pte(page, vma->vm_flags, vma->vm_flags & VM_SHARED));
+		if (writable && (vma->vm_flags & VM_WRITE))
+			set_page_dirty(page);
+		set_pte_at(mm, addr, ptep, mk_user_pte(page, vma->vm_flags, writable));
+		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
 	/* do_cow_fault: a private copy of the file page */
+	if (anon_vma_prepare(vma)) {
+		put_page(page);
+		return VM_FAULT_OOM;
+	}
 	struct page *new = alloc_user_page(false);
 	if (!new) {
 		put_page(page);
@@ -274,68 +332,191 @@ static int do_fault(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
 	}
 	memcpy(page_address(new), page_address(page), PAGE_SIZE);
 	put_page(page);
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(READ_ONCE(*ptep))) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(new);
+		return 0;
+	}
+	mm_inc_event(mm, MM_FILE_FAULTS);
+	page_add_new_anon_rmap(new, vma, addr);
 	new->_mapcount = 1;
 	mm_add_rss(mm, MM_ANONPAGES, 1);
 	mm_inc_event(mm, MM_COW_COPIES);
 	set_pte_at(mm, addr, ptep, mk_user_pte(new, vma->vm_flags, true));
+	lru_cache_add(new);
+	spin_unlock(&mm->page_table_lock);
 	return 0;
 }
 
+/* Called with the page_table_lock held; returns with it released. */
 static int do_wp_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, pte_t orig)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct page *old = pte_page(orig);
+	struct page *old = pte_page(orig), *new;
 
 	if (vma->vm_flags & VM_SHARED) {	/* wp_page_shared: just allow the write */
+		set_page_dirty(old);
 		set_pte_at(mm, addr, ptep, mk_user_pte(old, vma->vm_flags, true));
+		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
-	if (old == zero_page) {			/* the first write to a zero-page mapping */
-		struct page *page = alloc_user_page(true);
-		if (!page)
-			return VM_FAULT_OOM;
-		page->_mapcount = 1;
+	if (old != zero_page && PageAnon(old) && page_mapcount(old) == 1) {
+		/* a swap-cache page that only this PTE uses leaves the swap cache first
+		 * (Linux: reuse_swap_page/try_to_free_swap); the lock is only tried */
+		if (PageFlag(old, PG_swapcache) && trylock_page(old)) {
+			try_to_free_swap(old);
+			unlock_page(old);
+		}
+		if (page_count(old) == 1) {
+			/* wp_page_reuse: nobody else has it (any more) */
+			mm_inc_event(mm, MM_COW_REUSES);
+			SetPageFlag(old, PG_dirty);
+			set_pte_at(mm, addr, ptep, mk_user_pte(old, vma->vm_flags, true));
+			spin_unlock(&mm->page_table_lock);
+			return 0;
+		}
+	}
+	/* wp_page_copy (a new zeroed page for the zero page) */
+	if (old != zero_page)
+		get_page(old);
+	spin_unlock(&mm->page_table_lock);
+	int ret = 0;
+	if (anon_vma_prepare(vma) || !(new = alloc_user_page(old == zero_page))) {
+		ret = VM_FAULT_OOM;
+		goto out;
+	}
+	if (old != zero_page)
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	spin_lock(&mm->page_table_lock);
+	if (READ_ONCE(*ptep) != orig) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(new);
+		goto out;
+	}
+	page_add_new_anon_rmap(new, vma, addr);
+	new->_mapcount = 1;
+	if (old == zero_page) {
 		mm_add_rss(mm, MM_ANONPAGES, 1);
 		mm_inc_event(mm, MM_ANON_FAULTS);
-		set_pte_at(mm, addr, ptep, mk_user_pte(page, vma->vm_flags, true));
-		return 0;
+	} else {
+		if (!PageAnon(old)) {
+			mm_add_rss(mm, rss_kind(vma, old), -1);
+			mm_add_rss(mm, MM_ANONPAGES, 1);
+		}
+		mm_inc_event(mm, MM_COW_COPIES);
 	}
-	if (PageAnon(old) && page_count(old) == 1 && page_mapcount(old) == 1) {
-		/* wp_page_reuse: nobody else has it (any more) */
-		mm_inc_event(mm, MM_COW_REUSES);
-		set_pte_at(mm, addr, ptep, mk_user_pte(old, vma->vm_flags, true));
-		return 0;
-	}
-	/* wp_page_copy */
-	struct page *new = alloc_user_page(false);
-	if (!new)
-		return VM_FAULT_OOM;
-	memcpy(page_address(new), page_address(old), PAGE_SIZE);
-	new->_mapcount = 1;
-	if (!PageAnon(old)) {
-		mm_add_rss(mm, rss_kind(vma, old), -1);
-		mm_add_rss(mm, MM_ANONPAGES, 1);
-	}
-	mm_inc_event(mm, MM_COW_COPIES);
 	set_pte_at(mm, addr, ptep, mk_user_pte(new, vma->vm_flags, true));	/* + TLBI */
-	page_remove_map(old);
-	put_page(old);
+	lru_cache_add(new);
+	if (old != zero_page) {
+		page_remove_map(old);
+		put_page(old);		/* the PTE's reference */
+	}
+	spin_unlock(&mm->page_table_lock);
+out:
+	if (old != zero_page)
+		put_page(old);		/* ours */
+	return ret;
+}
+
+/*
+ * A swap entry (Linux: do_swap_page): the page from the swap cache, or read from the
+ * slot into the swap cache (a major fault), locked, then mapped if the PTE still holds
+ * the entry; the PTE's hold on the slot is dropped (swap_free). A write fault by the
+ * only user takes the page out of the swap cache (the slot is freed) and maps it
+ * writable; otherwise it is mapped read-only and stays cached, so that the other
+ * processes holding the entry (fork) find the same page, and a later write copies or
+ * reuses it as any COW page.
+ */
+static int do_swap_page(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, pte_t orig,
+			unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	bool major;
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	struct page *page = read_swap_cache_async(entry, &major);
+	if (!page) {
+		/* the entry went (another fault or a zap got there first), or no memory */
+		return READ_ONCE(*ptep) == orig ? VM_FAULT_OOM : 0;
+	}
+	if (major) {
+		mm_inc_event(mm, MM_MAJFAULTS);
+		count_vm_event(PGMAJFAULT);
+	}
+	lock_page(page);
+	spin_lock(&mm->page_table_lock);
+	if (READ_ONCE(*ptep) != orig || !PageFlag(page, PG_swapcache) ||
+	    page->private != entry.val) {
+		spin_unlock(&mm->page_table_lock);
+		unlock_page(page);
+		put_page(page);
+		return 0;
+	}
+	if (!page->mapping)
+		page_add_new_anon_rmap(page, vma, addr);
+	page_add_map(page);		/* our reference is the PTE's */
+	mm_add_rss(mm, MM_ANONPAGES, 1);
+	mm_add_rss(mm, MM_SWAPENTS, -1);
+	swap_free(entry);
+	bool writable = false;
+	if ((flags & FAULT_FLAG_WRITE) && page_mapcount(page) == 1 && try_to_free_swap(page) &&
+	    page_count(page) == 1) {
+		writable = true;
+		SetPageFlag(page, PG_dirty);
+	}
+	set_pte_at(mm, addr, ptep, mk_user_pte(page, vma->vm_flags, writable));
+	spin_unlock(&mm->page_table_lock);
+	unlock_page(page);
+	return 0;
+}
+
+/* A migration entry: wait until the migration is done, then fault again
+ * (Linux: migration_entry_wait). */
+static int migration_entry_wait(struct mm_struct *mm, pte_t *ptep, pte_t orig)
+{
+	struct page *page = pfn_to_page(swp_offset(pte_to_swp_entry(orig)));
+
+	spin_lock(&mm->page_table_lock);
+	if (READ_ONCE(*ptep) != orig || !get_page_unless_zero(page)) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	spin_unlock(&mm->page_table_lock);
+	wait_on_page_locked(page);
+	put_page(page);
 	return 0;
 }
 
 static int handle_pte_fault(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
 			    unsigned int flags)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	pte_t e = READ_ONCE(*ptep);
 
-	if (!pte_present(e))
+	if (pte_none(e))
 		return vma_is_anonymous(vma) ? do_anonymous_page(vma, addr, ptep, flags)
 					     : do_fault(vma, addr, ptep, flags);
+	if (is_swap_pte(e)) {
+		if (is_migration_entry(pte_to_swp_entry(e)))
+			return migration_entry_wait(mm, ptep, e);
+		return do_swap_page(vma, addr, ptep, e, flags);
+	}
 	if (e & PTE_PROT_NONE)
 		return VM_FAULT_SIGSEGV;
+	spin_lock(&mm->page_table_lock);
+	if (READ_ONCE(*ptep) != e) {		/* changed under us: fault again */
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
 	if ((flags & FAULT_FLAG_WRITE) && (e & PTE_RDONLY))
 		return do_wp_page(vma, addr, ptep, e);
-	return 0;	/* spurious: already fixed (a stale TLB entry was dropped by the fault) */
+	if (!(e & PTE_AF))	/* an access-flag fault: the page is young again */
+		WRITE_ONCE(*ptep, e | PTE_AF);	/* no TLB entry can hold an AF=0 entry */
+	spin_unlock(&mm->page_table_lock);
+	return 0;	/* or spurious: a stale TLB entry was dropped by the fault */
 }
 
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
@@ -345,7 +526,8 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int
 
 	addr &= PAGE_MASK;
 	mm_inc_event(mm, MM_PGFAULT);
-	ptep = pte_offset(mm, addr, true);
+	count_vm_event(PGFAULT);
+	ptep = pte_offset(mm, addr, true, GFP_PGTABLE_USER);
 	if (!ptep)
 		return VM_FAULT_OOM;
 	return handle_pte_fault(vma, addr, ptep, flags);
@@ -360,14 +542,22 @@ struct zap_batch {
 	struct mm_struct *mm;
 };
 
+/* Called with the page_table_lock held. */
 static void zap_flush(struct zap_batch *b)
 {
 	dsb(ish);	/* every TLBI issued so far has completed */
 	isb();
 	for (unsigned int i = 0; i < b->nr; i++) {
-		page_remove_map(b->pages[i]);
+		struct page *page = b->pages[i];
+		page_remove_map(page);
 		mm_add_rss(b->mm, b->kind[i], -1);
-		put_page(b->pages[i]);
+		/* free_swap_cache: an unmapped swap-cache page whose entry no PTE holds
+		 * leaves the cache (reclaim does it if it holds the lock) */
+		if (PageFlag(page, PG_swapcache) && !page_mapcount(page) && trylock_page(page)) {
+			try_to_free_swap(page);
+			unlock_page(page);
+		}
+		put_page(page);
 	}
 	b->nr = 0;
 }
@@ -383,6 +573,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mm_struct *mm = vma->vm_mm;
 	struct zap_batch b = { .nr = 0, .mm = mm };
 
+	spin_lock(&mm->page_table_lock);
 	for (unsigned long addr = start; addr < end && addr >= start;) {
 		pte_t *table = mm->pgd;
 		int level;
@@ -409,10 +600,22 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 				if (b.nr == ARRAY_SIZE(b.pages))
 					zap_flush(&b);
 			}
+		} else if (is_swap_pte(e)) {
+			swp_entry_t entry = pte_to_swp_entry(e);
+			WRITE_ONCE(*ptep, 0);
+			if (is_migration_entry(entry)) {
+				/* the page holds no reference for it; its RSS is still counted */
+				struct page *page = pfn_to_page(swp_offset(entry));
+				mm_add_rss(mm, rss_kind(vma, page), -1);
+			} else {
+				mm_add_rss(mm, MM_SWAPENTS, -1);
+				free_swap_and_cache(entry);
+			}
 		}
 		addr += PAGE_SIZE;
 	}
 	zap_flush(&b);
+	spin_unlock(&mm->page_table_lock);
 }
 
 static bool table_empty(const pte_t *t)
@@ -449,13 +652,19 @@ static void free_table_range(struct mm_struct *mm, pte_t *table, int level, unsi
 
 void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
+	spin_lock(&mm->page_table_lock);
 	free_table_range(mm, mm->pgd, 0, start, end);
+	spin_unlock(&mm->page_table_lock);
 }
 
+/* fork: the child's tables are allocated under both locks, so without reclaim. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
 	bool cow = !(vma->vm_flags & VM_SHARED);
+	int ret = 0;
 
+	spin_lock(&src->page_table_lock);
+	spin_lock(&dst->page_table_lock);
 	for (unsigned long addr = vma->vm_start; addr < vma->vm_end;) {
 		pte_t *table = src->pgd;
 		int level;
@@ -471,42 +680,66 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		}
 		pte_t *ptep = &table[LEVEL_INDEX(addr, 3)];
 		pte_t e = READ_ONCE(*ptep);
-		if (pte_present(e)) {
-			pte_t *dptep = pte_offset(dst, addr, true);
-			if (!dptep)
-				return -12;
-			struct page *page = pte_page(e);
-			if (page != zero_page) {
-				if (cow && (e & PTE_VALID) && !(e & PTE_RDONLY)) {
-					/* both sides read-only: the first write copies or reuses */
-					e |= PTE_RDONLY;
-					set_pte_at(src, addr, ptep, e);
+		if (!pte_none(e)) {
+			pte_t *dptep = pte_offset(dst, addr, true, 0);
+			if (!dptep) {
+				ret = -12;
+				break;
+			}
+			if (pte_present(e)) {
+				struct page *page = pte_page(e);
+				if (page != zero_page) {
+					if (cow && (e & PTE_VALID) && !(e & PTE_RDONLY)) {
+						/* both sides read-only: the first write copies or reuses */
+						SetPageFlag(page, PG_dirty);
+						e |= PTE_RDONLY;
+						set_pte_at(src, addr, ptep, e);
+					}
+					get_page(page);
+					page_add_map(page);
+					mm_add_rss(dst, rss_kind(vma, page), 1);
 				}
-				get_page(page);
-				page_add_map(page);
-				mm_add_rss(dst, rss_kind(vma, page), 1);
+			} else {
+				swp_entry_t entry = pte_to_swp_entry(e);
+				if (is_migration_entry(entry)) {
+					/* copied as it is (read-only if private), found by
+					 * remove_migration_ptes through the child's VMA */
+					struct page *page = pfn_to_page(swp_offset(entry));
+					if (cow && swp_type(entry) == SWP_MIGRATION_WRITE) {
+						e = swp_entry_to_pte(swp_entry(SWP_MIGRATION_READ,
+									       swp_offset(entry)));
+						WRITE_ONCE(*ptep, e);
+					}
+					mm_add_rss(dst, rss_kind(vma, page), 1);
+				} else {
+					swap_duplicate(entry);
+					mm_add_rss(dst, MM_SWAPENTS, 1);
+				}
 			}
 			WRITE_ONCE(*dptep, e);
 		}
 		addr += PAGE_SIZE;
 	}
 	dsb(ishst);
-	return 0;
+	spin_unlock(&dst->page_table_lock);
+	spin_unlock(&src->page_table_lock);
+	return ret;
 }
 
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
+	spin_lock(&mm->page_table_lock);
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = pte_offset(mm, addr, false);
+		pte_t *ptep = pte_offset(mm, addr, false, 0);
 		if (!ptep) {
 			addr = level_next(addr, 2) - PAGE_SIZE;
 			continue;
 		}
 		pte_t e = READ_ONCE(*ptep);
 		if (!pte_present(e))
-			continue;
+			continue;	/* none, swap or migration: the VMA's flags apply later */
 		struct page *page = pte_page(e);
 		/* private pages stay read-only: a write goes through do_wp_page (copy or reuse) */
 		bool writable = page != zero_page &&
@@ -516,4 +749,5 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 		if (n != e)
 			set_pte_at(mm, addr, ptep, n);
 	}
+	spin_unlock(&mm->page_table_lock);
 }

@@ -9,8 +9,11 @@
  * munmap/mprotect split VMAs at the range's ends (split_vma) and merge neighbours that
  * became compatible (same flags, same file at contiguous offsets, or both anonymous).
  * Unmapping a range zaps its PTEs and frees the page tables left empty.
- * Left out from Linux: the maple tree and its RCU walks, anon_vma (anonymous VMAs merge
- * whenever their flags match), mmap_lock, address randomisation, MAP_GROWSDOWN,
+ * Every VMA in an mm's list is also on its rmap lists (its anon_vma's, its file's
+ * i_mmap: mm/rmap.c); anonymous VMAs get vm_pgoff = vm_start >> PAGE_SHIFT, as Linux,
+ * so that an anonymous page's index is its linear_page_index; VMAs merge only with
+ * the same anon_vma (or none) at contiguous offsets.
+ * Left out from Linux: the maple tree and its RCU walks, mmap_lock, address randomisation, MAP_GROWSDOWN,
  * MAP_POPULATE/LOCKED/NORESERVE, overcommit accounting, mremap, VM_DONTCOPY and friends.
  */
 #include <kernel.h>
@@ -19,6 +22,7 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/mm_user.h>
+#include <linux/rmap.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -91,6 +95,7 @@ static void vma_link_after(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (next)
 		next->vm_prev = vma;
 	mm->map_count++;
+	vma_link_rmap(vma);
 }
 
 static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -103,6 +108,7 @@ static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 		vma->vm_next->vm_prev = vma->vm_prev;
 	vma->vm_next = vma->vm_prev = NULL;
 	mm->map_count--;
+	vma_unlink_rmap(vma);
 }
 
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -126,42 +132,65 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	*new = *vma;
 	if (new->vm_file)
 		get_file(new->vm_file);
+	/* new joins the rmap lists covering its range, then vma shrinks, under the rmap
+	 * locks: a walker sees every page's PTE through one or the other */
 	if (new_below) {	/* new = [vm_start, addr), vma = [addr, vm_end) */
 		new->vm_end = addr;
+		vma_link_after(mm, new, vma->vm_prev);
+		vma_lock_rmap(vma);
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_start = addr;
-		vma_link_after(mm, new, vma->vm_prev);
+		vma_unlock_rmap(vma);
 	} else {		/* vma = [vm_start, addr), new = [addr, vm_end) */
 		new->vm_start = addr;
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-		vma->vm_end = addr;
 		vma_link_after(mm, new, vma);
+		vma_lock_rmap(vma);
+		vma->vm_end = addr;
+		vma_unlock_rmap(vma);
 	}
 	return 0;
 }
 
+/* is_mergeable_anon_vma: the same anon_vma, or one side has none (no pages). */
 static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
 		return false;
 	if (a->vm_flags & VM_GROWSDOWN)
 		return false;
-	return !a->vm_file || a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
+	if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
+		return false;
+	return a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
+}
+
+/* keep (the lower VMA) takes over gone's range and, if it has none, its anon_vma */
+static void merge_into(struct mm_struct *mm, struct vm_area_struct *keep,
+		       struct vm_area_struct *gone)
+{
+	if (!keep->anon_vma && gone->anon_vma) {
+		struct anon_vma *av = gone->anon_vma;
+		get_anon_vma(av);
+		spin_lock(&av->lock);
+		keep->anon_vma = av;
+		list_add_tail(&keep->anon_vma_node, &av->vmas);
+		spin_unlock(&av->lock);
+	}
+	vma_lock_rmap(keep);
+	keep->vm_end = gone->vm_end;
+	vma_unlock_rmap(keep);
+	vma_unlink(mm, gone);
+	vm_area_free(gone);
 }
 
 struct vm_area_struct *vma_merge_around(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next = vma->vm_next, *prev = vma->vm_prev;
 
-	if (next && can_merge(vma, next)) {
-		vma->vm_end = next->vm_end;
-		vma_unlink(mm, next);
-		vm_area_free(next);
-	}
+	if (next && can_merge(vma, next))
+		merge_into(mm, vma, next);
 	if (prev && can_merge(prev, vma)) {
-		prev->vm_end = vma->vm_end;
-		vma_unlink(mm, vma);
-		vm_area_free(vma);
+		merge_into(mm, prev, vma);
 		vma = prev;
 	}
 	return vma;
@@ -255,7 +284,7 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
-	vma->vm_pgoff = pgoff;
+	vma->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
 	vma->vm_file = file;
 	if (file)
 		get_file(file);
@@ -337,6 +366,7 @@ int do_brk_flags(struct mm_struct *mm, unsigned long addr, unsigned long len, un
 		return -ENOMEM;
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
+	vma->vm_pgoff = addr >> PAGE_SHIFT;
 	vma->vm_flags = (flags ? flags : VM_READ | VM_WRITE) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (insert_vm_struct(mm, vma)) {
 		vm_area_free(vma);
@@ -383,7 +413,10 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 		return -ENOMEM;		/* stack_guard_gap */
 	if (addr < MMAP_MIN_ADDR)
 		return -EPERM;
+	vma_lock_rmap(vma);
+	vma->vm_pgoff -= (vma->vm_start - addr) >> PAGE_SHIFT;
 	vma->vm_start = addr;
+	vma_unlock_rmap(vma);
 	mm_inc_event(vma->vm_mm, MM_STACK_GROWS);
 	return 0;
 }

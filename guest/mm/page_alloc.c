@@ -58,6 +58,9 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/compaction.h>
+#include <linux/sched.h>
+#include <linux/swap.h>
 
 struct zone zones[MAX_NR_ZONES] = {
 	[ZONE_DMA32] = { .name = "DMA32" },
@@ -531,7 +534,8 @@ retry:
 		if (!populated_zone(z))
 			continue;
 		unsigned long mark = z->_watermark[alloc_flags & ALLOC_WMARK_MASK];
-		if (!zone_watermark_ok(z, order, mark, highest, alloc_flags))
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_ok(z, order, mark, highest, alloc_flags))
 			continue;
 		struct page *page = rmqueue(z, order, gfp_migratetype(gfp), alloc_flags);
 		if (page)
@@ -578,6 +582,44 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
+/*
+ * The slow path (Linux: __alloc_pages_slowpath): wake kswapd, retry at min (reclaimers,
+ * with PF_MEMALLOC, ignore the watermarks); then, if the caller may, compact (order > 0)
+ * and reclaim directly, retrying while reclaim makes progress (MAX_RECLAIM_RETRIES
+ * rounds without progress end it). The OOM killer is not called from here: the page
+ * fault path calls it when a fault fails for memory (pagefault_out_of_memory).
+ */
+static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order)
+{
+	struct task_struct *tsk = current;
+	bool memalloc = tsk && (tsk->flags & PF_MEMALLOC);
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
+	struct page *page;
+
+	if (gfp & __GFP_KSWAPD_RECLAIM)
+		wakeup_kswapd(order);
+	if (memalloc)
+		alloc_flags |= ALLOC_NO_WATERMARKS;
+	page = get_page_from_freelist(gfp, order, alloc_flags);
+	if (page || !(gfp & __GFP_DIRECT_RECLAIM) || memalloc)
+		return page;
+	for (int no_progress = 0; no_progress < MAX_RECLAIM_RETRIES;) {
+		if (order) {
+			page = try_to_compact_pages(gfp, order);
+			if (page)
+				return page;
+		}
+		unsigned long progress = try_to_free_pages(order, gfp);
+		page = get_page_from_freelist(gfp, order, alloc_flags);
+		if (page || (gfp & __GFP_NORETRY))
+			return page;
+		no_progress = progress ? 0 : no_progress + 1;
+		if (order > PAGE_ALLOC_COSTLY_ORDER && progress)
+			no_progress++;		/* costly orders give up sooner, as Linux */
+	}
+	return NULL;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
@@ -593,9 +635,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	/* the fast path */
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(preferred));
-	/* the slow path, without reclaim or compaction to try first */
 	if (!page)
-		page = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp));
+		page = __alloc_pages_slowpath(gfp, order);
 fail:
 	if (!page) {
 		if (!(gfp & __GFP_NOWARN))
@@ -604,6 +645,9 @@ fail:
 		return NULL;
 	}
 	prep_new_page(page, order, gfp);
+	unsigned long free = nr_free_pages();
+	if (free < READ_ONCE(contig_page_data.lowest_free))
+		WRITE_ONCE(contig_page_data.lowest_free, free);
 	return page;
 }
 

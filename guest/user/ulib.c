@@ -251,6 +251,15 @@ int ktap_ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
+/* A skipped case (KTAP "# SKIP reason"); cond false still counts as a failure. */
+int ktap_skip(int cond, const char *name, const char *reason)
+{
+	if (!cond)
+		return ktap_ok(0, "%s", name);
+	printf("        ok %d %s # SKIP %s\n", ++ktap_n, name, reason);
+	return 1;
+}
+
 void diag(const char *fmt, ...)
 {
 	char buf[200];

@@ -114,6 +114,7 @@ void ktap_plan(int n);
 int ktap_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ktap_failures(void);
+int ktap_skip(int cond, const char *name, const char *reason);
 #define CHECK(cond) do { if (!(cond)) { diag("check failed: %s (%s:%d)", #cond, __FILE__, __LINE__); \
 	return 0; } } while (0)
 

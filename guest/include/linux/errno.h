@@ -14,9 +14,11 @@
 #define ENOMEM 12
 #define EACCES 13
 #define EFAULT 14
+#define EBUSY 16
 #define EEXIST 17
 #define ENODEV 19
 #define EINVAL 22
+#define ENOSPC 28
 #define EMFILE 24
 #define ENOSYS 38
 #define ENAMETOOLONG 36

@@ -18,9 +18,15 @@
 #define O_ACCMODE 3
 #define AT_FDCWD (-100)
 
+#include <linux/list.h>
+
 struct page;
+struct inode;
 struct address_space {
-	spinlock_t lock;
+	struct inode *host;
+	spinlock_t lock;		/* the page slots */
+	spinlock_t i_mmap_lock;		/* i_mmap: the VMAs mapping the file (rmap) */
+	struct list_head i_mmap;
 	struct page **pages;		/* one slot per page of the file, NULL: not cached */
 	unsigned long nr_slots;
 	unsigned long nrpages;		/* cached */

@@ -40,6 +40,7 @@ static inline void list_move(struct list_head *e, struct list_head *h)
 }
 #define list_entry(p, t, m) container_of(p, t, m)
 #define list_first_entry(h, t, m) list_entry((h)->next, t, m)
+#define list_last_entry(h, t, m) list_entry((h)->prev, t, m)
 #define list_for_each(p, h) for (p = (h)->next; p != (h); p = p->next)
 #define list_for_each_entry(p, h, m) \
 	for (p = list_entry((h)->next, typeof(*p), m); &p->m != (h); \

@@ -32,8 +32,12 @@ struct page {
 		unsigned long private;	/* buddy: order */
 		struct kmem_cache *slab_cache;
 	};
-	void *freelist;			/* slab: first free object */
 	union {
+		void *freelist;		/* slab: first free object */
+		void *mapping;		/* user page: its anon_vma (PG_anon) or address_space */
+	};
+	union {
+		unsigned long index;	/* user page: offset in its mapping, in pages */
 		struct {
 			u16 inuse;	/* slab: objects in use */
 			u16 objects;	/* slab: objects in this slab */
@@ -48,6 +52,9 @@ struct page {
 	int _mapcount;
 	unsigned long compound_head;	/* tail pages: the head page (Linux: | 1) */
 };
+
+/* vmemmap maps 2 MiB of struct pages per 128 MiB section: 64 bytes each */
+_Static_assert(sizeof(struct page) == 64, "struct page must stay 64 bytes");
 
 extern struct page *vmemmap;	/* struct page of pfn n is vmemmap[n]; not itself mapped
 				 * below VMEMMAP_START */
@@ -65,9 +72,28 @@ extern unsigned long min_low_pfn, max_pfn;
 #define virt_to_pfn(va) PHYS_PFN(__pa(va))
 bool pfn_valid(unsigned long pfn);
 
-static inline bool PageFlag(const struct page *p, int f) { return p->flags & (1UL << f); }
-static inline void SetPageFlag(struct page *p, int f) { p->flags |= 1UL << f; }
-static inline void ClearPageFlag(struct page *p, int f) { p->flags &= ~(1UL << f); }
+/* Atomic: reclaim, migration and the fault path change flags of pages in use on
+ * several CPUs at once (PG_locked, PG_lru, PG_referenced...), as Linux's set_bit. */
+static inline bool PageFlag(const struct page *p, int f)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & (1UL << f);
+}
+static inline void SetPageFlag(struct page *p, int f)
+{
+	__atomic_or_fetch(&p->flags, 1UL << f, __ATOMIC_RELAXED);
+}
+static inline void ClearPageFlag(struct page *p, int f)
+{
+	__atomic_and_fetch(&p->flags, ~(1UL << f), __ATOMIC_RELAXED);
+}
+static inline bool TestSetPageFlag(struct page *p, int f)
+{
+	return __atomic_fetch_or(&p->flags, 1UL << f, __ATOMIC_ACQUIRE) & (1UL << f);
+}
+static inline bool TestClearPageFlag(struct page *p, int f)
+{
+	return __atomic_fetch_and(&p->flags, ~(1UL << f), __ATOMIC_RELAXED) & (1UL << f);
+}
 #define PageBuddy(p) PageFlag(p, PG_buddy)
 #define PageSlab(p) PageFlag(p, PG_slab)
 #define PageReserved(p) PageFlag(p, PG_reserved)

@@ -4,14 +4,19 @@
  * (pgd), an ASID (context.id: generation | ASID, arch/context.c) and its VMAs, kept in
  * address order in a doubly linked list (Linux 6.1 replaced the rbtree + list with a
  * maple tree; a sorted list with Linux's vm_next/vm_prev names is the older design).
+ * Reverse mapping (mm/rmap.c): an anonymous VMA that has pages has an anon_vma, on
+ * whose list it is; a file VMA is on its address_space's i_mmap list. Leaf PTEs of an
+ * mm are changed under mm->page_table_lock (reclaim and migration change other
+ * processes' PTEs); tables are added by the owner only, freed under the lock.
  * Left out from Linux: mmap_lock (a process is one thread: only its own task changes its
- * mm, and fork's parent reads it while current), anon_vma/rmap (pages know how many
- * PTEs map them, not which), mm_users vs mm_count, hugepages, userfaultfd, NUMA policy.
+ * VMAs, and fork's parent reads them while current), mm_users vs mm_count, hugepages,
+ * userfaultfd, NUMA policy.
  */
 #ifndef LINUX_MM_TYPES_H
 #define LINUX_MM_TYPES_H
 #include <types.h>
 #include <asm/pgtable.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <uapi/vmm_memstat.h>
 
@@ -46,12 +51,28 @@ struct vm_area_struct {
 	unsigned long vm_flags;
 	unsigned long vm_pgoff;			/* in the file, in pages */
 	struct file *vm_file;			/* NULL: anonymous */
+	struct anon_vma *anon_vma;		/* its anonymous pages' rmap, or NULL */
+	struct list_head anon_vma_node;		/* on anon_vma->vmas */
+	struct list_head shared;		/* on vm_file's i_mmap */
 };
 
-enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, NR_MM_COUNTERS };
+/*
+ * Linux 2.6.9-2.6.33's anon_vma (one per VMA family): a VMA and its copies in forked
+ * children share one anon_vma, on whose list they all are; an anonymous page points at
+ * it (page->mapping) and rmap visits every VMA on the list. Linux 6.1 gives each child
+ * its own anon_vma chained to the parent's (anon_vma_chain) so that walks visit fewer
+ * VMAs; the pages found are the same. refcount: VMAs on the list + pages pointing here.
+ */
+struct anon_vma {
+	spinlock_t lock;
+	int refcount;
+	struct list_head vmas;
+};
+
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 enum mm_event {
 	MM_PGFAULT, MM_ZERO_PAGE_MAPS, MM_ANON_FAULTS, MM_COW_COPIES, MM_COW_REUSES,
-	MM_FILE_FAULTS, MM_STACK_GROWS, NR_MM_EVENTS
+	MM_FILE_FAULTS, MM_STACK_GROWS, MM_MAJFAULTS, NR_MM_EVENTS
 };
 
 typedef struct {
@@ -60,6 +81,7 @@ typedef struct {
 
 struct mm_struct {
 	pte_t *pgd;				/* level-0 table (linear-map address) */
+	spinlock_t page_table_lock;		/* leaf PTEs; freeing tables */
 	mm_context_t context;
 	int mm_users;
 	struct vm_area_struct *mmap;		/* lowest VMA */
@@ -123,6 +145,7 @@ extern unsigned long nr_user_pgtables, nr_segv;
 struct page;
 void get_page(struct page *page);
 void put_page(struct page *page);
+bool get_page_unless_zero(struct page *page);
 int page_count(struct page *page);
 int page_mapcount(struct page *page);
 #endif

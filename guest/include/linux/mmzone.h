@@ -40,6 +40,7 @@ struct zone {
 	unsigned long _watermark[NR_WMARK];
 	unsigned long lowmem_reserve[MAX_NR_ZONES];
 	unsigned long free_pages;	/* NR_FREE_PAGES: in the buddy lists, not on pcp */
+	unsigned long nr_free_cma;	/* NR_FREE_CMA_PAGES: of those, in CMA pageblocks */
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS];
 	struct per_cpu_pages pcp[NR_CPUS];
@@ -55,6 +56,7 @@ extern phys_addr_t dma32_phys_limit;
 #define ALLOC_WMARK_LOW WMARK_LOW
 #define ALLOC_WMARK_HIGH WMARK_HIGH
 #define ALLOC_WMARK_MASK 3u
+#define ALLOC_NO_WATERMARKS 0x04u	/* PF_MEMALLOC: reclaimers use the reserves */
 #define ALLOC_HARDER 0x10u	/* __GFP_ATOMIC: a quarter below the (lowered) min */
 #define ALLOC_HIGH 0x20u	/* __GFP_HIGH: half of min */
 #define ALLOC_NOFRAGMENT 0x100u	/* do not steal another type's pageblock: next zone first */

@@ -22,6 +22,10 @@ struct cpu_context {
 	u64 fp, sp, pc;
 };
 
+#define PF_MEMALLOC 0x800		/* reclaiming: may use the reserves, does not recurse */
+#define PF_KSWAPD 0x20000		/* kswapd */
+#define PF_KTHREAD 0x200000		/* a kernel thread (no mm, never exits) */
+
 #define TASK_RUNNING 0
 #define TASK_INTERRUPTIBLE 1
 #define TASK_DEAD 64
@@ -42,6 +46,7 @@ struct task_struct {
 	bool on_rq;			/* queued or running */
 	volatile int on_cpu;		/* still on its CPU (until the switch away is done) */
 	bool is_idle;
+	unsigned int flags;		/* PF_* */
 	struct list_head run_list;
 	struct mm_struct *mm;		/* NULL for kernel threads */
 	void *stack;			/* THREAD_SIZE, vmalloc */
@@ -90,6 +95,7 @@ struct task_struct *copy_process(struct pt_regs *regs, bool share_nothing,
 				 int (*fn)(void *), void *arg);
 long kernel_clone(unsigned long flags);
 int kernel_spawn(const char *path, const char *const argv[]);
+struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name);
 void free_task(struct task_struct *p);
 extern unsigned long nr_tasks_alive;
 

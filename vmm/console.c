@@ -10,6 +10,7 @@
  * vmm waits for it a bounded time and then leaves it behind. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -383,13 +384,31 @@ static void guest_output(void *opaque, uint8_t byte)
 		console__out_write(c->log, &byte, 1, c->m);
 }
 
-/* --console-log: refuses a FIFO without a reader (O_NONBLOCK) and the image or
- * initrd themselves (truncating them would break a restart). A log that is the
- * console's own file (--console-log /dev/stdout) is not written twice. */
+/* Is st the file at path (a --disk argument: "FILE" or "FILE,ro")? */
+static bool same_file(const struct stat *st, const char *path, bool disk)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+	struct stat in;
+
+	if (disk && n >= 3 && n < sizeof(buf) && !strcmp(path + n - 3, ",ro")) {
+		memcpy(buf, path, n - 3);
+		buf[n - 3] = 0;
+		path = buf;
+	}
+	return stat(path, &in) == 0 && in.st_dev == st->st_dev && in.st_ino == st->st_ino;
+}
+
+/* --console-log: refuses a FIFO without a reader (O_NONBLOCK) and the files the VM
+ * reads (truncating the image or initrd would break a restart, a disk its data). A
+ * log that is the console's own file (--console-log /dev/stdout) is not written
+ * twice. */
 static int open_log(struct console *c, const char *path, char *why, size_t len)
 {
-	const char *inputs[] = { c->m->cfg.image_path, c->m->cfg.initrd_path };
-	struct stat st, in;
+	const struct vm_config *cfg = &c->m->cfg;
+	const char *inputs[2 + MACHINE_MAX_DISKS] = { cfg->image_path, cfg->initrd_path };
+	const char *const kinds[] = { "image", "initrd", "disk" };
+	struct stat st;
 	size_t i;
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644), err;
 
@@ -401,12 +420,13 @@ static int open_log(struct console *c, const char *path, char *why, size_t len)
 	}
 	if (fstat(fd, &st) < 0)
 		memset(&st, 0, sizeof(st));
+	for (i = 0; i < cfg->ndisks && i < MACHINE_MAX_DISKS; i++)
+		inputs[2 + i] = cfg->disks[i];
 	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-		if (inputs[i] && st.st_ino && stat(inputs[i], &in) == 0 &&
-		    in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
+		if (inputs[i] && st.st_ino && same_file(&st, inputs[i], i >= 2)) {
 			close(fd);
 			snprintf(why, len, "--console-log %s: that is the %s; refusing to "
-				 "overwrite it", path, i ? "initrd" : "image");
+				 "overwrite it", path, kinds[i < 2 ? i : 2]);
 			return -EEXIST;
 		}
 	}

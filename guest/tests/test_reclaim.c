@@ -18,8 +18,10 @@
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/vmstat.h>
+#include <asm/irqflags.h>
 
-static enum ktest_result run_prog(const char *name, const char *arg, int *status_out)
+static enum ktest_result run_prog2(const char *name, const char *arg, const char *arg2,
+				   int *status_out)
 {
 	char path[64];
 	int status = -1;
@@ -33,7 +35,7 @@ static enum ktest_result run_prog(const char *name, const char *arg, int *status
 		ktest_diag("%s is not in the initramfs", path);
 		return KTEST_FAIL;
 	}
-	const char *argv[] = { path, arg, NULL };
+	const char *argv[] = { path, arg, arg2, NULL };
 	int pid = kernel_spawn(path, argv);
 	KTEST_EXPECT(pid > 0);
 	long r = kernel_wait_poll(pid, &status);
@@ -46,6 +48,27 @@ static enum ktest_result run_prog(const char *name, const char *arg, int *status
 		return KTEST_FAIL;
 	}
 	return KTEST_PASS;
+}
+
+static enum ktest_result run_prog(const char *name, const char *arg, int *status_out)
+{
+	return run_prog2(name, arg, NULL, status_out);
+}
+
+/* kswapd asleep and nothing isolated: counts are still */
+static void wait_reclaim_idle(void)
+{
+	struct task_struct *k = NODE_DATA(0)->kswapd;
+
+	for (int i = 0; i < 1000000; i++) {
+		if ((!k || READ_ONCE(k->state) != TASK_RUNNING) &&
+		    !READ_ONCE(contig_page_data.lruvec.nr_isolated))
+			return;
+		u64 f = local_irq_save();
+		cpu_idle_once();
+		local_irq_restore(f);
+	}
+	ktest_diag("kswapd still running");
 }
 
 /* No page, task or swap slot left behind: the free pages (buddy + per-CPU lists) and
@@ -84,6 +107,7 @@ static void leak_start(struct leak_check *c)
 
 static bool leak_ok(struct leak_check *c)
 {
+	wait_reclaim_idle();
 	drain_all_pages();
 	long free = nr_free_pages(), cache = page_cache_pages();
 	long lost = ((long)c->free + (long)c->cache) - (free + cache);
@@ -107,7 +131,100 @@ static enum ktest_result rmap_migrate_swap_across_fork(void)
 	return KTEST_PASS;
 }
 
+static unsigned long totalram_pages(void)
+{
+	struct zone *z;
+	unsigned long n = 0;
+
+	for_each_populated_zone(z)
+		n += z->managed_pages;
+	return n;
+}
+
+static unsigned long min_free_pages(void)
+{
+	struct zone *z;
+	unsigned long n = 0;
+
+	for_each_populated_zone(z)
+		n += min_wmark_pages(z);
+	return n;
+}
+
+#define NEEDS_SWAP() do { if (!swap_active()) { ktest_skip_reason(swap_status()); \
+	return KTEST_SKIP; } } while (0)
+
+static unsigned long ev(enum vmm_vmstat_item i)
+{
+	return global_vm_stat(i);
+}
+
+/* A working set of twice the RAM, written then read twice: every page goes to swap and
+ * comes back with its data (the program checks every page). */
+static enum ktest_result working_set_twice_ram_through_swap(void)
+{
+	struct leak_check c;
+	char n[24];
+
+	NEEDS_SWAP();
+	snprintf(n, sizeof(n), "%lu", 2 * totalram_pages());
+	leak_start(&c);
+	unsigned long out = ev(PSWPOUT), in = ev(PSWPIN);
+	enum ktest_result r = run_prog2("thrash", "seq", n, NULL);
+	ktest_diag("%s pages: pswpout +%lu, pswpin +%lu", n, ev(PSWPOUT) - out, ev(PSWPIN) - in);
+	KTEST_EXPECT(r == KTEST_PASS);
+	KTEST_EXPECT(ev(PSWPOUT) - out >= totalram_pages());
+	KTEST_EXPECT(ev(PSWPIN) > in);
+	KTEST_EXPECT(leak_ok(&c));
+	return KTEST_PASS;
+}
+
+/* Parent and child share RAM's worth of pages, then both rewrite them: each side must
+ * keep its own data through swap-out, swap-in and copy-on-write. */
+static enum ktest_result swap_in_after_fork_keeps_each_sides_data(void)
+{
+	struct leak_check c;
+	char n[24];
+
+	NEEDS_SWAP();
+	snprintf(n, sizeof(n), "%lu", totalram_pages());
+	leak_start(&c);
+	enum ktest_result r = run_prog2("thrash", "fork", n, NULL);
+	KTEST_EXPECT(r == KTEST_PASS);
+	KTEST_EXPECT(leak_ok(&c));
+	return KTEST_PASS;
+}
+
+/* Under steady pressure kswapd, woken below the low watermark, reclaims most pages,
+ * and free memory never goes below min (less one pcp batch: a refill checks the
+ * watermark once for the whole batch). */
+static enum ktest_result kswapd_does_most_of_the_work(void)
+{
+	struct leak_check c;
+	char n[24];
+
+	NEEDS_SWAP();
+	snprintf(n, sizeof(n), "%lu", totalram_pages() * 3 / 2);
+	leak_start(&c);
+	unsigned long k = ev(PGSTEAL_KSWAPD), d = ev(PGSTEAL_DIRECT), w = ev(KSWAPD_WAKE);
+	WRITE_ONCE(contig_page_data.lowest_free, -1UL);
+	enum ktest_result r = run_prog2("thrash", "seq", n, NULL);
+	unsigned long lowest = contig_page_data.lowest_free, min = min_free_pages();
+	k = ev(PGSTEAL_KSWAPD) - k;
+	d = ev(PGSTEAL_DIRECT) - d;
+	ktest_diag("pgsteal_kswapd %lu, pgsteal_direct %lu, kswapd woken %lu times; fewest free "
+		   "pages %lu, min watermark %lu", k, d, ev(KSWAPD_WAKE) - w, lowest, min);
+	KTEST_EXPECT(r == KTEST_PASS);
+	KTEST_EXPECT(k > d);
+	KTEST_EXPECT(lowest + zones[ZONE_DMA32].pcp[0].batch + zones[ZONE_NORMAL].pcp[0].batch >= min);
+	KTEST_EXPECT(leak_ok(&c));
+	return KTEST_PASS;
+}
+
 static const struct ktest_case reclaim_cases[] = {
 	{ "rmap_migrate_swap_across_fork", rmap_migrate_swap_across_fork },
+	{ "working_set_twice_ram_through_swap", working_set_twice_ram_through_swap },
+	{ "swap_in_after_fork_keeps_each_sides_data", swap_in_after_fork_keeps_each_sides_data },
+	{ "kswapd_does_most_of_the_work", kswapd_does_most_of_the_work },
 };
 KTEST_SUITE(reclaim, reclaim_cases);

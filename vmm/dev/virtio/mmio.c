@@ -254,7 +254,6 @@ static int read_config(struct virtio_mmio *t, uint64_t off, unsigned len, uint64
 static int virtio_mmio_read(void *dev, uint64_t off, unsigned len, uint64_t *val, unsigned cpu)
 {
 	struct virtio_mmio *t = dev;
-	int err = 0;
 
 	(void)cpu;
 	if (off >= VIRTIO_MMIO_CONFIG)
@@ -264,7 +263,7 @@ static int virtio_mmio_read(void *dev, uint64_t off, unsigned len, uint64_t *val
 	pthread_mutex_lock(&t->lock);
 	*val = read_reg(t, off);
 	pthread_mutex_unlock(&t->lock);
-	return err;
+	return 0;
 }
 
 static int virtio_mmio_write(void *dev, uint64_t off, unsigned len, uint64_t val, unsigned cpu)
@@ -273,7 +272,7 @@ static int virtio_mmio_write(void *dev, uint64_t off, unsigned len, uint64_t val
 
 	(void)cpu;
 	if (off >= VIRTIO_MMIO_CONFIG)
-		return len == 1 || len == 2 || len == 4 || len == 8 ? 0 : -EINVAL; /* read-only */
+		return 0; /* the configuration space is read-only: writes ignored */
 	if (len != 4 || off % 4)
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);

@@ -43,6 +43,10 @@ bool pan_enabled(void)
 
 void exit_to_user_mode(struct pt_regs *regs)
 {
+	if (current->sigkill_pending) {		/* the OOM killer's SIGKILL */
+		local_irq_enable();
+		do_exit(SIGKILL);
+	}
 	for (;;) {
 		local_irq_disable();
 		if (!need_resched())

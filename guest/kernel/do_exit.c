@@ -21,6 +21,7 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
+#include <linux/oom.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -44,6 +45,8 @@ void do_exit(int code)
 		local_irq_restore(f);
 		mmput(mm);
 	}
+	if (tsk->oom_victim)
+		exit_oom_victim(tsk);
 	for (int fd = 0; fd < NR_OPEN; fd++)
 		if (tsk->files[fd]) {
 			fput(tsk->files[fd]);
@@ -132,6 +135,10 @@ long kernel_wait4(int pid, int *status, int options)
 		if ((options & WNOHANG) || me->is_idle) {
 			spin_unlock(&tasklist_lock);
 			return 0;
+		}
+		if (me->sigkill_pending) {
+			spin_unlock(&tasklist_lock);
+			return -EINTR;
 		}
 		me->state = TASK_INTERRUPTIBLE;
 		spin_unlock(&tasklist_lock);

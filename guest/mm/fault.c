@@ -23,6 +23,7 @@
 #include <asm/uaccess.h>
 #include <linux/mm_types.h>
 #include <linux/sched.h>
+#include <linux/oom.h>
 
 static const char *const level_names[] = { "pgd", "pud", "pmd", "pte" };
 
@@ -113,6 +114,11 @@ static void do_page_fault(u64 far, u64 esr, struct pt_regs *regs)
 	int fault = handle_mm_fault(vma, far, flags);
 	if (!(fault & VM_FAULT_ERROR))
 		return;
+	if ((fault & VM_FAULT_OOM) && user_mode(regs)) {
+		/* the OOM killer, then the access is retried (or this task dies) */
+		pagefault_out_of_memory();
+		return;
+	}
 	why = fault & VM_FAULT_OOM ? "out of memory" :
 	      fault & VM_FAULT_SIGBUS ? "beyond the end of the mapped file" : "bad access";
 	if (user_mode(regs))

@@ -462,7 +462,10 @@ static int do_swap_page(struct vm_area_struct *vma, unsigned long addr, pte_t *p
 	mm_add_rss(mm, MM_SWAPENTS, -1);
 	swap_free(entry);
 	bool writable = false;
-	if ((flags & FAULT_FLAG_WRITE) && page_mapcount(page) == 1 && try_to_free_swap(page) &&
+	/* should_try_to_free_swap: swap more than half full (vm_swap_full), or a write */
+	if ((vm_swap_full() || (flags & FAULT_FLAG_WRITE)) && page_mapcount(page) == 1)
+		try_to_free_swap(page);
+	if ((flags & FAULT_FLAG_WRITE) && !PageFlag(page, PG_swapcache) &&
 	    page_count(page) == 1) {
 		writable = true;
 		SetPageFlag(page, PG_dirty);

@@ -53,6 +53,8 @@ static struct swap_info_struct swap_info;
 static const char *status = "no swap device: no swap= on the command line";
 
 bool swap_active(void) { return swap_info.max != 0; }
+/* more than half of swap in use (Linux: vm_swap_full) */
+bool vm_swap_full(void) { return nr_swap_pages_free() * 2 < total_swap_pages_nr(); }
 const char *swap_status(void) { return status; }
 unsigned long total_swap_pages_nr(void) { return swap_info.max ? swap_info.max - 1 : 0; }
 unsigned long nr_swap_pages_free(void)

@@ -22,8 +22,8 @@
  * itself (direct reclaim, try_to_free_pages) before it retries, compacts or fails.
  * Reclaimers run with PF_MEMALLOC: they may allocate below min and never recurse.
  * Scan counts: size >> priority, at least SWAP_CLUSTER_MAX, priority 12 down to 0;
- * anonymous and file lists are scanned alike when there is swap (Linux weighs them by
- * swappiness and the cost of refaults: get_scan_count); without swap only file pages.
+ * anonymous and file lists are scanned alike when there is free swap (Linux weighs them
+ * by swappiness and the cost of refaults: get_scan_count); without, only file pages.
  * Left out from Linux: memcg, MGLRU, workingset detection, writeback of dirty file
  * pages and the dirty throttling, slab shrinkers, proactive reclaim, kswapd's
  * high-order balancing (kswapd balances order 0; high orders use direct compaction),
@@ -120,6 +120,9 @@ static unsigned long shrink_page_list(struct list_head *pages, struct list_head 
 		reclaimed++;
 		continue;
 activate_locked:
+		/* kept in memory: its slot is better used by another page if swap is short */
+		if (PageFlag(page, PG_swapcache) && vm_swap_full())
+			try_to_free_swap(page);
 		if (!PageFlag(page, PG_active)) {
 			SetPageFlag(page, PG_active);
 			count_vm_event(PGACTIVATE);
@@ -215,8 +218,8 @@ static bool inactive_is_low(enum lru_list inactive)
 static void shrink_node(struct scan_control *sc)
 {
 	for (int file = 1; file >= 0; file--) {
-		if (!file && !swap_active())
-			continue;
+		if (!file && !nr_swap_pages_free())
+			continue;	/* no swap, or it is full: anonymous pages stay */
 		enum lru_list inactive = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
 		unsigned long size = lru_pages(inactive) + lru_pages(inactive + LRU_ACTIVE);
 		unsigned long nr = max(size >> sc->priority, min(size, SWAP_CLUSTER_MAX));

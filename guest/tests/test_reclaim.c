@@ -221,10 +221,30 @@ static enum ktest_result kswapd_does_most_of_the_work(void)
 	return KTEST_PASS;
 }
 
+/* Memory and swap run out: the OOM killer must choose the largest process (program
+ * oom: a hog among two small children); the others finish normally and nothing leaks. */
+static enum ktest_result oom_kills_the_largest_process(void)
+{
+	struct leak_check c;
+
+	if (swap_active() && total_swap_pages_nr() > 4 * totalram_pages()) {
+		ktest_skip_reason("swap too large for the OOM case (more than 4 times RAM)");
+		return KTEST_SKIP;
+	}
+	leak_start(&c);
+	unsigned long kills = ev(OOM_KILL);
+	enum ktest_result r = run_prog("oom", NULL, NULL);
+	KTEST_EXPECT(r == KTEST_PASS);
+	KTEST_EXPECT_EQ(ev(OOM_KILL) - kills, 1);
+	KTEST_EXPECT(leak_ok(&c));
+	return KTEST_PASS;
+}
+
 static const struct ktest_case reclaim_cases[] = {
 	{ "rmap_migrate_swap_across_fork", rmap_migrate_swap_across_fork },
 	{ "working_set_twice_ram_through_swap", working_set_twice_ram_through_swap },
 	{ "swap_in_after_fork_keeps_each_sides_data", swap_in_after_fork_keeps_each_sides_data },
 	{ "kswapd_does_most_of_the_work", kswapd_does_most_of_the_work },
+	{ "oom_kills_the_largest_process", oom_kills_the_largest_process },
 };
 KTEST_SUITE(reclaim, reclaim_cases);

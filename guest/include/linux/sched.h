@@ -55,6 +55,8 @@ struct task_struct {
 	struct file *files[NR_OPEN];
 	unsigned long nvcsw, nivcsw, ticks;
 	unsigned long sigsegv_addr;	/* the address of the fault that killed it */
+	volatile int sigkill_pending;	/* the OOM killer chose it: dies at exit to user */
+	bool oom_victim;
 };
 
 struct rq {

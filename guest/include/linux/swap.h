@@ -27,6 +27,7 @@ struct page *lookup_swap_cache(swp_entry_t entry);	/* with a reference, or NULL 
 struct page *read_swap_cache_async(swp_entry_t entry, bool *major);
 int swap_writepage(struct page *page);		/* locked page to its slot */
 bool swap_active(void);
+bool vm_swap_full(void);
 const char *swap_status(void);			/* why there is no swap, or the device */
 unsigned long nr_swap_pages_free(void);
 unsigned long total_swap_pages_nr(void);

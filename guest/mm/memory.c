@@ -230,7 +230,7 @@ pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr)
 
 int pgd_alloc(struct mm_struct *mm)
 {
-	struct page *pg = alloc_page(__GFP_ZERO);
+	struct page *pg = alloc_page(GFP_PGTABLE_USER | __GFP_ZERO);
 
 	if (!pg)
 		return -12;
@@ -660,7 +660,8 @@ void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
 	spin_unlock(&mm->page_table_lock);
 }
 
-/* fork: the child's tables are allocated under both locks, so without reclaim. */
+/* fork: a missing table of the child is allocated with both locks dropped (so that
+ * the allocation may reclaim), and the parent's entry is read again afterwards. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
 	bool cow = !(vma->vm_flags & VM_SHARED);
@@ -669,6 +670,17 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	spin_lock(&src->page_table_lock);
 	spin_lock(&dst->page_table_lock);
 	for (unsigned long addr = vma->vm_start; addr < vma->vm_end;) {
+		if (!pte_offset(dst, addr, false, 0) && pte_offset(src, addr, false, 0)) {
+			spin_unlock(&dst->page_table_lock);
+			spin_unlock(&src->page_table_lock);
+			pte_t *t = pte_offset(dst, addr, true, GFP_PGTABLE_USER);
+			spin_lock(&src->page_table_lock);
+			spin_lock(&dst->page_table_lock);
+			if (!t) {
+				ret = -12;
+				break;
+			}
+		}
 		pte_t *table = src->pgd;
 		int level;
 		for (level = 0; level < 3; level++) {

@@ -133,8 +133,9 @@ static void *__vmalloc(unsigned long size, gfp_t gfp, unsigned long caller)
 	vm->nr_pages = get_vm_area_size(vm) >> PAGE_SHIFT;
 	vm->pages = kzalloc(vm->nr_pages * sizeof(struct page *), GFP_KERNEL);
 	bool ok = vm->pages != NULL;
+	/* no lock is held here: the pages may be reclaimed for (Linux's GFP_KERNEL) */
 	for (unsigned int i = 0; ok && i < vm->nr_pages; i++)
-		ok = (vm->pages[i] = alloc_page(gfp)) != NULL;
+		ok = (vm->pages[i] = alloc_page(gfp | __GFP_RECLAIM)) != NULL;
 	if (ok)
 		ok = !vmap_pages_range(vm, vm->pages, vm->nr_pages, PAGE_KERNEL);
 	if (!ok) {

@@ -127,6 +127,16 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	if (!cmdline_get("ktest", sel, sizeof(sel)))
 		snprintf(sel, sizeof(sel), "all");
 	int failed = ktest_run_all(sel);
+	if (cmdline_has("idle")) {
+		/* `idle`: stay alive for an inspector (vmm --monitor): WFI, IRQs on */
+		printk("# ktest: %s; idle (WFI): not powering off\n",
+		       failed ? "FAILURES" : "all passed");
+		for (;;) {
+			u64 flags = local_irq_save();
+			cpu_idle_once();	/* runs queued tasks (kswapd), else WFI */
+			local_irq_restore(flags);
+		}
+	}
 	printk("# ktest: %s; powering off (status %d)\n", failed ? "FAILURES" : "all passed",
 	       failed ? 1 : 0);
 	vmm_exit__poweroff(failed ? 1 : 0);

@@ -13,6 +13,7 @@
 #include <asm/fixmap.h>
 #include <asm/sysreg.h>
 #include <linux/memblock.h>
+#include <linux/cma.h>
 #include <linux/mm.h>
 
 struct machine machine;
@@ -165,9 +166,15 @@ static void reserve_fdt_regions(const void *fdt)
 		/* Linux's early_init_dt_reserve_memory: no-map memory is flagged, not
 		 * reserved (it is neither mapped nor handed to the allocator), unless part of
 		 * it is already reserved by an earlier region */
+		/* rmem_cma_setup: a reusable shared-dma-pool is a CMA area */
+		bool cma = !nomap && fdt__node_is_compatible(fdt, node, "shared-dma-pool") &&
+			   fdt__getprop(fdt, node, "reusable", NULL);
 		for (int i = 0; !fdt__get_reg(fdt, node, i, &base, &size); i++) {
-			if (!nomap)
+			if (!nomap) {
 				memblock_reserve(base, size);
+				if (cma)
+					cma_init_reserved_mem(base, size, fdt__get_name(fdt, node));
+			}
 			else if (memblock_overlaps_memory(base, size) &&
 				 memblock_is_region_reserved(base, size))
 				printk("OF: reserved mem: %s [%#lx-%#lx] overlaps a reservation: "
@@ -189,4 +196,5 @@ void setup_memory_from_fdt(void)
 	memblock_reserve(machine.fdt_pa, machine.fdt_size);
 	if (machine.initrd_end > machine.initrd_start)
 		memblock_reserve(machine.initrd_start, machine.initrd_end - machine.initrd_start);
+	cma_early_cmdline();
 }

@@ -9,6 +9,7 @@
 #include <asm/memory.h>
 #include <asm/mmu.h>
 #include <linux/memblock.h>
+#include <linux/cma.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
@@ -76,6 +77,7 @@ void mm_core_init(void)
 
 	free_area_init();
 	memblock_free_all();
+	cma_init_reserved_areas();
 	mmu_buddy_ready();
 	setup_per_zone_wmarks();
 	mem_init_print_info(physpages);

@@ -30,6 +30,7 @@ phys_addr_t kimage_phys_base;
 static pte_t early_pgtable_pool[EARLY_PGTABLE_PAGES][PTRS_PER_TABLE] __aligned(4096);
 static unsigned int early_pgtable_used;
 static enum { PGALLOC_STATIC, PGALLOC_MEMBLOCK, PGALLOC_BUDDY } pgalloc_phase;
+unsigned long nr_kernel_pgtables;	/* table pages taken from the buddy allocator */
 
 void pte_break(pte_t *ptep, u64 va, int level)
 {
@@ -95,6 +96,8 @@ static phys_addr_t pgtable_alloc(void)
 	case PGALLOC_BUDDY: {
 		struct page *page = alloc_page(GFP_KERNEL);
 		pa = page ? page_to_phys(page) : 0;
+		if (page)	/* kept for good (vmalloc, ioremap): counted for leak checks */
+			__atomic_add_fetch(&nr_kernel_pgtables, 1, __ATOMIC_RELAXED);
 		break;
 	}
 	}

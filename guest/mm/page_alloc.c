@@ -20,7 +20,15 @@
  * the walk repeated without it. The slow path (gfp_to_alloc_flags) retries at
  * ALLOC_WMARK_MIN, with ALLOC_HIGH for __GFP_HIGH (min/2) and ALLOC_HARDER for
  * __GFP_ATOMIC (a quarter less again): GFP_ATOMIC has both, so it may go down to 3/8 of
- * min (__zone_watermark_ok). No reclaim exists, so after that the allocation fails.
+ * min (__zone_watermark_ok). Then, for callers that may (__GFP_DIRECT_RECLAIM), direct
+ * compaction (order > 0) and direct reclaim, retried while they make progress
+ * (__alloc_pages_slowpath); kswapd is woken first (__GFP_KSWAPD_RECLAIM).
+ * CMA (mm/cma.c): MIGRATE_CMA pageblocks serve movable allocations only (ALLOC_CMA),
+ * first when more than half of the zone's free pages are CMA's; their free pages do not
+ * count for other allocations' watermarks (NR_FREE_CMA_PAGES); CMA and isolated
+ * pageblocks never merge with other types' and are never stolen by fallback.
+ * MIGRATE_ISOLATE pageblocks (alloc_contig_range) keep their free pages off the
+ * allocator, and pages freed into them go straight to the isolated lists.
  *
  * Fallback (__rmqueue_fallback): the largest free block of another type, or the smallest
  * for a MOVABLE request that may not claim; can_steal_fallback allows claiming for
@@ -35,10 +43,11 @@
  * frees with cannot be checked.
  *
  * Deliberate simplifications (Linux in brackets):
- *  - no page is movable or on an LRU, so an allocated page never counts as "alike" for
- *    a MOVABLE claim [move_freepages counts PageLRU/__PageMovable pages];
- *  - no MIGRATE_HIGHATOMIC reserve, CMA or isolation [ALLOC_HARDER may reserve a
- *    highatomic pageblock and use it; CMA pageblocks; alloc_contig_range isolation];
+ *  - LRU pages are not counted as "alike" for a MOVABLE claim [move_freepages counts
+ *    PageLRU/__PageMovable pages];
+ *  - no MIGRATE_HIGHATOMIC reserve [ALLOC_HARDER may reserve a highatomic pageblock];
+ *  - isolated free pages still count in free_pages [6.1 takes them out of
+ *    NR_FREE_PAGES];
  *  - merging at pageblock order and above retypes the buddy's pageblock to the freed
  *    block's type, so that a free block never spans pageblocks of two types [6.9's
  *    "freelist migratetype hygiene"; 6.1 merges the three types freely and leaves the
@@ -46,8 +55,9 @@
  *  - pcp lists do not hold pageblock-order (THP) blocks: there is no THP [6.1 adds one
  *    list for order 9 with CONFIG_TRANSPARENT_HUGEPAGE]; no adaptive free_factor and
  *    no percpu_pagelist_high_fraction sysctl;
- *  - no watermark boost on fallback, no kswapd to wake.
- * Left out from Linux: reclaim, kswapd, compaction, OOM killer, shuffling, page_owner,
+ *  - no watermark boost on fallback; the OOM killer is called from the fault path
+ *    (pagefault_out_of_memory), not from here.
+ * Left out from Linux: shuffling, page_owner,
  * memcg, deferred struct page init, NUMA, page poisoning, refcounted folios.
  */
 #include <kernel.h>
@@ -59,6 +69,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/compaction.h>
+#include <linux/errno.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 
@@ -68,16 +79,11 @@ struct zone zones[MAX_NR_ZONES] = {
 };
 
 /* The fallback order of each migratetype (Linux's fallbacks[]). */
-static const int fallbacks[MIGRATE_TYPES][MIGRATE_TYPES - 1] = {
+static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
 	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
-
-static inline struct zone *page_zone(const struct page *page)
-{
-	return &zones[page_zonenum(page)];
-}
 
 static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {
@@ -95,7 +101,7 @@ int get_pageblock_migratetype(const struct page *page)
 	return z->pageblock_mt[pageblock_index(z, page_to_pfn(page))];
 }
 
-static void set_pageblock_migratetype(struct page *page, int mt)
+void set_pageblock_migratetype(struct page *page, int mt)
 {
 	struct zone *z = page_zone(page);
 	z->pageblock_mt[pageblock_index(z, page_to_pfn(page))] = mt;
@@ -183,10 +189,17 @@ static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z
 	struct page *buddy;
 
 	z->free_pages += 1UL << order;
+	if (is_migrate_cma(mt))
+		z->nr_free_cma += 1UL << order;
 	while (order < MAX_PAGE_ORDER && (buddy = find_free_buddy(page, pfn, order))) {
-		del_page_from_free_list(buddy, z, order);
-		if (order >= pageblock_order && get_pageblock_migratetype(buddy) != mt)
+		if (order >= pageblock_order && get_pageblock_migratetype(buddy) != mt) {
+			/* CMA and isolated pageblocks merge only with their own kind (6.1) */
+			int bmt = get_pageblock_migratetype(buddy);
+			if (mt >= MIGRATE_PCPTYPES || bmt >= MIGRATE_PCPTYPES)
+				break;
 			change_pageblock_range(buddy, order, mt);	/* see the header */
+		}
+		del_page_from_free_list(buddy, z, order);
 		pfn &= ~(1UL << order);
 		page = pfn_to_page(pfn);
 		order++;
@@ -233,7 +246,7 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order, in
 	if (!area->nr_free)
 		return -1;
 	*can_steal = false;
-	for (int i = 0; i < MIGRATE_TYPES - 1; i++) {
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
 		int fmt = fallbacks[mt][i];
 		if (list_empty(&area->free_list[fmt]))
 			continue;
@@ -329,13 +342,26 @@ static struct page *__rmqueue(struct zone *z, unsigned int order, int mt,
 {
 	struct page *page;
 
+	/* Linux 6.1: movable allocations use CMA first when more than half of the
+	 * zone's free pages are CMA's, and as a fallback otherwise */
+	if ((alloc_flags & ALLOC_CMA) && z->nr_free_cma > z->free_pages / 2) {
+		page = __rmqueue_smallest(z, order, MIGRATE_CMA);
+		if (page)
+			goto out;
+	}
 	for (;;) {
 		page = __rmqueue_smallest(z, order, mt);
+		if (!page && (alloc_flags & ALLOC_CMA))
+			page = __rmqueue_smallest(z, order, MIGRATE_CMA);
 		if (page || !__rmqueue_fallback(z, order, mt, alloc_flags))
 			break;
 	}
-	if (page)
+out:
+	if (page) {
 		z->free_pages -= 1UL << order;
+		if (is_migrate_cma(page->migratetype))
+			z->nr_free_cma -= 1UL << order;
+	}
 	return page;
 }
 
@@ -348,7 +374,7 @@ static inline bool pcp_allowed_order(unsigned int order)
 
 static inline int order_to_pindex(int mt, unsigned int order)
 {
-	return order * MIGRATE_TYPES + mt;
+	return order * MIGRATE_PCPTYPES + mt;
 }
 
 /* Return count pages from the tails of the lists, round robin, starting with pindex. */
@@ -372,14 +398,18 @@ static void free_pcppages_bulk(struct zone *z, int count, struct per_cpu_pages *
 			if (pindex == min_pindex)
 				min_pindex++;
 		}
-		unsigned int order = pindex / MIGRATE_TYPES;
+		unsigned int order = pindex / MIGRATE_PCPTYPES;
 		do {
 			struct page *page = list_entry(list->prev, struct page, lru);
 			list_del(&page->lru);
 			ClearPageFlag(page, PG_pcp);
 			count -= 1 << order;
 			pcp->count -= 1 << order;
-			__free_one_page(page, page_to_pfn(page), z, order, page->migratetype, FPI_NONE);
+			int mt = page->migratetype;
+			/* a pageblock isolated since the page was freed takes it (6.1) */
+			if (is_migrate_isolate(get_pageblock_migratetype(page)))
+				mt = MIGRATE_ISOLATE;
+			__free_one_page(page, page_to_pfn(page), z, order, mt, FPI_NONE);
 		} while (count > 0 && !list_empty(list));
 	}
 	spin_unlock(&z->lock);
@@ -400,8 +430,7 @@ static struct page *rmqueue_pcplist(struct zone *z, unsigned int order, int mt,
 			struct page *p = __rmqueue(z, order, mt, alloc_flags);
 			if (!p)
 				break;
-			p->migratetype = mt;
-			p->private = order;
+			p->private = order;	/* p->migratetype: the list it came from */
 			SetPageFlag(p, PG_pcp);
 			list_add_tail(&p->lru, list);
 			pcp->count += 1 << order;
@@ -424,7 +453,17 @@ static void free_unref_page(struct page *page, unsigned int order)
 	struct zone *z = page_zone(page);
 	struct per_cpu_pages *pcp = &z->pcp[smp_processor_id()];
 	int mt = get_pageblock_migratetype(page);
-	int pindex = order_to_pindex(mt, order);
+
+	if (mt >= MIGRATE_PCPTYPES) {
+		if (is_migrate_isolate(mt)) {	/* straight to the isolated lists */
+			spin_lock(&z->lock);
+			__free_one_page(page, page_to_pfn(page), z, order, mt, FPI_NONE);
+			spin_unlock(&z->lock);
+			return;
+		}
+	}
+	/* CMA pages go on the movable list, keeping their type for the buddy lists */
+	int pindex = order_to_pindex(mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt, order);
 
 	spin_lock(&pcp->lock);
 	page->migratetype = mt;
@@ -462,6 +501,9 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	long free = (long)READ_ONCE(z->free_pages) - ((1L << order) - 1);
 	long min = mark;
 
+	if (!(alloc_flags & ALLOC_CMA))
+		free -= READ_ONCE(z->nr_free_cma);
+
 	if (alloc_flags & ALLOC_HIGH)
 		min -= min / 2;
 	if (alloc_flags & ALLOC_HARDER)
@@ -473,9 +515,11 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
 		if (!READ_ONCE(z->free_area[o].nr_free))
 			continue;
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 			if (!list_empty(&z->free_area[o].free_list[mt]))
 				return true;
+		if ((alloc_flags & ALLOC_CMA) && !list_empty(&z->free_area[o].free_list[MIGRATE_CMA]))
+			return true;
 	}
 	return false;
 }
@@ -520,6 +564,8 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp)
 		alloc_flags |= ALLOC_HIGH;
 	if (gfp & __GFP_ATOMIC)
 		alloc_flags |= ALLOC_HARDER;
+	if (gfp_migratetype(gfp) == MIGRATE_MOVABLE)
+		alloc_flags |= ALLOC_CMA;	/* gfp_to_alloc_flags_cma */
 	return alloc_flags;
 }
 
@@ -634,7 +680,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		goto fail;
 	}
 	/* the fast path */
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(preferred));
+	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(preferred) |
+				      (gfp_migratetype(gfp) == MIGRATE_MOVABLE ? ALLOC_CMA : 0));
 	if (!page)
 		page = __alloc_pages_slowpath(gfp, order);
 fail:
@@ -714,6 +761,129 @@ void free_pages(unsigned long addr, unsigned int order)
 {
 	if (addr)
 		__free_pages(virt_to_page((void *)addr), order);
+}
+
+/* ---- isolation, contiguous ranges, compaction's free pages ---- */
+
+/* Move a pageblock's free pages to mt's lists and retype it (zone lock held). */
+static void set_pageblock_isolate(struct zone *z, struct page *page, int mt)
+{
+	int old = get_pageblock_migratetype(page);
+	unsigned long moved = move_freepages_block(z, page, mt);
+
+	if (is_migrate_cma(old))
+		z->nr_free_cma -= moved;
+	if (is_migrate_cma(mt))
+		z->nr_free_cma += moved;
+	set_pageblock_migratetype(page, mt);
+}
+
+/* Linux: start_isolate_page_range. The range is pageblock aligned; free pages of its
+ * pageblocks stop being allocatable, pages freed into them later too. */
+int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
+		struct page *page = pfn_to_page(pfn);
+		struct zone *z = page_zone(page);
+		spin_lock(&z->lock);
+		if (is_migrate_isolate(get_pageblock_migratetype(page))) {
+			spin_unlock(&z->lock);
+			undo_isolate_page_range(start_pfn, pfn, MIGRATE_CMA);
+			return -EBUSY;		/* someone else is isolating it */
+		}
+		set_pageblock_isolate(z, page, MIGRATE_ISOLATE);
+		spin_unlock(&z->lock);
+	}
+	return 0;
+}
+
+void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int mt)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
+		struct page *page = pfn_to_page(pfn);
+		struct zone *z = page_zone(page);
+		spin_lock(&z->lock);
+		set_pageblock_isolate(z, page, mt);
+		spin_unlock(&z->lock);
+	}
+}
+
+/* Every page of the range free, on isolated lists (Linux: test_pages_isolated). */
+bool test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn)
+{
+	bool ok = true;
+
+	for (unsigned long pfn = start_pfn; pfn < end_pfn && ok;) {
+		struct page *page = pfn_to_page(pfn);
+		struct zone *z = page_zone(page);
+		spin_lock(&z->lock);
+		if (PageBuddy(page) && is_migrate_isolate(page->migratetype))
+			pfn += 1UL << page->private;
+		else
+			ok = false;
+		spin_unlock(&z->lock);
+	}
+	return ok;
+}
+
+/* A free block out of the buddy lists, as order-0 allocated pages (zone lock held). */
+static void take_free_block(struct zone *z, struct page *page, unsigned int order)
+{
+	del_page_from_free_list(page, z, order);
+	z->free_pages -= 1UL << order;
+	if (is_migrate_cma(page->migratetype))
+		z->nr_free_cma -= 1UL << order;
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		page[i]._refcount = 1;
+		page[i].private = 0;
+	}
+}
+
+bool isolate_freepages_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn;) {
+		struct page *page = pfn_to_page(pfn);
+		struct zone *z = page_zone(page);
+		spin_lock(&z->lock);
+		if (!PageBuddy(page)) {
+			spin_unlock(&z->lock);
+			free_contig_range(start_pfn, pfn - start_pfn);
+			return false;
+		}
+		unsigned int order = page->private;
+		take_free_block(z, page, order);
+		spin_unlock(&z->lock);
+		pfn += 1UL << order;
+	}
+	return true;
+}
+
+void free_contig_range(unsigned long pfn, unsigned long nr_pages)
+{
+	for (unsigned long i = 0; i < nr_pages; i++)
+		__free_page(pfn_to_page(pfn + i));
+}
+
+int isolate_free_block(struct page *page, struct list_head *list)
+{
+	struct zone *z = page_zone(page);
+	int order = -1;
+
+	spin_lock(&z->lock);
+	int mt = get_pageblock_migratetype(page);
+	if (PageBuddy(page) && (mt == MIGRATE_MOVABLE || is_migrate_cma(mt))) {
+		order = page->private;
+		/* __isolate_free_page: the zone must stay above min with the block gone */
+		if (!zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), 0, ALLOC_CMA)) {
+			order = -1;
+		} else {
+			take_free_block(z, page, order);
+			for (unsigned long i = 0; i < (1UL << order); i++)
+				list_add_tail(&page[i].lru, list);
+		}
+	}
+	spin_unlock(&z->lock);
+	return order;
 }
 
 unsigned long nr_free_pages(void)

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <asm/uaccess.h>
 #include <linux/errno.h>
+#include <linux/gfp.h>
 #include <linux/compaction.h>
+#include <linux/cma.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/mm_user.h>
@@ -109,12 +111,78 @@ static struct page *page_at(struct mm_struct *mm, unsigned long addr, struct vmm
 	return page;
 }
 
+static unsigned long pageblock_types_hash(void)
+{
+	struct zone *z;
+	unsigned long h = 0;
+
+	for_each_populated_zone(z)
+		for (unsigned long pfn = ALIGN(z->zone_start_pfn, pageblock_nr_pages);
+		     pfn < z->zone_start_pfn + z->spanned_pages; pfn += pageblock_nr_pages)
+			if (pfn_valid(pfn))
+				h = h * 31 + get_pageblock_migratetype(pfn_to_page(pfn)) + 1;
+	return h;
+}
+
+static long compact_test(unsigned int order)
+{
+	long ret = 0;
+
+	if (order > MAX_PAGE_ORDER)
+		return -EINVAL;
+	drain_all_pages();
+	struct page *page = alloc_pages(__GFP_MOVABLE | __GFP_NOWARN, order);
+	if (page) {
+		ret |= VMM_COMPACT_WITHOUT;
+		__free_pages(page, order);
+	}
+	unsigned long types = pageblock_types_hash();
+	struct zone *z;
+	for_each_populated_zone(z)
+		compact_zone(z, order, MIGRATE_MOVABLE);
+	if (pageblock_types_hash() == types)
+		ret |= VMM_COMPACT_TYPES_KEPT;
+	page = try_to_compact_pages(__GFP_MOVABLE, order);
+	if (page) {
+		ret |= VMM_COMPACT_WITH;
+		__free_pages(page, order);
+	}
+	return ret;
+}
+
+static long cma_test(unsigned long n)
+{
+	struct cma *c = cma_area_count ? &cma_areas[0] : NULL;
+	long in_use = 0;
+
+	if (!c)
+		return -ENODEV;
+	if (!n || n > c->count)
+		return -EINVAL;
+	for (unsigned long pfn = c->base_pfn; pfn < c->base_pfn + n; pfn++)
+		in_use += PageFlag(pfn_to_page(pfn), PG_lru);
+	struct page *page = cma_alloc(c, n, 0);
+	if (!page)
+		return -EBUSY;
+	for (unsigned long i = 0; i < n; i++) {
+		if (page_count(page + i) != 1 || PageBuddy(page + i))
+			in_use = -EIO;
+		memset(page_address(page + i), 0x5a, PAGE_SIZE);
+	}
+	cma_release(c, page, n);
+	return in_use;
+}
+
 long sys_vmm_page(unsigned long addr, int op, struct vmm_page_info __user *uinfo)
 {
 	struct mm_struct *mm = current->mm;
 	struct vmm_page_info info;
 	long ret = 0;
 
+	if (op == VMM_PAGE_COMPACT)
+		return compact_test(addr);
+	if (op == VMM_PAGE_CMA)
+		return cma_test(addr);
 	if (op < VMM_PAGE_INFO || op > VMM_PAGE_MIGRATE)
 		return -EINVAL;
 	if (!mm || addr >= TASK_SIZE)

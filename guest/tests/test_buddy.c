@@ -252,7 +252,7 @@ static enum ktest_result pcp_lists_hold_orders_0_to_3(void)
 			KTEST_EXPECT_EQ(pcp->count, 0);
 			continue;
 		}
-		struct list_head *list = &pcp->lists[order * MIGRATE_TYPES + MIGRATE_MOVABLE];
+		struct list_head *list = &pcp->lists[order * MIGRATE_PCPTYPES + MIGRATE_MOVABLE];
 		KTEST_EXPECT_EQ(pcp->count, (blocks - 1) << order);	/* refilled by one batch */
 		KTEST_EXPECT_EQ(z->free_pages, before - ((unsigned long)blocks << order));
 		__free_pages(p, order);

@@ -1,5 +1,5 @@
 /*
- * KTAP suite "reclaim": reverse mapping, LRU ageing, migration, swap, reclaim (kswapd
+ * KTAP suites "rmap", "reclaim" and "cma": reverse mapping, LRU ageing, migration, swap, reclaim (kswapd
  * and direct), compaction, CMA and the OOM killer (docs/guest-reclaim.md). User
  * programs from the initramfs (guest/user/) run the parts that need processes; each
  * case that can leak checks that free pages and swap slots come back.
@@ -7,6 +7,7 @@
 #include <kernel.h>
 #include <ktest.h>
 #include <string.h>
+#include <linux/cma.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -89,10 +90,14 @@ static unsigned long slab_pages(void)
 	return n;
 }
 
-/* pages that come and go with caches: the page cache, slabs */
+extern unsigned long nr_kernel_pgtables;
+
+/* pages that come and go with caches: the page cache, slabs, and the kernel's own
+ * page tables (vmalloc'd stacks at new addresses may need a new table, kept for good) */
 static unsigned long page_cache_pages(void)
 {
-	return lru_pages(LRU_INACTIVE_FILE) + lru_pages(LRU_ACTIVE_FILE) + slab_pages();
+	return lru_pages(LRU_INACTIVE_FILE) + lru_pages(LRU_ACTIVE_FILE) + slab_pages() +
+	       READ_ONCE(nr_kernel_pgtables);
 }
 
 static void leak_start(struct leak_check *c)
@@ -221,6 +226,74 @@ static enum ktest_result kswapd_does_most_of_the_work(void)
 	return KTEST_PASS;
 }
 
+/* Compaction (program frag): memory filled with anonymous pages, every other one freed;
+ * a pageblock-order block fails without compaction and succeeds with it. */
+static enum ktest_result high_order_allocation_succeeds_after_compaction(void)
+{
+	struct leak_check c;
+	char n[24], o[8];
+	unsigned long high = 0;
+	struct zone *z;
+
+	if (!initramfs_present()) {
+		ktest_skip_reason(initramfs_status());
+		return KTEST_SKIP;
+	}
+	if (cma_area_count) {
+		/* free CMA pageblocks serve movable blocks without compaction */
+		ktest_skip_reason("a CMA area is present: its free pageblocks defeat the setup");
+		return KTEST_SKIP;
+	}
+	if (totalram_pages() < (32UL << 20) / PAGE_SIZE - 1024) {
+		ktest_skip_reason("needs 32 MiB of RAM: below, every pageblock holds unmovable pages");
+		return KTEST_SKIP;
+	}
+	for_each_populated_zone(z)
+		high += high_wmark_pages(z);
+	leak_start(&c);
+	/* all but a little above the high watermark: no free block of pageblock order left */
+	snprintf(n, sizeof(n), "%lu", nr_free_pages() - high - 64);
+	snprintf(o, sizeof(o), "%d", pageblock_order);
+	unsigned long ok = ev(COMPACT_SUCCESS);
+	enum ktest_result r = run_prog2("frag", n, o, NULL);
+	KTEST_EXPECT(r == KTEST_PASS);
+	KTEST_EXPECT(ev(COMPACT_SUCCESS) > ok);
+	KTEST_EXPECT(leak_ok(&c));
+	KTEST_EXPECT_EQ(check_free_areas(), 0);
+	return KTEST_PASS;
+}
+
+/* CMA (program cmafill): anonymous pages fill memory, CMA pageblocks included; then
+ * cma_alloc takes the first half of the area, migrating them out. */
+static enum ktest_result cma_alloc_migrates_movable_pages_out(void)
+{
+	struct leak_check c;
+	char n[24], m[24];
+	unsigned long high = 0;
+	struct zone *z;
+
+	if (!cma_area_count) {
+		ktest_skip_reason("no CMA area (cma=SIZE, or a reusable shared-dma-pool)");
+		return KTEST_SKIP;
+	}
+	for_each_populated_zone(z)
+		high += high_wmark_pages(z);
+	/* leave room for the half to be migrated into non-CMA memory */
+	unsigned long half = cma_areas[0].count / 2;
+	leak_start(&c);
+	snprintf(n, sizeof(n), "%lu", nr_free_pages() - high - half - 64);
+	snprintf(m, sizeof(m), "%lu", half);
+	unsigned long ok = ev(CMA_ALLOC_SUCCESS);
+	ktest_diag("CMA area %s: %lu pages at pfn %#lx; %lu free CMA pages", cma_areas[0].name,
+		   cma_areas[0].count, cma_areas[0].base_pfn, ev(NR_FREE_CMA_PAGES));
+	enum ktest_result r = run_prog2("cmafill", n, m, NULL);
+	KTEST_EXPECT(r == KTEST_PASS);
+	KTEST_EXPECT_EQ(ev(CMA_ALLOC_SUCCESS) - ok, 1);
+	KTEST_EXPECT(leak_ok(&c));
+	KTEST_EXPECT_EQ(check_free_areas(), 0);
+	return KTEST_PASS;
+}
+
 /* Memory and swap run out: the OOM killer must choose the largest process (program
  * oom: a hog among two small children); the others finish normally and nothing leaks. */
 static enum ktest_result oom_kills_the_largest_process(void)
@@ -240,11 +313,27 @@ static enum ktest_result oom_kills_the_largest_process(void)
 	return KTEST_PASS;
 }
 
-static const struct ktest_case reclaim_cases[] = {
+/* Suite "rmap", part of "all": quick, needs only the initramfs (swap if any). */
+static const struct ktest_case rmap_cases[] = {
 	{ "rmap_migrate_swap_across_fork", rmap_migrate_swap_across_fork },
+};
+KTEST_SUITE(rmap, rmap_cases);
+
+/* Suite "reclaim", only when named (ktest=reclaim): memory pressure for seconds, OOM;
+ * booted by tests/guest/CMakeLists.txt with small RAM, a swap disk or none. */
+static const struct ktest_case reclaim_cases[] = {
 	{ "working_set_twice_ram_through_swap", working_set_twice_ram_through_swap },
 	{ "swap_in_after_fork_keeps_each_sides_data", swap_in_after_fork_keeps_each_sides_data },
 	{ "kswapd_does_most_of_the_work", kswapd_does_most_of_the_work },
+	{ "high_order_allocation_succeeds_after_compaction",
+	  high_order_allocation_succeeds_after_compaction },
 	{ "oom_kills_the_largest_process", oom_kills_the_largest_process },
 };
-KTEST_SUITE(reclaim, reclaim_cases);
+KTEST_SUITE_EXPLICIT(reclaim, reclaim_cases);
+
+/* Suite "cma", only when named: needs a CMA area (cma=SIZE or a reusable
+ * shared-dma-pool in /reserved-memory). */
+static const struct ktest_case cma_cases[] = {
+	{ "cma_alloc_migrates_movable_pages_out", cma_alloc_migrates_movable_pages_out },
+};
+KTEST_SUITE_EXPLICIT(cma, cma_cases);

@@ -9,6 +9,7 @@ struct page;
 struct zone;
 /* Direct compaction for an allocation of this order: the page, or NULL. */
 struct page *try_to_compact_pages(gfp_t gfp, unsigned int order);
+bool compact_zone(struct zone *z, unsigned int order, int migratetype);
 
 /* mm/migrate.c: pages isolated from the LRU (with their isolation reference) on from
  * are moved to pages get_new_page gives; the ones that could not be stay on from and

@@ -10,6 +10,9 @@
  * to swap), returning 1 if it was freed, 0 if it was kept; VMM_PAGE_MIGRATE moves it
  * to another physical page (every PTE remapped), returning 0 or -errno.
  * -EFAULT: no page mapped there (none, or swapped out: info then says so).
+ * VMM_PAGE_COMPACT (addr = an order): a movable block of that order is asked for
+ * without compaction (no reclaim either), then with direct compaction; returns the bits
+ * VMM_COMPACT_* (each block got is freed again).
  */
 #ifndef UAPI_VMM_PAGE_H
 #define UAPI_VMM_PAGE_H
@@ -18,6 +21,14 @@
 #define VMM_PAGE_INFO 0
 #define VMM_PAGE_RECLAIM 1
 #define VMM_PAGE_MIGRATE 2
+#define VMM_PAGE_COMPACT 3
+#define VMM_COMPACT_WITHOUT 1		/* the block was free without compaction */
+#define VMM_COMPACT_WITH 2		/* compaction made it */
+#define VMM_COMPACT_TYPES_KEPT 4	/* no pageblock changed type during compaction */
+/* VMM_PAGE_CMA (addr = a number of pages): cma_alloc of that many pages at the start
+ * of the first CMA area, written, then released; returns how many pages of the range
+ * were in use (on the LRU) before, or -errno (-ENODEV: no CMA area, -EBUSY: failed). */
+#define VMM_PAGE_CMA 4
 
 struct vmm_page_info {
 	unsigned long pfn;		/* -1 when not present */

@@ -183,7 +183,7 @@ long sys_vmm_page(unsigned long addr, int op, struct vmm_page_info __user *uinfo
 		return compact_test(addr);
 	if (op == VMM_PAGE_CMA)
 		return cma_test(addr);
-	if (op < VMM_PAGE_INFO || op > VMM_PAGE_MIGRATE)
+	if (op < VMM_PAGE_INFO || (op > VMM_PAGE_MIGRATE && op != VMM_PAGE_AGE))
 		return -EINVAL;
 	if (!mm || addr >= TASK_SIZE)
 		return -EFAULT;
@@ -198,6 +198,14 @@ long sys_vmm_page(unsigned long addr, int op, struct vmm_page_info __user *uinfo
 	if (op == VMM_PAGE_INFO) {
 		put_page(page);
 		return 0;
+	}
+	if (op == VMM_PAGE_AGE) {
+		unsigned long vm_flags;
+		lock_page(page);
+		ret = page_referenced(page, &vm_flags);
+		unlock_page(page);
+		put_page(page);
+		return ret;
 	}
 	/* isolated (a reference of its own), the lookup's reference goes: the page is then
 	 * held only by its cache, its PTEs and the isolation, as reclaim expects */

@@ -108,7 +108,22 @@ int main(int argc, char **argv)
 		anon[k] = (char)(k / 512 + 'A');
 	int ok0 = file_ok();
 	unsigned long swap_free0 = vmstat(NR_SWAP_PAGES);
-	ktap_plan(7);
+	ktap_plan(8);
+	/* ageing: reclaim clears the access flag; the next access faults and sets it */
+	volatile char *young = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	young[0] = 1;
+	struct vmm_memstat m0, m1;
+	long a1 = page_op(young, VMM_PAGE_AGE, NULL), a2 = page_op(young, VMM_PAGE_AGE, NULL);
+	memstat(0, &m0);
+	(void)young[0];
+	memstat(0, &m1);
+	long a3 = page_op(young, VMM_PAGE_AGE, NULL);
+	diag("access flag: %ld, then %ld; after a read (%lu fault) %ld", a1, a2,
+	     m1.pgfault - m0.pgfault, a3);
+	ktap_ok(a1 == 1 && a2 == 0 && a3 == 1 && m1.pgfault - m0.pgfault == 1,
+		"access_flag_cleared_by_ageing_and_set_again_by_a_fault");
+	munmap((void *)young, PAGE_SIZE);
 	for (int c = 0; c < CHILDREN; c++) {
 		pids[c] = fork();
 		if (!pids[c])

@@ -29,6 +29,9 @@
  * of the first CMA area, written, then released; returns how many pages of the range
  * were in use (on the LRU) before, or -errno (-ENODEV: no CMA area, -EBUSY: failed). */
 #define VMM_PAGE_CMA 4
+/* VMM_PAGE_AGE: what reclaim does to age a page (page_referenced): the number of its
+ * PTEs whose access flag was set, each cleared (the next access faults and sets it). */
+#define VMM_PAGE_AGE 5
 
 struct vmm_page_info {
 	unsigned long pfn;		/* -1 when not present */

@@ -34,15 +34,21 @@ static const char *const not_modelled[] = {
 	"ldlar*", "stllr*", "stg", "stgp", "st2g", "stzg", "stz2g", "ldg", "irg", "gmi",
 	"subp", "subps", "addg", "subg", "rmif", "setf8", "setf16", "cfinv", "axflag",
 	"xaflag", "smc", "dcps*", "drps", "wfet", "wfit", "sb", "udf", "ld64b", "st64b*",
+	"fjcvtzs", "frint32*", "frint64*", "bfcvt*",
 	NULL,
 };
 
-/* Outside the model: reserved, SME, SVE; and the SIMD&FP data-processing space
- * while it is not modelled. SIMD&FP loads and stores are modelled. */
+/* Outside the model: reserved, SME, SVE; half-precision scalar floating point
+ * (FEAT_FP16) but for FCVT from half precision; Advanced SIMD while it is not
+ * modelled. SIMD&FP loads and stores and scalar floating point are modelled. */
 static bool fp_simd_or_sve(uint32_t i)
 {
 	unsigned op0 = (i >> 25) & 15;
-	if ((op0 & 7) == 7) return true;                 /* SIMD&FP data processing */
+	if ((op0 & 7) == 7 && (i >> 28) & 1 && !((i >> 30) & 1)) { /* scalar FP */
+		bool fcvt_from_half = ((i >> 10) & 0x1f) == 0x10 && ((i >> 17) & 0xf) == 1 && (i >> 21) & 1;
+		return ((i >> 22) & 3) == 3 && !fcvt_from_half;
+	}
+	if ((op0 & 7) == 7) return true;                 /* Advanced SIMD */
 	if (op0 <= 3) return true;                       /* reserved, SME, SVE */
 	return false;
 }
@@ -112,11 +118,14 @@ int main(int argc, char **argv)
 	static const uint32_t bias[][2] = { /* mask, value: the integer classes */
 		{ 0x1c000000u, 0x10000000u }, { 0x0e000000u, 0x0a000000u },
 		{ 0x1c000000u, 0x14000000u }, { 0x0e000000u | (1u << 26), 0x08000000u },
+		/* SIMD&FP: scalar FP, AdvSIMD vector and scalar, loads/stores */
+		{ 0x5e000000u, 0x1e000000u }, { 0x9e000000u, 0x0e000000u },
+		{ 0xde000000u, 0x5e000000u }, { 0x0a000000u, 0x0c000000u },
 	};
 	for (unsigned k = 0; k < n; k++) {
 		uint32_t i = rnd32();
-		if (k % 5) {
-			unsigned b = k % 5 - 1;
+		if (k % 9) {
+			unsigned b = k % 9 - 1;
 			i = (i & ~bias[b][0]) | bias[b][1];
 		}
 		struct dent d;

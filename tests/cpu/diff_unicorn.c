@@ -14,9 +14,10 @@
 #include <unicorn/unicorn.h>
 
 #include "harness.h"
+#include "cpu/fp.h"
 
 #define SEQ_LEN 24
-#define NCLASSES 8
+#define NCLASSES 13
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t rnd(void)
@@ -28,8 +29,10 @@ static uint64_t rnd(void)
 }
 
 static const char *class_name[NCLASSES] = {
-	"dp-imm", "dp-reg", "branch", "ldst", "ldst-pair", "atomic/excl", "system", "mixed"
+	"dp-imm", "dp-reg", "branch", "ldst", "ldst-pair", "atomic/excl", "system", "mixed",
+	"fp-ldst", "fp-scalar", "simd-vector", "simd-scalar", "fp-mixed"
 };
+#define FIRST_FP_CLASS 8
 
 static uint32_t excl_shape;
 
@@ -143,6 +146,52 @@ static uint32_t gen_ldst(int kind)
 	}
 }
 
+/* SIMD&FP loads/stores: the base is X20-X23 or SP, a register index or post-index
+ * X24/X25; literals stay near the code. */
+static uint32_t gen_fp_ldst(void)
+{
+	for (;;) {
+		uint32_t i = (uint32_t)rnd();
+		i = (i & ~0x0a000000u) | 0x0c000000u; /* x1x1 x10x: V = 1 */
+		unsigned top = (i >> 28) & 3;
+		if (top == 1) { /* literal */
+			int off = (int)(rnd() % (2 * SEQ_LEN)) - SEQ_LEN / 2;
+			i = (i & ~(0x7ffffu << 5)) | (((uint32_t)off & 0x7ffff) << 5);
+			if (!implemented(i))
+				continue;
+			return i;
+		}
+		unsigned n = rnd() % 5, base = n == 4 ? 31 : 20 + n;
+		i = set_field(i, 5, base);
+		if (top == 0 && ((i >> 23) & 1))      /* structure, post-index */
+			i = set_field(i, 16, rnd() % 3 ? 31 : 24 + (rnd() & 1));
+		else if (top == 0)
+			i = set_field(i, 16, 0);
+		else if (top == 3 && !((i >> 24) & 1) && ((i >> 21) & 1))
+			i = set_field(i, 16, 24 + (rnd() & 1));   /* register offset */
+		if (!implemented(i))
+			continue;
+		return i;
+	}
+}
+
+/* SIMD&FP data processing: kind 0 scalar FP, 1 AdvSIMD vector, 2 AdvSIMD scalar.
+ * A general-register destination must not be a reserved register. */
+static uint32_t gen_fp(int kind)
+{
+	static const uint32_t mask[3] = { 0x5e000000u, 0x9e000000u, 0xde000000u };
+	static const uint32_t val[3] = { 0x1e000000u, 0x0e000000u, 0x5e000000u };
+	for (unsigned tries = 0; tries < 20000; tries++) {
+		uint32_t i = ((uint32_t)rnd() & ~mask[kind]) | val[kind];
+		if (reserved(i & 31))
+			i = set_field(i, 0, free_reg());
+		if (!implemented(i))
+			continue;
+		return i;
+	}
+	return 0xd503201fu; /* NOP: nothing of this kind is implemented */
+}
+
 static uint32_t pending; /* second half of a two-instruction pattern */
 
 /* Forward word offset of a generated branch or ADR, or 0 if insn is neither. */
@@ -220,7 +269,19 @@ static uint32_t gen(int cls, unsigned pos)
 	case 4: return gen_ldst(1);
 	case 5: return gen_ldst(2);
 	case 6: return rnd() % 2 ? gen_system() : gen_dp(rnd() & 1);
-	default: return gen((int)(rnd() % 5), pos); /* no exclusives: bases may be misaligned */
+	case 7: return gen((int)(rnd() % 5), pos); /* no exclusives: bases may be misaligned */
+	case 8: return rnd() % 4 ? gen_fp_ldst() : gen_fp((int)(rnd() % 3));
+	case 9: return gen_fp(0);
+	case 10: return gen_fp(1);
+	case 11: return gen_fp(2);
+	default:
+		switch (rnd() % 8) {
+		case 0: return gen_fp_ldst();
+		case 1: return gen_dp(rnd() & 1);
+		case 2: /* MRS Xt, FPSR / FPCR */
+			return 0xd53b4400u | ((rnd() & 1) << 5) | free_reg();
+		default: return gen_fp((int)(rnd() % 3));
+		}
 	}
 }
 
@@ -232,6 +293,65 @@ static uint64_t interesting(void)
 	case 0: return v[rnd() % (sizeof(v) / sizeof(v[0]))];
 	case 1: return rnd() & 0xff;
 	default: return rnd();
+	}
+}
+
+/* Floating-point operands: NaNs (quiet and signalling, with payloads), infinities,
+ * zeros, denormals, the extremes, small integers, values near 1, random bits. */
+static uint64_t fp64_interesting(void)
+{
+	uint64_t s = (rnd() & 1) << 63, f = rnd() & ((1ull << 52) - 1);
+	switch (rnd() % 14) {
+	case 0: return s;                                        /* zero */
+	case 1: return s | 0x7ff0000000000000ull;                /* infinity */
+	case 2: return s | 0x7ff8000000000000ull | (f >> (rnd() % 52)); /* quiet NaN */
+	case 3: return s | 0x7ff0000000000000ull | ((f >> 1) | 1);     /* signalling NaN */
+	case 4: return s | (f >> (rnd() % 52));                   /* denormal */
+	case 5: return s | 0x0010000000000000ull | (rnd() % 3 ? 0 : f); /* smallest normals */
+	case 6: return s | 0x7fefffffffffffffull;                /* largest */
+	case 7: { double d = (double)(int)(rnd() % 2001 - 1000) / (rnd() % 4 ? 1 : 8);
+		uint64_t b; memcpy(&b, &d, 8); return b; }
+	case 8: return s | ((uint64_t)(1023 + rnd() % 70) << 52) | (rnd() % 2 ? 0 : f); /* 2^0..2^69 */
+	case 9: return s | ((uint64_t)(1023 - 2 + rnd() % 4) << 52) | f;  /* near 1 */
+	case 10: return s | ((uint64_t)(rnd() % 60 + 1) << 52) | f;     /* tiny normals */
+	case 11: return s | ((uint64_t)(2046 - rnd() % 60) << 52) | f;  /* huge */
+	default: return rnd();
+	}
+}
+
+static uint32_t fp32_interesting(void)
+{
+	uint32_t s = (uint32_t)(rnd() & 1) << 31, f = (uint32_t)rnd() & 0x7fffff;
+	switch (rnd() % 14) {
+	case 0: return s;
+	case 1: return s | 0x7f800000u;
+	case 2: return s | 0x7fc00000u | (f >> (rnd() % 23));
+	case 3: return s | 0x7f800000u | ((f >> 1) | 1);
+	case 4: return s | (f >> (rnd() % 23));
+	case 5: return s | 0x00800000u | (rnd() % 3 ? 0 : f);
+	case 6: return s | 0x7f7fffffu;
+	case 7: { float d = (float)(int)(rnd() % 2001 - 1000) / (rnd() % 4 ? 1 : 8);
+		uint32_t b; memcpy(&b, &d, 4); return b; }
+	case 8: return s | ((uint32_t)(127 + rnd() % 40) << 23) | (rnd() % 2 ? 0 : f);
+	case 9: return s | ((uint32_t)(127 - 2 + rnd() % 4) << 23) | f;
+	case 10: return s | ((uint32_t)(rnd() % 30 + 1) << 23) | f;
+	case 11: return s | ((uint32_t)(254 - rnd() % 30) << 23) | f;
+	default: return (uint32_t)rnd();
+	}
+}
+
+static uint64_t fp_half64(void)
+{
+	switch (rnd() % 4) {
+	case 0: return fp64_interesting();
+	case 1: return rnd();
+	case 2: return (uint64_t)fp32_interesting() | ((uint64_t)fp32_interesting() << 32);
+	default: { /* four half-precision values */
+		uint64_t v = 0;
+		for (unsigned k = 0; k < 4; k++)
+			v |= (uint64_t)(fp32_interesting() >> 16) << (16 * k);
+		return v;
+	}
 	}
 }
 
@@ -247,7 +367,10 @@ static const int uc_x[31] = {
 
 struct state {
 	uint64_t x[31], sp, nzcv, tpidr;
+	uint64_t v[32][2], fpcr, fpsr;
 };
+#define FPCR_CMP 0x07c00000u /* AHP, DN, FZ, RMode: what the model keeps */
+#define FPSR_CMP 0x0800009fu /* QC, IDC, IXC, UFC, OFC, DZC, IOC */
 
 static uc_engine *uc;
 static uint8_t *uc_data;
@@ -300,6 +423,10 @@ static int run_both(const uint32_t *seq, unsigned n, const struct state *in, uns
 	c->x[31] = in->sp;
 	c->nzcv = (uint32_t)in->nzcv;
 	c->sr.tpidr_el0 = in->tpidr;
+	for (unsigned r = 0; r < 32; r++)
+		vset(c, r, in->v[r][0], in->v[r][1]);
+	c->fpcr = (uint32_t)in->fpcr;
+	c->fpsr = (uint32_t)in->fpsr;
 	c->excl_valid = false;
 	uint64_t ic0 = c->icount;
 	int mr = harness__run(&h, code_pa, 10000);
@@ -314,6 +441,10 @@ static int run_both(const uint32_t *seq, unsigned n, const struct state *in, uns
 	uc_reg_write(uc, UC_ARM64_REG_SP, &in->sp);
 	uc_reg_write(uc, UC_ARM64_REG_NZCV, &in->nzcv);
 	uc_reg_write(uc, UC_ARM64_REG_TPIDR_EL0, &in->tpidr);
+	for (unsigned r = 0; r < 32; r++)
+		uc_reg_write(uc, UC_ARM64_REG_Q0 + (int)r, in->v[r]);
+	uc_reg_write(uc, UC_ARM64_REG_FPCR, &in->fpcr);
+	uc_reg_write(uc, UC_ARM64_REG_FPSR, &in->fpsr);
 	if (uc_emu_start(uc, code_pa, code_pa + 4 * n, 0, 10000) != UC_ERR_OK)
 		return -1;
 
@@ -323,8 +454,26 @@ static int run_both(const uint32_t *seq, unsigned n, const struct state *in, uns
 	uc_reg_read(uc, UC_ARM64_REG_SP, &out.sp);
 	uc_reg_read(uc, UC_ARM64_REG_NZCV, &out.nzcv);
 	uc_mem_read(uc, H_DATA, uc_data, H_DATA_SIZE);
+	for (unsigned r = 0; r < 32; r++)
+		uc_reg_read(uc, UC_ARM64_REG_Q0 + (int)r, out.v[r]);
+	uc_reg_read(uc, UC_ARM64_REG_FPCR, &out.fpcr);
+	uc_reg_read(uc, UC_ARM64_REG_FPSR, &out.fpsr);
 
 	bool bad = mr != 0;
+	for (unsigned r = 0; r < 32; r++)
+		if (c->v[r].d[0] != out.v[r][0] || c->v[r].d[1] != out.v[r][1]) {
+			if (verbose)
+				fprintf(stderr, "seq %u: V%u model %016llx:%016llx unicorn %016llx:%016llx\n",
+					s, r, (unsigned long long)c->v[r].d[1], (unsigned long long)c->v[r].d[0],
+					(unsigned long long)out.v[r][1], (unsigned long long)out.v[r][0]);
+			bad = true;
+		}
+	if ((c->fpsr & FPSR_CMP) != (out.fpsr & FPSR_CMP) || (c->fpcr & FPCR_CMP) != (out.fpcr & FPCR_CMP)) {
+		if (verbose)
+			fprintf(stderr, "seq %u: FPSR model %08x unicorn %08llx, FPCR model %08x unicorn %08llx\n",
+				s, c->fpsr, (unsigned long long)out.fpsr, c->fpcr, (unsigned long long)out.fpcr);
+		bad = true;
+	}
 	if (mr != 0 && verbose)
 		fprintf(stderr, "seq %u: model did not reach the HLT (pc %llx, ESR %llx)\n", s,
 			(unsigned long long)c->pc, (unsigned long long)c->sr.esr_el1);
@@ -369,6 +518,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "setup failed\n");
 		return 2;
 	}
+	sysreg__write(h.c, SYS_CPACR_EL1, 3ull << 20); /* FPEN: no SIMD&FP traps */
 	uc_data = malloc(H_DATA_SIZE);
 	unsigned fails = 0, uc_errs = 0, ran[NCLASSES] = { 0 };
 	uint32_t code[SEQ_LEN];
@@ -395,6 +545,16 @@ int main(int argc, char **argv)
 		in.sp = H_DATA + 0x100000 + (rnd() % 64) * 16;
 		in.nzcv = (rnd() & 15) << 28;
 		in.tpidr = rnd();
+		for (unsigned r = 0; r < 32; r++) {
+			in.v[r][0] = fp_half64();
+			in.v[r][1] = fp_half64();
+		}
+		/* every rounding mode; flush-to-zero, default NaN, alternative half precision */
+		in.fpcr = (rnd() & 3) << 22;
+		if (rnd() % 2) in.fpcr |= 1u << 24;
+		if (rnd() % 4 == 0) in.fpcr |= 1u << 25;
+		if (rnd() % 8 == 0) in.fpcr |= 1u << 26;
+		in.fpsr = rnd() % 4 ? 0 : (rnd() & FPSR_CMP);
 
 		int r = run_both(code, SEQ_LEN, &in, s, false);
 		if (r < 0) {

@@ -64,12 +64,34 @@ static void unallocated_encoding_is_undefined_with_ec_0(void **state)
 	assert_int_equal(h.c->sr.elr_el1, CODE);
 }
 
-static void fp_instruction_is_undefined_fp_not_modelled(void **state)
+/* CPACR_EL1.FPEN = 00 (its reset value here): SIMD&FP traps with EC 0x07, and the
+ * ISS from AArch64 is CV = 1, COND = 0xE; FPCR too. FPEN = 01 lets EL1 use it. */
+static void fp_instruction_traps_while_cpacr_fpen_is_clear(void **state)
 {
 	(void)state;
 	static const uint32_t code[] = { 0x1e222820u };    /* FADD S0, S1, S2 */
 	run(code, 1);
-	assert_int_equal(h.c->sr.esr_el1 >> 26, 0);
+	assert_int_equal(h.c->sr.esr_el1, (0x07u << 26) | (1u << 25) | (1u << 24) | (0xeu << 20));
+	assert_int_equal(h.c->sr.elr_el1, CODE);
+	static const uint32_t mrs[] = { 0xd53b4400u };     /* MRS X0, FPCR */
+	run(mrs, 1);
+	assert_int_equal(h.c->sr.esr_el1 >> 26, 0x07);
+	static const uint32_t ldr[] = { 0x3dc00020u };     /* LDR Q0, [X1] */
+	run(ldr, 1);
+	assert_int_equal(h.c->sr.esr_el1 >> 26, 0x07);
+}
+
+static void fp_instruction_runs_at_el1_with_fpen_01(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { 0x1e222820u, 0xd4400000u | (7 << 5) }; /* FADD; HLT #7 */
+	sysreg__write(h.c, SYS_CPACR_EL1, 1ull << 20);
+	h.c->v[1].s[0] = 0x3fc00000u;                       /* 1.5 */
+	h.c->v[2].s[0] = 0x40100000u;                       /* 2.25 */
+	run(code, 2);
+	assert_int_equal(h.hlt_imm, 7);
+	assert_int_equal(h.c->v[0].d[0], 0x40700000u);      /* 3.75 */
+	assert_int_equal(h.c->v[0].d[1], 0);
 }
 
 static void load_from_unmapped_va_is_a_level1_translation_fault(void **state)
@@ -199,7 +221,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(svc_from_el1_is_taken_to_vbar_0x200_with_ec_0x15, setup, teardown),
 		cmocka_unit_test_setup_teardown(unallocated_encoding_is_undefined_with_ec_0, setup, teardown),
-		cmocka_unit_test_setup_teardown(fp_instruction_is_undefined_fp_not_modelled, setup, teardown),
+		cmocka_unit_test_setup_teardown(fp_instruction_traps_while_cpacr_fpen_is_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(fp_instruction_runs_at_el1_with_fpen_01, setup, teardown),
 		cmocka_unit_test_setup_teardown(load_from_unmapped_va_is_a_level1_translation_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(store_to_unmapped_va_sets_wnr, setup, teardown),
 		cmocka_unit_test_setup_teardown(eret_to_el0_then_svc_uses_lower_el_vector_0x400, setup, teardown),

@@ -108,6 +108,8 @@ uint64_t fixed_to_fp(struct cpu *c, uint64_t v, unsigned ibits, unsigned fbits, 
 /* between formats (FCVT, FCVTN/L, FCVTXN with rm = RND_ODD) */
 uint64_t fp_convert(struct cpu *c, uint64_t a, unsigned from, unsigned to, unsigned rm);
 uint64_t fp_default_nan(unsigned fs);
+/* VFPExpandImm: FMOV (immediate)'s 8 bits to format fs (fp_scalar.c) */
+uint64_t fp_expand_imm(unsigned imm8, unsigned fs);
 
 static inline uint64_t fp_sign(unsigned fs)
 {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct machine;
+struct monitor_target_ops;
 
 struct accel_ops {
 	const char *name;
@@ -33,6 +34,9 @@ struct accel_ops {
 	 * in poll() sees too. */
 	void (*kick)(struct machine *m);
 	void (*destroy)(struct machine *m);
+	/* `vmm run --monitor`: the engine's operations for the monitor and their target
+	 * (vmm/monitor/monitor.h), for the life of the process; NULL: no monitor. */
+	const struct monitor_target_ops *(*monitor_ops)(struct machine *m, void **target);
 };
 
 extern const struct accel_ops accel_kvm;

@@ -52,6 +52,8 @@ struct vm_config {
 	const char *console_log; /* --console-log: a copy of the guest's console output, or NULL */
 	const char *disks[MACHINE_MAX_DISKS]; /* --disk FILE[,ro], in order: virtio-mmio slot n */
 	unsigned ndisks;
+	const char *monitor;     /* --monitor: the monitor's socket (docs/monitor.md), or NULL */
+	bool paused;             /* --paused: every vCPU stopped before its first instruction */
 };
 
 struct boot_info {

@@ -19,6 +19,7 @@
 #include "console.h"
 #include "dev/virtio/blk.h"
 #include "machine.h"
+#include "monitor_glue.h"
 #include "report.h"
 #include "version.h"
 #include <platform/memmap.h>
@@ -134,6 +135,7 @@ static int parse_max_insns(struct vm_config *cfg, const char *val, char *why, si
 	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
 FLAG_OPTION(stats)
 FLAG_OPTION(caches)
+FLAG_OPTION(paused)
 
 #define STRING_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
@@ -142,6 +144,7 @@ STRING_OPTION(cmdline)
 STRING_OPTION(initrd_path)
 STRING_OPTION(dtb_out)
 STRING_OPTION(console_log)
+STRING_OPTION(monitor)
 
 static const struct option_desc run_options[] = {
 	{ "mem", "SIZE", "guest RAM, 16M to 255G; K, M or G suffix, a plain number is MiB [256M]",
@@ -167,6 +170,10 @@ static const struct option_desc run_options[] = {
 	  parse_stats },
 	{ "caches", NULL, "model: attach the L1I/L1D/L2 cache model (statistics in --stats)",
 	  parse_caches },
+	{ "monitor", "PATH", "serve the monitor on UNIX socket PATH (vmm-inspect; docs/monitor.md)",
+	  parse_monitor },
+	{ "paused", NULL, "with --monitor: every vCPU stopped before its first instruction\n"
+	  "                           until `vmm-inspect continue`", parse_paused },
 	{ "help", NULL, "show this help", NULL },
 	{ "version", NULL, "show vmm's version", NULL },
 };
@@ -273,6 +280,9 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 					   "unseen)");
 		cfg->accel = "model";
 	}
+	if (cfg->paused && !cfg->monitor)
+		return usage_error("--paused needs --monitor PATH (from where `vmm-inspect continue` "
+				   "starts the VM)");
 	cfg->image_path = argv[optind];
 	return -1;
 }
@@ -485,6 +495,16 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "vmm: error: cannot start the signal thread\n");
 		return VMM_EXIT_ERROR;
 	}
+	if (monitor_glue__start(&vm, why, sizeof(why))) {
+		stop_signals(&sigs);
+		console__restore();
+		console__drain_all();
+		report(REPORT_ERROR, "%s", why);
+		if (err_out)
+			console__out_drain(err_out);
+		machine__destroy(&vm);
+		return VMM_EXIT_ERROR;
+	}
 	err = machine__run(&vm);
 	stop_signals(&sigs);
 	console__restore();
@@ -494,6 +514,7 @@ static int run(int argc, char **argv)
 	status = finish(&vm, err);
 	if (err_out)
 		console__out_drain(err_out);
+	monitor_glue__stop(&vm, machine__stop_description(&vm), status);
 	machine__destroy(&vm);
 	return status;
 }

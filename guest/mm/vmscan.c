@@ -16,7 +16,10 @@
  * (inactive_is_low, ratio 1 below 1 GiB): their pages go to the inactive list, except
  * referenced executable file pages (shrink_active_list).
  * kswapd (one per node) is woken by an allocation that finds a zone below its low
- * watermark and reclaims until every zone is above high (balance_pgdat), then sleeps;
+ * watermark and reclaims until every zone is above high (balance_pgdat: each pass aims
+ * at the high watermark's worth of pages, as kswapd_shrink_node), then sleeps; it gives
+ * the CPU up only between runs (Linux's CFS favours the woken kswapd over the task that
+ * keeps its CPU busy; round robin here would give them equal turns);
  * after MAX_RECLAIM_RETRIES runs that reclaimed nothing it stays asleep until a direct
  * reclaim makes progress. An allocation that finds every zone below min reclaims
  * itself (direct reclaim, try_to_free_pages) before it retries, compacts or fails.
@@ -307,19 +310,17 @@ static void balance_pgdat(void)
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 		if (pgdat_balanced(WMARK_HIGH))
 			break;
-		unsigned long deficit = 0;
+		/* kswapd_shrink_node: each pass aims at the high watermark's worth of pages
+		 * per zone (at least SWAP_CLUSTER_MAX), not just the deficit */
+		unsigned long target = 0;
 		struct zone *z;
 		for_each_populated_zone(z)
-			if (z->free_pages < high_wmark_pages(z))
-				deficit += high_wmark_pages(z) - z->free_pages;
-		sc.nr_to_reclaim = sc.nr_reclaimed + max(deficit, SWAP_CLUSTER_MAX);
+			target += max(high_wmark_pages(z), SWAP_CLUSTER_MAX);
+		sc.nr_to_reclaim = sc.nr_reclaimed + target;
 		unsigned long before = sc.nr_reclaimed;
 		shrink_node(&sc);
-		if (sc.nr_reclaimed > before)
+		if (sc.nr_reclaimed > before && sc.priority < DEF_PRIORITY)
 			sc.priority++;		/* progress: stay at this priority */
-		if (sc.priority > DEF_PRIORITY)
-			sc.priority = DEF_PRIORITY;
-		cond_resched();
 	}
 	if (!sc.nr_reclaimed && !pgdat_balanced(WMARK_HIGH))
 		contig_page_data.kswapd_failures++;

@@ -253,4 +253,5 @@ const struct accel_ops accel_kvm = {
 	.set_irq = kvm_set_irq,
 	.kick = kvm_kick,
 	.destroy = kvm_destroy,
+	.monitor_ops = kvm_monitor__ops,
 };

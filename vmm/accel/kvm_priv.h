@@ -44,4 +44,11 @@ void kvm_vcpu__destroy(struct kvm_vcpu *vcpu);
 
 int kvm_gic__create(struct kvm_vm *vm);
 
+/* The monitor (kvm_monitor.c): accel_ops.monitor_ops, and the vCPU thread's look
+ * before each KVM_RUN (parks it while the monitor wants it stopped; clears a kick's
+ * immediate_exit). True: look at the stop state again before KVM_RUN. */
+struct monitor_target_ops;
+const struct monitor_target_ops *kvm_monitor__ops(struct machine *m, void **target);
+int kvm_monitor__before_run(struct kvm_vcpu *v);
+
 #endif

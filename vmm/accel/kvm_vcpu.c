@@ -241,6 +241,8 @@ void *kvm_vcpu__thread(void *arg)
 	struct machine *m = v->vm->m;
 
 	while (!machine__stopping(m)) {
+		if (kvm_monitor__before_run(v))
+			continue;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

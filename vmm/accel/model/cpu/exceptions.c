@@ -56,6 +56,8 @@ int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uin
 				 (unsigned long long)c->sr.vbar_el1);
 	uint64_t off = c->el == 0 ? VEC_LOWER_A64 : c->spsel ? VEC_CURRENT_SPX : VEC_CURRENT_SP0;
 	count(c, kind, esr);
+	if (kind == EXC_SYNC && unlikely(c->vm->env->fault))
+		c->vm->env->fault(c->vm->env_opaque, c, esr, far, ret);
 	c->sr.spsr_el1 = cpu__pstate(c);
 	c->sr.elr_el1 = ret;
 	if (kind == EXC_SYNC) {

@@ -12,6 +12,7 @@
 #include "machine.h"
 #include <platform/memmap.h>
 #include "engine/model.h"
+#include "engine/monitor_target.h"
 #include "report.h"
 #include "engine/stats.h"
 #include "engine/timer.h"
@@ -111,6 +112,7 @@ static void env_check_stop(void *opaque)
 static const struct model_env env = {
 	.bus_read = env_bus_read, .bus_write = env_bus_write, .hvc = env_hvc, .hlt = env_hlt,
 	.fatal = env_fatal, .check_report = env_check_report, .check_stop = env_check_stop,
+	.fault = model_monitor__fault,
 };
 
 /* The core mirrors --checks so that it need not include vmm/machine.h. */
@@ -260,4 +262,5 @@ const struct accel_ops accel_model = {
 	.set_irq = model_set_irq,
 	.kick = model_kick,
 	.destroy = model_destroy,
+	.monitor_ops = model_monitor__ops,
 };

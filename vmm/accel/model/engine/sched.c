@@ -15,6 +15,7 @@
 
 #include "machine.h"
 #include "engine/model.h"
+#include "engine/monitor_target.h"
 #include "engine/timer.h"
 
 /* While every vCPU waits with no timer armed, how often to look again whether the
@@ -134,6 +135,8 @@ int sched__run(struct model *md)
 	while (!stop && !machine__stopping(md->m) && !vm->stop) {
 		/* Read before the round: input that arrived before the end of input has
 		 * then already been seen by wakes(). */
+		if (model_monitor__poll(md)) /* parked: paused, or the monitor read the vCPUs */
+			continue;
 		bool no_more_input = atomic_load(&md->m->input_closed);
 		if (round_robin(md, &stop))
 			continue;

@@ -28,6 +28,9 @@ struct model_env {
 	void (*check_report)(void *opaque, unsigned kind, const char *line);
 	/* a sanitizer check reported with MODEL_CHECKS_STOP (may be NULL: vm->stop only) */
 	void (*check_stop)(void *opaque);
+	/* the guest takes a synchronous exception (esr, far; ret: its preferred return
+	 * address) from c->el: the monitor's fault events; may be NULL */
+	void (*fault)(void *opaque, struct cpu *c, uint32_t esr, uint64_t far, uint64_t ret);
 };
 
 /* What the model attaches beyond the TLBs (vmm run --checks, --caches). */

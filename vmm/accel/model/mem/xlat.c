@@ -450,3 +450,8 @@ const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm)
 {
 	return vm->xlat->l2;
 }
+
+const struct stage2 *xlat__stage2(const struct model_vm *vm)
+{
+	return &vm->xlat->s2;
+}

@@ -73,6 +73,10 @@ const struct mmu_tlb *xlat__tlb(const struct cpu *c);
 const struct mmu_caches *xlat__caches(const struct cpu *c);
 const struct mmu_walk_stats *xlat__walk_stats(const struct cpu *c);
 const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm);
+/* The VMM's stage-2 tables (mem/stage2.h) the walks go through: what an inspector
+ * shows as HCR_EL2.VM = 1, VTCR_EL2, VTTBR_EL2 and reads at S2_TABLES_PA. */
+struct stage2;
+const struct stage2 *xlat__stage2(const struct model_vm *vm);
 /* ID_AA64MMFR0/1 fields that describe what mmu/ walks (PARange, ASID bits, granules;
  * hardware Access flag and dirty state). */
 uint64_t xlat__mmfr0(void);

@@ -1,0 +1,194 @@
+/* The KVM engine seen by the monitor (docs/monitor.md, "Wiring"). A pause kicks every
+ * vCPU thread out of KVM_RUN (accel_ops.kick: immediate_exit and the kick signal) and
+ * parks it before its next KVM_RUN (kvm_monitor__before_run). Registers are read with
+ * KVM_GET_ONE_REG by the vCPU's own thread, as the KVM API asks, while it is parked:
+ * the monitor stops every vCPU for the moment it takes (unless they are paused).
+ * Stage 1 is walked in software (vmm/monitor over mmu/) from guest RAM; KVM's stage 2
+ * belongs to the host kernel: the EL2 registers read as 0 and IPA = guest physical
+ * address, whose map is the VMM's memslot and the bus (docs/monitor.md). */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kvm_priv.h"
+#include "../machine.h"
+#include "../monitor_glue.h"
+#include "../vcpu_gate.h"
+#include "monitor.h"
+
+#define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
+#define SYS_REG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
+
+static struct kvm_target {
+	struct machine *m;
+	struct vcpu_gate gate;
+	bool ready;
+	/* one register read at a time, served by vCPU req_cpu's thread (gate lock) */
+	int req_cpu;
+	struct vcpu_regs *req_out;
+	int req_rc;
+	bool req_done;
+} kt = { .req_cpu = -1 };
+
+static int one_reg(struct kvm_vcpu *v, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0 ? -errno : 0;
+}
+
+static int read_regs(struct kvm_vcpu *v, struct vcpu_regs *r)
+{
+	const struct { uint64_t id; uint64_t *dst; } regs[] = {
+		{ CORE_REG(regs.sp), &r->sp_el0 },
+		{ CORE_REG(sp_el1), &r->sp_el1 },
+		{ CORE_REG(regs.pc), &r->pc },
+		{ CORE_REG(regs.pstate), &r->pstate },
+		{ CORE_REG(elr_el1), &r->elr_el1 },
+		{ CORE_REG(spsr[KVM_SPSR_EL1]), &r->spsr_el1 },
+		{ SYS_REG(3, 0, 1, 0, 0), &r->sctlr_el1 },
+		{ SYS_REG(3, 0, 2, 0, 2), &r->tcr_el1 },
+		{ SYS_REG(3, 0, 2, 0, 0), &r->ttbr0_el1 },
+		{ SYS_REG(3, 0, 2, 0, 1), &r->ttbr1_el1 },
+		{ SYS_REG(3, 0, 10, 2, 0), &r->mair_el1 },
+		{ SYS_REG(3, 0, 5, 2, 0), &r->esr_el1 },
+		{ SYS_REG(3, 0, 6, 0, 0), &r->far_el1 },
+		{ SYS_REG(3, 0, 12, 0, 0), &r->vbar_el1 },
+		{ SYS_REG(3, 0, 7, 4, 0), &r->par_el1 },
+		{ SYS_REG(3, 0, 13, 0, 1), &r->contextidr_el1 },
+	};
+	static const uint8_t parange[] = { 32, 36, 40, 42, 44, 48, 52 };
+	uint64_t mmfr0 = 0;
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < 31; i++)
+		if ((rc = one_reg(v, CORE_REG(regs.regs[i]), &r->x[i])))
+			return rc;
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if ((rc = one_reg(v, regs[i].id, regs[i].dst)))
+			return rc;
+	if (one_reg(v, SYS_REG(3, 0, 0, 7, 0), &mmfr0) == 0 && (mmfr0 & 0xf) < sizeof(parange))
+		r->pa_bits = parange[mmfr0 & 0xf];
+	/* hcr_el2, vtcr_el2, vttbr_el2 stay 0: KVM's stage 2 is the host's */
+	return 0;
+}
+
+/* Parked vCPU thread: a register read meant for it (under the gate's lock). */
+static void serve(void *arg)
+{
+	struct kvm_vcpu *v = arg;
+
+	if (kt.req_cpu == (int)v->id && !kt.req_done) {
+		kt.req_rc = read_regs(v, kt.req_out);
+		kt.req_done = true;
+		pthread_cond_broadcast(&kt.gate.cond);
+	}
+}
+
+int kvm_monitor__before_run(struct kvm_vcpu *v)
+{
+	bool again = false;
+
+	if (kt.ready && vcpu_gate__wanted(&kt.gate)) {
+		vcpu_gate__park(&kt.gate, v->vm->m, serve, v);
+		again = true;
+	}
+	if (v->run->immediate_exit) {
+		/* a kick for the monitor, or for a stop: the caller looks at the stop
+		 * state after this store, so a stop's kick is never lost */
+		v->run->immediate_exit = 0;
+		atomic_thread_fence(memory_order_seq_cst);
+		again = true;
+	}
+	return again;
+}
+
+static unsigned ncpus(void *t)
+{
+	struct kvm_target *x = t;
+
+	return x->m->cfg.ncpus;
+}
+
+static int pause_vm(void *t)
+{
+	struct kvm_target *x = t;
+
+	return vcpu_gate__pause(&x->gate, x->m, x->m->cfg.ncpus);
+}
+
+static int resume_vm(void *t)
+{
+	struct kvm_target *x = t;
+
+	vcpu_gate__resume(&x->gate);
+	return 0;
+}
+
+static bool paused(void *t)
+{
+	struct kvm_target *x = t;
+
+	return vcpu_gate__paused(&x->gate);
+}
+
+static int quit(void *t)
+{
+	struct kvm_target *x = t;
+
+	machine__stop(x->m, VM_STOP_USER, 0); /* as Ctrl-A x */
+	return 0;
+}
+
+static bool req_done(void *arg)
+{
+	(void)arg;
+	return kt.req_done;
+}
+
+static int get_regs(void *t, unsigned cpu, struct vcpu_regs *out)
+{
+	struct kvm_target *x = t;
+	int rc;
+
+	if (cpu >= x->m->cfg.ncpus)
+		return -EINVAL;
+	rc = vcpu_gate__hold(&x->gate, x->m, x->m->cfg.ncpus);
+	if (rc)
+		return rc;
+	x->req_cpu = (int)cpu;
+	x->req_out = out;
+	x->req_done = false;
+	rc = vcpu_gate__request(&x->gate, x->m, req_done, NULL);
+	if (!rc)
+		rc = x->req_rc;
+	x->req_cpu = -1;
+	vcpu_gate__release(&x->gate);
+	return rc;
+}
+
+static int read_phys(void *t, uint64_t pa, void *buf, size_t len)
+{
+	struct kvm_target *x = t;
+
+	return machine__read_ram(x->m, pa, buf, len);
+}
+
+static const struct monitor_target_ops ops = {
+	.ncpus = ncpus, .pause = pause_vm, .resume = resume_vm, .paused = paused, .quit = quit,
+	.get_regs = get_regs, .read_phys = read_phys,
+	/* mmu_view, stats: NULL, the model's (the guest's TLBs are the host CPU's) */
+};
+
+const struct monitor_target_ops *kvm_monitor__ops(struct machine *m, void **target)
+{
+	if (!kt.ready) {
+		kt.m = m;
+		vcpu_gate__init(&kt.gate, m->cfg.paused);
+		kt.ready = true;
+	}
+	*target = &kt;
+	return &ops;
+}

@@ -211,6 +211,18 @@ static void node_timer(struct builder *b)
 	FDT(fdt_end_node(b->fdt));
 }
 
+/* The PMUv3 (pmu/arm,pmu.yaml): its overflow interrupt is one PPI, level-high, as
+ * QEMU virt's. Only for an engine that has a PMU (fdt_desc.pmu). */
+static void node_pmu(struct builder *b)
+{
+	const uint32_t irq[] = { DT_GIC_PPI, PPI_PMU - 16, DT_IRQ_TYPE_LEVEL_HIGH };
+
+	FDT(fdt_begin_node(b->fdt, "pmu"));
+	FDT(fdt_property_string(b->fdt, "compatible", "arm,armv8-pmuv3"));
+	FDT(prop_u32s(b->fdt, "interrupts", irq, 3));
+	FDT(fdt_end_node(b->fdt));
+}
+
 /* The PL011's clocks: Linux's AMBA bus will not probe a primecell without apb_pclk. */
 static void node_apb_pclk(struct builder *b)
 {
@@ -273,6 +285,8 @@ int fdt__build(const struct fdt_desc *d, void *buf, size_t size, char *why, size
 	node_psci(b);
 	node_gic(b);
 	node_timer(b);
+	if (d->pmu)
+		node_pmu(b);
 	node_apb_pclk(b);
 	for (i = 0; i < d->ndevices; i++)
 		node_device(b, &d->devices[i]);

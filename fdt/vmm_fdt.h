@@ -7,6 +7,7 @@
 #ifndef FDT_VMM_FDT_H
 #define FDT_VMM_FDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ struct fdt_desc {
 	uint64_t initrd_start, initrd_end; /* [start, end); both 0 when there is none */
 	const struct platform_device *devices; /* the device table: one node each */
 	unsigned ndevices;
+	bool pmu;                      /* the engine gives the vCPUs a PMUv3: a /pmu node */
 };
 
 /* Builds the tree into buf (size bytes) and packs it; fdt_totalsize(buf) is then its

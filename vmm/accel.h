@@ -5,6 +5,7 @@
 #ifndef VMM_ACCEL_H
 #define VMM_ACCEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct machine;
@@ -15,6 +16,8 @@ struct accel_ops {
 	/* The most vCPUs this engine runs (at most PLATFORM_MAX_CPUS); the CLI checks
 	 * --cpus against it before create(). */
 	unsigned max_cpus;
+	/* The vCPUs have a PMUv3 whose overflow PPI is PPI_PMU: the device tree says so. */
+	bool pmu;
 	/* 0 if the engine can run on this host; otherwise -errno and a one-line reason in
 	 * why (e.g. "no /dev/kvm", "this vmm was built for x86_64"). */
 	int (*available)(char *why, size_t len);

@@ -143,6 +143,7 @@ static int build_dtb(struct machine *m)
 		.mpidr = mpidr, .bootargs = m->cfg.cmdline,
 		.initrd_start = m->boot.initrd_start, .initrd_end = m->boot.initrd_end,
 		.devices = m->devices, .ndevices = m->ndevices,
+		.pmu = m->cfg.pmu,
 	};
 	char why[LOADER_WHY];
 	unsigned i;

@@ -469,6 +469,10 @@ static int run(int argc, char **argv)
 			return VMM_EXIT_ERROR;
 		if (check_cpus(&cfg, accel))
 			return VMM_EXIT_USAGE;
+		cfg.pmu = accel->pmu;
+	} else { /* --dtb-out: the tree of the engine a run would pick */
+		const struct accel_ops *a = accel__find(cfg.accel);
+		cfg.pmu = a && a->pmu;
 	}
 	if (machine__init(&vm, &cfg)) {
 		fprintf(stderr, "vmm: error: %s\n", vm.error);

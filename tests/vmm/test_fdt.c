@@ -167,6 +167,29 @@ static void uart_is_a_primecell_with_apb_pclk_and_is_stdout(void **state)
 	assert_int_equal(cell(prop(UART_PATH, "interrupts", &len), 1), PL011_SPI);
 }
 
+/* pmu/arm,pmu.yaml: with fdt_desc.pmu (the model engine), /pmu is an
+ * "arm,armv8-pmuv3" with one level-high PPI, INTID 23 (cell 7), as QEMU virt's; without
+ * it (the golden tree, KVM) there is no /pmu */
+static void pmu_node_only_for_an_engine_with_a_pmu(void **state)
+{
+	struct fdt_desc d = golden_desc;
+	const fdt32_t *irq;
+	int len;
+
+	(void)state;
+	d.pmu = true;
+	assert_int_equal(fdt__build(&d, buf, sizeof(buf), why, sizeof(why)), 0);
+	assert_int_equal(fdt_node_check_compatible(buf, fdt_path_offset(buf, "/pmu"),
+						   "arm,armv8-pmuv3"), 0);
+	irq = prop("/pmu", "interrupts", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(cell(irq, 0), 1);
+	assert_int_equal(cell(irq, 1), PPI_PMU - 16);
+	assert_int_equal(cell(irq, 2), 4);
+	assert_int_equal(fdt__build(&golden_desc, buf, sizeof(buf), why, sizeof(why)), 0);
+	assert_true(fdt_path_offset(buf, "/pmu") < 0);
+}
+
 static void chosen_omits_bootargs_and_initrd_when_not_given(void **state)
 {
 	struct fdt_desc d = golden_desc;
@@ -244,6 +267,7 @@ int main(void)
 		cmocka_unit_test(gic_redistributor_region_has_one_stride_per_cpu),
 		cmocka_unit_test(uart_is_a_primecell_with_apb_pclk_and_is_stdout),
 		cmocka_unit_test(chosen_omits_bootargs_and_initrd_when_not_given),
+		cmocka_unit_test(pmu_node_only_for_an_engine_with_a_pmu),
 		cmocka_unit_test(every_device_table_entry_has_its_node),
 		cmocka_unit_test(exit_device_is_described),
 		cmocka_unit_test(too_small_buffer_names_the_failing_libfdt_call),

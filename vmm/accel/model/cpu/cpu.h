@@ -271,6 +271,9 @@ static inline int exc__sync(struct cpu *c, unsigned ec, uint32_t iss, uint64_t f
 	return exc__take(c, EXC_SYNC, (ec << 26) | (1u << 25) | iss, far, c->pc);
 }
 int exc__undef(struct cpu *c);
+/* cpu/undef.c: an encoding the model does not implement (not an architecturally
+ * UNDEFINED use of one it does) is about to be UNDEFINED: tell the environment */
+void undef__note(struct cpu *c);
 /* SIMD&FP access trapped by CPACR_EL1.FPEN: EC 0x07, ISS CV = 1, COND = 0xE from AArch64 */
 static inline int exc__fp_trap(struct cpu *c)
 {

@@ -86,9 +86,11 @@ int exc__undef(struct cpu *c)
 	return exc__sync(c, EC_UNKNOWN, 0, 0);
 }
 
+/* An encoding the decoder has no handler for: unallocated, or not modelled */
 int exec_undef(struct cpu *c, const struct dent *d)
 {
 	(void)d;
+	undef__note(c); /* the environment reports each encoding once */
 	return exc__undef(c);
 }
 

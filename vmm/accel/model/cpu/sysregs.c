@@ -443,12 +443,19 @@ uint32_t sysreg__trap_iss(unsigned enc, bool write)
 	       (write ? 0 : 1);
 }
 
+/* An encoding the table does not have: reported (once per encoding), UNDEFINED */
+static int undef_sysreg(struct cpu *c)
+{
+	undef__note(c);
+	return exc__undef(c);
+}
+
 int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
 {
 	const struct sysreg_desc *r = find(enc);
 	int e;
 	if (!r)
-		return exc__undef(c);
+		return undef_sysreg(c);
 	if (c->el == 0 && (e = el0_check(c, r, enc, false)) >= 0)
 		return e;
 	if (!r->read)
@@ -461,7 +468,7 @@ int sysreg__write(struct cpu *c, unsigned enc, uint64_t val)
 	const struct sysreg_desc *r = find(enc);
 	int e;
 	if (!r)
-		return exc__undef(c);
+		return undef_sysreg(c);
 	if (c->el == 0 && (e = el0_check(c, r, enc, true)) >= 0)
 		return e;
 	if (!r->write)

@@ -112,6 +112,7 @@ static void env_check_stop(void *opaque)
 static const struct model_env env = {
 	.bus_read = env_bus_read, .bus_write = env_bus_write, .hvc = env_hvc, .hlt = env_hlt,
 	.fatal = env_fatal, .check_report = env_check_report, .check_stop = env_check_stop,
+	.undef = model__undef_report,
 	.fault = model_monitor__fault,
 };
 
@@ -256,6 +257,7 @@ static void model_destroy(struct machine *m)
 const struct accel_ops accel_model = {
 	.name = "model",
 	.max_cpus = MODEL_MAX_CPUS,
+	.pmu = true, /* cpu/pmu.c */
 	.available = model_available,
 	.create = model_create,
 	.run = model_run,

@@ -18,6 +18,7 @@ struct model {
 	atomic_int kicked;
 	int kick_fd;
 	uint64_t retired;          /* instructions retired by all vCPUs (--max-insns) */
+	uint64_t wfe_since[MODEL_MAX_CPUS]; /* retired when each vCPU began to wait (sched.c) */
 	char semihost_line[160];   /* the guest's semihosting output, reported by lines */
 	size_t semihost_len;
 };
@@ -29,5 +30,7 @@ int semihost__call(struct model *md, struct cpu *c);
 /* Report what the guest wrote by semihosting since its last newline. */
 void semihost__flush(struct model *md);
 void model__start_cpu(struct model *md, struct cpu *c, uint64_t entry, uint64_t x0);
+/* model_env.undef: one report per UNDEFINED encoding (engine/undef.c) */
+void model__undef_report(void *opaque, struct cpu *c, uint64_t pc, uint32_t insn);
 
 #endif

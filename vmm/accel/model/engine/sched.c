@@ -17,24 +17,45 @@
 #include "engine/model.h"
 #include "engine/monitor_target.h"
 #include "engine/timer.h"
+#include "mem/xlat.h"
 
 /* While every vCPU waits with no timer armed, how often to look again whether the
  * console input has ended (nothing signals that; then the wait is a deadlock). Timer
  * events need no wall-clock wait: virtual time jumps to them. */
 #define IDLE_RECHECK_MS 10
 
-/* Does anything end c's wait? An interrupt or event; for WFE also any other vCPU that
- * is running, since a store of its may have cleared c's exclusive monitor (the event a
- * spinning WFE waits for). WFE may end spuriously (Arm ARM D1.6.1), so this is safe. */
-static bool wakes(const struct model_vm *vm, const struct cpu *c)
+/* c's exclusive monitor is armed on memory that no longer holds what its load-exclusive
+ * read: a store of another vCPU cleared it, which is an event for WFE. */
+static bool monitor_cleared(struct cpu *c)
+{
+	struct xlat_out o;
+	struct xlat_fault f;
+	uint64_t cur[2] = { 0, 0 };
+	const void *p;
+	if (c->excl_size > 16 || ((c->excl_addr ^ (c->excl_addr + c->excl_size - 1)) >> 12))
+		return true;
+	if (xlat__translate(c, c->excl_addr, c->mmu_idx, ACC_READ, &o, &f) ||
+	    !(p = vm__ram(c->vm, o.pa, c->excl_size)))
+		return true;
+	memcpy(cur, p, c->excl_size);
+	return cur[0] != c->excl_val[0] || cur[1] != c->excl_val[1];
+}
+
+/* Does anything end c's wait? An interrupt or event; for WFE also a cleared exclusive
+ * monitor (Linux's __cmpwait: LDXR, then WFE until the value changes), or, with no
+ * monitor armed, any other vCPU having run since c began to wait (its stores may be
+ * what c waits for). WFE may end spuriously (Arm ARM D1.6.1), so this is safe; it
+ * must not end only while another vCPU happens to run at the moment c is looked at,
+ * or two vCPUs that wait for each other in turn never see each other run. */
+static bool wakes(struct model *md, struct cpu *c)
 {
 	if (*c->irq_line || c->event)
 		return true;
-	if (c->wfe)
-		for (unsigned k = 0; k < vm->ncpus; k++)
-			if (vm->cpu[k] != c && vm->cpu[k]->on && !vm->cpu[k]->waiting)
-				return true;
-	return false;
+	if (!c->wfe)
+		return false;
+	if (c->excl_valid)
+		return monitor_cleared(c);
+	return md->retired != md->wfe_since[c->index];
 }
 
 static void advance(struct model *md, struct cpu *c)
@@ -73,7 +94,7 @@ static unsigned round_robin(struct model *md, int *stop)
 		if (!c->on)
 			continue;
 		if (c->waiting) {
-			if (!wakes(vm, c))
+			if (!wakes(md, c))
 				continue;
 			c->waiting = false;
 			c->wfe = false;
@@ -90,6 +111,8 @@ static unsigned round_robin(struct model *md, int *stop)
 		c->q_start = c->icount;
 		cpu__run(c, budget);
 		advance(md, c);
+		if (c->waiting)
+			md->wfe_since[k] = md->retired;
 		vm__free_dead(vm);
 		ran++;
 		if (vm->stop || machine__stopping(md->m)) {

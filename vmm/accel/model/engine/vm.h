@@ -28,6 +28,9 @@ struct model_env {
 	void (*check_report)(void *opaque, unsigned kind, const char *line);
 	/* a sanitizer check reported with MODEL_CHECKS_STOP (may be NULL: vm->stop only) */
 	void (*check_stop)(void *opaque);
+	/* the guest is about to take an Undefined Instruction exception for insn at pc
+	 * (cpu/undef.c); may be NULL */
+	void (*undef)(void *opaque, struct cpu *c, uint64_t pc, uint32_t insn);
 	/* the guest takes a synchronous exception (esr, far; ret: its preferred return
 	 * address) from c->el: the monitor's fault events; may be NULL */
 	void (*fault)(void *opaque, struct cpu *c, uint32_t esr, uint64_t far, uint64_t ret);

@@ -16,10 +16,12 @@
 /* MIDR: implementer 0x00 (reserved for software use), architecture 0xF (by ID regs),
  * part 0x001. */
 #define MIDR_VAL 0x000f0010ull
-/* EL0, EL1: AArch64 only; EL2/EL3 not visible to the guest; FP and AdvSIMD not
- * implemented (0xF); GIC system register interface v3 present. */
-#define PFR0_VAL ((1ull << 0) | (1ull << 4) | (0xfull << 16) | (0xfull << 20) | (1ull << 24))
-/* Atomic = 2: the LSE atomics. No CRC32, no AES/SHA (they need SIMD anyway). */
+/* EL0, EL1: AArch64 only; EL2/EL3 not visible to the guest; FP = AdvSIMD = 0: both
+ * implemented, without half-precision arithmetic (FEAT_FP16: only the conversions to
+ * and from half precision are); GIC system register interface v3 present. */
+#define PFR0_VAL ((1ull << 0) | (1ull << 4) | (0ull << 16) | (0ull << 20) | (1ull << 24))
+/* Atomic = 2: the LSE atomics. No CRC32, AES, SHA, RDM, DotProd, FHM: of the
+ * SIMD&FP instructions only the Armv8.0 base set is implemented. */
 #define ISAR0_VAL (2ull << 20)
 /* PAN = 1 */
 #define MMFR1_VAL (1ull << 20)

@@ -68,7 +68,8 @@ struct itlb_ent {
 struct cpu_stats {
 	uint64_t exc_sync[64];      /* synchronous exceptions taken, by ESR_EL1.EC */
 	uint64_t irq;               /* IRQs taken */
-	uint64_t abort_fsc[2][64];  /* [0] instruction, [1] data aborts taken, by FSC */
+	/* aborts taken: [0] instruction, [1] data; [0] from EL0, [1] at EL1; by FSC */
+	uint64_t abort_fsc[2][2][64];
 	uint64_t utlb_hits, utlb_misses;  /* data micro-TLB: fast path, slow path entered */
 	uint64_t itlb_hits, itlb_misses;  /* fetch micro-TLB */
 	uint64_t tlbi[16][2];       /* TLBIs issued, by mmu_tlbi_kind, [1] the IS forms */

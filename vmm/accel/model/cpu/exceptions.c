@@ -41,9 +41,9 @@ static void count(struct cpu *c, enum exc_kind kind, uint32_t esr)
 	}
 	c->st.exc_sync[ec]++;
 	if (ec == EC_IABT_LOW || ec == EC_IABT_CUR)
-		c->st.abort_fsc[0][esr & 0x3f]++;
+		c->st.abort_fsc[0][ec == EC_IABT_CUR][esr & 0x3f]++;
 	else if (ec == EC_DABT_LOW || ec == EC_DABT_CUR)
-		c->st.abort_fsc[1][esr & 0x3f]++;
+		c->st.abort_fsc[1][ec == EC_DABT_CUR][esr & 0x3f]++;
 }
 
 int exc__take(struct cpu *c, enum exc_kind kind, uint32_t esr, uint64_t far, uint64_t ret)

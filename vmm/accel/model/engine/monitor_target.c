@@ -243,12 +243,13 @@ static void put_cpu(monitor_stat_fn *put, void *arg, const struct cpu *c)
 			put(arg, name, st->exc_sync[ec]);
 		}
 	for (unsigned d = 0; d < 2; d++)
-		for (unsigned fsc = 0; fsc < 64; fsc++)
-			if (st->abort_fsc[d][fsc]) {
-				snprintf(name, sizeof(name), "%s.aborts.%s.fsc_0x%02x", pre,
-					 d ? "data" : "insn", fsc);
-				put(arg, name, st->abort_fsc[d][fsc]);
-			}
+		for (unsigned el = 0; el < 2; el++)
+			for (unsigned fsc = 0; fsc < 64; fsc++)
+				if (st->abort_fsc[d][el][fsc]) {
+					snprintf(name, sizeof(name), "%s.aborts.%s.%s.fsc_0x%02x", pre,
+						 d ? "data" : "insn", el ? "el1" : "el0", fsc);
+					put(arg, name, st->abort_fsc[d][el][fsc]);
+				}
 	PUT("utlb.hits", st->utlb_hits);
 	PUT("utlb.misses", st->utlb_misses);
 	PUT("itlb.hits", st->itlb_hits);

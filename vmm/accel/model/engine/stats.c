@@ -141,19 +141,23 @@ static void print_exceptions(struct out *f, const struct snap *s)
 		put(f, "none");
 	put(f, "\n");
 	for (int d = 0; d < 2; d++) {
-		l.any = false;
-		for (unsigned fsc = 0; fsc < 64; fsc++) {
-			if (!s->st.abort_fsc[d][fsc])
-				continue;
-			if (!l.any)
-				put(f, "  %s aborts (stage 1): ", d ? "data" : "instruction");
-			fsc_name(fsc, name, sizeof(name));
-			put(f, "%s%s %llu", l.any ? ", " : "", name,
-				(unsigned long long)s->st.abort_fsc[d][fsc]);
-			l.any = true;
+		for (int el = 0; el < 2; el++) {
+			l.any = false;
+			for (unsigned fsc = 0; fsc < 64; fsc++) {
+				uint64_t n = s->st.abort_fsc[d][el][fsc];
+
+				if (!n)
+					continue;
+				if (!l.any)
+					put(f, "  %s aborts %s (stage 1): ", d ? "data" : "instruction",
+					    el ? "at EL1" : "from EL0");
+				fsc_name(fsc, name, sizeof(name));
+				put(f, "%s%s %llu", l.any ? ", " : "", name, (unsigned long long)n);
+				l.any = true;
+			}
+			if (l.any)
+				put(f, "\n");
 		}
-		if (l.any)
-			put(f, "\n");
 	}
 }
 

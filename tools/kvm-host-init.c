@@ -25,6 +25,10 @@
  *   @stdout=stuck    the command's stdout is a pipe nobody reads (stderr is still
  *                    shown), of one page: after 4 KiB at most its writes block.
  *                    @storm then waits for it to hold the same for 2 s.
+ *   @monitor=PATH    once every @expect was seen, connect to the monitor socket
+ *   @request=JSON    PATH (vmm run --monitor) and send each @request line in turn,
+ *                    printing "kvm-host-init: monitor: " and the reply line (events
+ *                    are skipped); a tiny vmm-inspect for the KVM tests.
  *
  * Around each command it prints markers that tools/kvm-host parses:
  *   @@kvm-host: begin N@@
@@ -36,6 +40,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +89,7 @@ static unsigned read_timeout(void)
 }
 
 #define MAX_EXPECT 4
+#define MAX_REQUEST 8
 
 struct cmd_opts {
 	int stdin_console, measure;
@@ -91,6 +98,9 @@ struct cmd_opts {
 	unsigned nexpect;
 	int storm;            /* @storm: the first signal, 0 for none */
 	int stuck;            /* @stdout=stuck */
+	const char *monitor;  /* @monitor=PATH */
+	const char *request[MAX_REQUEST];
+	unsigned nrequest;
 	int stuck_bytes;      /* ... what its pipe held, since when */
 	struct timespec stuck_since;
 	pid_t pid;
@@ -143,6 +153,10 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 			o->storm = SIGHUP;
 		else if (!strcmp(*argv, "@stdout=stuck"))
 			o->stuck = 1;
+		else if (!strncmp(*argv, "@monitor=", 9))
+			o->monitor = *argv + 9;
+		else if (!strncmp(*argv, "@request=", 9) && o->nrequest < MAX_REQUEST)
+			o->request[o->nrequest++] = *argv + 9;
 		else
 			dprintf(2, "kvm-host-init: unknown option %s\n", *argv);
 	}
@@ -283,11 +297,62 @@ static int stuck_long_enough(struct cmd_opts *o, int fd)
 	return since(&o->stuck_since) >= 2;
 }
 
+/* One line from the monitor (at most 10 s), NUL-terminated; -1 on error or EOF. */
+static int monitor_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 10000) <= 0 || read(fd, buf + n, 1) != 1)
+			return -1;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = 0;
+	return 0;
+}
+
+/* @monitor, @request: each request's reply on stdout. */
+static void monitor_requests(const struct cmd_opts *o)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	static char line[65536];
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	unsigned i;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", o->monitor);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    monitor_line(fd, line, sizeof(line)) < 0) {
+		printf("\nkvm-host-init: monitor: cannot connect to %s: %s\n", o->monitor,
+		       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	printf("\nkvm-host-init: monitor: %s\n", line); /* the greeting */
+	for (i = 0; i < o->nrequest; i++) {
+		dprintf(fd, "%s\n", o->request[i]);
+		do {
+			if (monitor_line(fd, line, sizeof(line)) < 0) {
+				printf("kvm-host-init: monitor: no reply to %s\n", o->request[i]);
+				close(fd);
+				return;
+			}
+		} while (!strncmp(line, "{\"event\"", 8));
+		printf("kvm-host-init: monitor: %s\n", line);
+	}
+	fflush(stdout);
+	close(fd);
+}
+
 static int pump(int out, int in, struct cmd_opts *o, int stuck, time_t deadline)
 {
 	char tail[8192] = "", buf[4096];
 	unsigned seen = 0;
-	int stormed = 0;
+	int stormed = 0, asked = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = out, .events = POLLIN };
@@ -300,6 +365,10 @@ static int pump(int out, int in, struct cmd_opts *o, int stuck, time_t deadline)
 		    (stuck < 0 || stuck_long_enough(o, stuck))) {
 			storm(o);
 			stormed = 1;
+		}
+		if (o->monitor && !asked && seen == o->nexpect) {
+			monitor_requests(o);
+			asked = 1;
 		}
 		if (poll(&p, 1, 50) <= 0)
 			continue;
@@ -376,7 +445,7 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 		deadline = time(NULL) + o.timeout;
 	printf("@@kvm-host: begin %u@@\n", n);
 	fflush(stdout);
-	if ((o.nexpect || o.storm || o.stuck) && (pipe(in) < 0 || pipe(out) < 0))
+	if ((o.nexpect || o.storm || o.stuck || o.monitor) && (pipe(in) < 0 || pipe(out) < 0))
 		in[0] = in[1] = out[0] = out[1] = -1;
 	if (o.stuck && in[0] >= 0 && pipe(stuck) < 0)
 		stuck[0] = stuck[1] = -1;

@@ -149,6 +149,18 @@ static void tree_header(struct jw *out, const struct guest_mmu *g, enum mmu_tabl
 	jw__bool(out, "disabled", c->disabled);
 }
 
+/* Why a stage 2 is not walked: KVM's belongs to the host kernel, and what the guest
+ * sees as physical memory is the VMM's map (docs/monitor.md). */
+static const char *s2_off_note(const struct target *tg)
+{
+	if (tg->engine && !strcmp(tg->engine, "kvm"))
+		return "stage 2 on KVM is the host kernel's, not readable here: IPA = guest "
+		       "physical address, and the guest's physical map is the VMM's memslot map "
+		       "(RAM from 0x40000000 in one memslot, devices on the MMIO bus: "
+		       "docs/memory-map.md)";
+	return "stage 2 is off (HCR_EL2.VM = 0)";
+}
+
 static void dump_tree(struct jw *out, struct guest_mmu *g, enum mmu_tables which,
 		      bool tree, uint64_t asid)
 {
@@ -161,7 +173,7 @@ static void dump_tree(struct jw *out, struct guest_mmu *g, enum mmu_tables which
 	jw__begin_object(out, NULL);
 	tree_header(out, g, which, c, asid);
 	if (off)
-		jw__str(out, "note", "stage 2 is off (HCR_EL2.VM = 0)");
+		jw__str(out, "note", s2_off_note(g->tg));
 	jw__begin_array(out, "ranges");
 	if (!off && !c->disabled) {
 		mmu__leaves_visit(&g->ctx, which, on_leaf, &d);

@@ -232,6 +232,7 @@ static int exec_binprm(const char *path, struct linux_binprm *b)
 	regs->pc = eh->e_entry;
 	regs->sp = sp;
 	regs->pstate = 0;		/* EL0t, interrupts unmasked */
+	fpsimd_flush_thread();
 	return 0;
 fatal:
 	printk("%s[%d]: execve: cannot set up the new image\n", tsk->comm, tsk->pid);

@@ -49,6 +49,7 @@ struct task_struct *copy_process(struct pt_regs *regs, bool copy_mm,
 	INIT_LIST_HEAD(&p->run_list);
 	p->state = TASK_INTERRUPTIBLE;	/* until wake_up_new_task */
 	memcpy(p->comm, parent->comm, sizeof(p->comm));
+	fpsimd_fork(p);
 	if (copy_mm && parent->mm) {
 		p->mm = mm_alloc();
 		if (!p->mm || dup_mmap(p->mm, parent->mm)) {

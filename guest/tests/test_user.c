@@ -59,6 +59,7 @@ PROGRAM_CASE(stack)
 PROGRAM_CASE(file_mmap)
 PROGRAM_CASE(efault)
 PROGRAM_CASE(preempt)
+PROGRAM_CASE(fpsimd)
 
 static enum ktest_result user_asid_rollover(void)
 {
@@ -117,6 +118,7 @@ static const struct ktest_case user_cases[] = {
 	{ "efault", user_efault },
 	{ "asid_rollover", user_asid_rollover },
 	{ "preempt", user_preempt },
+	{ "fpsimd", user_fpsimd },
 	{ "fork_exit_storm", user_fork_exit_storm },
 };
 KTEST_SUITE(user, user_cases);

@@ -9,6 +9,7 @@
 #include <types.h>
 #include <setup.h>
 #include <asm/ptrace.h>
+#include <asm/fpsimd.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 
@@ -57,6 +58,7 @@ struct task_struct {
 	unsigned long sigsegv_addr;	/* the address of the fault that killed it */
 	volatile int sigkill_pending;	/* the OOM killer chose it: dies at exit to user */
 	bool oom_victim;
+	struct user_fpsimd_state fpsimd_state;	/* user tasks' FP/SIMD (arch/fpsimd.c) */
 };
 
 struct rq {

@@ -117,6 +117,7 @@ void schedule(void)
 		switch_mm(prev->mm, next->mm);
 	else if (!next->mm && prev->mm)
 		cpu_set_reserved_ttbr0();	/* no lazy TLB mm: kernel threads have none */
+	fpsimd_thread_switch(prev, next);
 	prev = cpu_switch_to(prev, next);
 	finish_task_switch(prev);
 	local_irq_restore(flags);

@@ -38,7 +38,8 @@ static int adds_imm(struct cpu *c, const struct dent *d)
 	return X_NEXT;
 }
 
-/* DecodeBitMasks (Arm ARM J1.3.3, shared/functions/bitmasks) for logical immediates. */
+/* DecodeBitMasks (Arm ARM J1.3.3; the pseudocode library's shared/functions/bitmasks) for
+ * logical immediates. */
 static bool decode_bitmask(unsigned n, unsigned imms, unsigned immr, bool sf, uint64_t *out)
 {
 	unsigned combined = (n << 6) | (~imms & 0x3f);

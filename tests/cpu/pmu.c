@@ -242,6 +242,22 @@ static void el0_filter_and_exc_taken(void **state)
 	assert_int_equal(r(EVCNTR(2)), 1);
 }
 
+/* A counter enabled at EL1 but filtered out there (P = 1) starts counting when an
+ * exception return reaches EL0: the 3 NOPs and the SVC */
+static void counter_for_el0_only_counts_after_the_return_to_el0(void **state)
+{
+	(void)state;
+	static const uint32_t code[] = { ERET, NOP, NOP, NOP, SVC0 };
+	w(EVTYPER(0), 0x08 | (1u << 31));     /* INST_RETIRED, not at EL1 */
+	w(CNTENSET, 1);
+	w(PMCR, E);
+	h.c->sr.elr_el1 = CODE + 4;
+	h.c->sr.spsr_el1 = 0;
+	run(code, 5);
+	assert_int_equal(h.hlt_imm, VEC_LOW_SYNC);
+	assert_int_equal(r(EVCNTR(0)), 4);
+}
+
 /* MEM_ACCESS counts each load of the loop */
 static void mem_access_counts_the_loads(void **state)
 {
@@ -301,6 +317,7 @@ int main(void)
 		T(chained_counters_make_a_64_bit_counter),
 		T(software_increment_counts_only_enabled_sw_incr_counters),
 		T(el0_filter_and_exc_taken),
+		T(counter_for_el0_only_counts_after_the_return_to_el0),
 		T(mem_access_counts_the_loads),
 		T(pmuserenr_controls_el0_reads_of_the_cycle_counter),
 		T(cycle_counter_overflows_at_32_bits_without_lc),

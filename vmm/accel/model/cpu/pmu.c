@@ -184,8 +184,10 @@ void pmu__sync(struct cpu *c)
 		}
 		p->snap[n] = now;
 	}
-	/* from here on: the current EL's filters, and the next overflow to stop at */
-	p->live = false;
+	/* from here on: the current EL's filters, and the next overflow to stop at. live
+	 * does not depend on the filters: a counter filtered out at this EL must start
+	 * counting at the next exception entry or return */
+	p->live = (p->pmcr & PMCR_E) && (p->cnten & CNT_MASK);
 	p->poll = false;
 	p->deadline = UINT64_MAX;
 	for (unsigned n = 0; n <= PMU_N; n++) {
@@ -194,7 +196,6 @@ void pmu__sync(struct cpu *c)
 		p->counting[n] = counts(c, n);
 		if (!p->counting[n])
 			continue;
-		p->live = true;
 		if (n == PMU_N) {
 			left = (p->pmcr & PMCR_LC) ? -p->ccnt : (1ull << 32) - (uint32_t)p->ccnt;
 			if (p->pmcr & PMCR_D)

@@ -55,6 +55,9 @@ struct vm_config {
 	unsigned ndisks;
 	const char *monitor;     /* --monitor: the monitor's socket (docs/monitor.md), or NULL */
 	bool paused;             /* --paused: every vCPU stopped before its first instruction */
+	const char *gdb;         /* --gdb PORT|unix:PATH: the gdb stub (docs/gdb.md), or NULL */
+	const char *trace;       /* --trace EVENTS (docs/trace.md), or NULL */
+	const char *trace_file;  /* --trace-file FILE */
 };
 
 struct boot_info {

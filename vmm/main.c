@@ -18,6 +18,7 @@
 #include "accel.h"
 #include "console.h"
 #include "dev/virtio/blk.h"
+#include "gdb/gdb.h"
 #include "machine.h"
 #include "monitor_glue.h"
 #include "report.h"
@@ -145,6 +146,7 @@ STRING_OPTION(initrd_path)
 STRING_OPTION(dtb_out)
 STRING_OPTION(console_log)
 STRING_OPTION(monitor)
+STRING_OPTION(gdb)
 
 static const struct option_desc run_options[] = {
 	{ "mem", "SIZE", "guest RAM, 16M to 255G; K, M or G suffix, a plain number is MiB [256M]",
@@ -174,6 +176,9 @@ static const struct option_desc run_options[] = {
 	  parse_monitor },
 	{ "paused", NULL, "with --monitor: every vCPU stopped before its first instruction\n"
 	  "                           until `vmm-inspect continue`", parse_paused },
+	{ "gdb", "PORT|unix:PATH", "serve gdb's remote protocol on 127.0.0.1:PORT or a UNIX "
+	  "socket;\n                           the VM waits for the debugger (model; docs/gdb.md)",
+	  parse_gdb },
 	{ "help", NULL, "show this help", NULL },
 	{ "version", NULL, "show vmm's version", NULL },
 };
@@ -278,6 +283,11 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 			return usage_error("--checks, --stats, --caches and --max-insns need --accel "
 					   "model (with kvm the guest's instructions run on the host CPU, "
 					   "unseen)");
+		cfg->accel = "model";
+	}
+	if (cfg->gdb) { /* the stub needs the model's engine-side breakpoints and step */
+		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
+			return usage_error("--gdb needs --accel model (no gdb stub on kvm yet)");
 		cfg->accel = "model";
 	}
 	if (cfg->paused && !cfg->monitor)
@@ -499,7 +509,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "vmm: error: cannot start the signal thread\n");
 		return VMM_EXIT_ERROR;
 	}
-	if (monitor_glue__start(&vm, why, sizeof(why))) {
+	if (gdb__start(&vm, why, sizeof(why)) || monitor_glue__start(&vm, why, sizeof(why))) {
 		stop_signals(&sigs);
 		console__restore();
 		console__drain_all();
@@ -519,6 +529,7 @@ static int run(int argc, char **argv)
 	if (err_out)
 		console__out_drain(err_out);
 	monitor_glue__stop(&vm, machine__stop_description(&vm), status);
+	gdb__stop(&vm, status);
 	machine__destroy(&vm);
 	return status;
 }

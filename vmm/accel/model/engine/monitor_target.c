@@ -99,6 +99,21 @@ static struct model_vm *hold(struct model_target *x, int *rc)
 	return *rc ? NULL : x->md->vm;
 }
 
+struct model *model_monitor__hold(int *rc)
+{
+	if (!mt.ready) {
+		*rc = -ENODEV;
+		return NULL;
+	}
+	*rc = vcpu_gate__hold(&mt.gate, mt.m, 1);
+	return *rc ? NULL : mt.md;
+}
+
+void model_monitor__release(void)
+{
+	vcpu_gate__release(&mt.gate);
+}
+
 static int get_regs(void *t, unsigned cpu, struct vcpu_regs *r)
 {
 	struct model_target *x = t;

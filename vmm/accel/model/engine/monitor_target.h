@@ -21,5 +21,9 @@ bool model_monitor__poll(struct model *md); /* true: it parked */
  * listens). */
 void model_monitor__fault(void *opaque, struct cpu *c, uint32_t esr, uint64_t far,
 			  uint64_t ret);
+/* For the gdb stub (engine/gdb_target.c): stop the scheduler between quanta and get
+ * its model (NULL and *rc = -errno when the VM stops first); release lets it go. */
+struct model *model_monitor__hold(int *rc);
+void model_monitor__release(void);
 
 #endif

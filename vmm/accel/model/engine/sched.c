@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "machine.h"
+#include "engine/gdb_target.h"
 #include "engine/model.h"
 #include "engine/monitor_target.h"
 #include "engine/timer.h"
@@ -109,7 +110,10 @@ static unsigned round_robin(struct model *md, int *stop)
 		if (limit && limit - md->retired < budget)
 			budget = limit - md->retired;
 		c->q_start = c->icount;
-		cpu__run(c, budget);
+		if (unlikely(model_gdb_active)) /* vmm run --gdb: breakpoints, watchpoints */
+			model_gdb__run(md, c, budget);
+		else
+			cpu__run(c, budget);
 		advance(md, c);
 		if (c->waiting)
 			md->wfe_since[k] = md->retired;

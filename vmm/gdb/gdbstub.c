@@ -622,9 +622,11 @@ static int handle(char *p, size_t len)
 	case 'S':
 		q = p + 1;
 		if (p[0] == 'C' || p[0] == 'S') { /* the signal is ignored */
-			if (parse_hex(&q, &a))
-				q = "";
-			else if (*q == ';')
+			if (parse_hex(&q, &a) || (*q && *q != ';')) {
+				reply_err(1);
+				break;
+			}
+			if (*q == ';')
 				q++;
 		}
 		if (*q) { /* resume at an address */
@@ -746,6 +748,22 @@ static void clear_breaks(void)
 	}
 }
 
+/* Before closing: until the client hangs up (its ack would meet a closed socket and
+ * gdb reports a broken pipe), 1 s at most. */
+static void linger(void)
+{
+	size_t len;
+
+	for (int k = 0; k < 10; k++) {
+		int r = read_packet(&len, 100);
+
+		if (r == 0)
+			break;
+		if (r == 1)
+			send_packet(st.in[0] == 'k' || st.in[0] == 'D' ? "OK" : "");
+	}
+}
+
 static void session(void)
 {
 	size_t len;
@@ -770,8 +788,10 @@ static void session(void)
 		if (r == 2)
 			continue; /* Ctrl-C while stopped */
 		r = handle(st.in, len);
-		if (r == END)
+		if (r == END) {
+			linger();
 			break;
+		}
 		if (r == RUN && wait_stop())
 			return;
 	}
@@ -903,6 +923,7 @@ void gdb__stop(struct machine *m, int status)
 	if (st.cfd >= 0) {
 		snprintf(b, sizeof(b), "W%02x", status & 0xff);
 		send_packet(b);
+		linger();
 		close(st.cfd);
 		st.cfd = -1;
 	}

@@ -1,8 +1,13 @@
 /*
  * Address spaces and VMAs (Linux: mm/mmap.c, mm/vma.c, kernel/fork.c dup_mmap,
- * fs/exec.c's stack, mm/util.c's mmap layout). VMAs are kept in address order in a
- * doubly linked list (vm_next/vm_prev, as Linux before the maple tree); find_vma() walks
- * it. mmap() places mappings top-down below mmap_base (STACK_TOP - 128 MiB, under the
+ * fs/exec.c's stack, mm/util.c's mmap layout). VMAs are kept as Linux 2.6.x-6.0 kept
+ * them (before the maple tree): in a red-black tree ordered by address (mm->mm_rb of
+ * vma->vm_rb, lib/rbtree.c) and, in the same order, a doubly linked list (mm->mmap,
+ * vm_next/vm_prev). find_vma() and find_vma_links() descend the tree; neighbours come
+ * from the list. Every change links or unlinks a VMA in both at once (__vma_link,
+ * __vma_unlink); a VMA whose vm_start moves (split, merge, stack growth) stays in place
+ * in the tree, since its neighbours bound the move.
+ * mmap() places mappings top-down below mmap_base (STACK_TOP - 128 MiB, under the
  * stack's rlimit and guard gap: Linux's mmap_base() without randomisation); brk grows
  * the heap VMA after the program's bss; the stack VMA grows down on faults below it, up
  * to RLIMIT_STACK, and never closer than stack_guard_gap (1 MiB) to the VMA below.
@@ -13,8 +18,14 @@
  * i_mmap: mm/rmap.c); anonymous VMAs get vm_pgoff = vm_start >> PAGE_SHIFT, as Linux,
  * so that an anonymous page's index is its linear_page_index; VMAs merge only with
  * the same anon_vma (or none) at contiguous offsets.
- * Left out from Linux: the maple tree and its RCU walks, mmap_lock, address randomisation, MAP_GROWSDOWN,
- * MAP_POPULATE/LOCKED/NORESERVE, overcommit accounting, mremap, VM_DONTCOPY and friends.
+ * Left out from Linux: the maple tree (6.1) and its RCU walks; from the 5.x rbtree design,
+ * rb_subtree_gap (the augmented largest-gap-below value: get_unmapped_area here walks
+ * the list down from the top, O(n), where Linux's unmapped_area_topdown descends the
+ * tree by gap), the per-thread vmacache in front of find_vma, vma_adjust's general
+ * case (here split_vma and merge_into each do their one kind of change), and
+ * CONFIG_DEBUG_VM_RB's validate_mm (the 'proc' suite checks the same invariants);
+ * mmap_lock, address randomisation, MAP_GROWSDOWN, MAP_POPULATE/LOCKED/NORESERVE,
+ * overcommit accounting, mremap, VM_DONTCOPY and friends.
  */
 #include <kernel.h>
 #include <string.h>
@@ -37,6 +48,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->mm_users = 1;
+	mm->mm_rb = RB_ROOT;
 	mm->mmap_base = STACK_TOP - MMAP_MIN_GAP;
 	return mm;
 }
@@ -66,12 +78,46 @@ void vm_area_free(struct vm_area_struct *vma)
 	kfree(vma);
 }
 
+/*
+ * The lowest VMA with vm_end > addr (it contains addr or is the first above it), or
+ * NULL. Descend from the root: a VMA ending above addr is a candidate and any better
+ * (lower) one is in its left subtree; if it also starts at or below addr it contains
+ * addr, and no other VMA can: done. A VMA ending at or below addr, and its whole left
+ * subtree, lie below addr: go right.
+ */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
-	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next)
-		if (v->vm_end > addr)
-			return v;
-	return NULL;
+	struct rb_node *rb_node = mm->mm_rb.rb_node;
+	struct vm_area_struct *vma = NULL;
+
+	while (rb_node) {
+		struct vm_area_struct *tmp = rb_entry(rb_node, struct vm_area_struct, vm_rb);
+
+		if (tmp->vm_end > addr) {
+			vma = tmp;
+			if (tmp->vm_start <= addr)
+				break;
+			rb_node = rb_node->rb_left;
+		} else {
+			rb_node = rb_node->rb_right;
+		}
+	}
+	return vma;
+}
+
+/* find_vma, and in *pprev the VMA before it (the last one if there is none above). */
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (vma) {
+		*pprev = vma->vm_prev;
+	} else {
+		struct rb_node *rb_node = rb_last(&mm->mm_rb);
+		*pprev = rb_entry_safe(rb_node, struct vm_area_struct, vm_rb);
+	}
+	return vma;
 }
 
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
@@ -81,8 +127,40 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 	return v && v->vm_start < end ? v : NULL;
 }
 
-static void vma_link_after(struct mm_struct *mm, struct vm_area_struct *vma,
-			   struct vm_area_struct *prev)
+/*
+ * Where a VMA for [addr, end) goes: the empty child slot (*rb_link, under *rb_parent)
+ * of the tree descent by address, and the VMA that will precede it in the list
+ * (*pprev: the last node the descent left by its right side). -ENOMEM if some VMA
+ * overlaps the range (callers unmap first).
+ */
+static int find_vma_links(struct mm_struct *mm, unsigned long addr, unsigned long end,
+			  struct vm_area_struct **pprev, struct rb_node ***rb_link,
+			  struct rb_node **rb_parent)
+{
+	struct rb_node **__rb_link = &mm->mm_rb.rb_node, *__rb_parent = NULL, *rb_prev = NULL;
+
+	while (*__rb_link) {
+		struct vm_area_struct *vma_tmp;
+
+		__rb_parent = *__rb_link;
+		vma_tmp = rb_entry(__rb_parent, struct vm_area_struct, vm_rb);
+		if (vma_tmp->vm_end > addr) {
+			if (vma_tmp->vm_start < end)
+				return -ENOMEM;
+			__rb_link = &__rb_parent->rb_left;
+		} else {
+			rb_prev = __rb_parent;
+			__rb_link = &__rb_parent->rb_right;
+		}
+	}
+	*pprev = rb_entry_safe(rb_prev, struct vm_area_struct, vm_rb);
+	*rb_link = __rb_link;
+	*rb_parent = __rb_parent;
+	return 0;
+}
+
+static void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma,
+			    struct vm_area_struct *prev)
 {
 	struct vm_area_struct *next = prev ? prev->vm_next : mm->mmap;
 
@@ -94,12 +172,38 @@ static void vma_link_after(struct mm_struct *mm, struct vm_area_struct *vma,
 		mm->mmap = vma;
 	if (next)
 		next->vm_prev = vma;
+}
+
+static void __vma_link_rb(struct mm_struct *mm, struct vm_area_struct *vma,
+			  struct rb_node **rb_link, struct rb_node *rb_parent)
+{
+	rb_link_node(&vma->vm_rb, rb_parent, rb_link);
+	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
+}
+
+static void __vma_link(struct mm_struct *mm, struct vm_area_struct *vma,
+		       struct vm_area_struct *prev, struct rb_node **rb_link,
+		       struct rb_node *rb_parent)
+{
+	__vma_link_list(mm, vma, prev);
+	__vma_link_rb(mm, vma, rb_link, rb_parent);
+}
+
+/* Into the tree and list (where find_vma_links said) and onto the rmap lists. */
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma,
+		     struct vm_area_struct *prev, struct rb_node **rb_link,
+		     struct rb_node *rb_parent)
+{
+	__vma_link(mm, vma, prev, rb_link, rb_parent);
 	mm->map_count++;
 	vma_link_rmap(vma);
 }
 
-static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+/* Out of the tree and the list (Linux 5.x's __vma_unlink_common). */
+static void __vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	RB_CLEAR_NODE(&vma->vm_rb);
 	if (vma->vm_prev)
 		vma->vm_prev->vm_next = vma->vm_next;
 	else
@@ -107,19 +211,35 @@ static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma->vm_next)
 		vma->vm_next->vm_prev = vma->vm_prev;
 	vma->vm_next = vma->vm_prev = NULL;
+}
+
+static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	__vma_unlink(mm, vma);
 	mm->map_count--;
 	vma_unlink_rmap(vma);
 }
 
+/* Tree and list only: for split_vma, whose new VMA is already on the rmap lists. */
+static void __insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev;
+	struct rb_node **rb_link, *rb_parent;
+
+	if (find_vma_links(mm, vma->vm_start, vma->vm_end, &prev, &rb_link, &rb_parent))
+		panic("__insert_vm_struct: %lx-%lx overlaps a VMA", vma->vm_start, vma->vm_end);
+	__vma_link(mm, vma, prev, rb_link, rb_parent);
+	mm->map_count++;
+}
+
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct vm_area_struct *prev = NULL, *v;
+	struct vm_area_struct *prev;
+	struct rb_node **rb_link, *rb_parent;
 
-	for (v = mm->mmap; v && v->vm_start < vma->vm_start; v = v->vm_next)
-		prev = v;
-	if ((prev && prev->vm_end > vma->vm_start) || (v && v->vm_start < vma->vm_end))
+	if (find_vma_links(mm, vma->vm_start, vma->vm_end, &prev, &rb_link, &rb_parent))
 		return -ENOMEM;		/* overlaps: callers unmap first */
-	vma_link_after(mm, vma, prev);
+	vma_link(mm, vma, prev, rb_link, rb_parent);
 	return 0;
 }
 
@@ -129,14 +249,19 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 
 	if (!new)
 		return -ENOMEM;
-	*new = *vma;
+	*new = *vma;		/* vm_rb, vm_next, vm_prev are set when it is linked */
 	if (new->vm_file)
 		get_file(new->vm_file);
-	/* new joins the rmap lists covering its range, then vma shrinks, under the rmap
-	 * locks: a walker sees every page's PTE through one or the other */
+	/*
+	 * As Linux's __split_vma + vma_adjust: new joins the rmap lists covering its range,
+	 * then vma shrinks under the rmap locks (a walker sees every page's PTE through one
+	 * or the other), and only then does new go into the tree and list, where its range
+	 * is now free. vma keeps its tree position: its key (vm_start) may move up to addr,
+	 * still below its successor's.
+	 */
 	if (new_below) {	/* new = [vm_start, addr), vma = [addr, vm_end) */
 		new->vm_end = addr;
-		vma_link_after(mm, new, vma->vm_prev);
+		vma_link_rmap(new);
 		vma_lock_rmap(vma);
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_start = addr;
@@ -144,11 +269,12 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	} else {		/* vma = [vm_start, addr), new = [addr, vm_end) */
 		new->vm_start = addr;
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-		vma_link_after(mm, new, vma);
+		vma_link_rmap(new);
 		vma_lock_rmap(vma);
 		vma->vm_end = addr;
 		vma_unlock_rmap(vma);
 	}
+	__insert_vm_struct(mm, new);
 	return 0;
 }
 
@@ -164,7 +290,11 @@ static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struc
 	return a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff;
 }
 
-/* keep (the lower VMA) takes over gone's range and, if it has none, its anon_vma */
+/*
+ * keep (the lower VMA) takes over gone's range and, if it has none, its anon_vma; gone
+ * leaves the tree and the list (Linux's vma_merge -> vma_adjust with remove_next =
+ * __vma_unlink). keep's key (vm_start) does not change, so it stays where it is.
+ */
 static void merge_into(struct mm_struct *mm, struct vm_area_struct *keep,
 		       struct vm_area_struct *gone)
 {
@@ -413,6 +543,8 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 		return -ENOMEM;		/* stack_guard_gap */
 	if (addr < MMAP_MIN_ADDR)
 		return -EPERM;
+	/* vm_start moves down, but not past vm_prev: the tree order holds (Linux's
+	 * expand_downwards also updates rb_subtree_gap, which is left out here) */
 	vma_lock_rmap(vma);
 	vma->vm_pgoff -= (vma->vm_start - addr) >> PAGE_SHIFT;
 	vma->vm_start = addr;
@@ -421,9 +553,14 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 	return 0;
 }
 
+/*
+ * The copies come in address order, so each is appended as Linux's dup_mmap does: linked
+ * as the right child of the previous one (the tree's rightmost node) and rebalanced.
+ */
 int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 {
 	struct vm_area_struct *prev = NULL;
+	struct rb_node **rb_link = &mm->mm_rb.rb_node, *rb_parent = NULL;
 
 	for (struct vm_area_struct *v = oldmm->mmap; v; v = v->vm_next) {
 		struct vm_area_struct *n = vm_area_alloc(mm);
@@ -433,7 +570,9 @@ int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 		n->vm_mm = mm;
 		if (n->vm_file)
 			get_file(n->vm_file);
-		vma_link_after(mm, n, prev);
+		vma_link(mm, n, prev, rb_link, rb_parent);
+		rb_link = &n->vm_rb.rb_right;
+		rb_parent = &n->vm_rb;
 		prev = n;
 		if (copy_page_range(mm, oldmm, v))
 			return -ENOMEM;
@@ -459,10 +598,16 @@ void exit_mmap(struct mm_struct *mm)
 		v = next;
 	}
 	free_pgtables(mm, 0, TASK_SIZE);
-	while ((v = mm->mmap)) {
-		vma_unlink(mm, v);
+	/* the whole mm goes: no rebalancing, the tree is simply forgotten (as Linux) */
+	for (v = mm->mmap; v; ) {
+		struct vm_area_struct *next = v->vm_next;
+		vma_unlink_rmap(v);
 		vm_area_free(v);
+		v = next;
 	}
+	mm->mmap = NULL;
+	mm->mm_rb = RB_ROOT;
+	mm->map_count = 0;
 }
 
 void dump_vmas(struct mm_struct *mm)

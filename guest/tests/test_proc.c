@@ -4,7 +4,9 @@
  * kernel's own mmap/brk functions, then checks PAN (a plain kernel load from a user page
  * is a permission fault, the LDTR copy is not), the exception-table fixups (-EFAULT for
  * unmapped, kernel and wrapping addresses), VMA split and merge by mprotect and munmap
- * with page tables freed, and the ASID allocator's rollover with a tiny ASID space.
+ * with page tables freed, the VMA red-black tree (mm->mm_rb) against the vm_next list
+ * and a linear find_vma after random mmap/munmap/mprotect/fork, and the ASID allocator's
+ * rollover with a tiny ASID space.
  */
 #include <kernel.h>
 #include <ktest.h>
@@ -15,6 +17,9 @@
 #include <asm/mmu_context.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
+#include <random.h>
+#include <linux/errno.h>
+#include <linux/rbtree.h>
 #include <linux/mm_types.h>
 #include <linux/mm_user.h>
 #include <linux/sched.h>
@@ -132,6 +137,201 @@ static enum ktest_result vmas_split_merge_and_free_tables(void)
 	return KTEST_PASS;
 }
 
+int rbtree_verify(const struct rb_root *root, int *height, const char **why);	/* test_rbtree.c */
+
+/* find_vma by walking the list: the reference answer */
+static struct vm_area_struct *find_vma_linear(struct mm_struct *mm, unsigned long addr,
+					      struct vm_area_struct **pprev)
+{
+	struct vm_area_struct *prev = NULL, *v;
+
+	for (v = mm->mmap; v && v->vm_end <= addr; v = v->vm_next)
+		prev = v;
+	*pprev = prev;
+	return v;
+}
+
+static const char *check_find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *lprev, *prev = (void *)1;
+	struct vm_area_struct *want = find_vma_linear(mm, addr, &lprev);
+
+	if (find_vma(mm, addr) != want)
+		return "find_vma differs from the list walk";
+	if (find_vma_prev(mm, addr, &prev) != want || prev != lprev)
+		return "find_vma_prev differs from the list walk";
+	return NULL;
+}
+
+/*
+ * Linux's CONFIG_DEBUG_VM_RB validate_mm, and more: the tree is a red-black tree, its
+ * in-order walk is the list (both ways), VMAs are sorted, non-empty, page-aligned and
+ * disjoint, map_count counts them, no two neighbours are left mergeable, and find_vma
+ * agrees with a list walk at random addresses (and at every VMA's edges if edges).
+ */
+static const char *check_mm_tree(struct mm_struct *mm, unsigned long lo, unsigned long hi,
+				 bool edges, int *height)
+{
+	const char *why = NULL;
+	struct vm_area_struct *prev = NULL, *v;
+	struct rb_node *rb = rb_first(&mm->mm_rb);
+	int n = 0;
+
+	if (rbtree_verify(&mm->mm_rb, height, &why) < 0)
+		return why;
+	for (v = mm->mmap; v; prev = v, v = v->vm_next, rb = rb_next(rb)) {
+		if (rb != &v->vm_rb)
+			return "in-order tree walk differs from the vm_next list";
+		if (v->vm_prev != prev)
+			return "vm_prev is not the previous VMA";
+		if (v->vm_start >= v->vm_end || ((v->vm_start | v->vm_end) & ~PAGE_MASK))
+			return "empty or unaligned VMA";
+		if (prev && prev->vm_end > v->vm_start)
+			return "VMAs overlap or are out of order";
+		if (prev && prev->vm_end == v->vm_start && prev->vm_flags == v->vm_flags &&
+		    !prev->vm_file && !v->vm_file &&
+		    (!prev->anon_vma || !v->anon_vma || prev->anon_vma == v->anon_vma))
+			return "two mergeable neighbours left unmerged";
+		n++;
+	}
+	if (rb)
+		return "the tree has more nodes than the list";
+	rb = rb_last(&mm->mm_rb);
+	if (rb_entry_safe(rb, struct vm_area_struct, vm_rb) != prev)
+		return "rb_last is not the list's tail";
+	if (n != mm->map_count)
+		return "map_count is not the number of VMAs";
+	for (int i = 0; i < 16; i++) {
+		unsigned long a = lo + prandom_u64() % (hi - lo + 2 * PAGE_SIZE) - PAGE_SIZE;
+		if ((why = check_find_vma(mm, a)))
+			return why;
+	}
+	if ((why = check_find_vma(mm, 0)) || (why = check_find_vma(mm, TASK_SIZE - 1)))
+		return why;
+	for (v = edges ? mm->mmap : NULL; v; v = v->vm_next) {
+		unsigned long e[] = { v->vm_start - 1, v->vm_start, v->vm_end - 1, v->vm_end };
+		for (int i = 0; i < 4; i++)
+			if ((why = check_find_vma(mm, e[i])))
+				return why;
+	}
+	return NULL;
+}
+
+static unsigned long prot_vm(unsigned long prot)
+{
+	return prot & PROT_WRITE ? VM_READ | VM_WRITE | (prot & PROT_EXEC ? VM_EXEC : 0) :
+	       prot & PROT_EXEC ? VM_READ | VM_EXEC : prot & PROT_READ ? VM_READ : 0;
+}
+
+/* is [start, end) mapped without a hole (mprotect's precondition)? */
+static bool fully_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long covered = start;
+
+	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start <= covered &&
+	     covered < end; v = v->vm_next)
+		covered = v->vm_end;
+	return covered >= end;
+}
+
+#define VMA_WINDOW_PAGES 384
+#define VMA_OPS 1500
+
+static enum ktest_result vma_rbtree_random_mmap_munmap_mprotect(void)
+{
+	static const unsigned long prots[] = { PROT_READ, PROT_READ | PROT_WRITE,
+		PROT_READ | PROT_EXEC, 0 /* PROT_NONE */ };
+	const unsigned long lo = UBASE, hi = UBASE + VMA_WINDOW_PAGES * PAGE_SIZE;
+	unsigned long mmaps = 0, munmaps = 0, mprotects = 0, enomem = 0, touches = 0, forks = 0;
+	unsigned long splits = 0, merges = 0;
+	int maxvmas = 0, maxh = 0, h = 0;
+	struct mm_struct *mm = use_new_mm();
+	const char *why = NULL;
+	char c = 0x5a;
+
+	KTEST_EXPECT(mm);
+	for (int op = 0; op < VMA_OPS && !why; op++) {
+		unsigned long pages = 1 + prandom_below(24);
+		unsigned long start = lo + prandom_below(VMA_WINDOW_PAGES - pages) * PAGE_SIZE;
+		unsigned long end = start + pages * PAGE_SIZE;
+		unsigned long prot = prots[prandom_below(ARRAY_SIZE(prots))];
+		int before = mm->map_count;
+		u32 kind = prandom_below(100);
+
+		if (kind < 40) {
+			unsigned long r = do_mmap(NULL, start, end - start, prot,
+						  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+			struct vm_area_struct *v = find_vma(mm, start);
+			if (r != start)
+				why = "do_mmap(MAP_FIXED) failed";
+			else if (!v || v->vm_start > start || v->vm_end < end ||
+				 (v->vm_flags & VM_ACCESS_FLAGS) != prot_vm(prot))
+				why = "the new mapping is not one VMA with its protection";
+			mmaps++;
+		} else if (kind < 60) {
+			if (do_munmap(mm, start, end - start))
+				why = "do_munmap failed";
+			else if (find_vma_intersection(mm, start, end))
+				why = "a VMA is left in the unmapped range";
+			munmaps++;
+		} else if (kind < 86) {
+			bool whole = fully_mapped(mm, start, end);
+			int r = mprotect_fixup(mm, start, end, prot);
+			if (r != (whole ? 0 : -ENOMEM))
+				why = "mprotect_fixup's answer does not match the range's holes";
+			for (struct vm_area_struct *v = find_vma(mm, start);
+			     !why && whole && v && v->vm_start < end; v = v->vm_next)
+				if ((v->vm_flags & VM_ACCESS_FLAGS) != prot_vm(prot))
+					why = "mprotect left a VMA in the range unchanged";
+			mprotects++;
+			enomem += !whole;
+		} else if (kind < 98) {
+			/* a written page gives its VMA an anon_vma: merges then need the same one */
+			struct vm_area_struct *v = find_vma(mm, start);
+			if (v && v->vm_start <= start && (v->vm_flags & VM_WRITE)) {
+				if (copy_to_user((void *)start, &c, 1))
+					why = "write to a writable VMA faulted";
+				touches++;
+			}
+		} else {
+			/* fork's copy: dup_mmap appends each VMA at the tree's right edge */
+			struct mm_struct *child = mm_alloc();
+			if (!child || dup_mmap(child, mm))
+				why = "dup_mmap failed";
+			else if ((why = check_mm_tree(child, lo, hi, true, &h)))
+				;
+			else if (child->map_count != mm->map_count)
+				why = "the child has another number of VMAs";
+			if (child)
+				mmput(child);
+			forks++;
+		}
+		splits += mm->map_count > before;
+		merges += mm->map_count < before;
+		if (mm->map_count > maxvmas)
+			maxvmas = mm->map_count;
+		if (!why)
+			why = check_mm_tree(mm, lo, hi, op % 25 == 0, &h);
+		if (h > maxh)
+			maxh = h;
+	}
+	if (!why && do_munmap(mm, lo, hi - lo))
+		why = "final munmap failed";
+	if (!why && (mm->map_count || mm->mmap || !RB_EMPTY_ROOT(&mm->mm_rb)))
+		why = "VMAs left after unmapping everything";
+	if (!why)
+		why = check_mm_tree(mm, lo, hi, true, &h);
+	unuse_mm(mm);
+	ktest_diag("%lu mmap, %lu munmap, %lu mprotect (%lu with holes), %lu writes, %lu forks",
+		   mmaps, munmaps, mprotects, enomem, touches, forks);
+	ktest_diag("%lu ops added VMAs, %lu removed some; up to %d VMAs, tree height %d",
+		   splits, merges, maxvmas, maxh);
+	if (why)
+		ktest_diag("broken: %s", why);
+	KTEST_EXPECT(!why);
+	return KTEST_PASS;
+}
+
 static enum ktest_result asid_rollover_keeps_running_asid(void)
 {
 	struct mm_struct *mms[6];
@@ -175,6 +375,7 @@ static const struct ktest_case proc_cases[] = {
 	{ "pan_blocks_plain_kernel_access", pan_blocks_plain_kernel_access },
 	{ "uaccess_fixups_return_efault", uaccess_fixups_return_efault },
 	{ "vmas_split_merge_and_free_tables", vmas_split_merge_and_free_tables },
+	{ "vma_rbtree_random_mmap_munmap_mprotect", vma_rbtree_random_mmap_munmap_mprotect },
 	{ "asid_rollover_keeps_running_asid", asid_rollover_keeps_running_asid },
 };
 KTEST_SUITE(proc, proc_cases);

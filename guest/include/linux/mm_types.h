@@ -1,9 +1,10 @@
 /*
  * Process address spaces (Linux: include/linux/mm_types.h, mm.h's VM_* flags,
  * arch/arm64/include/asm/mmu.h's mm_context_t). An mm_struct owns a TTBR0 table tree
- * (pgd), an ASID (context.id: generation | ASID, arch/context.c) and its VMAs, kept in
- * address order in a doubly linked list (Linux 6.1 replaced the rbtree + list with a
- * maple tree; a sorted list with Linux's vm_next/vm_prev names is the older design).
+ * (pgd), an ASID (context.id: generation | ASID, arch/context.c) and its VMAs, kept as
+ * Linux 2.6.x-6.0 did: in a red-black tree ordered by address (mm->mm_rb of vma->vm_rb:
+ * find_vma in O(log n)) and, in the same order, a doubly linked list (mm->mmap,
+ * vm_next/vm_prev: neighbours in O(1)). Linux 6.1 replaced both with a maple tree.
  * Reverse mapping (mm/rmap.c): an anonymous VMA that has pages has an anon_vma, on
  * whose list it is; a file VMA is on its address_space's i_mmap list. Leaf PTEs of an
  * mm are changed under mm->page_table_lock (reclaim and migration change other
@@ -17,6 +18,7 @@
 #include <types.h>
 #include <asm/pgtable.h>
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <uapi/vmm_memstat.h>
 
@@ -47,6 +49,7 @@ struct mm_struct;
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;		/* [vm_start, vm_end) */
 	struct vm_area_struct *vm_next, *vm_prev;	/* address order */
+	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start */
 	struct mm_struct *vm_mm;
 	unsigned long vm_flags;
 	unsigned long vm_pgoff;			/* in the file, in pages */
@@ -84,7 +87,8 @@ struct mm_struct {
 	spinlock_t page_table_lock;		/* leaf PTEs; freeing tables */
 	mm_context_t context;
 	int mm_users;
-	struct vm_area_struct *mmap;		/* lowest VMA */
+	struct vm_area_struct *mmap;		/* lowest VMA: the list's head */
+	struct rb_root mm_rb;			/* the same VMAs, by address */
 	int map_count;
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack, mmap_base;
@@ -99,6 +103,8 @@ void mmput(struct mm_struct *mm);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
 					     unsigned long end);
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 void vm_area_free(struct vm_area_struct *vma);

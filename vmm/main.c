@@ -131,11 +131,24 @@ static int parse_max_insns(struct vm_config *cfg, const char *val, char *why, si
 	return 0;
 }
 
+/* --stage2: how the model's VMM maps guest RAM at stage 2 (docs/stage2.md); the
+ * values are enum stage2_mode's (vmm/accel/model/mem/stage2.h) */
+static int parse_stage2(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	static const char *const modes[] = { "block", "page", "lazy" };
+
+	for (unsigned k = 0; k < 3; k++)
+		if (strcmp(val, modes[k]) == 0)
+			return cfg->stage2 = k, 0;
+	return snprintf(why, n, "--stage2 %s: must be block, page or lazy", val), -1;
+}
+
 #define FLAG_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
 	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
 FLAG_OPTION(stats)
 FLAG_OPTION(caches)
+FLAG_OPTION(dirty_log)
 FLAG_OPTION(paused)
 
 #define STRING_OPTION(field) \
@@ -172,6 +185,11 @@ static const struct option_desc run_options[] = {
 	  parse_stats },
 	{ "caches", NULL, "model: attach the L1I/L1D/L2 cache model (statistics in --stats)",
 	  parse_caches },
+	{ "stage2", "block|page|lazy", "model: guest RAM at stage 2: 1G/2M blocks, 4K pages, or "
+	  "4K pages\n                           mapped on first touch (docs/stage2.md) [block]",
+	  parse_stage2 },
+	{ "dirty-log", NULL, "model: write-protect RAM at stage 2 and log written pages "
+	  "(monitor\n                           dirty-log, dirty-log-reset)", parse_dirty_log },
 	{ "monitor", "PATH", "serve the monitor on UNIX socket PATH (vmm-inspect; docs/monitor.md)",
 	  parse_monitor },
 	{ "paused", NULL, "with --monitor: every vCPU stopped before its first instruction\n"
@@ -277,12 +295,13 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 	}
 	if (optind != argc - 1)
 		return usage_error(optind == argc ? "no IMAGE given" : "more than one IMAGE given");
-	if (cfg->checks || cfg->stats || cfg->caches || cfg->max_insns) {
+	if (cfg->checks || cfg->stats || cfg->caches || cfg->max_insns || cfg->stage2 ||
+	    cfg->dirty_log) {
 		/* only the model sees every guest memory access; it is then the default */
 		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
-			return usage_error("--checks, --stats, --caches and --max-insns need --accel "
-					   "model (with kvm the guest's instructions run on the host CPU, "
-					   "unseen)");
+			return usage_error("--checks, --stats, --caches, --max-insns, --stage2 and "
+					   "--dirty-log need --accel model (with kvm the guest's "
+					   "instructions run on the host CPU, unseen)");
 		cfg->accel = "model";
 	}
 	if (cfg->gdb) { /* the stub needs the model's engine-side breakpoints and step */

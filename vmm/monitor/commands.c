@@ -146,6 +146,64 @@ static int cmd_stats(struct session *s, const struct json *args, struct jw *out,
 	return 0;
 }
 
+struct dirty_out {
+	struct jw *out;
+	uint64_t pages;
+};
+
+static void put_dirty(void *arg, uint64_t ipa, uint64_t pages)
+{
+	struct dirty_out *d = arg;
+
+	jw__begin_object(d->out, NULL);
+	jw__hex(d->out, "ipa", ipa);
+	jw__u64(d->out, "pages", pages);
+	jw__end_object(d->out);
+	d->pages += pages;
+}
+
+/* dirty-log, dirty-log-reset: the 4 KiB pages the guest wrote since the start or the
+ * last reset, as runs {ipa, pages}; reset then write-protects them again. */
+static int dirty_log(struct session *s, struct jw *out, struct cmd_error *e, bool reset)
+{
+	struct jw_mark m = jw__mark(out);
+	struct dirty_out d = { out, 0 };
+	int rc;
+
+	if (!s->tg->ops->dirty_log)
+		return cmd__fail(e, ERR_NOT_SUPPORTED, "the dirty log needs the model engine "
+				 "(vmm run --accel model --dirty-log)");
+	jw__begin_object(out, NULL);
+	jw__u64(out, "page_size", 4096);
+	jw__begin_array(out, "runs");
+	rc = s->tg->ops->dirty_log(s->tg->t, reset, put_dirty, &d);
+	jw__end_array(out);
+	jw__u64(out, "pages", d.pages);
+	jw__bool(out, "reset", reset);
+	jw__end_object(out);
+	if (rc) {
+		jw__rewind(out, m);
+		if (rc == -ENODATA)
+			return cmd__fail(e, ERR_NOT_SUPPORTED, "no dirty log: run vmm with --dirty-log");
+		return cmd__fail(e, ERR_TARGET, "cannot read the dirty log: %s", strerror(-rc));
+	}
+	return 0;
+}
+
+static int cmd_dirty_log(struct session *s, const struct json *args, struct jw *out,
+			 struct cmd_error *e)
+{
+	(void)args;
+	return dirty_log(s, out, e, false);
+}
+
+static int cmd_dirty_log_reset(struct session *s, const struct json *args, struct jw *out,
+			       struct cmd_error *e)
+{
+	(void)args;
+	return dirty_log(s, out, e, true);
+}
+
 static const char *const event_names[] = { "fault", "stopped", "paused", NULL };
 
 /* An array of event names -> EV_* mask. */
@@ -230,6 +288,8 @@ static const struct command small[] = {
 	{ "stats", cmd_stats, no_args },
 	{ "subscribe", cmd_subscribe, sub_args },
 	{ "faults", cmd_faults, faults_args },
+	{ "dirty-log", cmd_dirty_log, no_args },
+	{ "dirty-log-reset", cmd_dirty_log_reset, no_args },
 };
 
 static const struct command *const others[] = {

@@ -133,6 +133,8 @@ static void fault_object(struct jw *out, const char *key, const struct monitor_f
 		jw__hex(out, "ipa", f->ipa);
 	if (f->insns)
 		jw__u64(out, "insns", f->insns);
+	if (f->stage2)
+		jw__str(out, "stage2", f->stage2);
 	jw__end_object(out);
 }
 

@@ -100,6 +100,12 @@ struct monitor_target_ops {
 	int (*mmu_view)(void *t, unsigned cpu, monitor_mmu_fn *fn, void *arg);
 	/* Report every statistic through put; 0 or -errno. */
 	int (*stats)(void *t, monitor_stat_fn *put, void *arg);
+	/* The stage-2 dirty log (vmm run --dirty-log, as KVM_GET_DIRTY_LOG): put each run
+	 * of consecutive dirty 4 KiB pages (IPA, pages) while the VM is held; with reset,
+	 * then write-protect them again and clear the log. 0, -ENODATA without
+	 * --dirty-log, or -errno. */
+	int (*dirty_log)(void *t, bool reset, void (*put)(void *arg, uint64_t ipa, uint64_t pages),
+			 void *arg);
 };
 
 struct monitor_config {
@@ -126,6 +132,9 @@ struct monitor_fault {
 	uint64_t ipa;         /* faulting IPA (stage-2 faults), else 0 */
 	bool ipa_valid;
 	uint64_t insns;       /* the vCPU's instruction count (model), 0 if unknown */
+	/* NULL for a fault the guest takes; else a stage-2 fault the VMM resolved itself
+	 * (model): "first-touch", "split", "dirty", "mmio" (docs/stage2.md) */
+	const char *stage2;
 };
 
 /* Set while a monitor runs: faults are recorded (the `faults` history) and pushed

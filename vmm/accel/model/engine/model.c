@@ -15,6 +15,7 @@
 #include "engine/monitor_target.h"
 #include "report.h"
 #include "engine/stats.h"
+#include "engine/stage2_monitor.h"
 #include "engine/timer.h"
 #include "mem/xlat.h"
 #include "gic/gicv3.h"
@@ -114,6 +115,7 @@ static const struct model_env env = {
 	.fatal = env_fatal, .check_report = env_check_report, .check_stop = env_check_stop,
 	.undef = model__undef_report,
 	.fault = model_monitor__fault,
+	.stage2_event = model_stage2__event,
 };
 
 /* The core mirrors --checks so that it need not include vmm/machine.h. */
@@ -174,6 +176,7 @@ static int model_create(struct machine *m)
 	struct model_opts opts = {
 		.checks = (enum model_checks)m->cfg.checks, /* the same values: asserted above */
 		.caches = m->cfg.caches,
+		.stage2 = m->cfg.stage2, .dirty_log = m->cfg.dirty_log,
 	};
 	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md, &opts);
 	md->gic = gicv3__new(n);

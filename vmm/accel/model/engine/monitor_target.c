@@ -14,6 +14,7 @@
 
 #include "machine.h"
 #include "monitor.h"
+#include "engine/stage2_monitor.h"
 #include "monitor_glue.h"
 #include "vcpu_gate.h"
 #include "engine/model.h"
@@ -166,19 +167,35 @@ static int read_phys(void *t, uint64_t pa, void *buf, size_t len)
 	struct model_target *x = t;
 	const struct stage2 *s2;
 	struct model_vm *vm;
-	const uint64_t size = S2_MAX_TABLES * 4096ull;
+	uint64_t size;
 	int rc;
 
 	if (machine__read_ram(x->m, pa, buf, len) == 0)
 		return 0;
-	if (pa < S2_TABLES_PA || len > size || pa - S2_TABLES_PA > size - len)
+	if (pa < S2_TABLES_PA)
 		return -EFAULT;
 	if (!(vm = hold(x, &rc)))
 		return rc;
 	s2 = xlat__stage2(vm);
-	rc = s2->mem ? 0 : -EFAULT;
+	size = s2->max * 4096ull;
+	rc = s2->mem && len <= size && pa - S2_TABLES_PA <= size - len ? 0 : -EFAULT;
 	if (!rc)
 		memcpy(buf, s2->mem + (pa - S2_TABLES_PA), len);
+	vcpu_gate__release(&x->gate);
+	return rc;
+}
+
+/* --dirty-log: read (and reset) between quanta (engine/stage2_monitor.c) */
+static int dirty_log(void *t, bool reset, void (*put)(void *arg, uint64_t ipa, uint64_t pages),
+		     void *arg)
+{
+	struct model_target *x = t;
+	struct model_vm *vm;
+	int rc;
+
+	if (!(vm = hold(x, &rc)))
+		return rc;
+	rc = model_stage2__dirty_log(vm, reset, put, arg);
 	vcpu_gate__release(&x->gate);
 	return rc;
 }
@@ -327,6 +344,7 @@ static int stats(void *t, monitor_stat_fn *put, void *arg)
 static const struct monitor_target_ops ops = {
 	.ncpus = ncpus, .pause = pause_vm, .resume = resume_vm, .paused = paused, .quit = quit,
 	.get_regs = get_regs, .read_phys = read_phys, .mmu_view = mmu_view, .stats = stats,
+	.dirty_log = dirty_log,
 };
 
 const struct monitor_target_ops *model_monitor__ops(struct machine *m, void **target)

@@ -9,6 +9,7 @@
 
 #include "engine/stats.h"
 #include "engine/vm.h"
+#include "mem/stage2.h"
 #include "mem/xlat.h"
 
 /* One vCPU's figures, or their sum. */
@@ -262,6 +263,15 @@ void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 		print_cache(f, "L2 (shared)", &l2->stats);
 	put(f, "  decode cache: %llu pages decoded, %llu dropped (stores to code, IC)\n",
 		(unsigned long long)vm->decoded, (unsigned long long)vm->decode_dropped);
+	const struct stage2 *s2 = xlat__stage2(vm);
+	static const char *const modes[] = { "block", "page", "lazy" };
+	put(f, "  stage 2: %s%s, %llu pages mapped, %llu first-touch faults, %llu dirty faults, "
+	    "%llu blocks split, %llu spurious, %llu descriptor changes, %llu pages logged dirty\n",
+	    modes[s2->mode], s2->dirty_log ? " with dirty log" : "",
+	    (unsigned long long)stage2__mapped_pages(s2), (unsigned long long)s2->st.first_touch,
+	    (unsigned long long)s2->st.dirty_faults, (unsigned long long)s2->st.splits,
+	    (unsigned long long)s2->st.spurious, (unsigned long long)s2->st.changes,
+	    (unsigned long long)s2->ndirty);
 	if (vm->opts.checks) {
 		put(f, "  check reports:");
 		for (unsigned k = 0; k < XLAT_CHECK_KINDS; k++)

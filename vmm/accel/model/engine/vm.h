@@ -34,6 +34,10 @@ struct model_env {
 	/* the guest takes a synchronous exception (esr, far; ret: its preferred return
 	 * address) from c->el: the monitor's fault events; may be NULL */
 	void (*fault)(void *opaque, struct cpu *c, uint32_t esr, uint64_t far, uint64_t ret);
+	/* the VMM resolved a stage-2 fault of c at ipa (va: the access's address; kind:
+	 * enum stage2_event, or S2EV_MMIO for an access sent to the bus); may be NULL */
+	void (*stage2_event)(void *opaque, struct cpu *c, unsigned kind, uint64_t va,
+			     uint64_t ipa, bool write);
 };
 
 /* What the model attaches beyond the TLBs (vmm run --checks, --caches). */
@@ -41,6 +45,8 @@ enum model_checks { MODEL_CHECKS_OFF = 0, MODEL_CHECKS_REPORT, MODEL_CHECKS_STOP
 struct model_opts {
 	enum model_checks checks; /* mmu/ sanitizer checks: off, report each, stop at first */
 	bool caches;              /* mmu/ cache model: L1I, L1D per vCPU, one shared L2 */
+	unsigned stage2;          /* enum stage2_mode (mem/stage2.h): block, page, lazy */
+	bool dirty_log;           /* stage 2 write-protects RAM and logs written pages */
 };
 
 /* Decoded instructions of one 4 KiB physical page of RAM. */

@@ -153,7 +153,12 @@ int xlat__vm_init(struct model_vm *vm)
 	if (!x)
 		return -ENOMEM;
 	x->vm = vm;
-	int err = stage2__build(&x->s2, vm->ram_base, vm->ram_size);
+	int err = stage2__build(&x->s2, vm->ram_base, vm->ram_size,
+				(enum stage2_mode)vm->opts.stage2, vm->opts.dirty_log);
+	/* test only: the VMM changes its stage 2 without break-before-make, for the
+	 * checks to report (tests/model, docs/stage2.md) */
+	const char *nobbm = getenv("VMM_TEST_STAGE2_NO_BBM");
+	x->s2.no_bbm = nobbm && *nobbm == '1';
 	if (!err && vm->opts.checks) {
 		struct mmu_check_config cfg = { .report = check_report, .opaque = x,
 						.ctr_el0 = MMU_CTR_DEFAULT };
@@ -263,6 +268,8 @@ void xlat__context_changed(struct cpu *c)
 	mem__flush(c);
 }
 
+static void flush_reached(struct cpu *c, bool broadcast);
+
 static unsigned mmu_flags(unsigned idx)
 {
 	return idx == MMU_EL0 ? MMU_F_EL0 : idx == MMU_EL1_PAN ? MMU_F_PAN : 0;
@@ -277,17 +284,77 @@ static bool perm(uint8_t p, unsigned idx, bool write)
 	return p & (write ? MMU_PERM_W1 : MMU_PERM_R1);
 }
 
+/* The VMM (as EL2, on the PE that faulted or that the monitor borrows) changes its
+ * stage 2: each descriptor store goes through the sanitizer checks first, and the
+ * invalidation is TLBI IPAS2E1IS for the IPA then TLBI VMALLE1IS (combined entries),
+ * both broadcast to the Inner Shareable domain, as KVM's __kvm_tlb_flush_vmid_ipa. */
+static void s2_store(void *opaque, uint64_t pa, uint64_t val)
+{
+	struct cpu *c = opaque;
+	struct xlat_cpu *x = c->xlat;
+	void *p = stage2__ptr(&c->vm->xlat->s2, pa);
+	if (c->checks)
+		mmu__check_store(&x->ctx, pa, 8, val);
+	__atomic_store_n((uint64_t *)p, val, __ATOMIC_RELEASE);
+}
+
+static void s2_invalidate(void *opaque, uint64_t ipa)
+{
+	struct cpu *c = opaque;
+	struct xlat_cpu *x = c->xlat;
+	struct mmu_tlbi op;
+	mmu__tlbi_make(&op, MMU_TLBI_IPAS2E1, true, ipa >> 12, &x->ctx.regime);
+	mmu__tlbi(&x->ctx, &op);
+	mmu__tlbi_make(&op, MMU_TLBI_VMALLE1, true, 0, &x->ctx.regime);
+	mmu__tlbi(&x->ctx, &op);
+	flush_reached(c, true);
+}
+
+static void stage2_event(struct cpu *c, unsigned kind, uint64_t va, uint64_t ipa, bool write)
+{
+	struct model_vm *vm = c->vm;
+	if (vm->env->stage2_event)
+		vm->env->stage2_event(vm->env_opaque, c, kind, va, ipa, write);
+}
+
+/* A stage-2 fault the VMM may resolve (lazy mapping, dirty log): 0 to retry,
+ * -ENOENT for an IPA outside RAM (MMIO), another -errno otherwise. */
+static int stage2_fault(struct cpu *c, const struct mmu_fault *mf, uint64_t va)
+{
+	struct xlat_vm *xv = c->vm->xlat;
+	const struct stage2_sync y = { s2_store, s2_invalidate, c };
+	enum stage2_event ev;
+	int r = stage2__fault(&xv->s2, &y, mf->ipa, mf->wnr, &ev);
+	if (r == 0 && ev != S2EV_NONE)
+		stage2_event(c, ev, va, mf->ipa, mf->wnr);
+	if (r == -ENOSPC)
+		vm__fatal(c->vm, "stage 2: out of table space mapping IPA 0x%llx",
+			  (unsigned long long)mf->ipa);
+	return r;
+}
+
+void xlat__dirty_reset(struct model_vm *vm)
+{
+	const struct stage2_sync y = { s2_store, s2_invalidate, vm->cpu[0] };
+	stage2__dirty_reset(&vm->xlat->s2, &y);
+}
+
 int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		    struct xlat_out *o, struct xlat_fault *f)
 {
 	struct xlat_cpu *x = c->xlat;
 	struct mmu_result res;
 	static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
-	if (mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0) {
+	for (unsigned tries = 0; mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0;
+	     tries++) {
 		const struct mmu_fault *mf = &res.fault;
-		if (mf->stage == 2 && mf->kind == MMU_FAULT_TRANSLATION && mf->ipa_valid &&
-		    !mf->s1ptw) {
+		int r = -EFAULT;
+		if (mf->stage == 2 && mf->ipa_valid && tries < 4 &&
+		    (r = stage2_fault(c, mf, va)) == 0)
+			continue; /* resolved by the VMM: retry */
+		if (r == -ENOENT && mf->kind == MMU_FAULT_TRANSLATION && !mf->s1ptw) {
 			/* not RAM: the VMM emulates the access on the bus (MMIO) */
+			stage2_event(c, S2EV_MMIO, va, mf->ipa, acc == ACC_WRITE);
 			o->pa = mf->ipa;
 			o->attr = 0; /* Device-nGnRnE */
 			o->device = true;
@@ -371,7 +438,12 @@ int xlat__cache_maint(struct cpu *c, enum xlat_cache_op op, uint64_t va, uint64_
 		c->st.dc_ops++;
 	if (op == XLAT_DC_ZVA)
 		flags &= ~MMU_F_CM;
-	if (mmu__cache_maint(&x->ctx, (enum mmu_cache_op)op, va, flags, &f, pa) < 0) {
+	int err;
+	for (unsigned tries = 0; (err = mmu__cache_maint(&x->ctx, (enum mmu_cache_op)op, va, flags,
+							 &f, pa)) < 0 && f.stage == 2 &&
+	     f.ipa_valid && tries < 4 && stage2_fault(c, &f, va) == 0; tries++)
+		; /* a stage-2 fault the VMM resolved (lazy, dirty log): again */
+	if (err < 0) {
 		bool low = c->el == 0;
 		uint64_t esr = mmu__fault_esr(&f, low, 0);
 		return exc__take(c, EXC_SYNC, (uint32_t)esr, va, c->pc);

@@ -77,6 +77,9 @@ const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm);
  * shows as HCR_EL2.VM = 1, VTCR_EL2, VTTBR_EL2 and reads at S2_TABLES_PA. */
 struct stage2;
 const struct stage2 *xlat__stage2(const struct model_vm *vm);
+/* --dirty-log: write-protect the logged pages again and clear the log (the VM held
+ * between quanta; the changes are made as vCPU 0). */
+void xlat__dirty_reset(struct model_vm *vm);
 /* ID_AA64MMFR0/1 fields that describe what mmu/ walks (PARange, ASID bits, granules;
  * hardware Access flag and dirty state). */
 uint64_t xlat__mmfr0(void);

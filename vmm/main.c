@@ -22,6 +22,7 @@
 #include "machine.h"
 #include "monitor_glue.h"
 #include "report.h"
+#include "trace/trace.h"
 #include "version.h"
 #include <platform/memmap.h>
 
@@ -160,6 +161,17 @@ STRING_OPTION(dtb_out)
 STRING_OPTION(console_log)
 STRING_OPTION(monitor)
 STRING_OPTION(gdb)
+STRING_OPTION(trace_file)
+
+static int parse_trace(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	unsigned mask;
+
+	if (trace__parse(val, &mask, why, n))
+		return -1;
+	cfg->trace = val;
+	return 0;
+}
 
 static const struct option_desc run_options[] = {
 	{ "mem", "SIZE", "guest RAM, 16M to 255G; K, M or G suffix, a plain number is MiB [256M]",
@@ -197,6 +209,9 @@ static const struct option_desc run_options[] = {
 	{ "gdb", "PORT|unix:PATH", "serve gdb's remote protocol on 127.0.0.1:PORT or a UNIX "
 	  "socket;\n                           the VM waits for the debugger (model; docs/gdb.md)",
 	  parse_gdb },
+	{ "trace", "EVENTS", "record fault,walk,tlb,tlbi,cache,exit (or all) as trace-event JSON\n"
+	  "                           in --trace-file (docs/trace.md)", parse_trace },
+	{ "trace-file", "FILE", "where --trace writes (Chrome/Perfetto JSON)", parse_trace_file },
 	{ "help", NULL, "show this help", NULL },
 	{ "version", NULL, "show vmm's version", NULL },
 };
@@ -309,6 +324,8 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 			return usage_error("--gdb needs --accel model (no gdb stub on kvm yet)");
 		cfg->accel = "model";
 	}
+	if (!cfg->trace != !cfg->trace_file)
+		return usage_error("--trace EVENTS and --trace-file FILE go together");
 	if (cfg->paused && !cfg->monitor)
 		return usage_error("--paused needs --monitor PATH (from where `vmm-inspect continue` "
 				   "starts the VM)");
@@ -528,7 +545,8 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "vmm: error: cannot start the signal thread\n");
 		return VMM_EXIT_ERROR;
 	}
-	if (gdb__start(&vm, why, sizeof(why)) || monitor_glue__start(&vm, why, sizeof(why))) {
+	if (trace__start(cfg.trace, cfg.trace_file, accel->name, why, sizeof(why)) ||
+	    gdb__start(&vm, why, sizeof(why)) || monitor_glue__start(&vm, why, sizeof(why))) {
 		stop_signals(&sigs);
 		console__restore();
 		console__drain_all();
@@ -540,6 +558,8 @@ static int run(int argc, char **argv)
 	}
 	err = machine__run(&vm);
 	stop_signals(&sigs);
+	if (trace__finish(why, sizeof(why)))
+		report(REPORT_ERROR, "%s", why);
 	console__restore();
 	/* Bounded waits: a reader that never comes is not waited for. The guest's
 	 * output first (and what writing it reported), then the last lines. */

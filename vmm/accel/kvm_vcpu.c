@@ -12,6 +12,7 @@
 #include "kvm_priv.h"
 #include "../machine.h"
 #include "../report.h"
+#include "../trace/trace.h"
 
 REPORT_LIMIT(unclaimed, "guest accesses to addresses with neither RAM nor a device",
 	     REPORT_BURST);
@@ -249,6 +250,16 @@ void *kvm_vcpu__thread(void *arg)
 			machine__error(m, "KVM_RUN on vCPU %u (PC 0x%llx) failed: %s", v->id,
 				       (unsigned long long)vcpu_pc(v), strerror(errno));
 			break;
+		}
+		if (trace__on(TRACE_EXIT)) { /* vmm run --trace exit */
+			static const char *const names[] = { "reason", "addr", "write" };
+			uint64_t a[3] = { v->run->exit_reason, 0, 0 };
+
+			if (v->run->exit_reason == KVM_EXIT_MMIO) {
+				a[1] = v->run->mmio.phys_addr;
+				a[2] = v->run->mmio.is_write;
+			}
+			trace__instant(TRACE_EXIT, "exit", v->id, trace__wall_us(), names, a, 3);
 		}
 		handle_exit(v);
 	}

@@ -19,6 +19,7 @@
 #include "vcpu_gate.h"
 #include "engine/model.h"
 #include "engine/monitor_target.h"
+#include "engine/trace_model.h"
 #include "mem/stage2.h"
 #include "mem/xlat.h"
 
@@ -50,6 +51,7 @@ void model_monitor__fault(void *opaque, struct cpu *c, uint32_t esr, uint64_t fa
 	};
 
 	(void)opaque;
+	trace_model__fault(c, esr, far, ret); /* vmm run --trace fault */
 	if (!monitor__wants_faults() ||
 	    (ec != EC_IABT_LOW && ec != EC_IABT_CUR && ec != EC_DABT_LOW && ec != EC_DABT_CUR))
 		return;

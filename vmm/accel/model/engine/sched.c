@@ -18,6 +18,8 @@
 #include "engine/model.h"
 #include "engine/monitor_target.h"
 #include "engine/timer.h"
+#include "engine/trace_model.h"
+#include "trace/trace.h"
 #include "mem/xlat.h"
 
 /* While every vCPU waits with no timer armed, how often to look again whether the
@@ -115,6 +117,8 @@ static unsigned round_robin(struct model *md, int *stop)
 		else
 			cpu__run(c, budget);
 		advance(md, c);
+		if (unlikely(trace_mask)) /* vmm run --trace: the counters */
+			trace_model__sample(md, c);
 		if (c->waiting)
 			md->wfe_since[k] = md->retired;
 		vm__free_dead(vm);

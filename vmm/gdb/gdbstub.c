@@ -792,8 +792,11 @@ static void session(void)
 			linger();
 			break;
 		}
-		if (r == RUN && wait_stop())
-			return;
+		if (r == RUN && wait_stop()) {
+			if (machine__stopping(st.m) || atomic_load(&st.quit))
+				return;
+			break; /* the client went away while the VM ran */
+		}
 	}
 	clear_breaks();
 	if (!machine__stopping(st.m))

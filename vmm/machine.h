@@ -47,7 +47,8 @@ struct vm_config {
 	enum vm_checks checks;   /* model only: sanitizer checks, and stop at the first report */
 	bool stats;              /* model only: print statistics when the VM stops */
 	bool caches;             /* model only: attach the cache model */
-	unsigned stage2;         /* model only: --stage2 block|page|lazy (enum stage2_mode) */
+	unsigned stage2;         /* model only: --stage2 block|page|lazy: enum stage2_mode + 1;
+				  * 0: not given (block, no stage-2 events) */
 	bool dirty_log;          /* model only: --dirty-log (docs/stage2.md) */
 	bool pmu;                /* the engine has a PMUv3 (accel_ops.pmu): a /pmu node */
 	double timeout;          /* --timeout: seconds of wall time, 0 = none */

@@ -133,14 +133,14 @@ static int parse_max_insns(struct vm_config *cfg, const char *val, char *why, si
 }
 
 /* --stage2: how the model's VMM maps guest RAM at stage 2 (docs/stage2.md); the
- * values are enum stage2_mode's (vmm/accel/model/mem/stage2.h) */
+ * value is enum stage2_mode's (vmm/accel/model/mem/stage2.h) + 1, 0 when not given */
 static int parse_stage2(struct vm_config *cfg, const char *val, char *why, size_t n)
 {
 	static const char *const modes[] = { "block", "page", "lazy" };
 
 	for (unsigned k = 0; k < 3; k++)
 		if (strcmp(val, modes[k]) == 0)
-			return cfg->stage2 = k, 0;
+			return cfg->stage2 = k + 1, 0;
 	return snprintf(why, n, "--stage2 %s: must be block, page or lazy", val), -1;
 }
 

@@ -22,6 +22,8 @@ static const char usage[] =
 	"  mem ADDR [LEN] [--phys]     hex dump (virtual through the vCPU's tables)\n"
 	"  disas [ADDR] [COUNT] [--phys]   disassembly (default: at PC)\n"
 	"  stats                       the engine's counters (model)\n"
+	"  dirty-log | dirty-log-reset pages written since the last reset (model --dirty-log);\n"
+	"                              reset: write-protect them again, clear the log\n"
 	"  pause | continue | quit     run control\n"
 	"  send JSON                   send one raw request line, print the raw reply\n"
 	"\n"
@@ -174,6 +176,7 @@ static int print_result(const struct opts *o, const struct json *r)
 		{ "status", print__status }, { "regs", print__regs }, { "walk", print__walk },
 		{ "tlb", print__tlb }, { "cache", print__cache }, { "stats", print__stats },
 		{ "faults", print__faults }, { "mem", print__mem }, { "disas", print__disas },
+		{ "dirty-log", print__dirty_log }, { "dirty-log-reset", print__dirty_log },
 	};
 
 	if (!strcmp(o->cmd, "pt")) {

@@ -25,6 +25,7 @@ void print__tlb(FILE *f, const struct json *r);
 void print__cache(FILE *f, const struct json *r);
 void print__stats(FILE *f, const struct json *r);
 void print__faults(FILE *f, const struct json *r);
+void print__dirty_log(FILE *f, const struct json *r);
 /* One event message ({"event": ...}); returns true when it says the VM stopped. */
 bool print__event(FILE *f, const struct json *ev);
 void print__mem(FILE *f, const struct json *r);

@@ -106,7 +106,21 @@ static void fault_line(FILE *f, const struct json *d, uint64_t seq)
 		(unsigned long long)ju(d, "esr"), decode__esr(ju(d, "esr"), esr, sizeof(esr)));
 	if (json__get(d, "ipa"))
 		fprintf(f, " IPA %#llx", (unsigned long long)ju(d, "ipa"));
+	if (json__get(d, "stage2")) /* resolved by the VMM itself (docs/stage2.md) */
+		fprintf(f, " [stage 2: %s]", js(d, "stage2"));
 	fputc('\n', f);
+}
+
+void print__dirty_log(FILE *f, const struct json *r)
+{
+	const struct json *runs = json__get(r, "runs");
+
+	fprintf(f, "%llu dirty pages of %llu bytes%s\n", (unsigned long long)ju(r, "pages"),
+		(unsigned long long)ju(r, "page_size"),
+		jb(r, "reset") ? " (now write-protected again, log cleared)" : "");
+	for (const struct json *k = runs ? runs->u.kids.first : NULL; k; k = k->next)
+		fprintf(f, "  IPA %#llx  %llu pages\n", (unsigned long long)ju(k, "ipa"),
+			(unsigned long long)ju(k, "pages"));
 }
 
 void print__faults(FILE *f, const struct json *r)

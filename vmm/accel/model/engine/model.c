@@ -176,7 +176,7 @@ static int model_create(struct machine *m)
 	struct model_opts opts = {
 		.checks = (enum model_checks)m->cfg.checks, /* the same values: asserted above */
 		.caches = m->cfg.caches,
-		.stage2 = m->cfg.stage2, .dirty_log = m->cfg.dirty_log,
+		.stage2 = m->cfg.stage2 ? m->cfg.stage2 - 1 : 0, .dirty_log = m->cfg.dirty_log,
 	};
 	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md, &opts);
 	md->gic = gicv3__new(n);

@@ -3,7 +3,9 @@
 
 #include "monitor.h"
 
+#include "engine/model.h"
 #include "engine/stage2_monitor.h"
+#include "machine.h"
 #include "engine/vm.h"
 #include "mem/stage2.h"
 #include "mem/xlat.h"
@@ -19,8 +21,11 @@ static const char *const kind_names[S2EV_KINDS] = {
 void model_stage2__event(void *opaque, struct cpu *c, unsigned kind, uint64_t va,
 			 uint64_t ipa, bool write)
 {
-	(void)opaque;
-	if (!monitor__wants_faults() || kind >= S2EV_KINDS)
+	const struct model *md = opaque;
+	/* only when asked for (--stage2, --dirty-log): MMIO alone would otherwise fill
+	 * the `faults` history that shows the guest's own aborts */
+	if (!monitor__wants_faults() || kind >= S2EV_KINDS ||
+	    (!md->m->cfg.stage2 && !md->m->cfg.dirty_log))
 		return;
 	bool perm = kind == S2EV_SPLIT || kind == S2EV_DIRTY;
 	uint64_t esr = (0x24ull << 26) | (1ull << 25) | (write ? 1u << 6 : 0) |

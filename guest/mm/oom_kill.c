@@ -7,7 +7,11 @@
  * and "Out of memory: Killed process ..."), the victim gets a pending SIGKILL (it dies
  * on its way back to user space: do_exit frees its memory) and is woken if it sleeps
  * in wait4. While a victim has not exited, no other is chosen: the faulting task gives
- * the CPU away and retries its fault (Linux: oom_lock, tsk_is_oom_victim).
+ * the CPU away and retries its fault (Linux: oom_lock, tsk_is_oom_victim). A victim
+ * that exited between this task's failed fault and its taking oom_lock has freed
+ * memory: with oom_lock held, a zone above its high watermark means "retry the fault",
+ * not "kill again" (Linux: the last get_page_from_freelist with ALLOC_WMARK_HIGH in
+ * __alloc_pages_may_oom, "to catch a parallel oom killing").
  * Left out from Linux: the oom_reaper (the victim frees its own memory), memcg and
  * cpuset constraints, oom_score_adj and /proc/PID/oom_score, panic_on_oom,
  * sysctl_oom_kill_allocating_task, the dump of slab caches.
@@ -127,6 +131,18 @@ void exit_oom_victim(struct task_struct *p)
 	__atomic_sub_fetch(&oom_victims, 1, __ATOMIC_RELEASE);
 }
 
+/* Memory came back meanwhile (a parallel kill's victim exited): a zone is above its
+ * high watermark for an order-0 user page. */
+static bool memory_came_back(void)
+{
+	struct zone *z;
+
+	for_each_populated_zone(z)
+		if (zone_watermark_ok(z, 0, high_wmark_pages(z), MAX_NR_ZONES - 1, 0))
+			return true;
+	return false;
+}
+
 void pagefault_out_of_memory(void)
 {
 	struct task_struct *tsk = current;
@@ -134,7 +150,7 @@ void pagefault_out_of_memory(void)
 	if (tsk->sigkill_pending)
 		return;			/* dying: it will free its memory */
 	spin_lock(&oom_lock);
-	if (!READ_ONCE(oom_victims))
+	if (!READ_ONCE(oom_victims) && !memory_came_back())
 		out_of_memory();
 	spin_unlock(&oom_lock);
 	if (!tsk->sigkill_pending)

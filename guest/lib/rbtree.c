@@ -8,15 +8,27 @@
  * 3 and 4 bound the height by 2 log2(n + 1), so find/insert/erase are O(log n).
  * NULL children count as black leaves; there is no sentinel node, so the erase fix-up
  * carries the parent of the (possibly NULL) node it is fixing alongside it.
- * Left out from Linux: the augmented variants (callbacks on rotation and erase that keep
- * a per-subtree value such as rb_subtree_gap), rb_root_cached, the RCU-safe ordering of
- * stores (WRITE_ONCE on child pointers so that a lockless reader never loops), the
- * postorder iterators and rb_replace_node_rcu. Linux's implementation is hand-unrolled
- * (cases written out so that each rotation updates only the pointers that change); this
- * one uses plain rotate_left/rotate_right helpers, slower by a few stores per rotation.
+ * Augmented trees (rbtree_augmented.h: a per-subtree value such as the VMAs'
+ * rb_subtree_gap) use the same code with callbacks: every rotation calls rotate(old
+ * top, new top), and erase calls propagate() from the lowest node whose children changed
+ * up to the root before rebalancing. The plain API passes callbacks that do nothing.
+ * Left out from Linux: rb_root_cached, the RCU-safe ordering of stores (WRITE_ONCE on
+ * child pointers so that a lockless reader never loops), the postorder iterators,
+ * rb_replace_node_rcu, the augment copy() callback (erase here re-propagates instead).
+ * Linux's implementation is hand-unrolled (cases written out so that each rotation
+ * updates only the pointers that change, and the plain and augmented versions are
+ * separate inlined copies); this one uses plain rotate_left/rotate_right helpers and an
+ * indirect call per rotation, slower by a few stores and a call.
  */
 #include <kernel.h>
 #include <linux/rbtree.h>
+#include <linux/rbtree_augmented.h>
+
+static void dummy_propagate(struct rb_node *node, struct rb_node *stop) {}
+static void dummy_rotate(struct rb_node *old, struct rb_node *new) {}
+static const struct rb_augment_callbacks dummy_callbacks = {
+	.propagate = dummy_propagate, .rotate = dummy_rotate,
+};
 
 static inline void rb_set_parent(struct rb_node *n, struct rb_node *p)
 {
@@ -52,7 +64,8 @@ static inline void change_child(struct rb_node *old, struct rb_node *new,
  *       / \           / \           never breaks the search order; it moves one
  *      b   c         a   b          level of height from the right side to the left.
  */
-static void rotate_left(struct rb_node *x, struct rb_root *root)
+static void rotate_left(struct rb_node *x, struct rb_root *root,
+			const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *y = x->rb_right, *p = rb_parent(x);
 
@@ -63,9 +76,11 @@ static void rotate_left(struct rb_node *x, struct rb_root *root)
 	change_child(x, y, p, root);
 	y->rb_left = x;
 	rb_set_parent(x, y);
+	aug->rotate(x, y);	/* y now tops x's old subtree: same nodes, same value */
 }
 
-static void rotate_right(struct rb_node *x, struct rb_root *root)	/* the mirror image */
+static void rotate_right(struct rb_node *x, struct rb_root *root,	/* the mirror image */
+			 const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *y = x->rb_left, *p = rb_parent(x);
 
@@ -76,6 +91,7 @@ static void rotate_right(struct rb_node *x, struct rb_root *root)	/* the mirror 
 	change_child(x, y, p, root);
 	y->rb_right = x;
 	rb_set_parent(x, y);
+	aug->rotate(x, y);
 }
 
 /*
@@ -92,7 +108,8 @@ static void rotate_right(struct rb_node *x, struct rb_root *root)	/* the mirror 
  *    above changes and we are done.
  * The root is made black at the end (that can only add one to every path).
  */
-void rb_insert_color(struct rb_node *node, struct rb_root *root)
+static void __rb_insert(struct rb_node *node, struct rb_root *root,
+			const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *parent, *gparent, *uncle;
 
@@ -108,14 +125,14 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
 				continue;
 			}
 			if (node == parent->rb_right) {
-				rotate_left(parent, root);
+				rotate_left(parent, root, aug);
 				struct rb_node *t = parent;
 				parent = node;
 				node = t;
 			}
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(gparent, RB_RED);
-			rotate_right(gparent, root);
+			rotate_right(gparent, root, aug);
 		} else {
 			uncle = gparent->rb_left;
 			if (uncle && rb_is_red(uncle)) {
@@ -126,18 +143,30 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
 				continue;
 			}
 			if (node == parent->rb_left) {
-				rotate_right(parent, root);
+				rotate_right(parent, root, aug);
 				struct rb_node *t = parent;
 				parent = node;
 				node = t;
 			}
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(gparent, RB_RED);
-			rotate_left(gparent, root);
+			rotate_left(gparent, root, aug);
 		}
 		break;
 	}
 	rb_set_color(root->rb_node, RB_BLACK);
+}
+
+void rb_insert_color(struct rb_node *node, struct rb_root *root)
+{
+	__rb_insert(node, root, &dummy_callbacks);
+}
+
+/* the caller has set node's value and propagated it up from node (rbtree_augmented.h) */
+void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
+			 const struct rb_augment_callbacks *aug)
+{
+	__rb_insert(node, root, aug);
 }
 
 /*
@@ -155,7 +184,8 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
  *     and the far child become black. x's side gained a black node (parent) and w's side
  *     kept its count (far child repainted): done.
  */
-static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_root *root)
+static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_root *root,
+			const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *w;
 
@@ -165,7 +195,7 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
 			if (rb_is_red(w)) {					/* 1 */
 				rb_set_color(w, RB_BLACK);
 				rb_set_color(parent, RB_RED);
-				rotate_left(parent, root);
+				rotate_left(parent, root, aug);
 				w = parent->rb_right;
 			}
 			if (node_is_black(w->rb_left) && node_is_black(w->rb_right)) {
@@ -177,19 +207,19 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
 			if (node_is_black(w->rb_right)) {			/* 3 */
 				rb_set_color(w->rb_left, RB_BLACK);
 				rb_set_color(w, RB_RED);
-				rotate_right(w, root);
+				rotate_right(w, root, aug);
 				w = parent->rb_right;
 			}
 			rb_set_color(w, rb_color(parent));			/* 4 */
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(w->rb_right, RB_BLACK);
-			rotate_left(parent, root);
+			rotate_left(parent, root, aug);
 		} else {
 			w = parent->rb_left;
 			if (rb_is_red(w)) {
 				rb_set_color(w, RB_BLACK);
 				rb_set_color(parent, RB_RED);
-				rotate_right(parent, root);
+				rotate_right(parent, root, aug);
 				w = parent->rb_left;
 			}
 			if (node_is_black(w->rb_left) && node_is_black(w->rb_right)) {
@@ -201,13 +231,13 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
 			if (node_is_black(w->rb_left)) {
 				rb_set_color(w->rb_right, RB_BLACK);
 				rb_set_color(w, RB_RED);
-				rotate_left(w, root);
+				rotate_left(w, root, aug);
 				w = parent->rb_left;
 			}
 			rb_set_color(w, rb_color(parent));
 			rb_set_color(parent, RB_BLACK);
 			rb_set_color(w->rb_left, RB_BLACK);
-			rotate_right(parent, root);
+			rotate_right(parent, root, aug);
 		}
 		x = root->rb_node;	/* case 4 ends the walk */
 		break;
@@ -224,7 +254,8 @@ static void erase_fixup(struct rb_node *x, struct rb_node *parent, struct rb_roo
  * the successor's, from the successor's old position. If it was black, that path is
  * one black short and erase_fixup repairs it.
  */
-void rb_erase(struct rb_node *node, struct rb_root *root)
+static void __rb_erase(struct rb_node *node, struct rb_root *root,
+		       const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *child, *parent;
 	int color;
@@ -258,8 +289,26 @@ void rb_erase(struct rb_node *node, struct rb_root *root)
 		succ->__rb_parent_color = node->__rb_parent_color;	/* parent and colour */
 		change_child(node, succ, rb_parent(node), root);
 	}
+	/*
+	 * parent is the lowest node whose children changed; every node whose subtree lost
+	 * node (and, with two children, the successor that moved up) is on its path to the
+	 * root: recompute them all before the fix-up's rotations, which need correct values.
+	 */
+	if (parent)
+		aug->propagate(parent, NULL);
 	if (color == RB_BLACK)
-		erase_fixup(child, parent, root);
+		erase_fixup(child, parent, root, aug);
+}
+
+void rb_erase(struct rb_node *node, struct rb_root *root)
+{
+	__rb_erase(node, root, &dummy_callbacks);
+}
+
+void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
+			const struct rb_augment_callbacks *aug)
+{
+	__rb_erase(node, root, aug);
 }
 
 /* new takes victim's place (same key: the order is the caller's promise). */

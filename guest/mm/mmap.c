@@ -6,7 +6,10 @@
  * vm_next/vm_prev). find_vma() and find_vma_links() descend the tree; neighbours come
  * from the list. Every change links or unlinks a VMA in both at once (__vma_link,
  * __vma_unlink); a VMA whose vm_start moves (split, merge, stack growth) stays in place
- * in the tree, since its neighbours bound the move.
+ * in the tree, since its neighbours bound the move. The tree is augmented as Linux 5.x's:
+ * each VMA's rb_subtree_gap is the largest free gap below any VMA of its subtree, kept
+ * by the rotate/propagate callbacks and by vma_gap_update() wherever a vm_start, a
+ * vm_end or a vm_prev changes; get_unmapped_area descends by it (unmapped_area_topdown).
  * mmap() places mappings top-down below mmap_base (STACK_TOP - 128 MiB, under the
  * stack's rlimit and guard gap: Linux's mmap_base() without randomisation); brk grows
  * the heap VMA after the program's bss; the stack VMA grows down on faults below it, up
@@ -19,9 +22,11 @@
  * so that an anonymous page's index is its linear_page_index; VMAs merge only with
  * the same anon_vma (or none) at contiguous offsets.
  * Left out from Linux: the maple tree (6.1) and its RCU walks; from the 5.x rbtree design,
- * rb_subtree_gap (the augmented largest-gap-below value: get_unmapped_area here walks
- * the list down from the top, O(n), where Linux's unmapped_area_topdown descends the
- * tree by gap), the per-thread vmacache in front of find_vma, vma_adjust's general
+ * the stack guard gap inside rb_subtree_gap (gaps here are between raw vm_end and
+ * vm_start, an upper bound of Linux's, so the search prunes a little less and applies
+ * vm_start_gap at each candidate: exec may set VM_GROWSDOWN after linking the stack),
+ * mm->highest_vm_end (rb_last gives it), unmapped_area (bottom-up) and alignment
+ * masks, the per-thread vmacache in front of find_vma, vma_adjust's general
  * case (here split_vma and merge_into each do their one kind of change), and
  * CONFIG_DEBUG_VM_RB's validate_mm (the 'proc' suite checks the same invariants);
  * mmap_lock, address randomisation, MAP_GROWSDOWN, MAP_POPULATE/LOCKED/NORESERVE,
@@ -33,6 +38,7 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/mm_user.h>
+#include <linux/rbtree_augmented.h>
 #include <linux/rmap.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -174,11 +180,67 @@ static void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma,
 		next->vm_prev = vma;
 }
 
+/*
+ * rb_subtree_gap (Linux 5.x's vma_compute_subtree_gap): the free space just below vma
+ * (from its list predecessor's end, or from 0), or a larger gap found in a child's
+ * subtree. It depends on vm_start, vm_prev->vm_end and the children.
+ */
+unsigned long vma_compute_subtree_gap(struct vm_area_struct *vma)
+{
+	unsigned long prev_end = vma->vm_prev ? vma->vm_prev->vm_end : 0;
+	/* 0 if they touch, or overlap for a moment (merge_into extends keep first) */
+	unsigned long max = vma->vm_start > prev_end ? vma->vm_start - prev_end : 0;
+
+	if (vma->vm_rb.rb_left) {
+		unsigned long g = rb_entry(vma->vm_rb.rb_left, struct vm_area_struct,
+					   vm_rb)->rb_subtree_gap;
+		max = g > max ? g : max;
+	}
+	if (vma->vm_rb.rb_right) {
+		unsigned long g = rb_entry(vma->vm_rb.rb_right, struct vm_area_struct,
+					   vm_rb)->rb_subtree_gap;
+		max = g > max ? g : max;
+	}
+	return max;
+}
+
+/* recompute from rb up to stop; never stops early (see rbtree_augmented.h) */
+static void vma_gap_propagate(struct rb_node *rb, struct rb_node *stop)
+{
+	for (; rb != stop; rb = rb_parent(rb)) {
+		struct vm_area_struct *vma = rb_entry(rb, struct vm_area_struct, vm_rb);
+		vma->rb_subtree_gap = vma_compute_subtree_gap(vma);
+	}
+}
+
+static void vma_gap_rotate(struct rb_node *old, struct rb_node *new)
+{
+	struct vm_area_struct *o = rb_entry(old, struct vm_area_struct, vm_rb);
+
+	rb_entry(new, struct vm_area_struct, vm_rb)->rb_subtree_gap = o->rb_subtree_gap;
+	o->rb_subtree_gap = vma_compute_subtree_gap(o);
+}
+
+static const struct rb_augment_callbacks vma_gap_callbacks = {
+	.propagate = vma_gap_propagate, .rotate = vma_gap_rotate,
+};
+
+/* vma's own gap changed (its vm_start or its predecessor's vm_end moved): up to the root */
+void vma_gap_update(struct vm_area_struct *vma)
+{
+	vma_gap_propagate(&vma->vm_rb, NULL);
+}
+
+/* The list is linked already: vma->vm_prev and vm_next are its neighbours. */
 static void __vma_link_rb(struct mm_struct *mm, struct vm_area_struct *vma,
 			  struct rb_node **rb_link, struct rb_node *rb_parent)
 {
+	if (vma->vm_next)
+		vma_gap_update(vma->vm_next);	/* its predecessor is now vma */
 	rb_link_node(&vma->vm_rb, rb_parent, rb_link);
-	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
+	vma->rb_subtree_gap = 0;
+	vma_gap_update(vma);
+	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 }
 
 static void __vma_link(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -202,14 +264,18 @@ static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma,
 /* Out of the tree and the list (Linux 5.x's __vma_unlink_common). */
 static void __vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	struct vm_area_struct *next = vma->vm_next;
+
+	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	if (vma->vm_prev)
-		vma->vm_prev->vm_next = vma->vm_next;
+		vma->vm_prev->vm_next = next;
 	else
-		mm->mmap = vma->vm_next;
-	if (vma->vm_next)
-		vma->vm_next->vm_prev = vma->vm_prev;
+		mm->mmap = next;
+	if (next) {
+		next->vm_prev = vma->vm_prev;
+		vma_gap_update(next);	/* its gap now reaches down to vma's predecessor */
+	}
 	vma->vm_next = vma->vm_prev = NULL;
 }
 
@@ -266,6 +332,7 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_start = addr;
 		vma_unlock_rmap(vma);
+		vma_gap_update(vma);	/* again once new is its vm_prev (__vma_link_rb) */
 	} else {		/* vma = [vm_start, addr), new = [addr, vm_end) */
 		new->vm_start = addr;
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -356,6 +423,89 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	return 0;
 }
 
+static unsigned long vm_start_gap(const struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN)
+		start = start > STACK_GUARD_GAP ? start - STACK_GUARD_GAP : 0;
+	return start;
+}
+
+/*
+ * Linux 5.x's unmapped_area_topdown: the highest len-sized range in [low_limit,
+ * high_limit) that no VMA (nor a stack's guard gap) covers. The gap above the last VMA
+ * first; then a reverse in-order walk of the tree (right subtree, the gap just below
+ * the node, left subtree) that skips every subtree whose rb_subtree_gap is smaller than
+ * len, so it visits O(log n) nodes when gaps are where the tree says. Since the stored
+ * gaps ignore the stack guard (an upper bound), a candidate can still fail the exact
+ * check, and the walk then simply goes on to the next one.
+ */
+unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long length,
+				    unsigned long low_limit_in, unsigned long high_limit_in)
+{
+	struct vm_area_struct *vma;
+	unsigned long gap_start, gap_end, high_limit, low_limit;
+
+	if (high_limit_in < length)
+		return -ENOMEM;
+	high_limit = high_limit_in - length;	/* the highest gap_start that can fit */
+	if (low_limit_in > high_limit)
+		return -ENOMEM;
+	low_limit = low_limit_in + length;	/* the lowest gap_end that can fit */
+
+	struct rb_node *last = rb_last(&mm->mm_rb);	/* Linux caches highest_vm_end */
+	gap_start = last ? rb_entry(last, struct vm_area_struct, vm_rb)->vm_end : 0;
+	if (gap_start <= high_limit)
+		return high_limit_in - length;
+	if (RB_EMPTY_ROOT(&mm->mm_rb))
+		return -ENOMEM;
+	vma = rb_entry(mm->mm_rb.rb_node, struct vm_area_struct, vm_rb);
+	if (vma->rb_subtree_gap < length)
+		return -ENOMEM;
+	for (;;) {
+		/* higher addresses first: the right subtree, if it may hold a fit */
+		gap_start = vma->vm_prev ? vma->vm_prev->vm_end : 0;
+		if (gap_start <= high_limit && vma->vm_rb.rb_right) {
+			struct vm_area_struct *right = rb_entry(vma->vm_rb.rb_right,
+								struct vm_area_struct, vm_rb);
+			if (right->rb_subtree_gap >= length) {
+				vma = right;
+				continue;
+			}
+		}
+check_current:
+		/* the gap just below vma: [vm_prev->vm_end, vm_start_gap(vma)) */
+		gap_end = vm_start_gap(vma);
+		if (gap_end < low_limit)
+			return -ENOMEM;		/* it and everything left of it is too low */
+		if (gap_start <= high_limit && gap_end > gap_start && gap_end - gap_start >= length)
+			break;
+		if (vma->vm_rb.rb_left) {
+			struct vm_area_struct *left = rb_entry(vma->vm_rb.rb_left,
+							       struct vm_area_struct, vm_rb);
+			if (left->rb_subtree_gap >= length) {
+				vma = left;
+				continue;
+			}
+		}
+		/* back up to the first ancestor we are right of: the next lower node */
+		for (;;) {
+			struct rb_node *prev = &vma->vm_rb;
+			if (!rb_parent(prev))
+				return -ENOMEM;
+			vma = rb_entry(rb_parent(prev), struct vm_area_struct, vm_rb);
+			if (prev == vma->vm_rb.rb_right) {
+				gap_start = vma->vm_prev ? vma->vm_prev->vm_end : 0;
+				goto check_current;
+			}
+		}
+	}
+	if (gap_end > high_limit_in)
+		gap_end = high_limit_in;	/* a gap reaching above the limit: clip it */
+	return gap_end - length;
+}
+
 unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len,
 				unsigned long flags)
 {
@@ -369,24 +519,7 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsign
 		    !find_vma_intersection(mm, addr, addr + len))
 			return addr;
 	}
-	/* top down from mmap_base: the highest gap that fits */
-	struct vm_area_struct *v = mm->mmap;
-	while (v && v->vm_next)
-		v = v->vm_next;
-	unsigned long c = mm->mmap_base - len;
-	for (; v; v = v->vm_prev) {
-		unsigned long vstart = v->vm_start;
-		if (v->vm_flags & VM_GROWSDOWN)
-			vstart = vstart > STACK_GUARD_GAP ? vstart - STACK_GUARD_GAP : 0;
-		if (vstart >= c + len)
-			continue;		/* above the candidate */
-		if (v->vm_end <= c)
-			break;			/* below it: the gap fits */
-		if (vstart < len + MMAP_MIN_ADDR)
-			return -ENOMEM;
-		c = vstart - len;
-	}
-	return c >= MMAP_MIN_ADDR ? c : (unsigned long)-ENOMEM;
+	return unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base);
 }
 
 static unsigned long calc_vm_prot_bits(unsigned long prot)
@@ -543,12 +676,13 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 		return -ENOMEM;		/* stack_guard_gap */
 	if (addr < MMAP_MIN_ADDR)
 		return -EPERM;
-	/* vm_start moves down, but not past vm_prev: the tree order holds (Linux's
-	 * expand_downwards also updates rb_subtree_gap, which is left out here) */
+	/* vm_start moves down, but not past vm_prev: the tree order holds; the gap below
+	 * shrinks (Linux's expand_downwards: vma_gap_update) */
 	vma_lock_rmap(vma);
 	vma->vm_pgoff -= (vma->vm_start - addr) >> PAGE_SHIFT;
 	vma->vm_start = addr;
 	vma_unlock_rmap(vma);
+	vma_gap_update(vma);
 	mm_inc_event(vma->vm_mm, MM_STACK_GROWS);
 	return 0;
 }

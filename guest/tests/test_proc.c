@@ -4,8 +4,9 @@
  * kernel's own mmap/brk functions, then checks PAN (a plain kernel load from a user page
  * is a permission fault, the LDTR copy is not), the exception-table fixups (-EFAULT for
  * unmapped, kernel and wrapping addresses), VMA split and merge by mprotect and munmap
- * with page tables freed, the VMA red-black tree (mm->mm_rb) against the vm_next list
- * and a linear find_vma after random mmap/munmap/mprotect/fork, and the ASID allocator's
+ * with page tables freed, the VMA red-black tree (mm->mm_rb: red-black properties,
+ * rb_subtree_gap) against the vm_next list and list walks for find_vma and
+ * get_unmapped_area after random mmap/munmap/mprotect/fork, and the ASID allocator's
  * rollover with a tiny ASID space.
  */
 #include <kernel.h>
@@ -188,6 +189,8 @@ static const char *check_mm_tree(struct mm_struct *mm, unsigned long lo, unsigne
 			return "empty or unaligned VMA";
 		if (prev && prev->vm_end > v->vm_start)
 			return "VMAs overlap or are out of order";
+		if (v->rb_subtree_gap != vma_compute_subtree_gap(v))
+			return "rb_subtree_gap is stale";
 		if (prev && prev->vm_end == v->vm_start && prev->vm_flags == v->vm_flags &&
 		    !prev->vm_file && !v->vm_file &&
 		    (!prev->anon_vma || !v->anon_vma || prev->anon_vma == v->anon_vma))
@@ -214,6 +217,57 @@ static const char *check_mm_tree(struct mm_struct *mm, unsigned long lo, unsigne
 			if ((why = check_find_vma(mm, e[i])))
 				return why;
 	}
+	return NULL;
+}
+
+/*
+ * The reference for get_unmapped_area: the gaps between neighbours, from the top down,
+ * by a list walk. As Linux 5.x, a stack's guard gap shortens only the gap just below
+ * it (the stack cannot grow past the VMA below it anyway).
+ */
+static unsigned long unmapped_area_linear(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long base = mm->mmap_base;
+	struct vm_area_struct *v = mm->mmap;
+
+	if (len > base - MMAP_MIN_ADDR)
+		return -ENOMEM;
+	while (v && v->vm_next)
+		v = v->vm_next;
+	if (!v || v->vm_end + len <= base)
+		return base - len;			/* above the last VMA */
+	for (; v; v = v->vm_prev) {
+		unsigned long gs = v->vm_prev ? v->vm_prev->vm_end : 0, ge = v->vm_start;
+		if (v->vm_flags & VM_GROWSDOWN)
+			ge = ge > STACK_GUARD_GAP ? ge - STACK_GUARD_GAP : 0;
+		if (ge < MMAP_MIN_ADDR + len)
+			return -ENOMEM;
+		ge = min(ge, base);
+		if (ge > gs && ge - gs >= len)
+			return ge - len;
+	}
+	return -ENOMEM;
+}
+
+static unsigned long uarea_in_window, uarea_below, uarea_enomem;
+
+static const char *check_unmapped_area(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long a = get_unmapped_area(mm, 0, len, 0);
+
+	if (IS_ERR_VALUE(a))
+		uarea_enomem++;
+	else if (a >= UBASE)
+		uarea_in_window++;
+	else
+		uarea_below++;
+	if (a != unmapped_area_linear(mm, len)) {
+		ktest_diag("len %#lx: tree search %#lx, list walk %#lx", len, a,
+			   unmapped_area_linear(mm, len));
+		return "get_unmapped_area differs from the list walk";
+	}
+	if (!IS_ERR_VALUE(a) && find_vma_intersection(mm, a, a + len))
+		return "get_unmapped_area gave a mapped range";
 	return NULL;
 }
 
@@ -250,6 +304,13 @@ static enum ktest_result vma_rbtree_random_mmap_munmap_mprotect(void)
 	char c = 0x5a;
 
 	KTEST_EXPECT(mm);
+	/*
+	 * A stack above the window whose 1 MiB guard gap reaches down into it, and
+	 * mmap_base at its top: get_unmapped_area searches the window (and below it).
+	 */
+	const unsigned long stk = hi + 16 * PAGE_SIZE, stk_end = stk + 16 * PAGE_SIZE;
+	KTEST_EXPECT(!do_brk_flags(mm, stk, stk_end - stk, VM_READ | VM_WRITE | VM_GROWSDOWN));
+	mm->mmap_base = stk_end;
 	for (int op = 0; op < VMA_OPS && !why; op++) {
 		unsigned long pages = 1 + prandom_below(24);
 		unsigned long start = lo + prandom_below(VMA_WINDOW_PAGES - pages) * PAGE_SIZE;
@@ -312,10 +373,14 @@ static enum ktest_result vma_rbtree_random_mmap_munmap_mprotect(void)
 			maxvmas = mm->map_count;
 		if (!why)
 			why = check_mm_tree(mm, lo, hi, op % 25 == 0, &h);
+		for (int i = 0; i < 4 && !why; i++)
+			why = check_unmapped_area(mm, (1 + prandom_below(i == 3 ? 512 : 48)) * PAGE_SIZE);
+		if (!why && op % 100 == 0)	/* more than fits below mmap_base: -ENOMEM */
+			why = check_unmapped_area(mm, stk_end);
 		if (h > maxh)
 			maxh = h;
 	}
-	if (!why && do_munmap(mm, lo, hi - lo))
+	if (!why && do_munmap(mm, lo, stk_end - lo))
 		why = "final munmap failed";
 	if (!why && (mm->map_count || mm->mmap || !RB_EMPTY_ROOT(&mm->mm_rb)))
 		why = "VMAs left after unmapping everything";
@@ -326,6 +391,8 @@ static enum ktest_result vma_rbtree_random_mmap_munmap_mprotect(void)
 		   mmaps, munmaps, mprotects, enomem, touches, forks);
 	ktest_diag("%lu ops added VMAs, %lu removed some; up to %d VMAs, tree height %d",
 		   splits, merges, maxvmas, maxh);
+	ktest_diag("get_unmapped_area: %lu in the window, %lu below it, %lu -ENOMEM",
+		   uarea_in_window, uarea_below, uarea_enomem);
 	if (why)
 		ktest_diag("broken: %s", why);
 	KTEST_EXPECT(!why);

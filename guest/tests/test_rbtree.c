@@ -4,14 +4,16 @@
  * erases of keyed nodes, the four red-black properties and every parent pointer checked
  * after each step (while small, then every few steps), in-order == sorted keys forwards
  * (rb_first/rb_next) and backwards (rb_last/rb_prev), the height bound 2 log2(n + 1),
- * and ascending inserts (the worst case of an unbalanced tree). rbtree_verify() is also
- * used by the 'proc' suite on mm->mm_rb.
+ * and ascending inserts (the worst case of an unbalanced tree); an augmented tree
+ * (rbtree_augmented.h) keeping subtree sizes through random inserts and erases.
+ * rbtree_verify() is also used by the 'proc' suite on mm->mm_rb.
  * Left out from Linux's test: timing, the augmented and cached variants.
  */
 #include <kernel.h>
 #include <ktest.h>
 #include <random.h>
 #include <linux/rbtree.h>
+#include <linux/rbtree_augmented.h>
 #include <linux/slab.h>
 
 static int verify_node(const struct rb_node *n, const struct rb_node *parent, int depth,
@@ -68,6 +70,7 @@ struct tnode {
 	struct rb_node rb;
 	u32 key;
 	bool in;
+	u32 size;	/* augmented test: nodes in this subtree */
 };
 
 static void tinsert(struct rb_root *root, struct tnode *t)
@@ -250,7 +253,91 @@ static enum ktest_result rbtree_sequential_inserts_stay_balanced(void)
 	return KTEST_PASS;
 }
 
+static u32 tsize(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct tnode, rb)->size : 0;
+}
+
+static void size_propagate(struct rb_node *n, struct rb_node *stop)
+{
+	for (; n != stop; n = rb_parent(n))
+		rb_entry(n, struct tnode, rb)->size = 1 + tsize(n->rb_left) + tsize(n->rb_right);
+}
+
+static void size_rotate(struct rb_node *old, struct rb_node *new)
+{
+	rb_entry(new, struct tnode, rb)->size = tsize(old);
+	size_propagate(old, rb_parent(old));	/* old alone */
+}
+
+static const struct rb_augment_callbacks size_callbacks = {
+	.propagate = size_propagate, .rotate = size_rotate,
+};
+
+/* every node's size is 1 + its children's: the count of its subtree */
+static const char *check_sizes(struct rb_node *n)
+{
+	const char *why;
+
+	if (!n)
+		return NULL;
+	if (tsize(n) != 1 + tsize(n->rb_left) + tsize(n->rb_right))
+		return "a subtree size is stale";
+	if ((why = check_sizes(n->rb_left)))
+		return why;
+	return check_sizes(n->rb_right);
+}
+
+static enum ktest_result rbtree_augmented_subtree_sizes(void)
+{
+	struct tnode *t = kzalloc(NR_NODES * sizeof(*t), GFP_KERNEL);
+	struct rb_root root = RB_ROOT;
+	const char *why = NULL;
+	int count = 0, maxh = 0;
+
+	KTEST_EXPECT(t);
+	for (int i = 0; i < NR_NODES; i++)
+		t[i].key = i;
+	for (int op = 0; op < NR_OPS / 2 && !why; op++) {
+		u32 i = prandom_below(NR_NODES);
+		if (!t[i].in && prandom_below(100) < ((op / 2000) % 2 ? 30 : 70)) {
+			struct rb_node **link = &root.rb_node, *parent = NULL;
+			while (*link) {
+				parent = *link;
+				link = i < rb_entry(parent, struct tnode, rb)->key ?
+				       &parent->rb_left : &parent->rb_right;
+			}
+			rb_link_node(&t[i].rb, parent, link);
+			t[i].size = 1;
+			size_propagate(&t[i].rb, NULL);
+			rb_insert_augmented(&t[i].rb, &root, &size_callbacks);
+			t[i].in = true;
+			count++;
+		} else if (t[i].in) {
+			rb_erase_augmented(&t[i].rb, &root, &size_callbacks);
+			t[i].in = false;
+			count--;
+		} else {
+			continue;
+		}
+		if (count <= 64 || op % 16 == 0) {
+			why = check_tree(&root, t, NR_NODES, &maxh);
+			if (!why)
+				why = check_sizes(root.rb_node);
+			if (!why && tsize(root.rb_node) != (u32)count)
+				why = "the root's size is not the node count";
+		}
+	}
+	kfree(t);
+	ktest_diag("%d nodes left, root size %u", count, tsize(root.rb_node));
+	if (why)
+		ktest_diag("broken: %s", why);
+	KTEST_EXPECT(!why);
+	return KTEST_PASS;
+}
+
 static const struct ktest_case rbtree_cases[] = {
+	{ "rbtree_augmented_subtree_sizes", rbtree_augmented_subtree_sizes },
 	{ "rbtree_random_insert_erase", rbtree_random_insert_erase },
 	{ "rbtree_sequential_inserts_stay_balanced", rbtree_sequential_inserts_stay_balanced },
 };

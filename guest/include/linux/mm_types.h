@@ -50,6 +50,10 @@ struct vm_area_struct {
 	unsigned long vm_start, vm_end;		/* [vm_start, vm_end) */
 	struct vm_area_struct *vm_next, *vm_prev;	/* address order */
 	struct rb_node vm_rb;			/* in mm->mm_rb, keyed by vm_start */
+	/* the largest free gap below a VMA of this subtree: vm_start - vm_prev->vm_end
+	 * (0 for the lowest VMA's prev), max over the subtree; raw addresses, the stack
+	 * guard gap is applied by the search (Linux 5.x subtracts it here) */
+	unsigned long rb_subtree_gap;
 	struct mm_struct *vm_mm;
 	unsigned long vm_flags;
 	unsigned long vm_pgoff;			/* in the file, in pages */
@@ -103,6 +107,10 @@ void mmput(struct mm_struct *mm);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
 					     unsigned long end);
+void vma_gap_update(struct vm_area_struct *vma);
+unsigned long vma_compute_subtree_gap(struct vm_area_struct *vma);
+unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long length,
+				    unsigned long low_limit, unsigned long high_limit);
 struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);

@@ -6,10 +6,10 @@
  * The node's parent pointer and its colour share one word (__rb_parent_color): nodes
  * are at least 4-byte aligned, so bit 0 is free for the colour (0 red, 1 black).
  * The implementation (lib/rbtree.c) is written for this kernel, not copied from Linux.
- * Left out from Linux: augmented trees (rb_insert_augmented, rb_erase_augmented and
- * their propagate/copy/rotate callbacks: so no rb_subtree_gap for VMAs), rb_root_cached
- * (leftmost caching), RCU-safe lookups (rb_link_node_rcu, the WRITE_ONCE ordering of
- * child pointers), rb_find/rb_add helpers, postorder iteration.
+ * Augmented trees (a per-subtree value kept through rotations): rbtree_augmented.h.
+ * Left out from Linux: rb_root_cached (leftmost caching), RCU-safe lookups
+ * (rb_link_node_rcu, the WRITE_ONCE ordering of child pointers), rb_find/rb_add
+ * helpers, postorder iteration.
  */
 #ifndef LINUX_RBTREE_H
 #define LINUX_RBTREE_H

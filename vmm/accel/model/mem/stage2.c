@@ -186,6 +186,7 @@ static int map_page(struct stage2 *s, const struct stage2_sync *y, uint64_t ipa,
 	if (s->dirty_log && write) { /* a first write is logged at once (as KVM) */
 		ap = S2AP_RW;
 		log_dirty(s, ipa);
+		s->st.first_writes++;
 	}
 	y->store(y->opaque, pa_of(s, e3), (ipa & ~(KiB4 - 1)) | S2_ATTR | ap | 3);
 	s->st.first_touch++;

@@ -39,6 +39,7 @@ enum stage2_event {
 
 struct stage2_stats {
 	uint64_t first_touch;  /* pages mapped on a translation fault (lazy) */
+	uint64_t first_writes; /* of which by a write, logged at once (lazy, dirty log) */
 	uint64_t dirty_faults; /* write-permission faults that logged a page */
 	uint64_t splits;       /* blocks split */
 	uint64_t spurious;     /* faults found already resolved */

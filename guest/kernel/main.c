@@ -3,6 +3,7 @@
  * boot CPU, MMU on, running at the kernel's link address.
  */
 #include <kernel.h>
+#include <linux/vmstat.h>
 #include <cmdline.h>
 #include <ktest.h>
 #include <psci.h>
@@ -127,6 +128,7 @@ void start_kernel(phys_addr_t dtb_pa, phys_addr_t phys_base, int boot_el)
 	if (!cmdline_get("ktest", sel, sizeof(sel)))
 		snprintf(sel, sizeof(sel), "all");
 	int failed = ktest_run_all(sel);
+	show_vmstat();
 	if (cmdline_has("idle")) {
 		/* `idle`: stay alive for an inspector (vmm --monitor): WFI, IRQs on */
 		printk("# ktest: %s; idle (WFI): not powering off\n",

@@ -25,6 +25,32 @@ unsigned long vm_event_states[NR_VMM_VMSTAT];
 #define VMSTAT_NAME(e, n) n,
 const char *const vmstat_text[NR_VMM_VMSTAT] = { VMM_VMSTAT_ITEMS(VMSTAT_NAME) };
 
+/* The counters as /proc/vmstat would show them, as KTAP diagnostic lines (what
+ * `make run` ends with): every page count, and the events that happened. */
+void show_vmstat(void)
+{
+	char line[160];
+	size_t n = 0;
+
+	for (int i = 0; i < NR_VMM_VMSTAT; i++) {
+		unsigned long v = global_vm_stat((enum vmm_vmstat_item)i);
+		int w;
+
+		if (i >= VMM_VMSTAT_FIRST_EVENT && !v)
+			continue;
+		w = snprintf(line + n, sizeof(line) - n, "%s%s %lu", n ? " " : "", vmstat_text[i], v);
+		if (w < 0 || n + (size_t)w >= 100) { /* full: print, start again with this one */
+			line[n] = 0;
+			printk("# vmstat: %s\n", line);
+			n = 0;
+			w = snprintf(line, sizeof(line), "%s %lu", vmstat_text[i], v);
+		}
+		n += (size_t)w;
+	}
+	if (n)
+		printk("# vmstat: %s\n", line);
+}
+
 unsigned long global_vm_stat(enum vmm_vmstat_item item)
 {
 	struct zone *z;

@@ -18,4 +18,5 @@ static inline void count_vm_event(enum vmm_vmstat_item item) { count_vm_events(i
 /* Every item: the events and the page counts of now. */
 void all_vm_stats(unsigned long *values);
 unsigned long global_vm_stat(enum vmm_vmstat_item item);
+void show_vmstat(void);	/* "# vmstat: name value ..." lines, as /proc/vmstat */
 #endif

@@ -7,7 +7,10 @@
  *   KIND 5: WFI with no timer armed and no input: nothing can ever wake it, so vmm
  *           must report a guest deadlock rather than wait forever
  *   KIND 6: WFI with the virtual timer armed and its PPI enabled in the GIC: the
- *           timer wakes it (CNTV_CTL_EL0.ISTATUS set), then it exits with 9 */
+ *           timer wakes it (CNTV_CTL_EL0.ISTATUS set), then it exits with 9
+ *   KIND 7: MMIO through stage-2 faults (docs/stage2.md): an LDR of the PL011's FR
+ *           (a valid syndrome, ISV 1), an LDP of IBRD/FBRD (no valid syndrome, ISV 0:
+ *           emulated, and reported with --stage2), then exit 11 */
 #include <platform/memmap.h>
 
 	.text
@@ -84,6 +87,14 @@ vectors:
 	tbz	x0, #2, 1b		/* ISTATUS: the timer condition is met */
 	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
 	mov	w0, #9
+	str	w0, [x1]
+	b	.
+.elseif KIND == 7
+	ldr	x1, =PL011_BASE
+	ldr	w2, [x1, #0x18]		/* FR: ISV 1 */
+	ldp	w2, w3, [x1, #0x24]	/* IBRD, FBRD: ISV 0 */
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
+	mov	w0, #11
 	str	w0, [x1]
 	b	.
 .endif

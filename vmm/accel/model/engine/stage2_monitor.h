@@ -13,6 +13,9 @@ struct model_vm;
 /* model_env.stage2_event: a monitor fault event with "stage2": kind. */
 void model_stage2__event(void *opaque, struct cpu *c, unsigned kind, uint64_t va,
 			 uint64_t ipa, bool write);
+/* The ISS bits 24:14 (ISV, SAS, SSE, SRT, SF, AR) of a data abort by insn; 0 when
+ * the architecture gives no valid syndrome for it (ISV = 0). */
+uint32_t model_stage2__iss(uint32_t insn);
 /* The dirty log as runs of pages, then (reset) write-protect and clear; the VM must
  * be held. 0, or -ENODATA without --dirty-log. */
 int model_stage2__dirty_log(struct model_vm *vm, bool reset,

@@ -265,10 +265,11 @@ void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 		(unsigned long long)vm->decoded, (unsigned long long)vm->decode_dropped);
 	const struct stage2 *s2 = xlat__stage2(vm);
 	static const char *const modes[] = { "block", "page", "lazy" };
-	put(f, "  stage 2: %s%s, %llu pages mapped, %llu first-touch faults (%llu writes logged), "
+	put(f, "  stage 2: %s%s, %llu pages touched, %llu pages mapped, %llu first-touch faults "
+	    "(%llu writes logged), "
 	    "%llu dirty faults, %llu blocks split, %llu spurious, %llu descriptor changes, "
 	    "%llu pages logged dirty\n", modes[s2->mode], s2->dirty_log ? " with dirty log" : "",
-	    (unsigned long long)stage2__mapped_pages(s2), (unsigned long long)s2->st.first_touch,
+	    (unsigned long long)xlat__pages_touched(vm), (unsigned long long)stage2__mapped_pages(s2), (unsigned long long)s2->st.first_touch,
 	    (unsigned long long)s2->st.first_writes,
 	    (unsigned long long)s2->st.dirty_faults, (unsigned long long)s2->st.splits,
 	    (unsigned long long)s2->st.spurious, (unsigned long long)s2->st.changes,

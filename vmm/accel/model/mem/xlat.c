@@ -29,6 +29,8 @@ struct xlat_vm {
 	struct mmu_check *check;   /* NULL unless --checks */
 	struct mmu_cache *l2;      /* NULL unless --caches: the L2 all vCPUs share */
 	struct model_vm *vm;
+	uint64_t *touched;         /* one bit per RAM page the guest's translations reached */
+	uint64_t ntouched;
 };
 
 struct xlat_cpu {
@@ -99,6 +101,25 @@ static void *phys8(struct model_vm *vm, uint64_t pa)
 	return p ? p : stage2__ptr(&vm->xlat->s2, pa);
 }
 
+/* A RAM page the guest reached through stage 2 (a walk's read, a translation's
+ * output): counted once, for --stats (docs/stage2.md: in lazy mode, one first-touch
+ * fault per page). The micro-TLBs only hold pages translated here first. */
+static void touch(struct model_vm *vm, uint64_t pa)
+{
+	struct xlat_vm *x = vm->xlat;
+	uint64_t n = (pa - vm->ram_base) >> 12;
+	if (pa < vm->ram_base || pa - vm->ram_base >= vm->ram_size ||
+	    (x->touched[n / 64] & (1ull << (n % 64))))
+		return;
+	x->touched[n / 64] |= 1ull << (n % 64);
+	x->ntouched++;
+}
+
+uint64_t xlat__pages_touched(const struct model_vm *vm)
+{
+	return vm->xlat->ntouched;
+}
+
 /* The callbacks' opaque is the vCPU (mmu/ counts the walks' reads itself). */
 static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 {
@@ -106,6 +127,7 @@ static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 	void *p = phys8(c->vm, pa);
 	if (!p)
 		return -EFAULT;
+	touch(c->vm, pa);
 	memcpy(val, p, 8);
 	return 0;
 }
@@ -117,6 +139,7 @@ static int ram_cmpxchg64(void *opaque, uint64_t pa, uint64_t *expected, uint64_t
 	void *p = phys8(c->vm, pa);
 	if (!p)
 		return -EFAULT;
+	touch(c->vm, pa);
 	memcpy(&cur, p, 8);
 	if (cur != *expected) {
 		*expected = cur;
@@ -153,6 +176,11 @@ int xlat__vm_init(struct model_vm *vm)
 	if (!x)
 		return -ENOMEM;
 	x->vm = vm;
+	x->touched = calloc((vm->ram_size / 4096 + 63) / 64, 8);
+	if (!x->touched) {
+		free(x);
+		return -ENOMEM;
+	}
 	int err = stage2__build(&x->s2, vm->ram_base, vm->ram_size,
 				(enum stage2_mode)vm->opts.stage2, vm->opts.dirty_log);
 	/* test only: the VMM changes its stage 2 without break-before-make, for the
@@ -179,6 +207,7 @@ void xlat__vm_free(struct model_vm *vm)
 	struct xlat_vm *x = vm->xlat;
 	if (x) {
 		stage2__free(&x->s2);
+		free(x->touched);
 		if (x->check)
 			mmu__check_destroy(x->check);
 		if (x->l2)
@@ -374,6 +403,7 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 		return -EFAULT;
 	}
 	o->pa = res.pa;
+	touch(c->vm, res.pa);
 	o->attr = res.attr;
 	o->device = (res.attr & 0xf0) == 0;
 	o->cacheable_fast = true;

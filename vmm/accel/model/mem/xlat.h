@@ -80,6 +80,8 @@ const struct stage2 *xlat__stage2(const struct model_vm *vm);
 /* --dirty-log: write-protect the logged pages again and clear the log (the VM held
  * between quanta; the changes are made as vCPU 0). */
 void xlat__dirty_reset(struct model_vm *vm);
+/* Distinct RAM pages the guest's translations and walks reached (--stats). */
+uint64_t xlat__pages_touched(const struct model_vm *vm);
 /* ID_AA64MMFR0/1 fields that describe what mmu/ walks (PARange, ASID bits, granules;
  * hardware Access flag and dirty state). */
 uint64_t xlat__mmfr0(void);

@@ -11,7 +11,12 @@
  *              DSB, ISB (2) it does not (D8.13 "TLB maintenance").
  *   BUG 5 / 4: I-cache coherence. A RET is stored to a data page and called: without
  *              maintenance (5); with DC CVAU, DSB, IC IVAU, DSB, ISB (4) (B2.4.4
- *              "Concurrent modification and execution of instructions"). */
+ *              "Concurrent modification and execution of instructions").
+ *   BUG 6:     not a bug: AT S1E1R of the data page as the first access that walks
+ *              its L3 table; with --stage2 lazy that table's page is not mapped at
+ *              stage 2 yet (a stage-2 fault on the walk, which the VMM resolves): the
+ *              exit status is PAR_EL1.F and FST (0: translated), 1 if the PA is wrong
+ *              (docs/stage2.md). */
 #include <platform/memmap.h>
 
 #define PAGE_RW 0x703             /* L3 page: AF, SH inner, AP = 00 (EL1 RW), AttrIndx 0 */
@@ -35,6 +40,22 @@ _start:
 	ldr	x1, =DATA		/* the page under test */
 	lsr	x4, x1, #12		/* TLBI operand: VA[55:12], ASID 0 */
 	ldr	x2, =l3			/* its L3 entry */
+.if BUG == 6
+	at	s1e1r, x1
+	isb
+	mrs	x0, par_el1
+	and	x3, x0, #0x7f		/* F, FST */
+	ubfx	x0, x0, #12, #36
+	lsl	x0, x0, #12
+	cmp	x0, x1
+	mov	x0, #1
+	csel	x0, x3, x0, eq
+	tst	x3, #1
+	csel	x0, x3, x0, ne
+	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT
+	str	w0, [x1]
+	b	.
+.endif
 	ldr	x0, [x1]		/* walk: the entry is now in the TLB */
 .if BUG == 1
 	ldr	x3, =(DATA + 0x1000 + PAGE_RW)

@@ -447,7 +447,19 @@ int xlat__at(struct cpu *c, unsigned op2, uint64_t va)
 	static const enum mmu_at_op ops[4] = { MMU_AT_S1E1R, MMU_AT_S1E1W, MMU_AT_S1E0R, MMU_AT_S1E0W };
 	if (op2 > 3)
 		return exc__undef(c);
-	c->sr.par_el1 = mmu__at(&x->ctx, ops[op2], va, c->pan);
+	/* a stage-2 fault on the stage-1 walk's table read (PAR.F, PAR.S, PAR.PTW) that
+	 * the VMM resolves (lazy: a table page not yet mapped) is retried, as hardware
+	 * would after the hypervisor's handling: the side-effect-free walk gives the IPA */
+	for (unsigned tries = 0;; tries++) {
+		struct mmu_result res;
+		c->sr.par_el1 = mmu__at(&x->ctx, ops[op2], va, c->pan);
+		if ((c->sr.par_el1 & 0x301) != 0x301 || tries == 4 ||
+		    mmu__walk(&x->ctx, va, op2 & 1 ? MMU_WRITE : MMU_READ,
+			      MMU_F_NO_UPDATE | (op2 >= 2 ? MMU_F_EL0 : 0), &res) == 0 ||
+		    res.fault.stage != 2 || !res.fault.s1ptw || !res.fault.ipa_valid ||
+		    stage2_fault(c, &res.fault, va))
+			break;
+	}
 	return X_NEXT;
 }
 

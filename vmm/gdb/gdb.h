@@ -42,6 +42,7 @@ struct gdb_stop {
 	enum gdb_stop_kind kind;
 	unsigned cpu;
 	uint64_t addr;        /* the watched address (GDB_STOP_WATCH) */
+	int wtype;            /* GDB_WP_WRITE, _READ or _ACCESS (GDB_STOP_WATCH) */
 };
 
 /* Z/z types: 0 software breakpoint, 1 hardware breakpoint, 2 write, 3 read and
@@ -51,12 +52,16 @@ enum gdb_bp_type { GDB_BP_SW = 0, GDB_BP_HW, GDB_WP_WRITE, GDB_WP_READ, GDB_WP_A
 struct gdb_target_ops {
 	int (*get_regs)(void *t, unsigned cpu, struct gdb_regs *r);
 	int (*set_regs)(void *t, unsigned cpu, const struct gdb_regs *r);
-	/* Execute one instruction of cpu (the others stay stopped); 0 or -errno. */
+	/* Execute one instruction of cpu (the others stay stopped); 0 or -errno. A
+	 * breakpoint or watchpoint met on the way is reported with gdb__notify_stop()
+	 * before it returns (the stub then replies with that stop, not a step). */
 	int (*step)(void *t, unsigned cpu);
 	/* Write guest physical memory (RAM only), dropping any decoded copy. */
 	int (*write_phys)(void *t, uint64_t pa, const void *buf, size_t len);
-	/* Insert or remove; pa: the physical address of addr now (watchpoints). 0,
-	 * -ENOSPC (no room), -EOPNOTSUPP (type not supported: an empty reply). */
+	/* Insert or remove; pa: the physical address of addr now, or ~0 when addr does
+	 * not translate (always ~0 on removal). 0, -ENOSPC (no room), -EINVAL (a length
+	 * or address the engine cannot watch), -EFAULT (no memory behind addr),
+	 * -EOPNOTSUPP (type not supported: an empty reply). */
 	int (*set_break)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t pa,
 			 uint64_t len, bool insert);
 	/* Before resuming: which vCPU the stop was for is resumed past its breakpoint. */

@@ -286,7 +286,8 @@ static void stop_reply(const struct gdb_stop *s)
 	int sig = s->kind == GDB_STOP_INTERRUPT ? 2 : 5;
 
 	if (s->kind == GDB_STOP_WATCH)
-		snprintf(buf, sizeof(buf), "T%02xwatch:%llx;thread:%x;", sig,
+		snprintf(buf, sizeof(buf), "T%02x%s:%llx;thread:%x;", sig,
+			 s->wtype == GDB_WP_READ ? "rwatch" : s->wtype == GDB_WP_ACCESS ? "awatch" : "watch",
 			 (unsigned long long)s->addr, s->cpu + 1);
 	else
 		snprintf(buf, sizeof(buf), "T%02xthread:%x;", sig, s->cpu + 1);
@@ -410,7 +411,7 @@ static void note_break(uint64_t type, uint64_t addr, uint64_t len, bool insert);
 
 static void breakpoint_packet(const char *p, bool insert)
 {
-	uint64_t type, addr, kind, pa = 0;
+	uint64_t type, addr, kind, pa = ~0ull;
 	int rc;
 
 	if (parse_hex(&p, &type) || *p++ != ',' || parse_hex(&p, &addr) || *p++ != ',' ||
@@ -422,10 +423,8 @@ static void breakpoint_packet(const char *p, bool insert)
 		send_packet("");
 		return;
 	}
-	if (type >= GDB_WP_WRITE && insert && va_to_pa(st.gcpu, addr, &pa)) {
-		reply_err(14);
-		return;
-	}
+	if (insert && va_to_pa(st.gcpu, addr, &pa))
+		pa = ~0ull; /* the engine says whether it needs one */
 	rc = st.ops->set_break(st.t, (enum gdb_bp_type)type, addr, pa, kind, insert);
 	if (!rc)
 		note_break(type, addr, kind, insert);
@@ -638,11 +637,20 @@ static int handle(char *p, size_t len)
 			st.ops->set_regs(st.t, st.gcpu, &r);
 		}
 		if (p[0] == 's' || p[0] == 'S') {
+			pthread_mutex_lock(&st.lock); /* a stale stop from before the pause */
+			st.has_pending = false;
+			pthread_mutex_unlock(&st.lock);
 			if (st.ops->step(st.t, st.gcpu)) {
 				reply_err(14);
 				break;
 			}
 			st.last = (struct gdb_stop){ .kind = GDB_STOP_STEP, .cpu = st.gcpu };
+			pthread_mutex_lock(&st.lock); /* a breakpoint or watchpoint on the way */
+			if (st.has_pending) {
+				st.last = st.pending;
+				st.has_pending = false;
+			}
+			pthread_mutex_unlock(&st.lock);
 			stop_reply(&st.last);
 			return GO_ON;
 		}
@@ -744,7 +752,7 @@ static void clear_breaks(void)
 	while (ninserted) {
 		ninserted--;
 		st.ops->set_break(st.t, (enum gdb_bp_type)inserted[ninserted].type,
-				  inserted[ninserted].addr, 0, inserted[ninserted].len, false);
+				  inserted[ninserted].addr, ~0ull, inserted[ninserted].len, false);
 	}
 }
 

@@ -5,10 +5,13 @@
  * Breakpoints and watchpoints are engine-side lists, never written into guest memory.
  * While any is set, the scheduler runs the vCPUs one instruction at a time through
  * model_gdb__run() (a hook in sched.c), which checks each PC against the breakpoints
- * before it executes and each watched range after: a write watchpoint is a change of
- * the bytes at the physical address the range had when it was inserted (a software
- * watchpoint's rule: a store of the same value is not seen). Read and access
- * watchpoints are not supported. Without any, the scheduler runs as it always does. */
+ * before it executes. Watchpoints match as hardware ones do (Arm ARM D2.10, by
+ * virtual address, before the access): while any is set the micro-TLB is bypassed so
+ * that every data access reaches mem.c's slow path, which asks watch() (mem_watch_hook)
+ * after translation; a hit abandons the instruction (nothing of it done, as a
+ * Watchpoint exception would) and stops the VM with the PC at it, which is what gdb
+ * expects of AArch64 ("non-steppable" watchpoints: it steps over the access itself).
+ * Without any, the scheduler and the access path run as they always do. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -19,9 +22,11 @@
 #include "engine/model.h"
 #include "engine/monitor_target.h"
 #include "engine/timer.h"
+#include "mem/mem.h"
 
 #define MAX_BPS 64
-#define MAX_WPS 4
+#define MAX_WPS 4          /* as the model's own DBGWCR<n>_EL1 (cpu/debug.h) */
+#define MAX_WP_LEN 4096
 
 bool model_gdb_active;
 
@@ -29,10 +34,12 @@ static struct {
 	struct machine *m;
 	uint64_t bp[MAX_BPS];
 	unsigned nbp;
-	struct { uint64_t addr, pa, len; uint8_t old[8]; } wp[MAX_WPS];
+	struct { uint64_t addr, len; enum gdb_bp_type type; } wp[MAX_WPS];
 	unsigned nwp;
 	atomic_bool halting;         /* a hit was reported: run nothing more */
 	bool skip[MODEL_MAX_CPUS];   /* resume past a breakpoint at the current PC */
+	bool wskip[MODEL_MAX_CPUS];  /* resume past the access a watchpoint stopped */
+	uint64_t wpc[MODEL_MAX_CPUS]; /* PC of the last watchpoint stop, else ~0 */
 } g;
 
 static int bp_hit(const struct cpu *c)
@@ -43,47 +50,61 @@ static int bp_hit(const struct cpu *c)
 	return 0;
 }
 
-static int wp_hit(struct model_vm *vm, uint64_t *addr)
+static void hit(struct cpu *c, enum gdb_stop_kind kind, uint64_t addr, int wtype)
 {
-	for (unsigned k = 0; k < g.nwp; k++) {
-		const uint8_t *p = vm__ram(vm, g.wp[k].pa, g.wp[k].len);
-
-		if (p && memcmp(p, g.wp[k].old, g.wp[k].len)) {
-			memcpy(g.wp[k].old, p, g.wp[k].len);
-			*addr = g.wp[k].addr;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static void hit(struct cpu *c, enum gdb_stop_kind kind, uint64_t addr)
-{
-	struct gdb_stop s = { .kind = kind, .cpu = c->index, .addr = addr };
+	struct gdb_stop s = { .kind = kind, .cpu = c->index, .addr = addr, .wtype = wtype };
 
 	atomic_store(&g.halting, true);
 	gdb__notify_stop(&s);
 }
 
+/* Does a watchpoint of this type see an access rw (0 read, 1 write, 2 both)? */
+static bool wp_sees(enum gdb_bp_type type, int rw)
+{
+	if (type == GDB_WP_WRITE)
+		return rw != 0;
+	if (type == GDB_WP_READ)
+		return rw != 1;
+	return true;
+}
+
+/* mem_watch_hook while a watchpoint is set (mem/mem.h): X_STOP on a hit. */
+static int watch(struct cpu *c, uint64_t va, unsigned size, int rw)
+{
+	if (atomic_load(&g.halting))
+		return X_STOP; /* another vCPU stopped the VM: nothing more happens */
+	if (g.wskip[c->index])
+		return 0;
+	for (unsigned k = 0; k < g.nwp; k++) {
+		uint64_t a = g.wp[k].addr, end = a + g.wp[k].len;
+
+		if (va < end && va + size > a && wp_sees(g.wp[k].type, rw)) {
+			g.wpc[c->index] = c->pc;
+			hit(c, GDB_STOP_WATCH, va > a ? va : a, g.wp[k].type);
+			return X_STOP;
+		}
+	}
+	return 0;
+}
+
 int model_gdb__run(struct model *md, struct cpu *c, uint64_t budget)
 {
-	uint64_t addr;
 	int r = X_NEXT;
 
+	(void)md;
 	for (uint64_t i = 0; i < budget; i++) {
 		if (atomic_load(&g.halting))
 			return X_NEXT;
 		if (g.skip[c->index])
 			g.skip[c->index] = false;
 		else if (bp_hit(c)) {
-			hit(c, GDB_STOP_BREAK, c->pc);
+			hit(c, GDB_STOP_BREAK, c->pc, 0);
 			return X_NEXT;
 		}
 		r = cpu__run(c, 1);
-		if (g.nwp && wp_hit(md->vm, &addr)) {
-			hit(c, GDB_STOP_WATCH, addr);
+		g.wskip[c->index] = false;
+		if (atomic_load(&g.halting))
 			return r;
-		}
 		if (r == X_WAIT || r == X_STOP || c->waiting || !c->on)
 			return r;
 	}
@@ -162,6 +183,7 @@ static int step(void *t, unsigned cpu)
 		return -EINVAL;
 	}
 	c = md->vm->cpu[cpu];
+	atomic_store(&g.halting, false); /* the VM is held: this step may report a hit */
 	c->waiting = false; /* a step out of WFI executes the next instruction */
 	c->q_start = c->icount;
 	cpu__run(c, 1);
@@ -194,9 +216,13 @@ static int write_phys(void *t, uint64_t pa, const void *buf, size_t len)
 	return p ? 0 : -EFAULT;
 }
 
-static void update_active(void)
+static void update_active(struct model_vm *vm)
 {
 	model_gdb_active = g.nbp || g.nwp;
+	if (g.nwp && !mem_watch_hook)
+		for (unsigned k = 0; k < vm->ncpus; k++)
+			mem__flush_data(vm->cpu[k]); /* every access must reach the slow path */
+	mem_watch_hook = g.nwp ? watch : NULL;
 }
 
 static int set_break(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t pa, uint64_t len,
@@ -220,29 +246,25 @@ static int set_break(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t pa,
 		} else if (!insert && k < g.nbp) {
 			g.bp[k] = g.bp[--g.nbp];
 		}
-	} else if (type == GDB_WP_WRITE) {
-		const void *p = vm__ram(md->vm, pa, len);
-
-		for (k = 0; k < g.nwp && g.wp[k].addr != addr; k++)
+	} else {
+		for (k = 0; k < g.nwp && !(g.wp[k].addr == addr && g.wp[k].type == type); k++)
 			;
 		if (insert && k == g.nwp) {
-			if (!p || len == 0 || len > 8)
+			if (len == 0 || len > MAX_WP_LEN || addr + len < addr)
 				rc = -EINVAL;
 			else if (g.nwp == MAX_WPS)
 				rc = -ENOSPC;
 			else {
 				g.wp[g.nwp].addr = addr;
-				g.wp[g.nwp].pa = pa;
 				g.wp[g.nwp].len = len;
-				memcpy(g.wp[g.nwp++].old, p, len);
+				g.wp[g.nwp++].type = type;
 			}
 		} else if (!insert && k < g.nwp) {
 			g.wp[k] = g.wp[--g.nwp];
 		}
-	} else {
-		rc = -EOPNOTSUPP;
 	}
-	update_active();
+	(void)pa; /* watched by virtual address, as hardware does */
+	update_active(md->vm);
 	model_monitor__release();
 	return rc;
 }
@@ -255,13 +277,10 @@ static void before_resume(void *t)
 	(void)t;
 	if (!(md = model_monitor__hold(&rc)))
 		return;
-	for (unsigned k = 0; k < md->vm->ncpus; k++)
+	for (unsigned k = 0; k < md->vm->ncpus; k++) {
 		g.skip[k] = bp_hit(md->vm->cpu[k]);
-	for (unsigned k = 0; k < g.nwp; k++) {
-		const void *p = vm__ram(md->vm, g.wp[k].pa, g.wp[k].len);
-
-		if (p)
-			memcpy(g.wp[k].old, p, g.wp[k].len);
+		g.wskip[k] = g.wpc[k] == md->vm->cpu[k]->pc;
+		g.wpc[k] = ~0ull;
 	}
 	atomic_store(&g.halting, false);
 	model_monitor__release();
@@ -275,6 +294,7 @@ static const struct gdb_target_ops ops = {
 const struct gdb_target_ops *model_gdb__ops(struct machine *m, void **target)
 {
 	g.m = m;
+	memset(g.wpc, 0xff, sizeof(g.wpc));
 	*target = &g;
 	return &ops;
 }

@@ -7,6 +7,8 @@
 #include "engine/vm.h"
 #include "mem/xlat.h"
 
+mem_watch_fn *mem_watch_hook;
+
 /* A flush is a new generation: data micro-TLB tags carry it in their low 12 bits and
  * fetch-TLB entries in a field; every 4094 generations the tables are really cleared. */
 void mem__flush_data(struct cpu *c)
@@ -75,8 +77,8 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 {
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
-	if (o->device || !o->cacheable_fast || c->no_utlb || c->dbg.wp_any)
-		return; /* (watchpoints: every access must reach debug__watch) */
+	if (o->device || !o->cacheable_fast || c->no_utlb || c->dbg.wp_any || mem_watch_hook)
+		return; /* (watchpoints: every access must reach debug__watch, mem_watch_hook) */
 	e->rtag = o->readable ? page : ~0ull;
 	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
 	e->addend = (uintptr_t)host - (uintptr_t)va;
@@ -148,6 +150,9 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 	if (unlikely(c->dbg.wp_any) &&
 	    (r = debug__watch(c, va, first < size ? first : size, write, idx == MMU_EL0)))
 		return r;
+	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
+	    (r = mem_watch_hook(c, va, first < size ? first : size, write)))
+		return r;
 	if (first >= size) {
 		void *host = vm__ram(c->vm, o1.pa, 1);
 		if (host)
@@ -159,6 +164,9 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 		return r;
 	if (unlikely(c->dbg.wp_any) &&
 	    (r = debug__watch(c, va2, size - first, write, idx == MMU_EL0)))
+		return r;
+	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
+	    (r = mem_watch_hook(c, va2, size - first, write)))
 		return r;
 	if ((r = phys_access(c, va, &o1, first, buf, write, flags)))
 		return r;
@@ -205,6 +213,8 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 	if ((*r = xlate(c, va, idx, true, flags, &o)))
 		return 0;
 	if (unlikely(c->dbg.wp_any) && (*r = debug__watch_rw(c, va, size, 2, idx == MMU_EL0)))
+		return 0;
+	if (unlikely(mem_watch_hook) && (*r = mem_watch_hook(c, va, size, 2)))
 		return 0;
 	void *p = vm__ram(c->vm, o.pa, size);
 	if (!p) {

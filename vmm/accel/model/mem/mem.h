@@ -19,6 +19,13 @@ int mem__write_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t val, uns
 /* Translate va for a write of size bytes and return a host pointer (RAM only), or NULL
  * with *r set: used by atomics and DC ZVA, which need read-modify-write in one place. */
 void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, int *r);
+/* An outside watcher of data accesses (the gdb stub's watchpoints, engine/gdb_target.c).
+ * While set, the micro-TLB is not filled (flush it when setting it) and the slow path
+ * calls it for each access of size bytes at va that translated (rw: 0 read, 1 write,
+ * 2 read-modify-write; not for cache maintenance): 0, or an exec_r to abandon the
+ * instruction with. */
+typedef int mem_watch_fn(struct cpu *c, uint64_t va, unsigned size, int rw);
+extern mem_watch_fn *mem_watch_hook;
 /* The store of a read-modify-write through such a pointer (reported to the checks). */
 void mem__rmw_store(struct cpu *c, void *host, unsigned size, uint64_t val);
 

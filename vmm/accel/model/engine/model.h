@@ -19,6 +19,9 @@ struct model {
 	int kick_fd;
 	uint64_t retired;          /* instructions retired by all vCPUs (--max-insns) */
 	uint64_t wfe_since[MODEL_MAX_CPUS]; /* retired when each vCPU began to wait (sched.c) */
+	/* every vCPU waits: the timer deadline slept for, and when (CLOCK_MONOTONIC ns)
+	 * the host's clock reaches it (sched.c) */
+	uint64_t idle_dl, idle_until;
 	char semihost_line[160];   /* the guest's semihosting output, reported by lines */
 	size_t semihost_len;
 };

@@ -1,16 +1,21 @@
 /* The deterministic scheduler: the vCPUs run one after another in one host thread,
  * each for a fixed quantum of instructions (cut short at its next timer deadline), and
  * virtual time is the number of instructions retired by all of them. When every
- * running vCPU waits (WFI/WFE), time jumps to the earliest timer deadline; with no
- * deadline at all, the thread sleeps until a device interrupt or a stop (the only
- * non-deterministic input is the outside world: console input).
+ * running vCPU waits (WFI/WFE), time jumps to the earliest timer deadline, after the
+ * thread has slept as long on the host's clock (virtual time never runs ahead of the
+ * host's while the guest idles: an idle guest with a periodic tick costs no host CPU);
+ * with no deadline at all, the thread sleeps until a device interrupt or a stop. A
+ * kick or stop ends the sleep early; the guest sees the same times either way, but for
+ * those (the only non-deterministic input is the outside world: console input).
  *
  * Stops: checked after every quantum. A stop from another thread (a signal, Ctrl-A x,
  * --timeout) writes machine->wake_fd, which the idle wait polls; interrupts raised
  * by device threads wake it through model_kick() and its own eventfd. No lock is
  * shared with those threads. */
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "machine.h"
@@ -159,6 +164,49 @@ static void idle_wait(struct model *md)
 	drain(md->m->wake_fd);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Every vCPU waits and the next timer event is at virtual time dl: sleep until the
+ * host's clock has moved as far (a deadline seen again keeps its wake-up time), at
+ * most IDLE_RECHECK_MS at a time so that the monitor and console end are looked at.
+ * Returns true when the sleep is over (time may jump to dl), false when a kick, a
+ * stop or the recheck ended it first. */
+static bool idle_sleep(struct model *md, uint64_t dl)
+{
+	uint64_t now = now_ns();
+	if (md->idle_dl != dl) {
+		uint64_t ticks = dl - md->vm->vtime, ns_per_s = 1000000000ull;
+		md->idle_dl = dl;
+		md->idle_until = now + ticks / MODEL_CNTFRQ * ns_per_s +
+				 ticks % MODEL_CNTFRQ * ns_per_s / MODEL_CNTFRQ;
+	}
+	if (now >= md->idle_until)
+		return true;
+	uint64_t left = md->idle_until - now, cap = IDLE_RECHECK_MS * 1000000ull;
+	if (left > cap)
+		left = cap;
+	struct pollfd fds[] = {
+		{ .fd = md->m->wake_fd, .events = POLLIN },
+		{ .fd = md->kick_fd, .events = POLLIN },
+	};
+	struct timespec ts = { (time_t)(left / 1000000000ull), (long)(left % 1000000000ull) };
+	if (atomic_exchange(&md->kicked, 0))
+		return false; /* a device raised a line: let the vCPUs look at it first */
+	int n = ppoll(fds, 2, &ts, NULL);
+	if (n != 0) { /* a kick or a stop (or a signal): the round looks again */
+		atomic_exchange(&md->kicked, 0);
+		drain(md->kick_fd);
+		drain(md->m->wake_fd);
+		return false;
+	}
+	return now_ns() >= md->idle_until;
+}
+
 int sched__run(struct model *md)
 {
 	struct model_vm *vm = md->vm;
@@ -181,7 +229,10 @@ int sched__run(struct model *md)
 		}
 		uint64_t dl = earliest_deadline(vm);
 		if (dl != UINT64_MAX && dl > vm->vtime) {
+			if (!idle_sleep(md, dl))
+				continue;
 			vm->vtime = dl; /* idle: jump to the next timer event */
+			md->idle_dl = UINT64_MAX;
 			for (unsigned k = 0; k < vm->ncpus; k++)
 				timer__update(vm->cpu[k]);
 			continue;

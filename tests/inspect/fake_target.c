@@ -170,6 +170,30 @@ static int stats(void *t, monitor_stat_fn *put, void *arg)
 	return 0;
 }
 
+/* KVM's map as kvm_monitor.c gives it (in address order): a made-up host address and a
+ * slot with dirty logging, to see every field. */
+static int phys_map(void *t, monitor_phys_fn *put, void *arg)
+{
+	static const struct monitor_phys_range r[] = {
+		{ .ipa = 0x08000000, .size = 0x10000, .kind = MONITOR_PHYS_KERNEL_DEV,
+		  .name = "gicv3-distributor (KVM vGIC)", .slot = -1 },
+		{ .ipa = 0x09000000, .size = 0x1000, .kind = MONITOR_PHYS_MMIO, .name = "pl011",
+		  .slot = -1 },
+		{ .ipa = 0x40000000, .size = 0x10000000, .kind = MONITOR_PHYS_MEMSLOT, .name = "ram",
+		  .slot = 0, .host = 0x7f1234560000ull, .flags = 1, .dirty_log = true },
+	};
+
+	(void)t;
+	for (unsigned k = 0; k < sizeof(r) / sizeof(r[0]); k++)
+		put(arg, &r[k]);
+	return 0;
+}
+
+const struct monitor_target_ops fake_kvm_ops = {
+	.ncpus = ncpus, .pause = pause_, .resume = resume, .paused = paused, .quit = quit,
+	.get_regs = get_regs, .read_phys = read_phys, .phys_map = phys_map,
+};
+
 const struct monitor_target_ops fake_ops = {
 	.ncpus = ncpus, .pause = pause_, .resume = resume, .paused = paused, .quit = quit,
 	.get_regs = get_regs, .read_phys = read_phys,

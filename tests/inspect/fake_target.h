@@ -30,6 +30,7 @@ struct fake {
 
 extern const struct monitor_target_ops fake_ops;        /* kvm-like: no model parts */
 extern const struct monitor_target_ops fake_model_ops;  /* with mmu_view and stats */
+extern const struct monitor_target_ops fake_kvm_ops;    /* with phys_map (pt --stage2) */
 
 /* RAM of size bytes at base; tables are allocated from base + table_off upward. */
 void fake__init(struct fake *f, uint64_t base, uint64_t size, uint64_t table_off);

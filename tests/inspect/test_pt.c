@@ -225,6 +225,47 @@ static void pt_stage2_and_stage1_through_it(void **state)
 	free(err);
 }
 
+/* pt --stage2 on an engine whose stage 2 cannot be read (KVM: HCR_EL2 reads 0) but
+ * which lists the map it gives the host kernel (phys_map): one line per range, in
+ * address order, memslots with their host address and flags, the rest unmapped. */
+static void pt_stage2_on_kvm_lists_the_vmm_map(void **state)
+{
+	char *out, *err;
+	struct json_doc doc;
+	const struct json *r, *t;
+	uint64_t v;
+
+	(void)state;
+	h_stop();
+	fake__free(&hfake);
+	scenario_4k(&hfake); /* HCR_EL2 = 0 */
+	h_start(&fake_kvm_ops);
+	assert_int_equal(h_inspect(&out, &err, "pt --stage2"), 0);
+	h_expect_lines(out,
+		"---[ stage 2: the host kernel's (KVM); the VMM's map it is built from ]---\n"
+		"0x0000000008000000-0x0000000008010000       64K KERNEL  gicv3-distributor (KVM vGIC): unmapped, emulated in the host kernel\n"
+		"0x0000000009000000-0x0000000009001000        4K MMIO    pl011: unmapped, exit to the VMM\n"
+		"0x0000000040000000-0x0000000050000000      256M MEMSLOT 0 -> host 0x00007f1234560000  rwx DIRTY-LOG\n"
+		"(3 ranges)\n");
+	free(out);
+	free(err);
+	r = h_inspect_json(&doc, "pt --stage2");
+	t = json__get(r, "trees")->u.kids.first;
+	assert_string_equal(json__str(json__get(t, "source")), "vmm-map");
+	t = json__get(t, "ranges")->u.kids.first->next->next;
+	assert_string_equal(json__str(json__get(t, "type")), "memslot");
+	assert_true(json__u64(json__get(t, "oa"), &v) && v == 0x7f1234560000ull);
+	assert_true(json__get(t, "dirty_log")->u.b && !json__get(t, "readonly")->u.b);
+	json__free(&doc);
+	/* without phys_map (fake_ops): the note alone, as before */
+	h_stop();
+	h_start(&fake_ops);
+	assert_int_equal(h_inspect(&out, &err, "pt --stage2"), 0);
+	assert_null(strstr(out, "MEMSLOT"));
+	free(out);
+	free(err);
+}
+
 /* Bad options and arguments: usage (2) from the client, InvalidArgument (1) from the
  * server, and the monitor keeps serving. */
 static void pt_bad_arguments(void **state)
@@ -256,6 +297,7 @@ int main(void)
 		cmocka_unit_test(pt_16k_granule),
 		cmocka_unit_test(pt_64k_granule),
 		cmocka_unit_test(pt_stage2_and_stage1_through_it),
+		cmocka_unit_test(pt_stage2_on_kvm_lists_the_vmm_map),
 	};
 	return cmocka_run_group_tests_name("vmm-inspect pt", tests, setup_4k, teardown);
 }

@@ -63,6 +63,24 @@ static void range_line(FILE *f, const struct json *r, bool s2)
 		jb(r, "clean") ? "CLEAN" : "", js(r, "sh"), js(r, "mem"));
 }
 
+/* KVM: stage 2 is the host kernel's; the VMM's map it is built from (source "vmm-map"). */
+static void vmm_map_range(FILE *f, const struct json *r)
+{
+	const char *type = js(r, "type");
+	char size[16];
+
+	fprintf(f, "0x%016llx-0x%016llx %9s ", (unsigned long long)ju(r, "ia"),
+		(unsigned long long)ju(r, "end"), size_str(ju(r, "size"), size, sizeof(size)));
+	if (!strcmp(type, "memslot")) {
+		fprintf(f, "MEMSLOT %llu -> host 0x%016llx  %s%s%s\n", (unsigned long long)ju(r, "slot"),
+			(unsigned long long)ju(r, "oa"), js(r, "s2"),
+			jb(r, "dirty_log") ? " DIRTY-LOG" : "", jb(r, "readonly") ? " READONLY" : "");
+		return;
+	}
+	fprintf(f, "%-7s %s: unmapped, %s\n", !strcmp(type, "mmio") ? "MMIO" : "KERNEL",
+		js(r, "name"), js(r, "access"));
+}
+
 void print__pt(FILE *f, const struct json *r)
 {
 	const struct json *trees = json__get(r, "trees");
@@ -73,6 +91,17 @@ void print__pt(FILE *f, const struct json *r)
 		const struct json *ranges = json__get(t, "ranges");
 		bool s2 = ju(t, "stage") == 2;
 
+		if (!strcmp(js(t, "source"), "vmm-map")) {
+			fprintf(f, "---[ stage 2: the host kernel's (KVM); the VMM's map it is built from ]---\n");
+			if (*js(t, "note"))
+				fprintf(f, "(%s)\n", js(t, "note"));
+			for (const struct json *g = ranges ? ranges->u.kids.first : NULL; g; g = g->next)
+				vmm_map_range(f, g);
+			if (*js(t, "error"))
+				fprintf(f, "(%s)\n", js(t, "error"));
+			fprintf(f, "(%llu ranges)\n", (unsigned long long)ju(t, "nranges"));
+			continue;
+		}
 		header(f, t);
 		if (*js(t, "note"))
 			fprintf(f, "(%s)\n", js(t, "note"));
@@ -171,8 +200,8 @@ void print__pt_dot(FILE *f, const struct json *r)
 	for (const struct json *t = trees ? trees->u.kids.first : NULL; t; t = t->next, n++) {
 		const struct json *ranges = json__get(t, "ranges");
 
-		if (jb(t, "disabled"))
-			continue;
+		if (jb(t, "disabled") || !strcmp(js(t, "source"), "vmm-map"))
+			continue; /* no tables: KVM's stage 2 is listed as the VMM's map */
 		fprintf(f, "  root%u [shape=box, label=\"%s\"];\n  root%u -> t%llx;\n", n,
 			js(t, "name"), n, (unsigned long long)ju(t, "base"));
 		node_of(&ns, ju(t, "base"), (long long)ju(t, "start_level"));

@@ -79,6 +79,7 @@ static int map_ram(struct kvm_vm *vm)
 		.userspace_addr = (uintptr_t)m->ram,
 	};
 
+	vm->ram_slot = slot;
 	return KVM_IOCTL(m, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot);
 }
 

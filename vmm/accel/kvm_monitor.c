@@ -15,6 +15,7 @@
 #include "../monitor_glue.h"
 #include "../vcpu_gate.h"
 #include "monitor.h"
+#include <platform/memmap.h>
 
 #define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
 #define SYS_REG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
@@ -176,9 +177,49 @@ static int read_phys(void *t, uint64_t pa, void *buf, size_t len)
 	return machine__read_ram(x->m, pa, buf, len);
 }
 
+/* The map KVM's stage 2 is built from: the RAM memslot as kvm.c gave it, the
+ * in-kernel vGIC's frames, and the bus's devices; sorted by address. Set up before
+ * the vCPUs run and not changed after, so no lock. */
+static int phys_map(void *t, monitor_phys_fn *put, void *arg)
+{
+	struct kvm_target *x = t;
+	struct kvm_vm *vm = x->m->accel_data;
+	const struct bus *bus = &x->m->bus;
+	struct monitor_phys_range r[BUS_MAX_REGIONS + 3], tmp;
+	unsigned n = 0;
+
+	if (!vm)
+		return -ENODEV;
+	r[n++] = (struct monitor_phys_range){
+		.ipa = vm->ram_slot.guest_phys_addr, .size = vm->ram_slot.memory_size,
+		.kind = MONITOR_PHYS_MEMSLOT, .name = "ram", .slot = (int)vm->ram_slot.slot,
+		.host = vm->ram_slot.userspace_addr, .flags = vm->ram_slot.flags,
+		.dirty_log = vm->ram_slot.flags & KVM_MEM_LOG_DIRTY_PAGES,
+		.readonly = vm->ram_slot.flags & KVM_MEM_READONLY,
+	};
+	r[n++] = (struct monitor_phys_range){ .ipa = GIC_DIST_BASE, .size = GIC_DIST_SIZE,
+		.kind = MONITOR_PHYS_KERNEL_DEV, .name = "gicv3-distributor (KVM vGIC)", .slot = -1 };
+	r[n++] = (struct monitor_phys_range){ .ipa = GIC_REDIST_BASE,
+		.size = GIC_REDIST_STRIDE * vm->ncpus, .kind = MONITOR_PHYS_KERNEL_DEV,
+		.name = "gicv3-redistributors (KVM vGIC)", .slot = -1 };
+	for (unsigned k = 0; k < bus->count && n < sizeof(r) / sizeof(r[0]); k++)
+		r[n++] = (struct monitor_phys_range){ .ipa = bus->regions[k].base,
+			.size = bus->regions[k].size, .kind = MONITOR_PHYS_MMIO,
+			.name = bus->regions[k].name, .slot = -1 };
+	for (unsigned i = 1; i < n; i++) /* insertion sort: a few dozen ranges */
+		for (unsigned j = i; j > 0 && r[j - 1].ipa > r[j].ipa; j--) {
+			tmp = r[j];
+			r[j] = r[j - 1];
+			r[j - 1] = tmp;
+		}
+	for (unsigned i = 0; i < n; i++)
+		put(arg, &r[i]);
+	return 0;
+}
+
 static const struct monitor_target_ops ops = {
 	.ncpus = ncpus, .pause = pause_vm, .resume = resume_vm, .paused = paused, .quit = quit,
-	.get_regs = get_regs, .read_phys = read_phys,
+	.get_regs = get_regs, .read_phys = read_phys, .phys_map = phys_map,
 	/* mmu_view, stats: NULL, the model's (the guest's TLBs are the host CPU's) */
 };
 

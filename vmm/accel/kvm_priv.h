@@ -29,6 +29,7 @@ struct kvm_vm {
 	int inject_dabt;  /* KVM_CAP_ARM_INJECT_EXT_DABT: unclaimed accesses abort */
 	unsigned ncpus;
 	struct kvm_vcpu *vcpus;
+	struct kvm_userspace_memory_region ram_slot; /* as given to KVM (pt --stage2) */
 };
 
 /* ioctl() that records "<what> failed: <errno text>" with machine__error. */

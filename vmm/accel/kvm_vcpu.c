@@ -236,6 +236,21 @@ static void handle_exit(struct kvm_vcpu *v)
 	}
 }
 
+/* vmm run --trace exit: one instant event per return of KVM_RUN */
+static void trace_exit(struct kvm_vcpu *v, uint32_t reason)
+{
+	static const char *const names[] = { "reason", "addr", "write" };
+	uint64_t a[3] = { reason, 0, 0 };
+
+	if (!trace__on(TRACE_EXIT))
+		return;
+	if (reason == KVM_EXIT_MMIO) {
+		a[1] = v->run->mmio.phys_addr;
+		a[2] = v->run->mmio.is_write;
+	}
+	trace__instant(TRACE_EXIT, "exit", v->id, trace__wall_us(), names, a, 3);
+}
+
 void *kvm_vcpu__thread(void *arg)
 {
 	struct kvm_vcpu *v = arg;
@@ -245,22 +260,15 @@ void *kvm_vcpu__thread(void *arg)
 		if (kvm_monitor__before_run(v))
 			continue;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR || errno == EAGAIN) {
+				trace_exit(v, KVM_EXIT_INTR); /* a kick: KVM says INTR */
 				continue;
+			}
 			machine__error(m, "KVM_RUN on vCPU %u (PC 0x%llx) failed: %s", v->id,
 				       (unsigned long long)vcpu_pc(v), strerror(errno));
 			break;
 		}
-		if (trace__on(TRACE_EXIT)) { /* vmm run --trace exit */
-			static const char *const names[] = { "reason", "addr", "write" };
-			uint64_t a[3] = { v->run->exit_reason, 0, 0 };
-
-			if (v->run->exit_reason == KVM_EXIT_MMIO) {
-				a[1] = v->run->mmio.phys_addr;
-				a[2] = v->run->mmio.is_write;
-			}
-			trace__instant(TRACE_EXIT, "exit", v->id, trace__wall_us(), names, a, 3);
-		}
+		trace_exit(v, v->run->exit_reason);
 		handle_exit(v);
 	}
 	/* from now on a kick must not signal this thread (its ID dies with the join) */

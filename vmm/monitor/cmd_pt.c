@@ -153,12 +153,70 @@ static void tree_header(struct jw *out, const struct guest_mmu *g, enum mmu_tabl
  * sees as physical memory is the VMM's map (docs/monitor.md). */
 static const char *s2_off_note(const struct target *tg)
 {
+	if (tg->ops->phys_map)
+		return "stage 2 on KVM is the host kernel's, not readable here: IPA = guest "
+		       "physical address; listed instead is the map the VMM gives KVM, from "
+		       "which the host kernel builds it: memslots (RAM, mapped), in-kernel "
+		       "devices and the VMM's MMIO devices (unmapped)";
 	if (tg->engine && !strcmp(tg->engine, "kvm"))
 		return "stage 2 on KVM is the host kernel's, not readable here: IPA = guest "
 		       "physical address, and the guest's physical map is the VMM's memslot map "
 		       "(RAM from 0x40000000 in one memslot, devices on the MMIO bus: "
 		       "docs/memory-map.md)";
 	return "stage 2 is off (HCR_EL2.VM = 0)";
+}
+
+/* One range of the VMM's physical map (KVM), in the ranges' shape where it applies:
+ * "ia", "end", "size", "type" ("memslot", "mmio", "kernel-device"); a memslot adds
+ * "slot", "oa" (the host virtual address behind it), its stage-2 access and flags. */
+static void phys_range(void *arg, const struct monitor_phys_range *r)
+{
+	static const char *const kinds[] = { "memslot", "mmio", "kernel-device" };
+	struct dump *d = arg;
+	struct jw *out = d->out;
+
+	d->ranges++;
+	jw__begin_object(out, NULL);
+	jw__hex(out, "ia", r->ipa);
+	jw__hex(out, "end", r->ipa + r->size);
+	jw__u64(out, "size", r->size);
+	jw__str(out, "type", kinds[r->kind]);
+	jw__str(out, "name", r->name);
+	jw__bool(out, "mapped", r->kind == MONITOR_PHYS_MEMSLOT);
+	if (r->kind == MONITOR_PHYS_MEMSLOT) {
+		jw__u64(out, "slot", (uint64_t)r->slot);
+		jw__hex(out, "oa", r->host);
+		jw__str(out, "s2", r->readonly ? "r-x" : "rwx");
+		jw__hex(out, "flags", r->flags);
+		jw__bool(out, "dirty_log", r->dirty_log);
+		jw__bool(out, "readonly", r->readonly);
+	} else {
+		jw__str(out, "access", r->kind == MONITOR_PHYS_MMIO ? "exit to the VMM" :
+			"emulated in the host kernel");
+	}
+	jw__end_object(out);
+}
+
+/* stage 2 of an engine whose tables cannot be read (KVM): the VMM's map instead. */
+static void dump_phys_map(struct jw *out, const struct target *tg)
+{
+	struct dump d = { .out = out, .stage = 2 };
+	int rc;
+
+	jw__begin_object(out, NULL);
+	jw__str(out, "name", "stage2");
+	jw__u64(out, "stage", 2);
+	jw__str(out, "source", "vmm-map");
+	jw__bool(out, "disabled", false);
+	jw__str(out, "note", s2_off_note(tg));
+	jw__begin_array(out, "ranges");
+	rc = tg->ops->phys_map(tg->t, phys_range, &d);
+	jw__end_array(out);
+	if (rc)
+		jw__str(out, "error", "the engine could not list its map");
+	jw__u64(out, "leaves", 0);
+	jw__u64(out, "nranges", d.ranges);
+	jw__end_object(out);
 }
 
 static void dump_tree(struct jw *out, struct guest_mmu *g, enum mmu_tables which,
@@ -231,7 +289,9 @@ static int cmd_pt(struct session *s, const struct json *args, struct jw *out,
 		dump_tree(out, &g, MMU_TABLES_TTBR0, tree, asid);
 	if (which == T_TTBR1 || which == T_BOTH)
 		dump_tree(out, &g, MMU_TABLES_TTBR1, tree, asid);
-	if (which == T_STAGE2)
+	if (which == T_STAGE2 && !g.ctx.regime.s2_on && s->tg->ops->phys_map)
+		dump_phys_map(out, s->tg);
+	else if (which == T_STAGE2)
 		dump_tree(out, &g, MMU_TABLES_S2, tree, asid);
 	jw__end_array(out);
 	jw__end_object(out);

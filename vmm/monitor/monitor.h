@@ -74,6 +74,23 @@ struct monitor_mmu_view {
 typedef void monitor_mmu_fn(void *arg, const struct monitor_mmu_view *v);
 /* One named counter ("cpu0.insns", "tlb.l1d.hits"; dots make groups). */
 typedef void monitor_stat_fn(void *arg, const char *name, uint64_t value);
+/* One range of the guest's physical map as the VMM builds it (`pt --stage2` on an
+ * engine whose stage-2 tables the monitor cannot read: KVM's are the host kernel's). */
+enum monitor_phys_kind {
+	MONITOR_PHYS_MEMSLOT,    /* RAM in a memslot: mapped at stage 2 by the host kernel */
+	MONITOR_PHYS_MMIO,       /* a VMM device: unmapped, accesses exit to the VMM */
+	MONITOR_PHYS_KERNEL_DEV, /* a device the host kernel emulates (the vGIC): unmapped, no exit */
+};
+struct monitor_phys_range {
+	uint64_t ipa, size;
+	enum monitor_phys_kind kind;
+	const char *name;     /* the device, or "ram" */
+	int slot;             /* memslot number (MEMSLOT), else -1 */
+	uint64_t host;        /* the slot's host virtual address (MEMSLOT) */
+	uint32_t flags;       /* the slot's KVM_MEM_* flags as given to KVM (MEMSLOT) */
+	bool dirty_log, readonly; /* ... decoded: KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY */
+};
+typedef void monitor_phys_fn(void *arg, const struct monitor_phys_range *r);
 
 struct monitor_target_ops {
 	/* --- required --- */
@@ -106,6 +123,10 @@ struct monitor_target_ops {
 	 * --dirty-log, or -errno. */
 	int (*dirty_log)(void *t, bool reset, void (*put)(void *arg, uint64_t ipa, uint64_t pages),
 			 void *arg);
+	/* The guest's physical map (KVM: memslots, the VMM's MMIO devices, the in-kernel
+	 * vGIC), each range once, in address order; 0 or -errno. NULL: the engine's stage
+	 * 2 is read through the EL2 registers get_regs gives (the model). */
+	int (*phys_map)(void *t, monitor_phys_fn *put, void *arg);
 };
 
 struct monitor_config {

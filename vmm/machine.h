@@ -32,6 +32,9 @@ enum vmm_exit_status {
 	VMM_EXIT_INSN_LIMIT = 6, /* --max-insns reached (model) */
 };
 
+/* --jit: the model's block translator; VM_JIT_DEFAULT: on where the host has it */
+enum vm_jit { VM_JIT_DEFAULT = 0, VM_JIT_ON, VM_JIT_OFF };
+
 /* --checks: the model's mmu/ sanitizer checks (docs/model.md). */
 enum vm_checks { VM_CHECKS_OFF = 0, VM_CHECKS_REPORT, VM_CHECKS_STOP };
 
@@ -50,6 +53,7 @@ struct vm_config {
 	unsigned stage2;         /* model only: --stage2 block|page|lazy: enum stage2_mode + 1;
 				  * 0: not given (block, no stage-2 events) */
 	bool dirty_log;          /* model only: --dirty-log (docs/stage2.md) */
+	unsigned jit;            /* model only: --jit: enum vm_jit */
 	bool pmu;                /* the engine has a PMUv3 (accel_ops.pmu): a /pmu node */
 	double timeout;          /* --timeout: seconds of wall time, 0 = none */
 	uint64_t max_insns;      /* --max-insns: model only, instructions in all vCPUs, 0 = none */

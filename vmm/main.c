@@ -144,6 +144,21 @@ static int parse_stage2(struct vm_config *cfg, const char *val, char *why, size_
 	return snprintf(why, n, "--stage2 %s: must be block, page or lazy", val), -1;
 }
 
+/* --jit on|off: the model's block translator (x86-64 hosts only; docs/model.md) */
+static int parse_jit(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	if (strcmp(val, "off") == 0)
+		return cfg->jit = VM_JIT_OFF, 0;
+	if (strcmp(val, "on") != 0)
+		return snprintf(why, n, "--jit %s: must be on or off", val), -1;
+#ifdef MODEL_HAVE_JIT
+	return cfg->jit = VM_JIT_ON, 0;
+#else
+	return snprintf(why, n, "--jit on: this vmm has no block translator for its host CPU "
+			"(x86-64 only); the model interprets"), -1;
+#endif
+}
+
 #define FLAG_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
 	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
@@ -202,6 +217,8 @@ static const struct option_desc run_options[] = {
 	  parse_stage2 },
 	{ "dirty-log", NULL, "model: write-protect RAM at stage 2 and log written pages "
 	  "(monitor\n                           dirty-log, dirty-log-reset)", parse_dirty_log },
+	{ "jit", "on|off", "model: translate guest code into host code (x86-64 hosts), or "
+	  "interpret\n                           every instruction [on where available]", parse_jit },
 	{ "monitor", "PATH", "serve the monitor on UNIX socket PATH (vmm-inspect; docs/monitor.md)",
 	  parse_monitor },
 	{ "paused", NULL, "with --monitor: every vCPU stopped before its first instruction\n"
@@ -317,6 +334,12 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 			return usage_error("--checks, --stats, --caches, --max-insns, --stage2 and "
 					   "--dirty-log need --accel model (with kvm the guest's "
 					   "instructions run on the host CPU, unseen)");
+		cfg->accel = "model";
+	}
+	if (cfg->jit) { /* the translator is the model's */
+		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
+			return usage_error("--jit needs --accel model (with kvm the guest's "
+					   "instructions run on the host CPU)");
 		cfg->accel = "model";
 	}
 	if (cfg->gdb) { /* the stub needs the model's engine-side breakpoints and step */

@@ -7,7 +7,9 @@
  * whose result the Arm ARM leaves CONSTRAINED UNPREDICTABLE (writeback onto the
  * transfer register, LDP into one register twice, ...) are not generated.
  *
- * usage: cpu-diff-unicorn [sequences] [seed]  */
+ * usage: cpu-diff-unicorn [sequences] [seed] [jit|interp]
+ *   jit: through the block translator (jit/; the default where the host has it);
+ *   interp: the reference interpreter alone */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,7 +516,16 @@ int main(int argc, char **argv)
 	unsigned nseq = argc > 1 ? (unsigned)atoi(argv[1]) : 20000;
 	if (argc > 2)
 		rng = strtoull(argv[2], 0, 0) | 1;
-	if (harness__init(&h, 1) || uc_setup()) {
+	struct model_opts opts = { .jit = MODEL_JIT_DEFAULT };
+	if (argc > 3 && strcmp(argv[3], "jit") == 0)
+		opts.jit = MODEL_JIT_ON;
+	else if (argc > 3 && strcmp(argv[3], "interp") == 0)
+		opts.jit = MODEL_JIT_OFF;
+	else if (argc > 3) {
+		fprintf(stderr, "usage: cpu-diff-unicorn [sequences] [seed] [jit|interp]\n");
+		return 2;
+	}
+	if (harness__init_opts(&h, 1, &opts) || uc_setup()) {
 		fprintf(stderr, "setup failed\n");
 		return 2;
 	}

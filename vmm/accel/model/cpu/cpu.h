@@ -75,6 +75,7 @@ struct cpu_stats {
 	uint64_t tlbi[16][2];       /* TLBIs issued, by mmu_tlbi_kind, [1] the IS forms */
 	uint64_t ic_ops, dc_ops;    /* cache maintenance instructions executed */
 	uint64_t mmio_reads, mmio_writes; /* stage-2 faults outside RAM, emulated on the bus */
+	uint64_t jit_insns;         /* instructions retired by translated code (jit/) */
 };
 
 /* A SIMD&FP register V0-V31: 128 bits; lane k of each width at its little-endian

@@ -8,6 +8,7 @@
 #include "mem/mem.h"
 #include "engine/vm.h"
 #include "mem/xlat.h"
+#include "jit/jit.h"
 
 /* The decoded page holding c->pc, or NULL with *r set (an abort was taken, or stop). */
 static struct dpage *fetch(struct cpu *c, int *r)
@@ -105,6 +106,55 @@ run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
 	}
 }
 
+#ifdef MODEL_HAVE_JIT
+/* run_block through translated code (jit/): the same exits at the same instructions.
+ * Translated blocks chain inside the page as the interpreter's loop stays in it; the
+ * run loop sees the same returns (page left or ended, exception, context change,
+ * budget), so interrupts and PMU samples fall on the same instructions. A block runs
+ * only when the whole of it fits in the budget; the tail of the budget is interpreted. */
+static int run_jit(struct cpu *c, struct dpage *pg, uint64_t end)
+{
+	uint64_t pbase = c->pc & ~0xfffull;
+	for (;;) {
+		void *code = jit__lookup(c->vm->jit, pg, (c->pc >> 2) & 1023);
+		if (!code)
+			return run_block(c, pg, end, false);
+		uint64_t before = c->icount;
+		int r = jit__enter(c->vm->jit, c, code, end);
+		c->st.jit_insns += c->icount - before;
+		if (r == JX_CONT) { /* in the page, at a block not translated yet or not fitting */
+			if (c->icount >= end)
+				return -1;
+			if (c->icount == before) /* did not fit: the tail of the budget, interpreted */
+				return run_block(c, pg, end, false);
+			continue;
+		}
+		if (r == JX_LEAVE)
+			return -1;
+		/* the handler of the instruction at c->pc returned r: as run_block */
+		c->icount++;
+		c->st.jit_insns++;
+		switch (r) {
+		case X_BRANCH:
+			if (((c->pc ^ pbase) & ~0xffcull) == 0 && c->icount < end && pg->valid)
+				continue;
+			return -1;
+		case X_EXC:
+			return -1;
+		case X_CTX:
+			c->pc += 4;
+			return -1;
+		case X_WAIT:
+			c->pc += 4;
+			c->waiting = true;
+			return X_WAIT;
+		default:
+			return X_STOP;
+		}
+	}
+}
+#endif
+
 /* One instruction with the self-hosted debug checks (cpu/debug.c), in the priority
  * order of Arm ARM D1.3.5: a pending Software Step exception, then the fetch (PC
  * alignment, Instruction Abort), breakpoints, the Illegal Execution state, and the
@@ -181,7 +231,14 @@ int cpu__run(struct cpu *c, uint64_t budget)
 		uint64_t stop = end;
 		if (unlikely(c->pmu.live) && c->pmu.deadline < stop)
 			stop = c->pmu.deadline > c->icount ? c->pmu.deadline : c->icount + 1;
-		r = unlikely(c->slow_fetch) ? run_block(c, pg, stop, true) : run_block(c, pg, stop, false);
+		if (unlikely(c->slow_fetch))
+			r = run_block(c, pg, stop, true);
+#ifdef MODEL_HAVE_JIT
+		else if (c->vm->jit)
+			r = run_jit(c, pg, stop);
+#endif
+		else
+			r = run_block(c, pg, stop, false);
 		if (unlikely(c->pmu.live) && (c->icount >= c->pmu.deadline || c->pmu.poll))
 			pmu__sync(c);
 		if (r >= 0)

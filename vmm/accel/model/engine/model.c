@@ -122,6 +122,8 @@ static const struct model_env env = {
 _Static_assert(MODEL_CHECKS_OFF == (int)VM_CHECKS_OFF &&
 	       MODEL_CHECKS_REPORT == (int)VM_CHECKS_REPORT &&
 	       MODEL_CHECKS_STOP == (int)VM_CHECKS_STOP, "enum model_checks mirrors enum vm_checks");
+_Static_assert(MODEL_JIT_DEFAULT == (int)VM_JIT_DEFAULT && MODEL_JIT_ON == (int)VM_JIT_ON &&
+	       MODEL_JIT_OFF == (int)VM_JIT_OFF, "enum model_jit mirrors enum vm_jit");
 
 static int model_available(char *why, size_t len)
 {
@@ -177,12 +179,18 @@ static int model_create(struct machine *m)
 		.checks = (enum model_checks)m->cfg.checks, /* the same values: asserted above */
 		.caches = m->cfg.caches,
 		.stage2 = m->cfg.stage2 ? m->cfg.stage2 - 1 : 0, .dirty_log = m->cfg.dirty_log,
+		.jit = m->cfg.jit, /* enum vm_jit and enum model_jit: the same values */
 	};
+	errno = 0;
 	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md, &opts);
 	md->gic = gicv3__new(n);
 	if (!md->vm || !md->gic) {
 		m->accel_data = md;
-		machine__error(m, "model: out of memory creating %u vCPUs", n);
+		if (!md->vm && errno == EINVAL)
+			machine__error(m, "model: --jit on, but this host has no block translator");
+		else
+			machine__error(m, "model: out of memory creating %u vCPUs (or the JIT's "
+				       "code cache)", n);
 		return -ENOMEM;
 	}
 	md->vm->gic = md->gic;

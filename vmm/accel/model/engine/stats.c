@@ -8,6 +8,7 @@
 #include <mmu/mmu.h>
 
 #include "engine/stats.h"
+#include "jit/jit.h"
 #include "engine/vm.h"
 #include "mem/stage2.h"
 #include "mem/xlat.h"
@@ -243,6 +244,33 @@ static void print_snap(struct out *f, const char *who, const struct snap *s)
 	}
 }
 
+/* The block translator (jit/): what it translated and dropped, and how many
+ * instructions ran in translated code (the rest were interpreted: --checks, --caches,
+ * debug, the tail of each budget, or --jit off). */
+static void print_jit(struct out *f, struct model_vm *vm)
+{
+	uint64_t all = 0, tr = 0;
+	for (unsigned k = 0; k < vm->ncpus; k++) {
+		all += vm->cpu[k]->icount;
+		tr += vm->cpu[k]->st.jit_insns;
+	}
+#ifdef MODEL_HAVE_JIT
+	if (vm->jit) {
+		const struct jit_stats *j = jit__stats(vm->jit);
+		put(f, "  translator: %llu blocks translated (%llu KiB of host code), %llu dropped "
+		    "with their decoded page, %llu dropped by %llu code cache flushes; "
+		    "instructions: %llu translated, %llu interpreted\n",
+		    (unsigned long long)j->blocks, (unsigned long long)(j->code_bytes >> 10),
+		    (unsigned long long)j->dropped, (unsigned long long)j->flushed,
+		    (unsigned long long)j->flushes, (unsigned long long)tr,
+		    (unsigned long long)(all - tr));
+		return;
+	}
+#endif
+	put(f, "  translator: off (--jit off, or none for this host); instructions: %llu "
+	    "interpreted\n", (unsigned long long)all);
+}
+
 void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 {
 	struct out out = { .emit = emit, .arg = arg }, *f = &out;
@@ -263,6 +291,7 @@ void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 		print_cache(f, "L2 (shared)", &l2->stats);
 	put(f, "  decode cache: %llu pages decoded, %llu dropped (stores to code, IC)\n",
 		(unsigned long long)vm->decoded, (unsigned long long)vm->decode_dropped);
+	print_jit(f, vm);
 	const struct stage2 *s2 = xlat__stage2(vm);
 	static const char *const modes[] = { "block", "page", "lazy" };
 	put(f, "  stage 2: %s%s, %llu pages touched, %llu pages mapped, %llu first-touch faults "

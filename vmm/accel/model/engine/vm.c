@@ -12,6 +12,7 @@
 #include "mem/mem.h"
 #include "engine/vm.h"
 #include "mem/xlat.h"
+#include "jit/jit.h"
 
 static const uint8_t no_irq;
 
@@ -35,6 +36,19 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 		free(vm);
 		return 0;
 	}
+	if (vm->opts.jit == MODEL_JIT_ON && !model__have_jit()) {
+		xlat__vm_free(vm);
+		free(vm);
+		errno = EINVAL;
+		return 0;
+	}
+#ifdef MODEL_HAVE_JIT
+	if (vm->opts.jit != MODEL_JIT_OFF && !(vm->jit = jit__new())) {
+		xlat__vm_free(vm);
+		free(vm);
+		return 0;
+	}
+#endif
 	vm->ncpus = ncpus;
 	vm->quantum = 10000;
 	vm->dpages = calloc(ram_size >> 12, sizeof(*vm->dpages));
@@ -74,6 +88,9 @@ void vm__free_dead(struct model_vm *vm)
 	while (vm->dead) {
 		struct dpage *p = vm->dead;
 		vm->dead = p->next_dead;
+#ifdef MODEL_HAVE_JIT
+		jit__page_free(vm->jit, p->jit); /* its translations go with it */
+#endif
 		free(p);
 	}
 }
@@ -90,6 +107,9 @@ void vm__free(struct model_vm *vm)
 		free(vm->cpu[k]);
 	}
 	xlat__vm_free(vm);
+#ifdef MODEL_HAVE_JIT
+	jit__free(vm->jit);
+#endif
 	free(vm->dpages);
 	free(vm->live);
 	free(vm);
@@ -154,6 +174,7 @@ struct dpage *vm__decode_page(struct model_vm *vm, uint64_t pa)
 	p->pa = pa;
 	p->valid = true;
 	p->next_dead = 0;
+	p->jit = 0;
 	for (unsigned k = 0; k < 1024; k++) {
 		uint32_t insn;
 		memcpy(&insn, src + 4 * k, 4);

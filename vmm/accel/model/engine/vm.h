@@ -14,6 +14,8 @@
 struct machine;
 struct gicv3;
 struct xlat_vm;
+struct jit;
+struct jit_page;
 
 /* What the world outside the CPU provides: the VMM (model.c) or a test harness. */
 struct model_env {
@@ -47,13 +49,26 @@ struct model_opts {
 	bool caches;              /* mmu/ cache model: L1I, L1D per vCPU, one shared L2 */
 	unsigned stage2;          /* enum stage2_mode (mem/stage2.h): block, page, lazy */
 	bool dirty_log;           /* stage 2 write-protects RAM and logs written pages */
+	unsigned jit;             /* enum model_jit: the block translator (jit/) */
 };
+/* MODEL_JIT_DEFAULT: on where the host has the translator (x86-64), else off */
+enum model_jit { MODEL_JIT_DEFAULT = 0, MODEL_JIT_ON, MODEL_JIT_OFF };
+/* The host has the block translator (jit/, x86-64 only). */
+static inline bool model__have_jit(void)
+{
+#ifdef MODEL_HAVE_JIT
+	return true;
+#else
+	return false;
+#endif
+}
 
 /* Decoded instructions of one 4 KiB physical page of RAM. */
 struct dpage {
 	uint64_t pa;
 	bool valid;          /* false once invalidated (freed at the end of the quantum) */
 	struct dpage *next_dead;
+	struct jit_page *jit; /* its translations (jit/), freed with the page; or NULL */
 	struct dent e[1024];
 };
 
@@ -71,6 +86,7 @@ struct model_vm {
 	uint64_t vtime;          /* virtual time, in instructions (sched.c) */
 	struct gicv3 *gic;
 	struct xlat_vm *xlat;    /* mem/xlat.c's state (stage 2, checks, shared L2) */
+	struct jit *jit;         /* the block translator's code cache, or NULL: interpreter only */
 	uint64_t quantum;
 	struct model_opts opts;
 	uint64_t decoded, decode_dropped; /* pages decoded, decoded pages dropped (--stats) */
@@ -85,8 +101,9 @@ static inline void *vm__ram(struct model_vm *vm, uint64_t pa, uint64_t len)
 	return 0;
 }
 
-/* engine/vm.c; opts may be NULL: no checks, no caches. NULL if ncpus is 0 or above
- * MODEL_MAX_CPUS, or out of memory. */
+/* engine/vm.c; opts may be NULL: no checks, no caches, the translator where the host
+ * has one. NULL if ncpus is 0 or above MODEL_MAX_CPUS, MODEL_JIT_ON on a host without
+ * the translator (EINVAL), or out of memory (errno says which). */
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
 			 const struct model_env *env, void *opaque, const struct model_opts *opts);
 void vm__free(struct model_vm *vm);

@@ -1,0 +1,162 @@
+/* The code cache of the block translator: one region per VM, mapped twice from a
+ * memfd (a writable view the translator writes, an executable view that runs; neither
+ * is both), filled in order and flushed whole when full. Also the per-page tables of
+ * translations (struct jit_page, owned by the struct dpage they translate) and the
+ * stubs every block shares: the entry trampoline and the exits. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jit/jit_int.h"
+
+#define CACHE_SIZE (64u << 20)
+#define BLOCK_ROOM (64u << 10) /* more than the largest block the translator writes */
+
+static void write_stubs(struct jit *j)
+{
+	struct emit e = { j->rw, j->rw + j->size };
+
+	/* int enter(struct cpu *c, void *code, uint64_t end) */
+	j->enter = (int (*)(struct cpu *, void *, uint64_t))(uintptr_t)jit__rx(j, e.p);
+	push_r(&e, RBX);
+	push_r(&e, RBP);
+	push_r(&e, R12);
+	push_r(&e, R13);
+	push_r(&e, R14);
+	push_r(&e, R15);
+	alu_ri(&e, 1, ALU_SUB, RSP, 8); /* 16-byte aligned calls; [rsp] is a scratch slot */
+	mov_rr(&e, 1, RBX, RDI);
+	mov_rr(&e, 1, R12, RDX);
+	jmp_r(&e, RSI);
+
+	j->epilogue = e.p;
+	alu_ri(&e, 1, ALU_ADD, RSP, 8);
+	pop_r(&e, R15);
+	pop_r(&e, R14);
+	pop_r(&e, R13);
+	pop_r(&e, R12);
+	pop_r(&e, RBP);
+	pop_r(&e, RBX);
+	ret_(&e);
+
+	j->ret_cont = e.p;
+	mov_imm64(&e, RAX, JX_CONT);
+	jmp_to(&e, j->epilogue);
+	j->ret_leave = e.p;
+	mov_imm64(&e, RAX, JX_LEAVE);
+	jmp_to(&e, j->epilogue);
+	j->stubs_end = (size_t)(e.p - j->rw);
+	j->used = j->stubs_end;
+}
+
+struct jit *jit__new(void)
+{
+	struct jit *j = calloc(1, sizeof(*j));
+	if (!j)
+		return 0;
+	j->size = CACHE_SIZE;
+	j->gen = 1;
+	int fd = memfd_create("vmm-model-jit", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
+		void *rw = mmap(0, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		void *rx = mmap(0, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+		if (rw != MAP_FAILED && rx != MAP_FAILED) {
+			j->rw = rw;
+			j->rx = rx;
+		} else {
+			if (rw != MAP_FAILED)
+				munmap(rw, j->size);
+			if (rx != MAP_FAILED)
+				munmap(rx, j->size);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!j->rw) {
+		int err = errno ? errno : ENOMEM;
+		free(j);
+		errno = err;
+		return 0;
+	}
+	write_stubs(j);
+	return j;
+}
+
+void jit__free(struct jit *j)
+{
+	if (!j)
+		return;
+	munmap(j->rw, j->size);
+	munmap(j->rx, j->size);
+	free(j);
+}
+
+const struct jit_stats *jit__stats(const struct jit *j)
+{
+	return &j->st;
+}
+
+/* Room for one more block, flushing the whole cache when it is full: every table
+ * of every page is then stale (its generation is older) and is cleared at its next
+ * lookup, before any of its code can run again (a page's code is entered only
+ * through its own table, by the run loop or by a chain from a block of the page). */
+uint8_t *jit__room(struct jit *j)
+{
+	if (j->size - j->used < BLOCK_ROOM) {
+		j->gen++;
+		j->st.flushes++;
+		j->st.flushed += j->live;
+		j->live = 0;
+		j->used = j->stubs_end;
+	}
+	return j->rw + j->used;
+}
+
+static struct jit_page *page_table(struct jit *j, struct dpage *pg)
+{
+	struct jit_page *jp = pg->jit;
+	if (!jp) {
+		jp = calloc(1, sizeof(*jp));
+		if (!jp)
+			return 0;
+		jp->gen = j->gen;
+		pg->jit = jp;
+	} else if (jp->gen != j->gen) { /* the cache was flushed since */
+		memset(jp->entry, 0, sizeof(jp->entry));
+		jp->nblocks = 0;
+		jp->gen = j->gen;
+	}
+	return jp;
+}
+
+void *jit__lookup(struct jit *j, struct dpage *pg, unsigned idx)
+{
+	struct jit_page *jp = page_table(j, pg);
+	if (!jp)
+		return 0;
+	if (jp->entry[idx])
+		return jp->entry[idx];
+	uint64_t gen = j->gen;
+	jit__room(j);
+	if (gen != j->gen)
+		jp = page_table(j, pg); /* flushed: clear this page's table too */
+	return jit__translate(j, pg, jp, idx);
+}
+
+int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end)
+{
+	return j->enter(c, code, end);
+}
+
+void jit__page_free(struct jit *j, struct jit_page *jp)
+{
+	if (!jp)
+		return;
+	if (j && jp->gen == j->gen) {
+		j->st.dropped += jp->nblocks;
+		j->live -= jp->nblocks;
+	}
+	free(jp);
+}

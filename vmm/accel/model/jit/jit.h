@@ -1,0 +1,53 @@
+/* The block translator: guest basic blocks of a decoded page (struct dpage) turned
+ * into x86-64 host code (docs/model.md, "The translator"). Built on x86-64 hosts only
+ * (MODEL_HAVE_JIT); the interpreter (cpu/exec.c) stays the reference and the path for
+ * everything the translator does not cover (checks, caches, debug, budget tails).
+ *
+ * Translated code runs with RBX = struct cpu *, R12 = the budget end (icount value at
+ * which to stop). It returns to the run loop (cpu/exec.c, run_jit) with:
+ *   1..5 (X_BRANCH..X_STOP): the handler of the instruction at c->pc returned that;
+ *        c->icount does not count that instruction yet (the loop does as the interpreter)
+ *   JX_CONT:  c->pc and c->icount are up to date; go on at c->pc, in the same page
+ *   JX_LEAVE: c->pc and c->icount are up to date; the page was left (or ended) */
+#ifndef MODEL_JIT_H
+#define MODEL_JIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu;
+struct dpage;
+struct model_vm;
+struct jit;
+struct jit_page;
+
+enum { JX_CONT = 16, JX_LEAVE = 17 };
+
+/* The blocks longer than this are cut (and chained): the budget check at a block's
+ * entry needs the whole block to fit in what is left of the quantum. */
+#define JIT_MAX_BLOCK 64
+
+/* What the translator did, for --stats (per VM). */
+struct jit_stats {
+	uint64_t blocks;        /* blocks translated */
+	uint64_t dropped;       /* translations dropped with their decoded page */
+	uint64_t flushes;       /* code cache flushes (full) */
+	uint64_t flushed;       /* translations dropped by those flushes */
+	uint64_t code_bytes;    /* host code written */
+};
+
+#ifdef MODEL_HAVE_JIT
+/* The VM's code cache; NULL with errno set if it cannot be mapped. */
+struct jit *jit__new(void);
+void jit__free(struct jit *j);
+const struct jit_stats *jit__stats(const struct jit *j);
+/* The translation of the block at instruction idx of pg (translating it if needed);
+ * NULL if it cannot be translated (no memory for the page's table). */
+void *jit__lookup(struct jit *j, struct dpage *pg, unsigned idx);
+/* Run translated code at code for c until it returns (see above). */
+int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end);
+/* A decoded page is freed: its translations go with it. */
+void jit__page_free(struct jit *j, struct jit_page *jp);
+#endif
+
+#endif

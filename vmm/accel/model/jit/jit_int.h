@@ -1,0 +1,40 @@
+/* Inside the translator: the code cache and the per-page table of translations. */
+#ifndef MODEL_JIT_INT_H
+#define MODEL_JIT_INT_H
+
+#include <stddef.h>
+
+#include "jit/jit.h"
+#include "jit/x86.h"
+#include "engine/vm.h"
+
+/* The translations of one decoded page, by instruction index: the entry of the block
+ * starting there (executable view), or NULL. Owned by the struct dpage (freed with it),
+ * valid while gen is the cache's. Translated code reads entry[] to chain to another
+ * block of its own page. */
+struct jit_page {
+	uint64_t gen;
+	unsigned nblocks;
+	void *entry[1024];
+};
+
+struct jit {
+	uint8_t *rw, *rx;   /* the two views of the cache */
+	size_t size, used, stubs_end;
+	uint64_t gen;       /* bumped by each flush */
+	uint64_t live;      /* blocks translated in this generation and not dropped */
+	int (*enter)(struct cpu *c, void *code, uint64_t end);
+	uint8_t *epilogue, *ret_cont, *ret_leave; /* writable view (jumps are relative) */
+	struct jit_stats st;
+};
+
+static inline void *jit__rx(const struct jit *j, const uint8_t *rw)
+{
+	return j->rx + (rw - j->rw);
+}
+
+uint8_t *jit__room(struct jit *j);
+/* translate.c: the block at idx of pg into the cache, recorded in jp */
+void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsigned idx);
+
+#endif

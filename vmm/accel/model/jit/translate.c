@@ -1,0 +1,582 @@
+/* The block translator: the decoded instructions of a page (struct dent), from one
+ * index up to a branch, the page's end or JIT_MAX_BLOCK, into x86-64 code.
+ *
+ * Guest registers stay in struct cpu (RBX points at it): no guest state lives in host
+ * registers across instructions, so a handler called from the block sees (and may
+ * change) everything as it would under the interpreter. c->pc and c->icount are kept
+ * in memory lazily: pc_pend bytes and ic_pend instructions are added before anything
+ * that reads them (a handler, the slow memory path, every exit). The pc is never a
+ * constant: a physical page may be executed through several virtual addresses.
+ *
+ * Inlined (the rest calls the decoded handler, d->fn(c, d), and leaves on any result
+ * but X_NEXT): ADD/SUB/ADDS/SUBS immediate and shifted register, logical immediate and
+ * shifted register, MOVZ/MOVN/MOVK, CSEL/CSINC/CSINV/CSNEG, B, BL, B.cond, CBZ/CBNZ,
+ * TBZ/TBNZ, LDR/STR (all sizes, sign-extending loads) with an unsigned offset from a
+ * base other than SP, whose micro-TLB hit is inline and whose miss calls
+ * mem__read_slow / mem__write_slow as the interpreter's handlers do. */
+#include <stdlib.h>
+
+#include "jit/jit_int.h"
+#include "mem/mem.h"
+
+#define OFF_X(n) ((int32_t)(offsetof(struct cpu, x) + 8 * (n)))
+#define OFF_PC ((int32_t)offsetof(struct cpu, pc))
+#define OFF_NZCV ((int32_t)offsetof(struct cpu, nzcv))
+#define OFF_IC ((int32_t)offsetof(struct cpu, icount))
+#define OFF_MMU_IDX ((int32_t)offsetof(struct cpu, mmu_idx))
+#define OFF_UGEN ((int32_t)offsetof(struct cpu, utlb_gen))
+#define OFF_ALIGN ((int32_t)offsetof(struct cpu, align_mask))
+#define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
+#define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
+
+_Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assumes 24-byte entries");
+_Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
+_Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
+
+/* an inline memory access whose micro-TLB miss goes out of line */
+struct slow {
+	uint8_t *miss[3];  /* jumps to patch to the stub */
+	unsigned nmiss;
+	uint8_t *join;     /* where the stub goes back */
+	int32_t pc, ic;    /* pending pc and icount at the access */
+	unsigned size;
+	bool store;
+};
+
+struct tr {
+	struct emit e;
+	struct jit *j;
+	struct dpage *pg;
+	struct jit_page *jp;
+	unsigned start;     /* index of the block's first instruction */
+	uint8_t *entry;
+	int32_t pc_pend, ic_pend;
+	struct slow slow[JIT_MAX_BLOCK];
+	unsigned nslow;
+};
+
+/* ---- state, exits, chaining ---- */
+
+static void add_mem(struct tr *t, int32_t off, int32_t v)
+{
+	if (v)
+		alu_mi(&t->e, 1, ALU_ADD, RBX, off, v);
+}
+
+static void sync(struct tr *t)
+{
+	add_mem(t, OFF_PC, t->pc_pend);
+	add_mem(t, OFF_IC, t->ic_pend);
+	t->pc_pend = t->ic_pend = 0;
+}
+
+/* Go on at instruction index target of this page; pc and icount are in memory. The
+ * target block checks the budget at its entry. */
+static void chain(struct tr *t, unsigned target)
+{
+	if (target == t->start) {
+		jmp_to(&t->e, t->entry);
+		return;
+	}
+	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)&t->jp->entry[target]);
+	mov_load(&t->e, 1, RAX, RAX, 0);
+	test_rr(&t->e, 1, RAX, RAX);
+	jcc_to(&t->e, CC_Z, t->j->ret_cont); /* not translated yet: the run loop will */
+	jmp_r(&t->e, RAX);
+}
+
+/* After the instruction at index k (pc and icount in memory, past it): go on with the
+ * next one as the interpreter falls through (no check that the page is still valid:
+ * the interpreter does not check either until a branch). */
+static void fall_through(struct tr *t, unsigned k)
+{
+	sync(t);
+	if (k + 1 == 1024)
+		jmp_to(&t->e, t->j->ret_leave);
+	else
+		chain(t, k + 1);
+}
+
+/* A taken branch of the instruction at k by imm bytes: retire it, then as the
+ * interpreter's X_BRANCH: stay in the page only if the target is in it and the page is
+ * still valid (a store or IC may have dropped it). */
+static void taken(struct tr *t, unsigned k, int64_t imm)
+{
+	add_mem(t, OFF_PC, (int32_t)(t->pc_pend + imm));
+	add_mem(t, OFF_IC, t->ic_pend + 1);
+	int64_t target = (int64_t)k + imm / 4;
+	if (target < 0 || target >= 1024) {
+		jmp_to(&t->e, t->j->ret_leave);
+		return;
+	}
+	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)&t->pg->valid);
+	x_mem(&t->e, 0, 0x80, 7, RAX, 0); /* cmp byte [rax], 0 */
+	e8(&t->e, 0);
+	jcc_to(&t->e, CC_Z, t->j->ret_leave);
+	chain(t, (unsigned)target);
+}
+
+/* ---- operands ---- */
+
+/* host r = Xn, or 0 for XZR (zr: register 31 is XZR, else SP) */
+static void get(struct tr *t, unsigned r, unsigned n, bool zr)
+{
+	if (n == 31 && zr)
+		zero(&t->e, r);
+	else
+		mov_load(&t->e, 1, r, RBX, OFF_X(n));
+}
+
+/* Xd = host r (zr: register 31 is XZR and the write is dropped). r already holds the
+ * value zero-extended from 32 bits for W destinations. */
+static void put(struct tr *t, unsigned r, unsigned d, bool zr)
+{
+	if (!(d == 31 && zr))
+		mov_store(&t->e, 1, r, RBX, OFF_X(d));
+}
+
+/* NZCV from the host flags of an add (carry as is) or a subtract (carry inverted:
+ * Arm's C is NOT borrow). Keeps RAX. */
+static void flags_arith(struct tr *t, bool sub)
+{
+	struct emit *e = &t->e;
+	setcc(e, CC_S, RCX);
+	setcc(e, CC_Z, RDX);
+	setcc(e, sub ? CC_NC : CC_C, R8);
+	setcc(e, CC_O, R9);
+	movzx8_rr(e, RCX, RCX);
+	shift_ri(e, 0, SH_SHL, RCX, 31);
+	movzx8_rr(e, RDX, RDX);
+	shift_ri(e, 0, SH_SHL, RDX, 30);
+	alu_rr(e, 0, ALU_OR, RCX, RDX);
+	movzx8_rr(e, R8, R8);
+	shift_ri(e, 0, SH_SHL, R8, 29);
+	alu_rr(e, 0, ALU_OR, RCX, R8);
+	movzx8_rr(e, R9, R9);
+	shift_ri(e, 0, SH_SHL, R9, 28);
+	alu_rr(e, 0, ALU_OR, RCX, R9);
+	mov_store(e, 0, RCX, RBX, OFF_NZCV);
+}
+
+/* NZCV = N and Z of RAX (w: 64-bit), C = V = 0 (ANDS, TST). Keeps RAX. */
+static void flags_logic(struct tr *t, int w)
+{
+	struct emit *e = &t->e;
+	test_rr(e, w, RAX, RAX);
+	setcc(e, CC_S, RCX);
+	setcc(e, CC_Z, RDX);
+	movzx8_rr(e, RCX, RCX);
+	shift_ri(e, 0, SH_SHL, RCX, 31);
+	movzx8_rr(e, RDX, RDX);
+	shift_ri(e, 0, SH_SHL, RDX, 30);
+	alu_rr(e, 0, ALU_OR, RCX, RDX);
+	mov_store(e, 0, RCX, RBX, OFF_NZCV);
+}
+
+/* CF = condition cond holds for c->nzcv (through cond_table, as cond_fast). Uses RCX, R8. */
+static void cond_to_cf(struct tr *t, unsigned cond)
+{
+	struct emit *e = &t->e;
+	mov_load(e, 0, RCX, RBX, OFF_NZCV);
+	shift_ri(e, 0, SH_SHR, RCX, 28);
+	mov_imm64(e, R8, (uint64_t)(uintptr_t)cond_table);
+	e8(e, 0x41); e8(e, 0x0f); e8(e, 0xb7); e8(e, 0x0c); e8(e, 0x48); /* movzx ecx, word [r8 + rcx*2] */
+	bt_ri(e, 0, RCX, cond);
+}
+
+/* RDX op= shift (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) by amt */
+static void shift_operand(struct tr *t, int w, unsigned type, unsigned amt)
+{
+	static const enum shift k[4] = { SH_SHL, SH_SHR, SH_SAR, SH_ROR };
+	if (amt)
+		shift_ri(&t->e, w, k[type], RDX, amt);
+}
+
+/* ---- instruction classes ---- */
+
+static bool addsub_imm(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	bool s = BIT(i, 29), sub = BIT(i, 30);
+	get(t, RAX, RN(i), false);
+	if (!s) { /* d->imm is already negated for SUB; Rd may be SP */
+		alu_ri(&t->e, w, ALU_ADD, RAX, (int32_t)d->imm);
+		put(t, RAX, RD(i), false);
+		return true;
+	}
+	alu_ri(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, (int32_t)d->imm);
+	flags_arith(t, sub);
+	put(t, RAX, RD(i), true);
+	return true;
+}
+
+static bool addsub_sreg(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	bool s = BIT(i, 29), sub = BIT(i, 30);
+	get(t, RAX, RN(i), true);
+	get(t, RDX, RM(i), true);
+	shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
+	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
+	if (s)
+		flags_arith(t, sub);
+	put(t, RAX, RD(i), true);
+	return true;
+}
+
+static bool logic_sreg(struct tr *t, const struct dent *d)
+{
+	static const enum alu op[4] = { ALU_AND, ALU_OR, ALU_XOR, ALU_AND };
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	unsigned opc = BITS(i, 30, 29);
+	get(t, RAX, RN(i), true);
+	get(t, RDX, RM(i), true);
+	shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
+	if (BIT(i, 21))
+		not_r(&t->e, w, RDX);
+	alu_rr(&t->e, w, op[opc], RAX, RDX);
+	if (opc == 3)
+		flags_logic(t, w);
+	put(t, RAX, RD(i), true);
+	return true;
+}
+
+static bool logic_imm(struct tr *t, const struct dent *d)
+{
+	static const enum alu op[4] = { ALU_AND, ALU_OR, ALU_XOR, ALU_AND };
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	unsigned opc = BITS(i, 30, 29);
+	get(t, RAX, RN(i), true);
+	mov_imm64(&t->e, RDX, w ? d->imm : (uint32_t)d->imm);
+	alu_rr(&t->e, w, op[opc], RAX, RDX);
+	if (opc == 3) {
+		flags_logic(t, w);
+		put(t, RAX, RD(i), true);
+	} else {
+		put(t, RAX, RD(i), false); /* AND/ORR/EOR (immediate) may write SP */
+	}
+	return true;
+}
+
+static bool movewide(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	bool sf = BIT(i, 31);
+	unsigned opc = BITS(i, 30, 29), rd = RD(i);
+	if (rd == 31)
+		return true; /* XZR: nothing to write */
+	if (opc == 3) { /* MOVK: the halfword in place; a W destination clears bits 63:32 */
+		mov_imm64(&t->e, RAX, d->imm >> d->aux);
+		store16(&t->e, RAX, RBX, OFF_X(rd) + (int32_t)(d->aux / 8));
+		if (!sf) {
+			zero(&t->e, RAX);
+			mov_store(&t->e, 0, RAX, RBX, OFF_X(rd) + 4);
+		}
+		return true;
+	}
+	uint64_t v = opc == 0 ? ~d->imm : d->imm;
+	mov_imm64(&t->e, RAX, sf ? v : (uint32_t)v);
+	put(t, RAX, rd, true);
+	return true;
+}
+
+static bool csel(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	get(t, RAX, RN(i), true);
+	get(t, RDX, RM(i), true);
+	if (BIT(i, 30))
+		not_r(&t->e, w, RDX);
+	if (BIT(i, 10))
+		alu_ri(&t->e, w, ALU_ADD, RDX, 1);
+	cond_to_cf(t, BITS(i, 15, 12));
+	cmov_rr(&t->e, w, CC_C, RDX, RAX);
+	if (!w)
+		mov_rr(&t->e, 0, RDX, RDX); /* CMOV zero-extends, but be explicit */
+	put(t, RDX, RD(i), true);
+	return true;
+}
+
+/* LDR/STR (immediate, unsigned offset), base not SP. The micro-TLB probe is
+ * mem_read/mem_write's (mem/mem.h): same tag, page-crossing and alignment tests, same
+ * hit count; a miss calls the same slow path with the pc and icount in memory. */
+static bool ldst_uimm(struct tr *t, const struct dent *d)
+{
+	struct emit *e = &t->e;
+	uint32_t i = d->insn;
+	unsigned size = 1u << BITS(i, 31, 30), opc = BITS(i, 23, 22), rt = RD(i);
+	bool store = opc == 0;
+	struct slow *s = &t->slow[t->nslow++];
+
+	s->nmiss = 0;
+	s->pc = t->pc_pend;
+	s->ic = t->ic_pend;
+	s->size = size;
+	s->store = store;
+	mov_load(e, 1, RSI, RBX, OFF_X(RN(i)));
+	if (d->imm)
+		alu_ri(e, 1, ALU_ADD, RSI, (int32_t)d->imm);          /* RSI = va */
+	if (store)
+		get(t, RDX, rt, true);                                   /* RDX = data */
+	/* RCX = &c->utlb[mmu_idx][(va >> 12) % UTLB_SIZE] - OFF_UTLB + RBX */
+	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
+	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
+	mov_rr(e, 1, RCX, RSI);
+	shift_ri(e, 1, SH_SHR, RCX, 12);
+	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
+	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
+	alu_rr(e, 1, ALU_ADD, RCX, RAX);
+	alu_rr(e, 1, ALU_ADD, RCX, RBX);
+	/* tag: (va & ~0xfff) | utlb_gen */
+	mov_rr(e, 1, RAX, RSI);
+	alu_ri(e, 1, ALU_AND, RAX, -4096);
+	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (store ? 8 : 0));
+	s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	if (size > 1) {
+		mov_rr(e, 0, RAX, RSI);
+		alu_ri(e, 0, ALU_AND, RAX, 0xfff);
+		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - size));
+		s->miss[s->nmiss++] = jcc(e, CC_A);
+		mov_load(e, 1, RAX, RBX, OFF_ALIGN);
+		alu_rr(e, 1, ALU_AND, RAX, RSI);
+		test_ri(e, 1, RAX, (int32_t)(size - 1));
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, 1);
+	mov_rr(e, 1, RAX, RSI);
+	alu_rm(e, 1, ALU_ADD, RAX, RCX, OFF_UTLB + 16);             /* host address */
+	if (store) {
+		switch (size) {
+		case 1: store8(e, RDX, RAX, 0); break;
+		case 2: store16(e, RDX, RAX, 0); break;
+		case 4: mov_store(e, 0, RDX, RAX, 0); break;
+		default: mov_store(e, 1, RDX, RAX, 0); break;
+		}
+		s->join = e->p;
+		return true;
+	}
+	switch (size) {
+	case 1: movzx8_load(e, RDX, RAX, 0); break;
+	case 2: movzx16_load(e, RDX, RAX, 0); break;
+	case 4: mov_load(e, 0, RDX, RAX, 0); break;
+	default: mov_load(e, 1, RDX, RAX, 0); break;
+	}
+	s->join = e->p;
+	if (opc == 2)          /* LDRSB/LDRSH/LDRSW Xt */
+		movsx_rr(e, 1, size, RDX, RDX);
+	else if (opc == 3)     /* LDRSB/LDRSH Wt */
+		movsx_rr(e, 0, size, RDX, RDX);
+	put(t, RDX, rt, true);
+	return true;
+}
+
+/* the out-of-line micro-TLB misses of the block */
+static void slow_stubs(struct tr *t)
+{
+	struct emit *e = &t->e;
+	for (unsigned k = 0; k < t->nslow; k++) {
+		struct slow *s = &t->slow[k];
+		for (unsigned m = 0; m < s->nmiss; m++)
+			patch_to(s->miss[m], e->p);
+		add_mem(t, OFF_PC, s->pc);
+		add_mem(t, OFF_IC, s->ic);
+		mov_rr(e, 1, RDI, RBX);
+		if (s->store)
+			mov_rr(e, 1, RCX, RDX);
+		else
+			x_mem(e, 1, 0x8d, RCX, RSP, 0); /* lea rcx, [rsp]: the value's slot */
+		mov_imm64(e, RDX, s->size);
+		zero(e, R8);
+		mov_imm64(e, RAX, s->store ? (uint64_t)(uintptr_t)mem__write_slow :
+					      (uint64_t)(uintptr_t)mem__read_slow);
+		call_r(e, RAX);
+		test_rr(e, 0, RAX, RAX);
+		jcc_to(e, CC_NZ, t->j->epilogue); /* X_EXC or X_STOP, the access not retired */
+		add_mem(t, OFF_PC, -s->pc);
+		add_mem(t, OFF_IC, -s->ic);
+		if (!s->store)
+			mov_load(e, 1, RDX, RSP, 0);
+		jmp_to(e, s->join);
+	}
+}
+
+/* Any other instruction: its handler, with pc and icount in memory. */
+static void call_handler(struct tr *t, const struct dent *d)
+{
+	sync(t);
+	mov_rr(&t->e, 1, RDI, RBX);
+	mov_imm64(&t->e, RSI, (uint64_t)(uintptr_t)d);
+	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)d->fn);
+	call_r(&t->e, RAX);
+	test_rr(&t->e, 0, RAX, RAX);
+	jcc_to(&t->e, CC_NZ, t->j->epilogue);
+}
+
+/* ---- blocks ---- */
+
+enum kind { K_CALL, K_ADDSUB_IMM, K_ADDSUB_SREG, K_LOGIC_SREG, K_LOGIC_IMM, K_MOVEWIDE,
+	    K_CSEL, K_LDST_UIMM, K_B, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
+
+static enum kind classify(const struct dent *d)
+{
+	uint32_t i = d->insn;
+	if (d->fn == exec_undef)
+		return K_CALL;
+	if ((i & 0x1f800000) == 0x11000000)
+		return K_ADDSUB_IMM;
+	if ((i & 0x1f200000) == 0x0b000000)
+		return K_ADDSUB_SREG;
+	if ((i & 0x1f000000) == 0x0a000000)
+		return K_LOGIC_SREG;
+	if ((i & 0x1f800000) == 0x12000000)
+		return K_LOGIC_IMM;
+	if ((i & 0x1f800000) == 0x12800000)
+		return K_MOVEWIDE;
+	if ((i & 0x1fe00000) == 0x1a800000)
+		return K_CSEL;
+	if ((i & 0x3f000000) == 0x39000000 && RN(i) != 31) {
+		unsigned size = BITS(i, 31, 30), opc = BITS(i, 23, 22);
+		if (opc < 2 || (opc == 2 && size <= 2) || (opc == 3 && size <= 1))
+			return K_LDST_UIMM;
+		return K_CALL; /* PRFM */
+	}
+	if ((i & 0xfc000000) == 0x14000000)
+		return K_B;
+	if ((i & 0xfc000000) == 0x94000000)
+		return K_BL;
+	if ((i & 0xff000010) == 0x54000000)
+		return K_BCOND;
+	if ((i & 0x7e000000) == 0x34000000)
+		return K_CBZ;
+	if ((i & 0x7e000000) == 0x36000000)
+		return K_TBZ;
+	/* unconditional branch (register), exception generation: always leave */
+	if ((i & 0xfe000000) == 0xd6000000 || (i & 0xff000000) == 0xd4000000)
+		return K_BR_OTHER;
+	return K_CALL;
+}
+
+static bool ends_block(enum kind k) { return k >= K_B; }
+
+/* A conditional branch at k: CF (cc_taken) or a test; taken by d->imm. */
+static void cond_branch(struct tr *t, unsigned k, unsigned cc_taken, int64_t imm)
+{
+	uint8_t *j = jcc(&t->e, cc_taken);
+	int32_t pc = t->pc_pend, ic = t->ic_pend;
+	t->pc_pend += 4;
+	t->ic_pend += 1;
+	fall_through(t, k);
+	patch_to(j, t->e.p);
+	t->pc_pend = pc;
+	t->ic_pend = ic;
+	taken(t, k, imm);
+}
+
+static void branch(struct tr *t, const struct dent *d, enum kind kind, unsigned k)
+{
+	uint32_t i = d->insn;
+	int64_t imm = (int64_t)d->imm;
+	switch (kind) {
+	case K_BL:
+		mov_load(&t->e, 1, RAX, RBX, OFF_PC);
+		alu_ri(&t->e, 1, ALU_ADD, RAX, t->pc_pend + 4);
+		mov_store(&t->e, 1, RAX, RBX, OFF_X(30));
+		/* fall through */
+	case K_B:
+		taken(t, k, imm);
+		return;
+	case K_BCOND:
+		cond_to_cf(t, i & 15);
+		cond_branch(t, k, CC_C, imm);
+		return;
+	case K_CBZ:
+		get(t, RAX, RD(i), true);
+		test_rr(&t->e, BIT(i, 31), RAX, RAX);
+		cond_branch(t, k, BIT(i, 24) ? CC_NZ : CC_Z, imm);
+		return;
+	case K_TBZ:
+		get(t, RAX, RD(i), true);
+		bt_ri(&t->e, 1, RAX, (BIT(i, 31) << 5) | BITS(i, 23, 19));
+		cond_branch(t, k, BIT(i, 24) ? CC_C : CC_NC, imm);
+		return;
+	default: /* K_BR_OTHER: the handler; it leaves through its result */
+		call_handler(t, d);
+		t->pc_pend = 4;
+		t->ic_pend = 1;
+		fall_through(t, k);
+		return;
+	}
+}
+
+void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsigned idx)
+{
+	struct tr *t = malloc(sizeof(*t));
+	if (!t)
+		return 0;
+	memset(t, 0, sizeof(*t));
+	t->e.p = j->rw + j->used;
+	t->e.end = j->rw + j->size;
+	t->j = j;
+	t->pg = pg;
+	t->jp = jp;
+	t->start = idx;
+	t->entry = t->e.p;
+
+	unsigned n = 0;
+	while (idx + n < 1024 && n < JIT_MAX_BLOCK) {
+		enum kind k = classify(&pg->e[idx + n]);
+		n++;
+		if (ends_block(k))
+			break;
+	}
+	/* entry: run only if the whole block fits in the budget (R12 = end) */
+	mov_load(&t->e, 1, RAX, RBX, OFF_IC);
+	alu_ri(&t->e, 1, ALU_ADD, RAX, (int32_t)n);
+	alu_rr(&t->e, 1, ALU_CMP, RAX, R12);
+	jcc_to(&t->e, CC_A, j->ret_cont);
+
+	for (unsigned m = 0; m < n; m++) {
+		unsigned k = idx + m;
+		const struct dent *d = &pg->e[k];
+		enum kind kind = classify(d);
+		if (ends_block(kind)) {
+			branch(t, d, kind, k);
+			break;
+		}
+		switch (kind) {
+		case K_ADDSUB_IMM: addsub_imm(t, d); break;
+		case K_ADDSUB_SREG: addsub_sreg(t, d); break;
+		case K_LOGIC_SREG: logic_sreg(t, d); break;
+		case K_LOGIC_IMM: logic_imm(t, d); break;
+		case K_MOVEWIDE: movewide(t, d); break;
+		case K_CSEL: csel(t, d); break;
+		case K_LDST_UIMM: ldst_uimm(t, d); break;
+		default:
+			call_handler(t, d);
+			t->pc_pend = t->ic_pend = 0;
+			break;
+		}
+		t->pc_pend += 4;
+		t->ic_pend += 1;
+		if (m + 1 == n)
+			fall_through(t, k);
+	}
+	slow_stubs(t);
+
+	void *code = jit__rx(j, t->entry);
+	j->used = (size_t)(t->e.p - j->rw);
+	j->used = (j->used + 15) & ~(size_t)15;
+	j->st.blocks++;
+	j->st.code_bytes += (uint64_t)(t->e.p - t->entry);
+	j->live++;
+	jp->nblocks++;
+	jp->entry[idx] = code;
+	free(t);
+	return code;
+}

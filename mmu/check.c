@@ -31,7 +31,8 @@ struct mmu_check *mmu__check_create(const struct mmu_check_config *cfg)
 		c->cfg.enable = (1u << MMU_CHECK_KINDS) - 1;
 	if (!c->cfg.ctr_el0)
 		c->cfg.ctr_el0 = MMU_CTR_DEFAULT;
-	if (hmap_init(&c->desc, sizeof(struct desc_rec)) ||
+	c->pending_by_asid = calloc(1u << 16, sizeof(*c->pending_by_asid));
+	if (!c->pending_by_asid || hmap_init(&c->desc, sizeof(struct desc_rec)) ||
 	    hmap_init(&c->code, sizeof(struct code_page))) {
 		mmu__check_destroy(c);
 		return NULL;
@@ -45,6 +46,7 @@ void mmu__check_destroy(struct mmu_check *c)
 		return;
 	hmap_free(&c->desc);
 	hmap_free(&c->code);
+	free(c->pending_by_asid);
 	free(c);
 }
 
@@ -58,8 +60,20 @@ bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k)
 	return c->cfg.enable & (1u << k);
 }
 
+void mmu_check_where(struct mmu_check *c, unsigned pe, struct mmu_check_where *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->pe = pe;
+	if (c->cfg.where) {
+		c->cfg.where(c->cfg.opaque, pe, &w->pc, &w->lr);
+		w->known = true;
+	}
+}
+
 void mmu_check_report(struct mmu_check *c, struct mmu_check_report *r)
 {
+	if (!r->at.known)
+		mmu_check_where(c, r->pe, &r->at);
 	c->count[r->kind]++;
 	if (c->cfg.report)
 		c->cfg.report(c->cfg.opaque, r);
@@ -134,6 +148,11 @@ void mmu_check_walk_desc(struct mmu_ctx *ctx, unsigned stage, int level, unsigne
 	if (!r)
 		return;
 	changed = is_new || r->cached != desc;
+	if (r->pending) { /* read again: the record describes the table's new use */
+		r->pending = false;
+		c->pending_by_asid[r->asid]--;
+		c->npending--;
+	}
 	r->cached = desc;
 	r->stage = (uint8_t)stage;
 	r->level = (uint8_t)level;
@@ -179,6 +198,10 @@ void mmu_check_tlbi(struct mmu_check *c, const struct mmu_tlbi *op, unsigned pe)
 		if (r) {
 			rec_as_entry(r, &e);
 			if (mmu__tlbi_match(op, &e) && !(r->pes &= ~reach)) {
+				if (r->pending) {
+					c->pending_by_asid[r->asid]--;
+					c->npending--;
+				}
 				hmap_del(&c->desc, key); /* slot i may now hold another record */
 				continue;
 			}
@@ -208,6 +231,20 @@ static uint64_t merge(uint64_t old, unsigned off, unsigned size, uint64_t val)
 	return (old & ~m) | ((val << (8 * off)) & m);
 }
 
+/* Is some PE that walked r translating with r's ASID now? (Global records: always.) */
+static bool asid_live(const struct mmu_check *c, const struct desc_rec *r)
+{
+	if (r->global)
+		return true;
+	for (unsigned pe = 0; pe < CHECK_MAX_PE; pe++)
+		if ((r->pes & (1u << pe)) && c->cur_asid[pe] == (uint32_t)r->asid + 1)
+			return true;
+	return false;
+}
+
+static const char bbm_what[] = "valid descriptor replaced by a different valid one without "
+			       "break-before-make (invalid entry, DSB, TLBI, DSB)";
+
 static void check_bbm(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t val)
 {
 	struct mmu_check *c = ctx->check;
@@ -219,17 +256,66 @@ static void check_bbm(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t 
 	if (ctx->mem->read64(ctx->mem_opaque, pa8, &old))
 		return;
 	nd = merge(old, (unsigned)(pa & 7), size, val);
-	if (!(nd & MMU_DESC_VALID) || !needs_bbm(r, nd))
+	if (nd != old) /* who changed it: named by a later stale-translation report */
+		mmu_check_where(c, ctx->pe, &r->writer);
+	if (!mmu_check_enabled(c, MMU_CHECK_BBM) || r->pending || !(nd & MMU_DESC_VALID) ||
+	    !needs_bbm(r, nd))
 		return;
+	if (!asid_live(c, r)) { /* only a reuse of the ASID could hit it: wait for one */
+		r->pending = true;
+		r->pend_new = nd;
+		r->pend_at = r->writer;
+		c->pending_by_asid[r->asid]++;
+		c->npending++;
+		return;
+	}
 	struct mmu_check_report rep = {
 		.kind = MMU_CHECK_BBM, .pe = ctx->pe, .va = r->in_base, .pa = pa,
 		.desc_pa = pa8, .old_desc = r->cached, .new_desc = nd, .stage = r->stage,
-		.level = r->level, .access = MMU_WRITE,
-		.what = "valid descriptor replaced by a different valid one without "
-			"break-before-make (invalid entry, DSB, TLBI, DSB)",
+		.level = r->level, .access = MMU_WRITE, .asid = r->asid, .global = r->global, .what = bbm_what,
 	};
 	r->cached = nd;
 	mmu_check_report(c, &rep);
+}
+
+/* A deferred finding meets a use of its ASID by a PE that walked the descriptor. */
+static void report_deferred(struct mmu_ctx *ctx, uint16_t asid)
+{
+	struct mmu_check *c = ctx->check;
+	uint32_t me = pe_bit(ctx->pe);
+	uint64_t key;
+
+	for (size_t i = 0; i < c->desc.cap && c->pending_by_asid[asid]; i++) {
+		struct desc_rec *r = hmap_at(&c->desc, i, &key);
+
+		if (!r || !r->pending || r->asid != asid || !(r->pes & me) ||
+		    r->vmid != ctx->regime.vmid)
+			continue;
+		struct mmu_check_report rep = {
+			.kind = MMU_CHECK_BBM, .pe = r->pend_at.pe, .at = r->pend_at,
+			.va = r->in_base, .pa = key, .desc_pa = key, .old_desc = r->cached,
+			.new_desc = r->pend_new, .stage = r->stage, .level = r->level,
+			.access = MMU_WRITE, .deferred = true, .use_pe = ctx->pe, .asid = asid,
+			.what = bbm_what,
+		};
+		r->pending = false;
+		c->pending_by_asid[asid]--;
+		c->npending--;
+		r->cached = r->pend_new;
+		mmu_check_report(c, &rep);
+	}
+}
+
+void mmu__check_asid_use(struct mmu_ctx *ctx)
+{
+	struct mmu_check *c = ctx->check;
+	uint16_t asid = ctx->regime.asid;
+
+	if (!c)
+		return;
+	c->cur_asid[ctx->pe < CHECK_MAX_PE ? ctx->pe : CHECK_MAX_PE - 1] = (uint32_t)asid + 1;
+	if (c->npending && c->pending_by_asid[asid])
+		report_deferred(ctx, asid);
 }
 
 void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t val)
@@ -238,10 +324,9 @@ void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t 
 
 	if (!c)
 		return;
-	if (mmu_check_enabled(c, MMU_CHECK_BBM))
-		check_bbm(ctx, pa, size, val);
+	check_bbm(ctx, pa, size, val); /* also notes who changed a walked descriptor */
 	if (mmu_check_enabled(c, MMU_CHECK_ICACHE))
-		mmu_check_icache_store(c, pa, size);
+		mmu_check_icache_store(c, ctx->pe, pa, size);
 }
 
 /* ---- stale TLB entries ---- */
@@ -253,6 +338,7 @@ void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t 
 static void stale_one(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
 		      enum mmu_access acc, unsigned stage, uint64_t desc_pa, uint64_t desc)
 {
+	const struct desc_rec *r;
 	uint64_t now;
 
 	if (desc_pa == ~0ull || ctx->mem->read64(ctx->mem_opaque, desc_pa, &now))
@@ -264,9 +350,12 @@ static void stale_one(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64
 		.kind = MMU_CHECK_STALE_TLB, .pe = ctx->pe, .va = va, .ipa = e->ipa,
 		.pa = e->pa, .desc_pa = desc_pa, .old_desc = desc, .new_desc = now,
 		.stage = (uint8_t)stage, .level = e->level, .access = acc,
+		.asid = e->asid, .global = e->global,
 		.what = "TLB hit on an entry whose descriptor changed in memory with no "
 			"TLBI since (missing TLB invalidation)",
 	};
+	if ((r = hmap_get(&ctx->check->desc, desc_pa)) != NULL)
+		rep.writer = r->writer;
 	mmu_check_report(ctx->check, &rep);
 }
 

@@ -25,7 +25,7 @@ static uint64_t line_bits(uint64_t pa, unsigned size)
 	return (last - first == 63 ? ~0ull : (MASK(last - first + 1) << first));
 }
 
-static void mark(struct mmu_check *c, uint64_t pa, unsigned size)
+static void mark(struct mmu_check *c, unsigned pe, uint64_t pa, unsigned size)
 {
 	uint32_t ctr = c->cfg.ctr_el0;
 	bool idc = ctr & (1u << 28), dic = ctr & (1u << 29), is_new;
@@ -40,15 +40,16 @@ static void mark(struct mmu_check *c, uint64_t pa, unsigned size)
 		p->need_clean |= line_bits(pa, size);
 	if (!dic)
 		p->need_inval |= line_bits(pa, size);
+	mmu_check_where(c, pe, &p->writer);
 }
 
-void mmu_check_icache_store(struct mmu_check *c, uint64_t pa, unsigned size)
+void mmu_check_icache_store(struct mmu_check *c, unsigned pe, uint64_t pa, unsigned size)
 {
 	uint64_t end = pa + (size ? size : 1);
 
 	while (pa < end) {
 		uint64_t next = (pa | 0xfff) + 1, stop = next < end ? next : end;
-		mark(c, pa, (unsigned)(stop - pa));
+		mark(c, pe, pa, (unsigned)(stop - pa));
 		pa = stop;
 	}
 }
@@ -122,7 +123,7 @@ void mmu_check_cache_op(struct mmu_ctx *ctx, enum mmu_cache_op op, uint64_t pa)
 		clean_range(c, pa & ~(uint64_t)(dline(ctr) - 1), dline(ctr));
 		break;
 	case MMU_DC_ZVA:
-		mmu_check_icache_store(c, pa & ~(uint64_t)(dline(ctr) - 1), dline(ctr));
+		mmu_check_icache_store(c, ctx->pe, pa & ~(uint64_t)(dline(ctr) - 1), dline(ctr));
 		break;
 	case MMU_IC_IVAU:
 		inval_range(c, pa & ~(uint64_t)(iline(ctr) - 1), iline(ctr));
@@ -153,6 +154,7 @@ void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa)
 		.what = (p->need_clean & bit) ?
 			"instruction fetched from a line written without DC CVAU + IC IVAU" :
 			"instruction fetched from a line written and cleaned, without IC IVAU",
+		.writer = p->writer,
 	};
 	p->need_clean &= ~bit; /* one report per write */
 	p->need_inval &= ~bit;

@@ -13,21 +13,32 @@ struct desc_rec {
 	uint16_t vmid, asid;
 	uint8_t stage, level, gshift;
 	bool global, leaf;
+	bool pending;         /* a BBM finding waits for the ASID's next use */
+	uint64_t pend_new;    /* the value stored then */
+	struct mmu_check_where pend_at, writer; /* that store; the last store changing it */
 };
 
 struct code_page {
 	uint64_t need_clean, need_inval; /* bit n: 64-byte line n of the page */
+	struct mmu_check_where writer;   /* the last store to the page */
 };
+
+#define CHECK_MAX_PE 32
 
 struct mmu_check {
 	struct mmu_check_config cfg;
 	struct hmap desc;     /* desc PA -> struct desc_rec */
 	struct hmap code;     /* PA >> 12 -> struct code_page */
 	uint64_t count[MMU_CHECK_KINDS];
+	uint32_t *pending_by_asid; /* [65536]: deferred BBM findings per ASID */
+	uint64_t npending;
+	uint32_t cur_asid[CHECK_MAX_PE]; /* ASID + 1 each PE translated with last (0: none) */
 };
+
+void mmu_check_where(struct mmu_check *c, unsigned pe, struct mmu_check_where *w);
 
 bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k);
 void mmu_check_report(struct mmu_check *c, struct mmu_check_report *r);
-void mmu_check_icache_store(struct mmu_check *c, uint64_t pa, unsigned size);
+void mmu_check_icache_store(struct mmu_check *c, unsigned pe, uint64_t pa, unsigned size);
 
 #endif

@@ -132,6 +132,9 @@ int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
 {
 	bool use = tlb_usable(ctx, flags);
 
+	if (ctx->check && (unsigned)(ctx->regime.tlb_kind - MMU_TLB_S1) < 2 &&
+	    !(flags & MMU_F_NO_UPDATE))
+		mmu__check_asid_use(ctx); /* a deferred BBM finding of this ASID shows now */
 	return translate_slow(ctx, va, use ? tlb_key(&ctx->regime, va, acc) : 0, acc, flags,
 			      use, res);
 }

@@ -37,6 +37,8 @@ enum vm_jit { VM_JIT_DEFAULT = 0, VM_JIT_ON, VM_JIT_OFF };
 
 /* --checks: the model's mmu/ sanitizer checks (docs/model.md). */
 enum vm_checks { VM_CHECKS_OFF = 0, VM_CHECKS_REPORT, VM_CHECKS_STOP };
+#define MACHINE_MAX_SYMBOLS 8 /* --symbols FILE.elf, repeatable */
+struct symtab;
 
 struct vm_config {
 	uint64_t mem_size;       /* bytes of guest RAM from RAM_BASE */
@@ -48,6 +50,9 @@ struct vm_config {
 	const char *accel;       /* "kvm", "model", or NULL for the first available */
 	enum vm_reboot reboot;
 	enum vm_checks checks;   /* model only: sanitizer checks, and stop at the first report */
+	bool checks_strict;      /* --checks=strict: the model keeps what it may (docs/sanitizer.md) */
+	const char *symbols[MACHINE_MAX_SYMBOLS]; /* --symbols FILE.elf: names in reports */
+	unsigned nsymbols;
 	bool stats;              /* model only: print statistics when the VM stops */
 	bool caches;             /* model only: attach the cache model */
 	unsigned stage2;         /* model only: --stage2 block|page|lazy: enum stage2_mode + 1;
@@ -121,6 +126,7 @@ struct machine {
 	int exit_status;          /* what vmm exits with once stopped */
 	uint32_t guest_status;    /* last value written to the exit device's STATUS */
 	char error[256];          /* one line, set with machine__error() */
+	struct symtab *symbols;   /* from cfg.symbols (vmm/symbols.h), or NULL */
 };
 
 /* Build the machine from cfg: RAM, devices, kernel/initrd/DTB in RAM, boot state.

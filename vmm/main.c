@@ -22,6 +22,7 @@
 #include "machine.h"
 #include "monitor_glue.h"
 #include "report.h"
+#include "symbols.h"
 #include "trace/trace.h"
 #include "version.h"
 #include <platform/memmap.h>
@@ -97,12 +98,28 @@ static int parse_reboot(struct vm_config *cfg, const char *val, char *why, size_
 /* --checks, --stats, --caches: what the model accelerator attaches or reports */
 static int parse_checks(struct vm_config *cfg, const char *val, char *why, size_t n)
 {
+	cfg->checks = VM_CHECKS_REPORT;
+	cfg->checks_strict = false;
 	if (!val)
-		cfg->checks = VM_CHECKS_REPORT;
-	else if (strcmp(val, "stop") == 0)
+		return 0;
+	if (strcmp(val, "stop") == 0 || strcmp(val, "strict,stop") == 0 ||
+	    strcmp(val, "stop,strict") == 0)
 		cfg->checks = VM_CHECKS_STOP;
-	else
-		return snprintf(why, n, "--checks=%s: the only value is stop (--checks=stop)", val), -1;
+	if (strcmp(val, "strict") == 0 || strcmp(val, "strict,stop") == 0 ||
+	    strcmp(val, "stop,strict") == 0)
+		cfg->checks_strict = true;
+	else if (strcmp(val, "stop") != 0)
+		return snprintf(why, n, "--checks=%s: the values are stop, strict and strict,stop",
+				val), -1;
+	return 0;
+}
+
+static int parse_symbols(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	if (cfg->nsymbols == MACHINE_MAX_SYMBOLS)
+		return snprintf(why, n, "--symbols %s: at most %d files", val,
+				MACHINE_MAX_SYMBOLS), -1;
+	cfg->symbols[cfg->nsymbols++] = val;
 	return 0;
 }
 
@@ -205,9 +222,13 @@ static const struct option_desc run_options[] = {
 	{ "timeout", "SECONDS", "stop the VM after SECONDS of wall time (status 5)", parse_timeout },
 	{ "max-insns", "N", "model: stop after N instructions in all vCPUs (status 6)",
 	  parse_max_insns },
-	{ "checks", "[=stop]", "model: report stale TLB entries, break-before-make and I-cache "
-	  "bugs;\n                           =stop: stop at the first report (status 4)",
+	{ "checks", "[=stop|strict]", "model: report stale TLB entries, break-before-make and "
+	  "I-cache bugs;\n                           =stop: stop at the first report (status 4); "
+	  "=strict: also keep\n                           every TLB entry and stale decoded code "
+	  "until invalidated;\n                           =strict,stop both (docs/sanitizer.md)",
 	  parse_checks },
+	{ "symbols", "FILE.elf", "name guest PCs in check reports from FILE's symbols "
+	  "(repeatable)", parse_symbols },
 	{ "stats", NULL, "model: print what the guest did to the memory system at exit",
 	  parse_stats },
 	{ "caches", NULL, "model: attach the L1I/L1D/L2 cache model (statistics in --stats)",
@@ -401,7 +422,7 @@ static void cli_sink(enum report_level level, const char *line)
 		[REPORT_INFO] = "vmm: ", [REPORT_WARN] = "vmm: warning: ",
 		[REPORT_ERROR] = "vmm: error: ",
 	};
-	char buf[640];
+	char buf[1100];
 	int n = snprintf(buf, sizeof(buf), "%s%s\n", prefix[level], line);
 
 	if (n >= (int)sizeof(buf))
@@ -522,6 +543,29 @@ static int finish(struct machine *m, int err)
 	return status;
 }
 
+/* --symbols: every file's function symbols in one table, for the engine's reports. */
+static int load_symbols(struct machine *m, const struct vm_config *cfg)
+{
+	char why[300];
+
+	if (!cfg->nsymbols)
+		return 0;
+	m->symbols = symtab__new();
+	if (!m->symbols) {
+		fprintf(stderr, "vmm: error: out of memory reading --symbols\n");
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->nsymbols; i++) {
+		if (symtab__add_elf(m->symbols, cfg->symbols[i], why, sizeof(why))) {
+			fprintf(stderr, "vmm: error: %s\n", why);
+			symtab__free(m->symbols);
+			m->symbols = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int run(int argc, char **argv)
 {
 	struct vm_config cfg = { .mem_size = DEFAULT_MEM, .ncpus = 1 };
@@ -552,6 +596,10 @@ static int run(int argc, char **argv)
 		return 0;
 	}
 	vm.accel = accel;
+	if (load_symbols(&vm, &cfg)) {
+		machine__destroy(&vm);
+		return VMM_EXIT_ERROR;
+	}
 	/* before the terminal goes raw and before any thread: a signal from here on
 	 * stops the VM, and the terminal is restored */
 	block_signals(&sigs);
@@ -593,6 +641,7 @@ static int run(int argc, char **argv)
 	monitor_glue__stop(&vm, machine__stop_description(&vm), status);
 	gdb__stop(&vm, status);
 	machine__destroy(&vm);
+	symtab__free(vm.symbols);
 	return status;
 }
 

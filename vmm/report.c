@@ -6,7 +6,7 @@
 
 #include "report.h"
 
-#define REPORT_LINE 512
+#define REPORT_LINE 1024 /* a sanitizer report with symbols and its writer fits */
 
 static _Atomic(report_sink_fn *) sink;
 static _Atomic(struct report_limit *) limits; /* every limit that has reported */

@@ -232,6 +232,75 @@ static void check_stale_silent_for_af_and_software_bits(void **state)
 	assert_int_equal(nrep, 0);
 }
 
+/* A process exits: its ASID (1) is retired without TLBI, the PE moves to ASID 2, and
+ * the page that held its level-3 table is reused for data that looks like a valid
+ * descriptor. Entries tagged ASID 1 can hit nothing until ASID 1 is used again (Arm
+ * ARM D8.16.1, "TLB maintenance": an entry is used only for translations in its own
+ * ASID), so nothing is reported then; reusing ASID 1 without a TLBI is reported,
+ * naming the store (deferred) and the PE that reused it. */
+static void check_bbm_waits_for_the_reuse_of_a_retired_asid(void **state)
+{
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x70000 | 2ull << 48, 0, 0, 0, 0); /* empty tables */
+	(void)mmu__translate(&ctx, 0x1000, MMU_READ, 0, &(struct mmu_result){ 0 });
+	store(leaf_pa, PAGE(0x200000) | D_NG);
+	assert_int_equal(nrep, 0);
+	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x70000 | 1ull << 48, 0, 0, 0, 0);
+	(void)mmu__translate(&ctx, 0x1000, MMU_READ, 0, &(struct mmu_result){ 0 });
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_BBM);
+	assert_true(last.deferred);
+	assert_int_equal(last.asid, 1);
+	assert_int_equal(last.desc_pa, leaf_pa);
+	assert_int_equal(last.new_desc, PAGE(0x200000) | D_NG);
+}
+
+/* The same with the rollover's TLBI (ASIDE1 of the old ASID, as a local VMALLE1 would)
+ * before ASID 1 is given out again: silent. */
+static void check_bbm_silent_when_asid_reuse_follows_a_tlbi(void **state)
+{
+	struct mmu_tlbi op;
+
+	(void)state;
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	th_set(&ctx, SCTLR_ON, TCR_4K48, 0x70000 | 2ull << 48, 0, 0, 0, 0);
+	(void)mmu__translate(&ctx, 0x1000, MMU_READ, 0, &(struct mmu_result){ 0 });
+	store(leaf_pa, PAGE(0x200000) | D_NG);
+	mmu__tlbi_make(&op, MMU_TLBI_VMALLE1, false, 0, &ctx.regime);
+	mmu__tlbi(&ctx, &op);
+	th_set(&ctx, SCTLR_ON, TCR_4K48, ROOT | 1ull << 48, 0, 0, 0, 0);
+	assert_int_equal(ok_pa(&ctx, VA, MMU_READ, 0), 0x200000);
+	assert_int_equal(nrep, 0);
+}
+
+/* Reports name where things happened: the store that changed a descriptor is named
+ * by the stale-translation report of a later hit (the missing TLBI belongs after it). */
+static void fake_where(void *opaque, unsigned pe, uint64_t *pc, uint64_t *lr)
+{
+	(void)opaque;
+	*pc = 0x1000 + pe;
+	*lr = 0x2000;
+}
+
+static void check_stale_report_names_the_store_that_changed_the_descriptor(void **state)
+{
+	struct mmu_check_config cfg = { .report = on_report, .where = fake_where };
+
+	(void)state;
+	mmu__check_destroy(chk);
+	ctx.check = chk = mmu__check_create(&cfg);
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	store(leaf_pa, 0);               /* unmapped, no TLBI */
+	(void)ok_pa(&ctx, VA, MMU_READ, 0);
+	assert_int_equal(nrep, 1);
+	assert_int_equal(last.kind, MMU_CHECK_STALE_TLB);
+	assert_true(last.writer.known);
+	assert_int_equal(last.writer.pc, 0x1000);
+	assert_int_equal(last.writer.lr, 0x2000);
+	assert_true(last.at.known);
+}
+
 /* I-cache coherence, CTR_EL0.IDC = DIC = 0. Identity map (MMU off) so VA = PA. */
 static void code_setup(uint32_t ctr)
 {
@@ -349,6 +418,9 @@ int main(void)
 		T(check_icache_fires_without_clean_or_wrong_order),
 		T(check_icache_follows_ctr_idc_dic),
 		T(check_contiguous_group_consistency),
+		T(check_bbm_waits_for_the_reuse_of_a_retired_asid),
+		T(check_bbm_silent_when_asid_reuse_follows_a_tlbi),
+		T(check_stale_report_names_the_store_that_changed_the_descriptor),
 	};
 	return cmocka_run_group_tests_name("mmu checks", tests, NULL, NULL);
 }

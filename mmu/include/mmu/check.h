@@ -8,6 +8,11 @@
  * - MMU_CHECK_BBM: a store that changes a descriptor which a walk has read (and no
  *   TLBI has covered since) to a valid descriptor with a different output address,
  *   size or memory type: break-before-make was skipped (invalid entry + TLBI missing).
+ *   For an ASID-tagged descriptor (nG leaf, or a TTBR0 table) that no PE which walked
+ *   it is using now, the report waits until a PE which walked it uses that ASID again
+ *   with no TLBI covering it since: entries of a retired ASID can hit nothing before
+ *   the ASID is reused (Arm ARM D8.16.1, "TLB maintenance": a TLB entry is used only
+ *   for translations in its own ASID).
  * - MMU_CHECK_ICACHE: an instruction fetched from a line written since the last
  *   I-cache invalidation covering it (or, when CTR_EL0.IDC is 0, since its last D-cache
  *   clean to PoU before that invalidation).
@@ -37,9 +42,26 @@ enum mmu_check_kind {
 	MMU_CHECK_KINDS
 };
 
+/* Where a PE was when it did something: its PC and return address (x30), as the
+ * caller's cfg.where tells (all 0 without it). */
+struct mmu_check_where {
+	bool known;
+	unsigned pe;
+	uint64_t pc, lr;
+};
+
 struct mmu_check_report {
 	enum mmu_check_kind kind;
 	unsigned pe;
+	struct mmu_check_where at;     /* pe's PC when the check fired; for a deferred BBM
+				       * report, when the store happened */
+	struct mmu_check_where writer; /* STALE_TLB: the last store that changed the
+				       * descriptor; ICACHE: the last store to the page */
+	bool deferred;        /* BBM on an ASID-tagged descriptor, reported when the ASID
+			       * was used again (by PE use_pe) before a TLBI covered it */
+	unsigned use_pe;
+	uint16_t asid;        /* the entry's or descriptor's ASID, when not global */
+	bool global;          /* STALE_TLB, BBM: a global entry (no ASID) */
 	uint64_t va;          /* VA of the access / mapping (when known) */
 	uint64_t ipa;         /* IPA (when stage 2 is involved) */
 	uint64_t pa;          /* physical address accessed or written */
@@ -56,6 +78,9 @@ struct mmu_check_config {
 	void (*report)(void *opaque, const struct mmu_check_report *r);
 	void *opaque;
 	uint32_t ctr_el0;     /* IDC/DIC and line sizes for the I-cache check; 0: default */
+	/* optional: PE pe's PC and x30 now (called on stores and reports, so that a
+	 * report can name the store behind it) */
+	void (*where)(void *opaque, unsigned pe, uint64_t *pc, uint64_t *lr);
 };
 
 struct mmu_check;
@@ -73,5 +98,9 @@ void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t 
 
 /* An instruction fetch at va, translated to pa. */
 void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa);
+
+/* ctx's PE translates with its regime's ASID (called by mmu__translate itself): a
+ * deferred break-before-make finding on a descriptor of that ASID is reported now. */
+void mmu__check_asid_use(struct mmu_ctx *ctx);
 
 #endif

@@ -14,6 +14,7 @@
 #include "engine/model.h"
 #include "engine/monitor_target.h"
 #include "report.h"
+#include "symbols.h"
 #include "engine/stats.h"
 #include "engine/stage2_monitor.h"
 #include "engine/timer.h"
@@ -103,6 +104,12 @@ static void env_check_report(void *opaque, unsigned kind, const char *line)
 		report_limited(&check_limit[kind], REPORT_INFO, "check: %s", line);
 }
 
+static int env_symbolize(void *opaque, uint64_t addr, char *buf, size_t n)
+{
+	struct model *md = opaque;
+	return symtab__name(md->m->symbols, addr, buf, n);
+}
+
 /* --checks=stop: the first report stops the VM with its own status */
 static void env_check_stop(void *opaque)
 {
@@ -113,6 +120,7 @@ static void env_check_stop(void *opaque)
 static const struct model_env env = {
 	.bus_read = env_bus_read, .bus_write = env_bus_write, .hvc = env_hvc, .hlt = env_hlt,
 	.fatal = env_fatal, .check_report = env_check_report, .check_stop = env_check_stop,
+	.symbolize = env_symbolize,
 	.undef = model__undef_report,
 	.fault = model_monitor__fault,
 	.stage2_event = model_stage2__event,
@@ -177,6 +185,7 @@ static int model_create(struct machine *m)
 	}
 	struct model_opts opts = {
 		.checks = (enum model_checks)m->cfg.checks, /* the same values: asserted above */
+		.strict = m->cfg.checks && m->cfg.checks_strict,
 		.caches = m->cfg.caches,
 		.stage2 = m->cfg.stage2 ? m->cfg.stage2 - 1 : 0, .dirty_log = m->cfg.dirty_log,
 		.jit = m->cfg.jit, /* enum vm_jit and enum model_jit: the same values */

@@ -28,6 +28,9 @@ struct model_env {
 	/* a sanitizer check reported (kind: enum xlat_check_kind); line says what and
 	 * where. May be NULL: reports are then only counted (xlat__check_count) */
 	void (*check_report)(void *opaque, unsigned kind, const char *line);
+	/* "func+0x1c" for a guest address into buf (--symbols): 0, or -1 when unknown;
+	 * may be NULL */
+	int (*symbolize)(void *opaque, uint64_t addr, char *buf, size_t n);
 	/* a sanitizer check reported with MODEL_CHECKS_STOP (may be NULL: vm->stop only) */
 	void (*check_stop)(void *opaque);
 	/* the guest is about to take an Undefined Instruction exception for insn at pc
@@ -46,6 +49,8 @@ struct model_env {
 enum model_checks { MODEL_CHECKS_OFF = 0, MODEL_CHECKS_REPORT, MODEL_CHECKS_STOP };
 struct model_opts {
 	enum model_checks checks; /* mmu/ sanitizer checks: off, report each, stop at first */
+	bool strict;              /* with checks: keep every TLB entry until a TLBI removes it,
+				   * and decoded code until an IC invalidates it (sanitizer.md) */
 	bool caches;              /* mmu/ cache model: L1I, L1D per vCPU, one shared L2 */
 	unsigned stage2;          /* enum stage2_mode (mem/stage2.h): block, page, lazy */
 	bool dirty_log;           /* stage 2 write-protects RAM and logs written pages */

@@ -57,26 +57,58 @@ static const char *access_name(enum mmu_access a)
 	return a == MMU_WRITE ? "write" : a == MMU_FETCH ? "fetch" : "read";
 }
 
-/* One line per report, to the environment: what, where (PE, guest PC, VA, IPA, PA),
- * which descriptor (address, level, old -> new value), and the access. */
+/* "0x... (func+0x1c)", or the bare address without --symbols or a symbol. */
+static const char *addr_name(struct model_vm *vm, uint64_t a, char *buf, size_t n)
+{
+	char sym[128];
+	if (vm->env->symbolize && vm->env->symbolize(vm->env_opaque, a, sym, sizeof(sym)) == 0)
+		snprintf(buf, n, "0x%llx (%s)", (unsigned long long)a, sym);
+	else
+		snprintf(buf, n, "0x%llx", (unsigned long long)a);
+	return buf;
+}
+
+/* "vCPU 1 at pc 0x... (func+0x10), from 0x... (caller+0x40)": a store's place (x30 is
+ * the caller's return address when the store is in a leaf function: memcpy, ...). */
+static void where_text(struct model_vm *vm, const struct mmu_check_where *w, char *buf, size_t n)
+{
+	char pc[160], lr[160];
+	snprintf(buf, n, "vCPU %u at pc %s, from %s", w->pe, addr_name(vm, w->pc, pc, sizeof(pc)),
+		 addr_name(vm, w->lr, lr, sizeof(lr)));
+}
+
+/* One line per report, to the environment: what, who and where (vCPU, its PC
+ * symbolised), the access (VA, IPA, PA), which descriptor (address, stage, level, old ->
+ * new value), the store behind it (the writer of a descriptor or code line; for a
+ * deferred break-before-make finding, the store and the vCPU that reused the ASID). */
 static void check_report(void *opaque, const struct mmu_check_report *r)
 {
 	struct xlat_vm *x = opaque;
 	struct model_vm *vm = x->vm;
-	char line[400];
-	uint64_t pc = r->pe < vm->ncpus ? vm->cpu[r->pe]->pc : 0;
-	char desc[160] = "";
+	char line[1000], pcs[160], desc[200] = "", more[400] = "", ipa[32] = "", asid[24] = "";
+	uint64_t pc = r->at.known ? r->at.pc : r->pe < vm->ncpus ? vm->cpu[r->pe]->pc : 0;
 	if (r->kind != MMU_CHECK_ICACHE)
 		snprintf(desc, sizeof(desc), ", S%u L%u descriptor at PA 0x%llx: 0x%016llx -> 0x%016llx",
 			 r->stage, r->level, (unsigned long long)r->desc_pa,
 			 (unsigned long long)r->old_desc, (unsigned long long)r->new_desc);
-	char ipa[32] = ""; /* 0: the checker did not know it (guest RAM starts at 1 GiB) */
-	if (r->ipa)
+	if (r->ipa) /* 0: the checker did not know it (guest RAM starts at 1 GiB) */
 		snprintf(ipa, sizeof(ipa), " IPA 0x%llx", (unsigned long long)r->ipa);
-	snprintf(line, sizeof(line), "%s: vCPU %u PC 0x%llx %s VA 0x%llx%s PA 0x%llx%s: %s",
-		 xlat__check_name((enum xlat_check_kind)r->kind), r->pe, (unsigned long long)pc,
-		 access_name(r->access), (unsigned long long)r->va, ipa,
-		 (unsigned long long)r->pa, desc, r->what ? r->what : "");
+	if ((r->kind == MMU_CHECK_STALE_TLB || r->kind == MMU_CHECK_BBM) && !r->global)
+		snprintf(asid, sizeof(asid), " ASID %u", r->asid);
+	if (r->deferred) {
+		snprintf(more, sizeof(more), "; found when vCPU %u used ASID %u again with no TLBI",
+			 r->use_pe, r->asid);
+	} else if (r->writer.known && (r->kind == MMU_CHECK_STALE_TLB || r->kind == MMU_CHECK_ICACHE)) {
+		char w[360];
+		where_text(vm, &r->writer, w, sizeof(w));
+		snprintf(more, sizeof(more), "; %s last written by %s",
+			 r->kind == MMU_CHECK_ICACHE ? "code" : "descriptor", w);
+	}
+	snprintf(line, sizeof(line), "%s: vCPU %u pc %s %s VA 0x%llx%s PA 0x%llx%s%s%s: %s",
+		 xlat__check_name((enum xlat_check_kind)r->kind), r->pe,
+		 addr_name(vm, pc, pcs, sizeof(pcs)), access_name(r->access),
+		 (unsigned long long)r->va, ipa, (unsigned long long)r->pa, asid, desc, more,
+		 r->what ? r->what : "");
 	if (vm->env->check_report)
 		vm->env->check_report(vm->env_opaque, (enum xlat_check_kind)r->kind, line);
 	if (vm->opts.checks == MODEL_CHECKS_STOP && !vm->stop) {
@@ -84,6 +116,15 @@ static void check_report(void *opaque, const struct mmu_check_report *r)
 		if (vm->env->check_stop)
 			vm->env->check_stop(vm->env_opaque);
 	}
+}
+
+/* Where a vCPU is, for the checks to note at a store: its PC and x30. */
+static void check_where(void *opaque, unsigned pe, uint64_t *pc, uint64_t *lr)
+{
+	struct xlat_vm *x = opaque;
+	struct cpu *c = pe < x->vm->ncpus ? x->vm->cpu[pe] : 0;
+	*pc = c ? c->pc : 0;
+	*lr = c ? c->x[30] : 0;
 }
 
 #define MODEL_PA_BITS 48
@@ -189,7 +230,7 @@ int xlat__vm_init(struct model_vm *vm)
 	x->s2.no_bbm = nobbm && *nobbm == '1';
 	if (!err && vm->opts.checks) {
 		struct mmu_check_config cfg = { .report = check_report, .opaque = x,
-						.ctr_el0 = MMU_CTR_DEFAULT };
+						.ctr_el0 = MMU_CTR_DEFAULT, .where = check_where };
 		x->check = mmu__check_create(&cfg);
 		x->domain.check = x->check;
 		err = x->check ? 0 : -ENOMEM;

@@ -65,6 +65,13 @@ bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb);
 const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
 						uint64_t va, unsigned shift);
 void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e);
+int mmu_tlb_keep_init(struct mmu_tlb *tlb, uint32_t max);
+void mmu_tlb_keep_free(struct mmu_tlb *tlb);
+void mmu_tlb_keep_replace(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e);
+bool mmu_tlb_keep_add(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e);
+const struct mmu_tlb_entry *mmu_tlb_keep_find(struct mmu_tlb *tlb, uint64_t va, uint32_t tag,
+					      uint16_t asid, bool table, unsigned table_shift);
+void mmu_tlb_keep_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op);
 void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
 		     uint64_t va);
 

@@ -27,7 +27,7 @@ struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg)
 	if (!cfg)
 		cfg = &mmu_tlb_default_config;
 	if (!geom_ok(&cfg->l1i) || !geom_ok(&cfg->l1d) || !geom_ok(&cfg->l2) ||
-	    !geom_ok(&cfg->walk))
+	    !geom_ok(&cfg->walk) || (cfg->keep && (cfg->l1i.sets || cfg->l1d.sets)))
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -46,6 +46,10 @@ struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg)
 			return NULL;
 		}
 	}
+	if (cfg->keep && mmu_tlb_keep_init(t, cfg->keep)) {
+		mmu__tlb_destroy(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -55,6 +59,7 @@ void mmu__tlb_destroy(struct mmu_tlb *tlb)
 		return;
 	for (int i = 0; i < MMU_TLB_LEVELS; i++)
 		free(tlb->lv[i].e);
+	mmu_tlb_keep_free(tlb);
 	free(tlb);
 }
 
@@ -144,6 +149,10 @@ static void evicted(struct mmu_tlb *tlb, struct mmu_tlb_array *a, const struct m
 	a->stats.evictions++;
 	if (which == MMU_TLB_L2 && (victim->tag & 3) != MMU_TLB_S2)
 		back_invalidate(tlb, victim);
+	/* strict: the translation stays in the TLB, in the keep store */
+	if (tlb->keep && (which == MMU_TLB_L2 || which == MMU_TLB_WALK || !has_l2) &&
+	    mmu_tlb_keep_add(tlb, victim))
+		return;
 	/* an L1 victim is still in the L2 (inclusion), unless there is no L2 */
 	if (tlb->evict && (which == MMU_TLB_L2 || which == MMU_TLB_WALK || !has_l2))
 		tlb->evict(tlb->evict_opaque, which, victim);
@@ -199,11 +208,15 @@ static void fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu
 	insert(tlb, a, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
 }
 
-void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
+void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src, enum mmu_access acc,
 		     uint64_t va)
 {
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
-	struct mmu_tlb_entry *l2e = NULL;
+	struct mmu_tlb_entry *l2e = NULL, ent = *src, *e = &ent;
+
+	e->born = ++tlb->born_clock;
+	if (tlb->keep)
+		mmu_tlb_keep_replace(tlb, e);
 
 	if (l2->geom.sets)
 		l2e = insert(tlb, l2, (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e);
@@ -214,6 +227,39 @@ void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mm
 void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc)
 {
 	mmu_tlb_fill_at(tlb, e, acc, e->va);
+}
+
+/* Strict (keep store, no L1): the oldest entry translating va among every L2 way of
+ * every size and the keep store, as an implementation that never evicts may still
+ * use the first entry it cached. */
+static const struct mmu_tlb_entry *strict_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
+						 uint64_t va)
+{
+	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
+	struct mmu_tlb_entry *best = NULL;
+	const struct mmu_tlb_entry *k;
+
+	for (uint64_t sizes = l2->geom.sets ? l2->shift_mask[mask_of(r->tlb_tag)] : 0; sizes;
+	     sizes &= sizes - 1) {
+		unsigned shift = (unsigned)__builtin_ctzll(sizes);
+		struct mmu_tlb_entry *e =
+			&l2->e[(size_t)((va >> shift) & (l2->geom.sets - 1u)) * l2->geom.ways];
+		for (unsigned w = 0; w < l2->geom.ways; w++)
+			if (entry_hits(&e[w], va, r->tlb_tag, r->asid) && (!best || e[w].born < best->born))
+				best = &e[w];
+	}
+	k = mmu_tlb_keep_find(tlb, va, r->tlb_tag, r->asid, false, 0);
+	if (k && (!best || k->born < best->born)) {
+		tlb->keep_stats.hits++;
+		return k;
+	}
+	if (!best) {
+		l2->stats.misses++;
+		return NULL;
+	}
+	l2->stats.hits++;
+	best->lru = ++tlb->clock;
+	return best;
 }
 
 /* The L1 of acc missed (probed here, or by mmu__translate inline): count it, then L2,
@@ -227,6 +273,8 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct 
 
 	if (l1->geom.sets)
 		l1->stats.misses++;
+	if (tlb->keep)
+		return strict_lookup(tlb, r, va);
 	e = mmu_tlb_probe(l2, va, r->tlb_tag, r->asid, false);
 	if (!e) {
 		l2->stats.misses++;
@@ -267,6 +315,12 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_s2_hint(struct mmu_tlb *tlb, const st
 	if (!(e && e->tag == tag && ((ipa ^ e->va) >> e->shift) == 0 && !(sizes & (sizes - 1)))) {
 		e = (struct mmu_tlb_entry *)mmu_tlb_probe(l2, ipa, tag, 0, false);
 		if (!e) {
+			const struct mmu_tlb_entry *k =
+				tlb->keep ? mmu_tlb_keep_find(tlb, ipa, tag, 0, false, 0) : NULL;
+			if (k) { /* strict: kept, never a hint (the pool moves) */
+				tlb->keep_stats.hits++;
+				return k;
+			}
 			l2->stats.misses++;
 			return NULL;
 		}
@@ -286,6 +340,8 @@ const struct mmu_tlb_entry *mmu__tlb_lookup_s2(struct mmu_tlb *tlb,
 void mmu__tlb_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op)
 {
 	tlb->tlbi[op->kind]++;
+	if (tlb->keep)
+		mmu_tlb_keep_invalidate(tlb, op);
 	for (int i = 0; i < MMU_TLB_LEVELS; i++) {
 		struct mmu_tlb_array *a = &tlb->lv[i];
 		size_t n = (size_t)a->geom.sets * a->geom.ways;
@@ -333,8 +389,28 @@ const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struc
 						uint64_t va, unsigned shift)
 {
 	struct mmu_tlb_array *a = &tlb->lv[MMU_TLB_WALK];
-	struct mmu_tlb_entry *e;
+	struct mmu_tlb_entry *e, *best = NULL;
 
+	if (tlb->keep) { /* strict: the oldest of the walk cache and the keep store */
+		const struct mmu_tlb_entry *k;
+		e = a->geom.sets ? &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways] : NULL;
+		for (unsigned w = 0; e && w < a->geom.ways; w++)
+			if (e[w].shift == shift && entry_hits(&e[w], va, r->tlb_tag, r->asid) &&
+			    (!best || e[w].born < best->born))
+				best = &e[w];
+		k = mmu_tlb_keep_find(tlb, va, r->tlb_tag, r->asid, true, shift);
+		if (k && (!best || k->born < best->born)) {
+			tlb->keep_stats.hits++;
+			return k;
+		}
+		if (best) {
+			a->stats.hits++;
+			best->lru = ++tlb->clock;
+			return best;
+		}
+		a->stats.misses++;
+		return NULL;
+	}
 	if (!a->geom.sets || !(a->shift_mask[0] & (1ull << shift)))
 		return NULL;
 	e = &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways];
@@ -349,10 +425,14 @@ const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struc
 	return NULL;
 }
 
-void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e)
+void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src)
 {
 	struct mmu_tlb_array *a = &tlb->lv[MMU_TLB_WALK];
+	struct mmu_tlb_entry ent = *src, *e = &ent;
 
+	e->born = ++tlb->born_clock;
+	if (tlb->keep)
+		mmu_tlb_keep_replace(tlb, e);
 	if (a->geom.sets)
 		insert(tlb, a, (unsigned)(e->va >> e->shift) & (a->geom.sets - 1u), e);
 }

@@ -708,6 +708,97 @@ static void dc_by_va_at_el1_uses_the_tlb_despite_pan(void **state)
 	expect_fault(&ctx, 0x500000, MMU_READ, MMU_F_PAN, MMU_FAULT_PERMISSION, 1, 3);
 }
 
+/* Strict TLB (cfg.keep): an entry stays until a TLBI covering it, whatever the
+ * capacity: with a one-entry L2, three pages stay translated from the TLB after their
+ * descriptors are cleared (no TLBI), and a TLBI VAE1 of one removes that one only.
+ * Arm ARM D8.16.1 / "TLB maintenance requirements": a TLB may hold an entry until a
+ * TLBI that covers it is executed. */
+static void strict_tlb_keeps_evicted_entries_until_tlbi(void **state)
+{
+	struct mmu_tlb_config cfg = { .l2 = { 1, 1 }, .walk = { 1, 1 }, .keep = 64 };
+	struct mmu_tlb *s = mmu__tlb_create(&cfg);
+	uint64_t next = next_table, leaf[3];
+	struct mmu_result res;
+
+	(void)state;
+	assert_non_null(s);
+	ctx.tlb = s;
+	for (int i = 0; i < 3; i++) {
+		tb_map4k(m, ROOT, &next, 0x500000 + 0x1000ull * i, PAGE(0x600000 + 0x1000ull * i) | D_NG);
+		touch(0x500000 + 0x1000ull * i);
+	}
+	for (int i = 0; i < 3; i++) { /* unmap without TLBI: find the leaves by walking */
+		struct mmu_trace tr;
+		ctx.trace = &tr;
+		mmu__walk(&ctx, 0x500000 + 0x1000ull * i, MMU_READ, MMU_F_NO_UPDATE, &res);
+		ctx.trace = NULL;
+		leaf[i] = tr.step[tr.n - 1].desc_pa;
+		w64(m, leaf[i], 0);
+	}
+	assert_true(s->keep_stats.kept >= 2);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ok_pa(&ctx, 0x500000 + 0x1000ull * i, MMU_READ, 0),
+				 0x600000 + 0x1000ull * i);
+	tlbi(MMU_TLBI_VAE1, false, XT(0x501000, 1));
+	expect_fault(&ctx, 0x501000, MMU_READ, 0, MMU_FAULT_TRANSLATION, 1, 3);
+	assert_int_equal(ok_pa(&ctx, 0x500000, MMU_READ, 0), 0x600000);
+	assert_int_equal(ok_pa(&ctx, 0x502000, MMU_READ, 0), 0x602000);
+	ctx.tlb = tlb;
+	mmu__tlb_destroy(s);
+}
+
+/* When two entries translate one VA (a page and, filled later, a block over it: the
+ * guest skipped break-before-make), the strict TLB uses the older one, which an
+ * implementation may still be using (Arm ARM D8.16.1: without break-before-make
+ * either entry, or a TLB conflict, may result). */
+static void strict_tlb_prefers_the_oldest_matching_entry(void **state)
+{
+	struct mmu_tlb_config cfg = { .l2 = { 64, 4 }, .walk = { 16, 4 }, .keep = 64 };
+	struct mmu_tlb *s = mmu__tlb_create(&cfg);
+	struct mmu_tlb_entry page = {
+		.va = 0x800000, .pa = 0x900000, .tag = ctx.regime.tlb_tag, .asid = 1, .shift = 12,
+		.perms = MMU_PERM_R1, .s1_desc_pa = ~0ull, .s2_desc_pa = ~0ull,
+	}, block = page;
+
+	(void)state;
+	block.pa = 0xa00000;
+	block.shift = 21;
+	mmu__tlb_fill(s, &page, MMU_READ);
+	mmu__tlb_fill(s, &block, MMU_READ);
+	assert_int_equal(mmu__tlb_lookup(s, &ctx.regime, 0x800000, MMU_READ)->pa, 0x900000);
+	mmu__tlb_destroy(s);
+}
+
+/* A strict TLB has no L1 (an L1 copy would be found before an older entry), and a
+ * full keep store says so (keep_stats.dropped) instead of losing entries silently.
+ * Model interface. */
+static void strict_tlb_needs_no_l1_and_counts_a_full_store(void **state)
+{
+	struct mmu_tlb_config bad = { .l1d = { 16, 4 }, .l2 = { 1, 1 }, .keep = 4 };
+	struct mmu_tlb_config cfg = { .l2 = { 1, 1 }, .keep = 1 };
+	struct mmu_tlb *s;
+	struct mmu_tlb_entry e = {
+		.tag = ctx.regime.tlb_tag, .asid = 1, .shift = 12, .perms = MMU_PERM_R1,
+		.s1_desc_pa = ~0ull, .s2_desc_pa = ~0ull,
+	};
+	struct evictions ev = { 0 };
+
+	(void)state;
+	assert_null(mmu__tlb_create(&bad));
+	s = mmu__tlb_create(&cfg);
+	s->evict = record_eviction;
+	s->evict_opaque = &ev;
+	for (int i = 0; i < 3; i++) {
+		e.va = 0x100000 + 0x1000ull * i;
+		mmu__tlb_fill(s, &e, MMU_READ);
+	}
+	assert_int_equal(mmu__tlb_keep_count(s), 1);
+	assert_int_equal(s->keep_stats.dropped, 1);
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.e[0].va, 0x101000);
+	mmu__tlb_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +823,9 @@ int main(void)
 		T(tlb_evict_hook_without_l2_and_on_refill),
 		T(walk_stats_count_stages_apart),
 		T(dc_by_va_at_el1_uses_the_tlb_despite_pan),
+		T(strict_tlb_keeps_evicted_entries_until_tlbi),
+		T(strict_tlb_prefers_the_oldest_matching_entry),
+		T(strict_tlb_needs_no_l1_and_counts_a_full_store),
 	};
 	return cmocka_run_group_tests_name("mmu TLB/TLBI", tests, NULL, NULL);
 }

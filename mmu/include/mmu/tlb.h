@@ -34,6 +34,13 @@ struct mmu_tlb_config {
 	struct mmu_tlb_geom l1i, l1d, l2;
 	bool s2_entries;  /* also cache stage-2-only (IPA->PA) entries, used by walks */
 	struct mmu_tlb_geom walk; /* walk cache of stage-1 table descriptors (0 sets: none) */
+	/* Strict (adversarial) TLB, 0: off. What the L2 and the walk cache evict goes to a
+	 * keep store of up to this many entries, so that an entry stays until a TLBI
+	 * covering it; each lookup takes the oldest matching entry (the one an
+	 * implementation could still be using). Needs l1i and l1d absent (0 sets), so
+	 * that no L1 copy is ever preferred to an older entry. When the store is full, an
+	 * evicted entry leaves as usual and keep_stats.dropped counts it. */
+	uint32_t keep;
 };
 
 /* Default organisation: L1I 16x4, L1D 16x4, L2 256x4, stage-2 entries cached, walk
@@ -62,6 +69,7 @@ struct mmu_tlb_entry {
 	uint8_t in_l1;      /* L2 entry: bit MMU_TLB_L1I/L1D set once that L1 got a copy */
 	uint32_t lru;       /* last use stamp */
 	/* cold */
+	uint64_t born;      /* fill order (strict lookups prefer the oldest) */
 	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
 	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 };
@@ -101,6 +109,12 @@ struct mmu_tlb {
 	mmu_tlb_evict_fn *evict;              /* optional eviction hook (set by the user) */
 	void *evict_opaque;                   /* its first argument */
 	struct mmu_tlb_entry *s2_hint[2];     /* internal: last stage-2 entries found (tlb.c) */
+	uint64_t born_clock;                  /* internal: fills so far */
+	struct mmu_tlb_keep *keep;            /* internal: the strict keep store (tlb_keep.c) */
+	struct {
+		uint64_t kept, hits, invalidated, dropped, peak;
+	} keep_stats;                         /* strict: entries kept, lookups served,
+					       * removed by TLBI, lost to a full store, peak */
 };
 
 /* Allocate a TLB (NULL cfg: default). Returns NULL on allocation failure or a bad
@@ -122,6 +136,9 @@ void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_
 
 /* Remove every entry op matches (this TLB only: the broadcast is mmu__tlbi()). */
 void mmu__tlb_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op);
+
+/* Entries in the strict keep store now (0 when not strict). */
+uint32_t mmu__tlb_keep_count(const struct mmu_tlb *tlb);
 
 /* Visit every valid entry of one level (inspector). */
 void mmu__tlb_foreach(const struct mmu_tlb *tlb, enum mmu_tlb_which which,

@@ -102,6 +102,8 @@ static void env_check_report(void *opaque, unsigned kind, const char *line)
 	(void)opaque;
 	if (kind < XLAT_CHECK_KINDS)
 		report_limited(&check_limit[kind], REPORT_INFO, "check: %s", line);
+	else /* the sanitizer's own state (a full strict TLB store), said once */
+		report(REPORT_WARN, "%s", line);
 }
 
 static int env_symbolize(void *opaque, uint64_t addr, char *buf, size_t n)

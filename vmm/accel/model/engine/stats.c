@@ -310,4 +310,13 @@ void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 				(unsigned long long)xlat__check_count(vm, k));
 		put(f, "\n");
 	}
+	if (vm->opts.strict) {
+		uint64_t k[5];
+		xlat__keep_stats(vm, k);
+		put(f, "  strict: TLB keep stores %llu entries (peaks %llu), %llu lookups served "
+			"from them, %llu removed by TLBI, %llu lost to a full store; decoded pages "
+			"kept after a store to them: %llu\n", (unsigned long long)k[0],
+			(unsigned long long)k[1], (unsigned long long)k[2], (unsigned long long)k[3],
+			(unsigned long long)k[4], (unsigned long long)vm->decode_kept);
+	}
 }

@@ -2,7 +2,9 @@
  * RAM that holds executed code) and the fatal-error path. cpu/exec.c runs from it.
  *
  * Decoded pages are dropped by IC IVAU/IALLU(IS) and by any store to the page (the
- * micro-TLB never maps a code page for writing, so such stores take the slow path).
+ * micro-TLB never maps a code page for writing, so such stores take the slow path);
+ * with --checks=strict by the IC instructions only (vm__store_to_code): a guest that
+ * skips them runs the old instructions, as a real I-cache may let it.
  * A dropped page is only marked invalid and freed after the quantum, since the loop
  * may still be executing from it. */
 #include <stdarg.h>

@@ -95,6 +95,7 @@ struct model_vm {
 	uint64_t quantum;
 	struct model_opts opts;
 	uint64_t decoded, decode_dropped; /* pages decoded, decoded pages dropped (--stats) */
+	uint64_t decode_kept;    /* strict: stores to decoded code that left it decoded */
 	bool stop;               /* test harness / internal stop request */
 	int stop_r;
 };
@@ -119,14 +120,27 @@ int cpu__run(struct cpu *c, uint64_t budget);
 struct dpage *vm__decode_page(struct model_vm *vm, uint64_t pa);
 /* Decoded code on a RAM page was (maybe) changed: drop it. */
 void vm__invalidate_code(struct model_vm *vm, uint64_t pa);
-void vm__invalidate_all_code(struct model_vm *vm);
-void vm__free_dead(struct model_vm *vm);
 /* The page holds decoded code (writes to it must drop the decode). */
 static inline bool vm__is_code(struct model_vm *vm, uint64_t pa)
 {
 	return vm->dpages[(pa - vm->ram_base) >> 12] != 0;
 }
 
+/* A guest store (CPU) to RAM at pa: drops decoded code there, except with
+ * --checks=strict, where only the I-cache maintenance instructions (IC IVAU, IC
+ * IALLU[IS]) drop it and fetches keep seeing the old instructions until then (the data
+ * side sees the new bytes: memory is always current). */
+static inline void vm__store_to_code(struct model_vm *vm, uint64_t pa)
+{
+	if (!vm__is_code(vm, pa))
+		return;
+	if (vm->opts.strict)
+		vm->decode_kept++;
+	else
+		vm__invalidate_code(vm, pa);
+}
+void vm__invalidate_all_code(struct model_vm *vm);
+void vm__free_dead(struct model_vm *vm);
 /* static inline vm helpers for what the environment provides */
 static inline int vm__bus_read(struct model_vm *vm, struct cpu *c, uint64_t pa, unsigned len,
 			       uint64_t *val)

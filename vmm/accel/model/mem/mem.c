@@ -94,8 +94,7 @@ static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, uns
 		xlat__cache_access(c, o, size, write);
 	if (p) {
 		if (write) {
-			if (vm__is_code(vm, o->pa))
-				vm__invalidate_code(vm, o->pa);
+			vm__store_to_code(vm, o->pa);
 			xlat__check_store(c, o->pa, size, buf);
 			memcpy(p, buf, size);
 		} else {
@@ -221,8 +220,7 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 		*r = data_abort(c, va, true, flags, FSC_SEA, false);
 		return 0;
 	}
-	if (vm__is_code(c->vm, o.pa))
-		vm__invalidate_code(c->vm, o.pa);
+	vm__store_to_code(c->vm, o.pa);
 	if (unlikely(c->no_utlb))
 		xlat__cache_access(c, &o, size, true);
 	if (o.readable)

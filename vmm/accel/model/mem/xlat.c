@@ -33,9 +33,14 @@ struct xlat_vm {
 	uint64_t ntouched;
 };
 
+/* --checks=strict: the TLB keeps what it evicts, up to this many entries per vCPU
+ * (about 100 bytes each, allocated as used); beyond, entries leave as usual, said once */
+#define STRICT_TLB_KEEP (1u << 20)
+
 struct xlat_cpu {
 	struct mmu_ctx ctx;
 	struct mmu_tlb *tlb;
+	bool keep_full_said;       /* the full keep store was reported */
 	struct mmu_caches caches;  /* L1I, L1D of this vCPU and the shared L2 (--caches) */
 };
 
@@ -272,7 +277,19 @@ static int caches_init(struct xlat_cpu *x, struct mmu_cache *l2)
  * and walk-cache entries translate no VA the micro-TLBs hold. */
 static void tlb_evicted(void *opaque, enum mmu_tlb_which which, const struct mmu_tlb_entry *e)
 {
+	struct cpu *c = opaque;
+	const struct mmu_tlb *t = c->xlat->tlb;
 	(void)which;
+	if (t->keep && t->keep_stats.dropped == 1 && !c->xlat->keep_full_said) {
+		struct model_vm *vm = c->vm;
+		char line[200];
+		c->xlat->keep_full_said = true;
+		snprintf(line, sizeof(line), "--checks=strict: vCPU %u's TLB keep store is full "
+			 "(%u entries): from now on its evicted entries leave the TLB as without "
+			 "strict", c->index, STRICT_TLB_KEEP);
+		if (vm->env->check_report)
+			vm->env->check_report(vm->env_opaque, XLAT_CHECK_KINDS, line);
+	}
 	if (e->table || (e->tag & 3) == MMU_TLB_S2)
 		return;
 	mem__drop(opaque, e->va, e->shift);
@@ -286,7 +303,11 @@ int xlat__cpu_init(struct cpu *c)
 		return -ENOMEM;
 	c->xlat = x;
 	mmu__ctx_init(&x->ctx, &ram_ops, c);
-	x->tlb = mmu__tlb_create(0);
+	/* strict: no L1 (each lookup takes the oldest entry of the L2 and keep store) */
+	struct mmu_tlb_config strict = mmu_tlb_default_config;
+	strict.l1i.sets = strict.l1d.sets = 0;
+	strict.keep = STRICT_TLB_KEEP;
+	x->tlb = mmu__tlb_create(c->vm->opts.strict ? &strict : 0);
 	if (!x->tlb || (xv->l2 && caches_init(x, xv->l2))) {
 		xlat__cpu_free(c);
 		return -ENOMEM;
@@ -583,6 +604,19 @@ uint64_t xlat__check_count(struct model_vm *vm, unsigned kind)
 {
 	struct xlat_vm *x = vm->xlat;
 	return x->check ? mmu__check_count(x->check, (enum mmu_check_kind)kind) : 0;
+}
+
+void xlat__keep_stats(const struct model_vm *vm, uint64_t out[5])
+{
+	memset(out, 0, 5 * sizeof(out[0]));
+	for (unsigned k = 0; k < vm->ncpus; k++) {
+		const struct mmu_tlb *t = vm->cpu[k]->xlat->tlb;
+		out[0] += mmu__tlb_keep_count(t);
+		out[1] += t->keep_stats.peak;
+		out[2] += t->keep_stats.hits;
+		out[3] += t->keep_stats.invalidated;
+		out[4] += t->keep_stats.dropped;
+	}
 }
 
 const struct mmu_tlb *xlat__tlb(const struct cpu *c)

@@ -70,6 +70,10 @@ struct mmu_tlb;
 struct mmu_caches;
 struct mmu_cache;
 const struct mmu_tlb *xlat__tlb(const struct cpu *c);
+/* --checks=strict, summed over the vCPUs: entries in the TLB keep stores now, their
+ * peaks, lookups they served, entries TLBIs removed from them, entries lost to a full
+ * store. */
+void xlat__keep_stats(const struct model_vm *vm, uint64_t out[5]);
 const struct mmu_caches *xlat__caches(const struct cpu *c);
 const struct mmu_walk_stats *xlat__walk_stats(const struct cpu *c);
 const struct mmu_cache *xlat__shared_l2(const struct model_vm *vm);

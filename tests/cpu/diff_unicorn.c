@@ -7,8 +7,9 @@
  * whose result the Arm ARM leaves CONSTRAINED UNPREDICTABLE (writeback onto the
  * transfer register, LDP into one register twice, ...) are not generated.
  *
- * usage: cpu-diff-unicorn [sequences] [seed] [jit|interp]
+ * usage: cpu-diff-unicorn [sequences] [seed] [jit|jit-flush|interp]
  *   jit: through the block translator (jit/; the default where the host has it);
+ *   jit-flush: the same with the smallest code cache, flushed every few sequences;
  *   interp: the reference interpreter alone */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "harness.h"
 #include "cpu/fp.h"
+#include "jit/jit.h"
 
 #define SEQ_LEN 24
 #define NCLASSES 13
@@ -519,10 +521,12 @@ int main(int argc, char **argv)
 	struct model_opts opts = { .jit = MODEL_JIT_DEFAULT };
 	if (argc > 3 && strcmp(argv[3], "jit") == 0)
 		opts.jit = MODEL_JIT_ON;
+	else if (argc > 3 && strcmp(argv[3], "jit-flush") == 0)
+		opts.jit = MODEL_JIT_ON, opts.jit_cache_kib = 1; /* raised to the minimum */
 	else if (argc > 3 && strcmp(argv[3], "interp") == 0)
 		opts.jit = MODEL_JIT_OFF;
 	else if (argc > 3) {
-		fprintf(stderr, "usage: cpu-diff-unicorn [sequences] [seed] [jit|interp]\n");
+		fprintf(stderr, "usage: cpu-diff-unicorn [sequences] [seed] [jit|jit-flush|interp]\n");
 		return 2;
 	}
 	if (harness__init_opts(&h, 1, &opts) || uc_setup()) {
@@ -602,5 +606,19 @@ int main(int argc, char **argv)
 			"a class with none (see above)\n", total, uc_errs);
 		return 1;
 	}
+#ifdef MODEL_HAVE_JIT
+	/* the fast path must have been the one compared: instructions run translated (and
+	 * with jit-flush, translations dropped by code cache flushes) */
+	if (h.vm->jit) {
+		const struct jit_stats *js = jit__stats(h.vm->jit);
+		printf("# translator: %llu blocks translated, %llu code cache flushes, %llu "
+		       "instructions run translated\n", (unsigned long long)js->blocks,
+		       (unsigned long long)js->flushes, (unsigned long long)h.c->st.jit_insns);
+		if (!h.c->st.jit_insns || (opts.jit_cache_kib && !js->flushes)) {
+			fprintf(stderr, "FAIL the translator did not run (or was never flushed)\n");
+			return 1;
+		}
+	}
+#endif
 	return fails ? 1 : 0;
 }

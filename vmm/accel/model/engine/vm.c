@@ -45,7 +45,7 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 		return 0;
 	}
 #ifdef MODEL_HAVE_JIT
-	if (vm->opts.jit != MODEL_JIT_OFF && !(vm->jit = jit__new())) {
+	if (vm->opts.jit != MODEL_JIT_OFF && !(vm->jit = jit__new((size_t)vm->opts.jit_cache_kib << 10))) {
 		xlat__vm_free(vm);
 		free(vm);
 		return 0;

@@ -55,6 +55,8 @@ struct model_opts {
 	unsigned stage2;          /* enum stage2_mode (mem/stage2.h): block, page, lazy */
 	bool dirty_log;           /* stage 2 write-protects RAM and logs written pages */
 	unsigned jit;             /* enum model_jit: the block translator (jit/) */
+	unsigned jit_cache_kib;   /* its code cache (0: the default, 64 MiB); tests make it
+				   * small to have it flushed often */
 };
 /* MODEL_JIT_DEFAULT: on where the host has the translator (x86-64), else off */
 enum model_jit { MODEL_JIT_DEFAULT = 0, MODEL_JIT_ON, MODEL_JIT_OFF };

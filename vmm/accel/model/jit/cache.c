@@ -12,7 +12,6 @@
 #include "jit/jit_int.h"
 
 #define CACHE_SIZE (64u << 20)
-#define BLOCK_ROOM (64u << 10) /* more than the largest block the translator writes */
 
 static void write_stubs(struct jit *j)
 {
@@ -51,12 +50,16 @@ static void write_stubs(struct jit *j)
 	j->used = j->stubs_end;
 }
 
-struct jit *jit__new(void)
+struct jit *jit__new(size_t size)
 {
+	if (!size)
+		size = CACHE_SIZE;
+	if (size < JIT_MIN_CACHE)
+		size = JIT_MIN_CACHE;
 	struct jit *j = calloc(1, sizeof(*j));
 	if (!j)
 		return 0;
-	j->size = CACHE_SIZE;
+	j->size = (size + 4095) & ~(size_t)4095;
 	j->gen = 1;
 	int fd = memfd_create("vmm-model-jit", MFD_CLOEXEC);
 	if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
@@ -104,7 +107,7 @@ const struct jit_stats *jit__stats(const struct jit *j)
  * through its own table, by the run loop or by a chain from a block of the page). */
 uint8_t *jit__room(struct jit *j)
 {
-	if (j->size - j->used < BLOCK_ROOM) {
+	if (j->size - j->used < JIT_BLOCK_ROOM) {
 		j->gen++;
 		j->st.flushes++;
 		j->st.flushed += j->live;

@@ -37,8 +37,12 @@ struct jit_stats {
 };
 
 #ifdef MODEL_HAVE_JIT
-/* The VM's code cache; NULL with errno set if it cannot be mapped. */
-struct jit *jit__new(void);
+/* Room kept for one block: more than the largest block the translator writes. */
+#define JIT_BLOCK_ROOM (64u << 10)
+#define JIT_MIN_CACHE (2 * JIT_BLOCK_ROOM)
+/* The VM's code cache of size bytes (0: 64 MiB; at least JIT_MIN_CACHE); NULL with
+ * errno set if it cannot be mapped. */
+struct jit *jit__new(size_t size);
 void jit__free(struct jit *j);
 const struct jit_stats *jit__stats(const struct jit *j);
 /* The translation of the block at instruction idx of pg (translating it if needed);

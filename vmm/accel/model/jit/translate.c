@@ -33,14 +33,16 @@ _Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assume
 _Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
 
-/* an inline memory access whose micro-TLB miss goes out of line */
+/* An inline memory access whose fast path does not apply (micro-TLB miss, page
+ * crossing, alignment, SP not 16-byte aligned): the instruction's own handler runs it
+ * from the start, out of line, exactly as the interpreter would. The probe before has
+ * no side effect, so nothing is done twice. */
 struct slow {
-	uint8_t *miss[3];  /* jumps to patch to the stub */
+	uint8_t *miss[4];  /* jumps to patch to the stub */
 	unsigned nmiss;
-	uint8_t *join;     /* where the stub goes back */
-	int32_t pc, ic;    /* pending pc and icount at the access */
-	unsigned size;
-	bool store;
+	uint8_t *join;     /* the end of the instruction */
+	int32_t pc, ic;    /* pending pc and icount at the instruction */
+	const struct dent *d;
 };
 
 struct tr {
@@ -302,81 +304,116 @@ static bool csel(struct tr *t, const struct dent *d)
 	return true;
 }
 
-/* LDR/STR (immediate, unsigned offset), base not SP. The micro-TLB probe is
- * mem_read/mem_write's (mem/mem.h): same tag, page-crossing and alignment tests, same
- * hit count; a miss calls the same slow path with the pc and icount in memory. */
-static bool ldst_uimm(struct tr *t, const struct dent *d)
+/* A load or store of one or two registers at [Xn|SP + imm] (pre: written back),
+ * [Xn|SP] then written back (post), or [Xn|SP + imm] without writeback. */
+struct memop {
+	unsigned n, t, t2;  /* base, transfer register(s) */
+	int64_t imm;
+	unsigned wb;        /* 0 none, 1 post-index, 2 pre-index */
+	unsigned size;      /* bytes of each register's access */
+	unsigned count;     /* 1, or 2 for a pair */
+	bool store;
+	unsigned sext;      /* loads: 0 zero-extend, 64 or 32: sign-extend to that width */
+};
+
+static void load_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
+{
+	switch (size) {
+	case 1: movzx8_load(e, r, RAX, disp); break;
+	case 2: movzx16_load(e, r, RAX, disp); break;
+	case 4: mov_load(e, 0, r, RAX, disp); break;
+	default: mov_load(e, 1, r, RAX, disp); break;
+	}
+}
+
+static void store_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
+{
+	switch (size) {
+	case 1: store8(e, r, RAX, disp); break;
+	case 2: store16(e, r, RAX, disp); break;
+	case 4: mov_store(e, 0, r, RAX, disp); break;
+	default: mov_store(e, 1, r, RAX, disp); break;
+	}
+}
+
+/* The micro-TLB probe is mem_read/mem_write's (mem/mem.h): the same tag with the
+ * generation, the same page-crossing and alignment tests, the same hit count (one per
+ * register, as the handler's accesses count). A pair must lie in one page. */
+static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 {
 	struct emit *e = &t->e;
-	uint32_t i = d->insn;
-	unsigned size = 1u << BITS(i, 31, 30), opc = BITS(i, 23, 22), rt = RD(i);
-	bool store = opc == 0;
 	struct slow *s = &t->slow[t->nslow++];
+	unsigned span = m->size * m->count;
 
 	s->nmiss = 0;
 	s->pc = t->pc_pend;
 	s->ic = t->ic_pend;
-	s->size = size;
-	s->store = store;
-	mov_load(e, 1, RSI, RBX, OFF_X(RN(i)));
-	if (d->imm)
-		alu_ri(e, 1, ALU_ADD, RSI, (int32_t)d->imm);          /* RSI = va */
-	if (store)
-		get(t, RDX, rt, true);                                   /* RDX = data */
-	/* RCX = &c->utlb[mmu_idx][(va >> 12) % UTLB_SIZE] - OFF_UTLB + RBX */
+	s->d = d;
+	mov_load(e, 1, RSI, RBX, OFF_X(m->n));                     /* RSI = base */
+	if (m->n == 31) { /* SP alignment (Arm ARM D1.8.2): the handler decides */
+		test_ri(e, 0, RSI, 15);
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	mov_rr(e, 1, R10, RSI);
+	if (m->wb != 1 && m->imm)
+		alu_ri(e, 1, ALU_ADD, R10, (int32_t)m->imm);        /* R10 = va */
+	/* RCX = RBX + mmu_idx * sizeof(utlb[0]) + slot * sizeof(entry) */
 	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
 	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
-	mov_rr(e, 1, RCX, RSI);
+	mov_rr(e, 1, RCX, R10);
 	shift_ri(e, 1, SH_SHR, RCX, 12);
 	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
 	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
 	alu_rr(e, 1, ALU_ADD, RCX, RAX);
 	alu_rr(e, 1, ALU_ADD, RCX, RBX);
-	/* tag: (va & ~0xfff) | utlb_gen */
-	mov_rr(e, 1, RAX, RSI);
+	mov_rr(e, 1, RAX, R10);                                    /* (va & ~0xfff) | gen */
 	alu_ri(e, 1, ALU_AND, RAX, -4096);
 	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
-	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (store ? 8 : 0));
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (m->store ? 8 : 0));
 	s->miss[s->nmiss++] = jcc(e, CC_NZ);
-	if (size > 1) {
-		mov_rr(e, 0, RAX, RSI);
+	if (span > 1) {
+		mov_rr(e, 0, RAX, R10);
 		alu_ri(e, 0, ALU_AND, RAX, 0xfff);
-		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - size));
+		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - span));
 		s->miss[s->nmiss++] = jcc(e, CC_A);
+	}
+	if (m->size > 1) {
 		mov_load(e, 1, RAX, RBX, OFF_ALIGN);
-		alu_rr(e, 1, ALU_AND, RAX, RSI);
-		test_ri(e, 1, RAX, (int32_t)(size - 1));
+		alu_rr(e, 1, ALU_AND, RAX, R10);
+		test_ri(e, 1, RAX, (int32_t)(m->size - 1));
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	}
-	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, 1);
-	mov_rr(e, 1, RAX, RSI);
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, (int32_t)m->count);
+	mov_rr(e, 1, RAX, R10);
 	alu_rm(e, 1, ALU_ADD, RAX, RCX, OFF_UTLB + 16);             /* host address */
-	if (store) {
-		switch (size) {
-		case 1: store8(e, RDX, RAX, 0); break;
-		case 2: store16(e, RDX, RAX, 0); break;
-		case 4: mov_store(e, 0, RDX, RAX, 0); break;
-		default: mov_store(e, 1, RDX, RAX, 0); break;
+	if (m->store) { /* the registers as they were before any writeback */
+		get(t, RDX, m->t, true);
+		store_sized(e, m->size, RDX, 0);
+		if (m->count == 2) {
+			get(t, RDX, m->t2, true);
+			store_sized(e, m->size, RDX, (int32_t)m->size);
 		}
-		s->join = e->p;
-		return true;
+	} else {
+		load_sized(e, m->size, RDX, 0);
+		if (m->count == 2)
+			load_sized(e, m->size, R8, (int32_t)m->size);
+		if (m->sext) {
+			movsx_rr(e, m->sext == 64, m->size, RDX, RDX);
+			if (m->count == 2)
+				movsx_rr(e, m->sext == 64, m->size, R8, R8);
+		}
+		put(t, RDX, m->t, true);                            /* Rt, then Rt2 */
+		if (m->count == 2)
+			put(t, R8, m->t2, true);
 	}
-	switch (size) {
-	case 1: movzx8_load(e, RDX, RAX, 0); break;
-	case 2: movzx16_load(e, RDX, RAX, 0); break;
-	case 4: mov_load(e, 0, RDX, RAX, 0); break;
-	default: mov_load(e, 1, RDX, RAX, 0); break;
+	if (m->wb) { /* the base last, as the handlers write it */
+		alu_ri(e, 1, ALU_ADD, RSI, (int32_t)m->imm);
+		mov_store(e, 1, RSI, RBX, OFF_X(m->n));
 	}
 	s->join = e->p;
-	if (opc == 2)          /* LDRSB/LDRSH/LDRSW Xt */
-		movsx_rr(e, 1, size, RDX, RDX);
-	else if (opc == 3)     /* LDRSB/LDRSH Wt */
-		movsx_rr(e, 0, size, RDX, RDX);
-	put(t, RDX, rt, true);
-	return true;
 }
 
-/* the out-of-line micro-TLB misses of the block */
+/* the out-of-line handler calls of the block's memory accesses */
 static void slow_stubs(struct tr *t)
 {
 	struct emit *e = &t->e;
@@ -387,23 +424,107 @@ static void slow_stubs(struct tr *t)
 		add_mem(t, OFF_PC, s->pc);
 		add_mem(t, OFF_IC, s->ic);
 		mov_rr(e, 1, RDI, RBX);
-		if (s->store)
-			mov_rr(e, 1, RCX, RDX);
-		else
-			x_mem(e, 1, 0x8d, RCX, RSP, 0); /* lea rcx, [rsp]: the value's slot */
-		mov_imm64(e, RDX, s->size);
-		zero(e, R8);
-		mov_imm64(e, RAX, s->store ? (uint64_t)(uintptr_t)mem__write_slow :
-					      (uint64_t)(uintptr_t)mem__read_slow);
+		mov_imm64(e, RSI, (uint64_t)(uintptr_t)s->d);
+		mov_imm64(e, RAX, (uint64_t)(uintptr_t)s->d->fn);
 		call_r(e, RAX);
 		test_rr(e, 0, RAX, RAX);
-		jcc_to(e, CC_NZ, t->j->epilogue); /* X_EXC or X_STOP, the access not retired */
-		add_mem(t, OFF_PC, -s->pc);
+		jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
+		add_mem(t, OFF_PC, -s->pc);       /* back to the main path's lazy state */
 		add_mem(t, OFF_IC, -s->ic);
-		if (!s->store)
-			mov_load(e, 1, RDX, RSP, 0);
 		jmp_to(e, s->join);
 	}
+}
+
+/* LDR/STR (immediate): unsigned offset, unscaled, pre- and post-index */
+static void ldst_single(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	unsigned size = BITS(i, 31, 30), opc = BITS(i, 23, 22);
+	struct memop m = {
+		.n = RN(i), .t = RD(i), .imm = (int64_t)d->imm, .size = 1u << size, .count = 1,
+		.store = opc == 0, .sext = opc == 2 ? 64 : opc == 3 ? 32 : 0,
+	};
+	if (!BIT(i, 24)) { /* imm9 forms: bits 11:10 01 post-index, 11 pre-index */
+		unsigned op4 = BITS(i, 11, 10);
+		m.wb = op4 == 1 ? 1 : op4 == 3 ? 2 : 0;
+	}
+	memop(t, d, &m);
+}
+
+/* LDP/STP/LDPSW/LDNP/STNP of general registers */
+static void ldst_pair(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	unsigned opc = BITS(i, 31, 30), mode = BITS(i, 24, 23);
+	struct memop m = {
+		.n = RN(i), .t = RD(i), .t2 = RT2(i), .imm = (int64_t)d->imm,
+		.wb = mode == 1 ? 1 : mode == 3 ? 2 : 0, .size = opc == 2 ? 8 : 4, .count = 2,
+		.store = !BIT(i, 22), .sext = opc == 1 ? 64 : 0,
+	};
+	memop(t, d, &m);
+}
+
+/* ADR, ADRP: from the PC of the instruction (never a constant: the page may be mapped
+ * at several VAs) */
+static void adr(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	if (RD(i) == 31)
+		return;
+	mov_load(&t->e, 1, RAX, RBX, OFF_PC);
+	if (t->pc_pend)
+		alu_ri(&t->e, 1, ALU_ADD, RAX, t->pc_pend);
+	if (BIT(i, 31))
+		alu_ri(&t->e, 1, ALU_AND, RAX, -4096);
+	mov_imm64(&t->e, RDX, d->imm);
+	alu_rr(&t->e, 1, ALU_ADD, RAX, RDX);
+	put(t, RAX, RD(i), true);
+}
+
+/* SBFM and UBFM (ASR, LSL, LSR, SXTB/H/W, UXTB/H, SBFX, UBFX, SBFIZ, UBFIZ) as shifts:
+ * imms >= immr extracts bits imms:immr; imms < immr places bits imms:0 at
+ * regsize - immr (Arm ARM C6.2, the SBFM/UBFM pseudocode) */
+static void bitfield(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	unsigned rs = w ? 64 : 32, immr = BITS(i, 21, 16), imms = BITS(i, 15, 10);
+	enum shift right = BITS(i, 30, 29) == 0 ? SH_SAR : SH_SHR;
+	unsigned up = rs - 1 - imms;
+	get(t, RAX, RN(i), true);
+	if (imms >= immr) {
+		if (up)
+			shift_ri(&t->e, w, SH_SHL, RAX, up);
+		if (up + immr)
+			shift_ri(&t->e, w, right, RAX, up + immr);
+		else if (!w)
+			mov_rr(&t->e, 0, RAX, RAX); /* a W result: bits 63:32 clear */
+	} else {
+		if (up) {
+			shift_ri(&t->e, w, SH_SHL, RAX, up);
+			shift_ri(&t->e, w, right, RAX, up);
+		}
+		shift_ri(&t->e, w, SH_SHL, RAX, rs - immr);
+	}
+	put(t, RAX, RD(i), true);
+}
+
+/* MADD, MSUB (MUL, MNEG): Xd = Xa +/- Xn * Xm */
+static void madd(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	get(t, RAX, RN(i), true);
+	get(t, RDX, RM(i), true);
+	x_reg(&t->e, w, 0x0faf, RAX, RDX); /* imul rax, rdx */
+	get(t, RDX, RA(i), true);
+	if (BIT(i, 15)) { /* MSUB: Xa - product */
+		alu_rr(&t->e, w, ALU_SUB, RDX, RAX);
+		put(t, RDX, RD(i), true);
+		return;
+	}
+	alu_rr(&t->e, w, ALU_ADD, RAX, RDX);
+	put(t, RAX, RD(i), true);
 }
 
 /* Any other instruction: its handler, with pc and icount in memory. */
@@ -421,7 +542,7 @@ static void call_handler(struct tr *t, const struct dent *d)
 /* ---- blocks ---- */
 
 enum kind { K_CALL, K_ADDSUB_IMM, K_ADDSUB_SREG, K_LOGIC_SREG, K_LOGIC_IMM, K_MOVEWIDE,
-	    K_CSEL, K_LDST_UIMM, K_B, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
+	    K_CSEL, K_LDST, K_LDST_PAIR, K_ADR, K_BITFIELD, K_MADD, K_B, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
 
 static enum kind classify(const struct dent *d)
 {
@@ -440,12 +561,23 @@ static enum kind classify(const struct dent *d)
 		return K_MOVEWIDE;
 	if ((i & 0x1fe00000) == 0x1a800000)
 		return K_CSEL;
-	if ((i & 0x3f000000) == 0x39000000 && RN(i) != 31) {
+	/* LDR/STR (immediate) of general registers: unsigned offset (bit 24), or imm9
+	 * unscaled / post-index / pre-index (bits 11:10 00, 01, 11; 10 is LDTR/STTR) */
+	if ((i & 0x3f000000) == 0x39000000 ||
+	    ((i & 0x3f200000) == 0x38000000 && BITS(i, 11, 10) != 2)) {
 		unsigned size = BITS(i, 31, 30), opc = BITS(i, 23, 22);
 		if (opc < 2 || (opc == 2 && size <= 2) || (opc == 3 && size <= 1))
-			return K_LDST_UIMM;
-		return K_CALL; /* PRFM */
+			return K_LDST;
+		return K_CALL; /* PRFM, PRFUM */
 	}
+	if ((i & 0x3e000000) == 0x28000000) /* LDP/STP/LDPSW/LDNP/STNP, general registers */
+		return K_LDST_PAIR;
+	if ((i & 0x1f000000) == 0x10000000)
+		return K_ADR;
+	if ((i & 0x1f800000) == 0x13000000 && BITS(i, 30, 29) != 1) /* SBFM, UBFM (not BFM) */
+		return K_BITFIELD;
+	if ((i & 0x7fe00000) == 0x1b000000)
+		return K_MADD;
 	if ((i & 0xfc000000) == 0x14000000)
 		return K_B;
 	if ((i & 0xfc000000) == 0x94000000)
@@ -556,7 +688,11 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		case K_LOGIC_IMM: logic_imm(t, d); break;
 		case K_MOVEWIDE: movewide(t, d); break;
 		case K_CSEL: csel(t, d); break;
-		case K_LDST_UIMM: ldst_uimm(t, d); break;
+		case K_LDST: ldst_single(t, d); break;
+		case K_LDST_PAIR: ldst_pair(t, d); break;
+		case K_ADR: adr(t, d); break;
+		case K_BITFIELD: bitfield(t, d); break;
+		case K_MADD: madd(t, d); break;
 		default:
 			call_handler(t, d);
 			t->pc_pend = t->ic_pend = 0;

@@ -8,8 +8,8 @@
  *
  * Bindings followed (Linux Documentation/devicetree/bindings/):
  *   cpus.yaml, arm/psci.yaml, interrupt-controller/arm,gic-v3.yaml,
- *   timer/arm,arch_timer.yaml, clock/fixed-clock.yaml, chosen.yaml, and each
- *   device's own (named in the device table). */
+ *   timer/arm,arch_timer.yaml, pmu/arm,pmu.yaml, clock/fixed-clock.yaml, chosen.yaml,
+ *   and each device's own (named in the device table). */
 #include <stdio.h>
 #include <string.h>
 
@@ -169,8 +169,25 @@ static void node_psci(struct builder *b)
 	FDT(fdt_end_node(b->fdt));
 }
 
+/* The ITS, a child of the GIC node (arm,gic-v3.yaml, "msi-controller@"): its 128 KiB
+ * (control frame, translation frame), one cell of msi-specifier: the DeviceID. */
+static void node_its(struct builder *b)
+{
+	const uint64_t reg[] = { GIC_ITS_BASE, GIC_ITS_SIZE };
+	char name[48];
+
+	snprintf(name, sizeof(name), "msi-controller@%llx", GIC_ITS_BASE);
+	FDT(fdt_begin_node(b->fdt, name));
+	FDT(fdt_property_string(b->fdt, "compatible", "arm,gic-v3-its"));
+	FDT(fdt_property(b->fdt, "msi-controller", NULL, 0));
+	FDT(fdt_property_u32(b->fdt, "#msi-cells", 1));
+	FDT(prop_u64s(b->fdt, "reg", reg, 2));
+	FDT(fdt_property_u32(b->fdt, "phandle", DT_PHANDLE_ITS));
+	FDT(fdt_end_node(b->fdt));
+}
+
 /* GICv3: distributor plus one contiguous redistributor region, one RD_base +
- * SGI_base pair (GIC_REDIST_STRIDE) per vCPU. */
+ * SGI_base pair (GIC_REDIST_STRIDE) per vCPU; the ITS under it when there is one. */
 static void node_gic(struct builder *b)
 {
 	const uint64_t reg[] = {
@@ -190,6 +207,8 @@ static void node_gic(struct builder *b)
 	FDT(prop_u64s(b->fdt, "reg", reg, 4));
 	FDT(fdt_property_u32(b->fdt, "#redistributor-regions", 1));
 	FDT(fdt_property_u32(b->fdt, "phandle", DT_PHANDLE_GIC));
+	if (b->d->its)
+		node_its(b);
 	FDT(fdt_end_node(b->fdt));
 }
 
@@ -212,7 +231,8 @@ static void node_timer(struct builder *b)
 }
 
 /* The PMUv3 (pmu/arm,pmu.yaml): its overflow interrupt is one PPI, level-high, as
- * QEMU virt's. Only for an engine that has a PMU (fdt_desc.pmu). */
+ * QEMU virt's. The same node for both engines, when the vCPUs have one (fdt_desc.pmu:
+ * the model's cpu/pmu.c, KVM's KVM_ARM_VCPU_PMU_V3). */
 static void node_pmu(struct builder *b)
 {
 	const uint32_t irq[] = { DT_GIC_PPI, PPI_PMU - 16, DT_IRQ_TYPE_LEVEL_HIGH };

@@ -23,7 +23,8 @@ struct fdt_desc {
 	uint64_t initrd_start, initrd_end; /* [start, end); both 0 when there is none */
 	const struct platform_device *devices; /* the device table: one node each */
 	unsigned ndevices;
-	bool pmu;                      /* the engine gives the vCPUs a PMUv3: a /pmu node */
+	bool pmu;                      /* the vCPUs have a PMUv3: a /pmu node */
+	bool its;                      /* the GIC has an ITS: a msi-controller under it */
 };
 
 /* Builds the tree into buf (size bytes) and packs it; fdt_totalsize(buf) is then its

@@ -7,17 +7,29 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct machine;
 struct monitor_target_ops;
+
+/* What an engine may give the guest beyond CPUs, GIC and timer, each on by default
+ * where the host has it and described in the device tree (--pmu, --its). */
+enum accel_feature {
+	ACCEL_PMU = 1u << 0, /* a PMUv3 per vCPU, overflow interrupt PPI_PMU */
+	ACCEL_ITS = 1u << 1, /* a GICv3 ITS at GIC_ITS_BASE (LPIs through MSIs) */
+};
 
 struct accel_ops {
 	const char *name;
 	/* The most vCPUs this engine runs (at most PLATFORM_MAX_CPUS); the CLI checks
 	 * --cpus against it before create(). */
 	unsigned max_cpus;
-	/* The vCPUs have a PMUv3 whose overflow PPI is PPI_PMU: the device tree says so. */
-	bool pmu;
+	/* enum accel_feature: what the engine can give at all (model: a PMU; kvm: both). */
+	unsigned offers;
+	/* Whether this host gives one of them: 0, or -errno and a one-line reason in why
+	 * (e.g. "this host's KVM lacks KVM_CAP_ARM_PMU_V3"). NULL: all it offers. Only
+	 * called when available() said yes. */
+	int (*has_feature)(enum accel_feature f, char *why, size_t len);
 	/* 0 if the engine can run on this host; otherwise -errno and a one-line reason in
 	 * why (e.g. "no /dev/kvm", "this vmm was built for x86_64"). */
 	int (*available)(char *why, size_t len);
@@ -31,6 +43,9 @@ struct accel_ops {
 	int (*run)(struct machine *m);
 	/* A device drives an interrupt line (INTID: SPI = 32 + n). Any thread. */
 	void (*set_irq)(struct machine *m, unsigned intid, int level);
+	/* A device's MSI: DeviceID devid writes data to the ITS's GITS_TRANSLATER. 1 it
+	 * became an LPI, 0 the ITS dropped it, -errno. NULL: the engine has no ITS. */
+	int (*signal_msi)(struct machine *m, uint32_t devid, uint32_t data);
 	/* Wake the vCPUs so that they notice machine__stopping(). Any thread, never from
 	 * a signal handler (signals are handled in a thread of their own, main.c).
 	 * machine__stop() has already written machine->wake_fd, which an engine waiting

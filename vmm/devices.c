@@ -1,11 +1,13 @@
 /* The machine's device table: every device of the machine, described once. Bindings
  * followed (Linux Documentation/devicetree/bindings/): serial/pl011.yaml for the UART,
  * virtio/mmio.yaml for the virtio-mmio slots (node name as QEMU virt's); the exit device
- * is this project's own ("vmm,exit", docs/memory-map.md). */
+ * and the MSI source are this project's own ("vmm,exit", "vmm,msi-source";
+ * docs/memory-map.md), the latter with msi-parent as interrupt-controller/msi.txt. */
 #include <platform/memmap.h>
 
 #include "devices.h"
 #include "dev/exit.h"
+#include "dev/msi_source.h"
 #include "dev/pl011.h"
 #include "dev/virtio/blk.h"
 #include "dev/virtio/mmio.h"
@@ -25,6 +27,15 @@ const struct platform_device machine_devices[] = {
 		.name = "exit", DT_COMPATIBLE("vmm,exit"),
 		.base = EXIT_DEV_BASE, .size = EXIT_DEV_SIZE, .spi = DEV_NO_IRQ,
 		.ops = &exit_dev_ops, .create = exit_dev__create, .reset = exit_dev__reset,
+	},
+	{
+		/* with --its only: MSIs on the guest's request, DeviceID MSI_SOURCE_DEVID */
+		.name = "msi-source", DT_COMPATIBLE("vmm,msi-source"),
+		.base = MSI_SOURCE_BASE, .size = MSI_SOURCE_SIZE, .spi = DEV_NO_IRQ,
+		.max_instances = 1, .stride = MSI_SOURCE_SIZE,
+		DT_PROPS(DT_CELLS("msi-parent", DT_PHANDLE_ITS, MSI_SOURCE_DEVID)),
+		.ops = &msi_source_ops, .create = msi_source__create, .reset = msi_source__reset,
+		.destroy = msi_source__destroy, .instances = msi_source__instances,
 	},
 	{
 		/* one per --disk, in virtio-mmio slots 0.. (docs/virtio.md) */

@@ -95,6 +95,17 @@ void machine__error(struct machine *m, const char *fmt, ...)
 	wake(m);
 }
 
+int machine__signal_msi(struct machine *m, uint32_t devid, uint32_t data)
+{
+	int ret = -ENODEV;
+
+	pthread_mutex_lock(&m->accel_lock);
+	if (m->accel && m->accel->signal_msi && m->accel_data)
+		ret = m->accel->signal_msi(m, devid, data);
+	pthread_mutex_unlock(&m->accel_lock);
+	return ret;
+}
+
 void machine__set_irq(struct machine *m, unsigned intid, int level)
 {
 	pthread_mutex_lock(&m->accel_lock);
@@ -143,7 +154,7 @@ static int build_dtb(struct machine *m)
 		.mpidr = mpidr, .bootargs = m->cfg.cmdline,
 		.initrd_start = m->boot.initrd_start, .initrd_end = m->boot.initrd_end,
 		.devices = m->devices, .ndevices = m->ndevices,
-		.pmu = m->cfg.pmu,
+		.pmu = m->cfg.pmu, .its = m->cfg.its,
 	};
 	char why[LOADER_WHY];
 	unsigned i;

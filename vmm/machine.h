@@ -35,6 +35,9 @@ enum vmm_exit_status {
 /* --jit: the model's block translator; VM_JIT_DEFAULT: on where the host has it */
 enum vm_jit { VM_JIT_DEFAULT = 0, VM_JIT_ON, VM_JIT_OFF };
 
+/* --pmu, --its: not given (on where the host has it), on (or fail), off. */
+enum vm_switch { VM_SWITCH_DEFAULT = 0, VM_SWITCH_ON, VM_SWITCH_OFF };
+
 /* --checks: the model's mmu/ sanitizer checks (docs/model.md). */
 enum vm_checks { VM_CHECKS_OFF = 0, VM_CHECKS_REPORT, VM_CHECKS_STOP };
 #define MACHINE_MAX_SYMBOLS 8 /* --symbols FILE.elf, repeatable */
@@ -59,7 +62,9 @@ struct vm_config {
 				  * 0: not given (block, no stage-2 events) */
 	bool dirty_log;          /* model only: --dirty-log (docs/stage2.md) */
 	unsigned jit;            /* model only: --jit: enum vm_jit */
-	bool pmu;                /* the engine has a PMUv3 (accel_ops.pmu): a /pmu node */
+	enum vm_switch pmu_req, its_req; /* --pmu, --its as given */
+	bool pmu;                /* the vCPUs have a PMUv3 (main.c decides): a /pmu node */
+	bool its;                /* the GIC has an ITS (main.c decides): its node under the GIC */
 	double timeout;          /* --timeout: seconds of wall time, 0 = none */
 	uint64_t max_insns;      /* --max-insns: model only, instructions in all vCPUs, 0 = none */
 	const char *console_log; /* --console-log: a copy of the guest's console output, or NULL */
@@ -156,5 +161,7 @@ bool machine__stopping(const struct machine *m);
 void machine__error(struct machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void machine__set_irq(struct machine *m, unsigned intid, int level);
+/* A device's MSI through the engine's ITS (accel_ops.signal_msi): 1, 0 or -errno. */
+int machine__signal_msi(struct machine *m, uint32_t devid, uint32_t data);
 
 #endif

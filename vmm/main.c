@@ -176,6 +176,28 @@ static int parse_jit(struct vm_config *cfg, const char *val, char *why, size_t n
 #endif
 }
 
+/* --pmu on|off, --its on|off */
+static int parse_switch(enum vm_switch *sw, const char *opt, const char *val, char *why, size_t n)
+{
+	if (strcmp(val, "on") == 0)
+		*sw = VM_SWITCH_ON;
+	else if (strcmp(val, "off") == 0)
+		*sw = VM_SWITCH_OFF;
+	else
+		return snprintf(why, n, "--%s %s: must be on or off", opt, val), -1;
+	return 0;
+}
+
+static int parse_pmu(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	return parse_switch(&cfg->pmu_req, "pmu", val, why, n);
+}
+
+static int parse_its(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	return parse_switch(&cfg->its_req, "its", val, why, n);
+}
+
 #define FLAG_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
 	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
@@ -213,6 +235,11 @@ static const struct option_desc run_options[] = {
 	{ "initrd", "FILE", "initial ramdisk, loaded below the device tree", parse_initrd_path },
 	{ "accel", "kvm|model", "execution engine [the first available: kvm, then model]",
 	  parse_accel },
+	{ "pmu", "on|off", "a PMUv3 per vCPU, overflow interrupt PPI 23 (/pmu in the device tree)\n"
+	  "                           [on where the engine and host have one; on: or fail]", parse_pmu },
+	{ "its", "on|off", "kvm: a GICv3 ITS for LPIs/MSIs (msi-controller under the GIC node)\n"
+	  "                           [on where the host's KVM has one; the model has none]",
+	  parse_its },
 	{ "reboot", "exit|restart", "on a guest reset: exit with status 3, or boot again [exit]",
 	  parse_reboot },
 	{ "dtb-out", "FILE", "write the generated device tree to FILE and exit", parse_dtb_out },
@@ -412,6 +439,41 @@ static const struct accel_ops *pick_accel(const struct vm_config *cfg)
 	return a;
 }
 
+/* Whether the guest gets feature f (--pmu, --its): off when asked, else what the engine
+ * and this host give (probe: ask the host; false for --dtb-out with an engine that
+ * cannot run here, whose tree then shows all it offers). An explicit "on" that cannot
+ * be met is an error (-1); a default left out says so in one line. */
+static int decide_feature(const struct accel_ops *a, bool probe, enum accel_feature f,
+			  enum vm_switch req, bool *out)
+{
+	const char *opt = f == ACCEL_PMU ? "pmu" : "its";
+	const char *what = f == ACCEL_PMU ? "PMUv3" : "GICv3 ITS";
+	char why[200] = "";
+	bool have;
+
+	*out = false;
+	if (req == VM_SWITCH_OFF)
+		return 0;
+	if (!(a->offers & f)) {
+		snprintf(why, sizeof(why), "the %s engine has no %s%s", a->name, what,
+			 f == ACCEL_ITS ? " (its GIC has no ITS; docs/usage.md)" : "");
+		have = false;
+	} else {
+		have = !probe || !a->has_feature || a->has_feature(f, why, sizeof(why)) == 0;
+	}
+	if (have) {
+		*out = true;
+		return 0;
+	}
+	if (req == VM_SWITCH_ON) {
+		fprintf(stderr, "vmm: error: --%s on: %s\n", opt, why);
+		return -1;
+	}
+	if (a->offers & f) /* the engine would, this host cannot: one line, and on we go */
+		fprintf(stderr, "vmm: the guest gets no %s: %s\n", what, why);
+	return 0;
+}
+
 static struct machine vm;
 static struct console_out *err_out; /* vmm's own lines, once the VM runs */
 
@@ -582,10 +644,20 @@ static int run(int argc, char **argv)
 			return VMM_EXIT_ERROR;
 		if (check_cpus(&cfg, accel))
 			return VMM_EXIT_USAGE;
-		cfg.pmu = accel->pmu;
+		if (decide_feature(accel, true, ACCEL_PMU, cfg.pmu_req, &cfg.pmu) ||
+		    decide_feature(accel, true, ACCEL_ITS, cfg.its_req, &cfg.its))
+			return VMM_EXIT_ERROR;
 	} else { /* --dtb-out: the tree of the engine a run would pick */
 		const struct accel_ops *a = accel__find(cfg.accel);
-		cfg.pmu = a && a->pmu;
+		char why[200];
+
+		if (a) {
+			bool probe = a->available(why, sizeof(why)) == 0;
+
+			if (decide_feature(a, probe, ACCEL_PMU, cfg.pmu_req, &cfg.pmu) ||
+			    decide_feature(a, probe, ACCEL_ITS, cfg.its_req, &cfg.its))
+				return VMM_EXIT_ERROR;
+		}
 	}
 	if (machine__init(&vm, &cfg)) {
 		fprintf(stderr, "vmm: error: %s\n", vm.error);

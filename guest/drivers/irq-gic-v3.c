@@ -6,8 +6,9 @@
  * system registers (ICC_SRE_EL1.SRE = 1), EOImode 0 (EOIR both drops the priority and
  * deactivates). Each CPU finds its redistributor by matching GICR_TYPER's affinity with
  * its MPIDR, wakes it (GICR_WAKER) and enables its SGIs and PPIs there.
- * Left out from Linux: SPI routing and irq domains (no device here uses an SPI), LPIs and
- * the ITS, pseudo-NMIs (priority masking), EOImode 1 / split deactivation, GICv2
+ * LPIs and the ITS are drivers/irq-gic-v3-its.c's, on demand.
+ * Left out from Linux: SPI routing and irq domains (no device here uses an SPI),
+ * pseudo-NMIs (priority masking), EOImode 1 / split deactivation, GICv2
  * compatibility, several redistributor regions beyond walking them, the ACPI path,
  * errata, power management (GICR_WAKER is only ever cleared).
  */
@@ -163,6 +164,17 @@ void gic_cpu_init(void)
 bool gic_cpu_ready(unsigned int cpu)
 {
 	return cpu < NR_CPUS && cpu_ready[cpu];
+}
+
+/* For the ITS driver (LPIs are enabled per redistributor). */
+void __iomem *gic_redist_of(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? gicr_cpu[cpu] : NULL;
+}
+
+phys_addr_t gic_redist_pa(unsigned int cpu)
+{
+	return gic_info.redist_base + (u64)((char __iomem *)gicr_cpu[cpu] - (char __iomem *)gicr_map);
 }
 
 /* SGIs 0-15 and PPIs 16-31 live in this CPU's redistributor. */

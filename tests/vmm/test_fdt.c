@@ -26,7 +26,10 @@ static const struct fdt_desc golden_desc = {
 	.bootargs = "console=ttyAMA0 earlycon",
 	.initrd_start = 0x5f000000, .initrd_end = 0x5f100000,
 	.devices = machine_devices, .ndevices = 2,
+	.pmu = true, .its = true, /* the default machine on a host that has both */
 };
+#define ITS_PATH "/interrupt-controller@8000000/msi-controller@8080000"
+
 #define UART_PATH "/pl011@9000000"
 
 static char buf[FDT_MAX_SIZE], why[256];
@@ -167,18 +170,17 @@ static void uart_is_a_primecell_with_apb_pclk_and_is_stdout(void **state)
 	assert_int_equal(cell(prop(UART_PATH, "interrupts", &len), 1), PL011_SPI);
 }
 
-/* pmu/arm,pmu.yaml: with fdt_desc.pmu (the model engine), /pmu is an
- * "arm,armv8-pmuv3" with one level-high PPI, INTID 23 (cell 7), as QEMU virt's; without
- * it (the golden tree, KVM) there is no /pmu */
-static void pmu_node_only_for_an_engine_with_a_pmu(void **state)
+/* pmu/arm,pmu.yaml: with fdt_desc.pmu (the model engine, KVM unless --pmu off), /pmu
+ * is an "arm,armv8-pmuv3" with one level-high PPI, INTID 23 (cell 7), as QEMU virt's;
+ * without it there is no /pmu */
+static void pmu_node_only_when_the_vcpus_have_a_pmu(void **state)
 {
 	struct fdt_desc d = golden_desc;
 	const fdt32_t *irq;
 	int len;
 
 	(void)state;
-	d.pmu = true;
-	assert_int_equal(fdt__build(&d, buf, sizeof(buf), why, sizeof(why)), 0);
+	assert_int_equal(fdt__build(&golden_desc, buf, sizeof(buf), why, sizeof(why)), 0);
 	assert_int_equal(fdt_node_check_compatible(buf, fdt_path_offset(buf, "/pmu"),
 						   "arm,armv8-pmuv3"), 0);
 	irq = prop("/pmu", "interrupts", &len);
@@ -186,8 +188,38 @@ static void pmu_node_only_for_an_engine_with_a_pmu(void **state)
 	assert_int_equal(cell(irq, 0), 1);
 	assert_int_equal(cell(irq, 1), PPI_PMU - 16);
 	assert_int_equal(cell(irq, 2), 4);
-	assert_int_equal(fdt__build(&golden_desc, buf, sizeof(buf), why, sizeof(why)), 0);
+	d.pmu = false;
+	assert_int_equal(fdt__build(&d, buf, sizeof(buf), why, sizeof(why)), 0);
 	assert_true(fdt_path_offset(buf, "/pmu") < 0);
+}
+
+/* interrupt-controller/arm,gic-v3.yaml: the ITS is a child node of the GIC, named
+ * msi-controller@<unit>, compatible "arm,gic-v3-its", with msi-controller and
+ * #msi-cells = <1> (the DeviceID); the GIC's #address-cells/#size-cells (2, 2) and
+ * ranges give its reg in the parent's space. Without fdt_desc.its (the model, --its
+ * off) it is not there. */
+static void its_node_is_a_child_of_the_gic_only_with_an_its(void **state)
+{
+	struct fdt_desc d = golden_desc;
+	const fdt32_t *reg;
+	int len, node;
+
+	(void)state;
+	assert_int_equal(fdt__build(&golden_desc, buf, sizeof(buf), why, sizeof(why)), 0);
+	node = fdt_path_offset(buf, ITS_PATH);
+	assert_true(node >= 0);
+	assert_int_equal(fdt_node_check_compatible(buf, node, "arm,gic-v3-its"), 0);
+	assert_non_null(prop(ITS_PATH, "msi-controller", &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(cell(prop(ITS_PATH, "#msi-cells", &len), 0), 1);
+	reg = prop(ITS_PATH, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(((uint64_t)cell(reg, 0) << 32) | cell(reg, 1), GIC_ITS_BASE);
+	assert_int_equal(((uint64_t)cell(reg, 2) << 32) | cell(reg, 3), GIC_ITS_SIZE);
+	d.its = false;
+	assert_int_equal(fdt__build(&d, buf, sizeof(buf), why, sizeof(why)), 0);
+	assert_true(fdt_path_offset(buf, ITS_PATH) < 0);
+	assert_true(fdt_node_offset_by_compatible(buf, -1, "arm,gic-v3-its") < 0);
 }
 
 static void chosen_omits_bootargs_and_initrd_when_not_given(void **state)
@@ -267,7 +299,8 @@ int main(void)
 		cmocka_unit_test(gic_redistributor_region_has_one_stride_per_cpu),
 		cmocka_unit_test(uart_is_a_primecell_with_apb_pclk_and_is_stdout),
 		cmocka_unit_test(chosen_omits_bootargs_and_initrd_when_not_given),
-		cmocka_unit_test(pmu_node_only_for_an_engine_with_a_pmu),
+		cmocka_unit_test(pmu_node_only_when_the_vcpus_have_a_pmu),
+		cmocka_unit_test(its_node_is_a_child_of_the_gic_only_with_an_its),
 		cmocka_unit_test(every_device_table_entry_has_its_node),
 		cmocka_unit_test(exit_device_is_described),
 		cmocka_unit_test(too_small_buffer_names_the_failing_libfdt_call),

@@ -809,16 +809,20 @@ static void chain_of_queue_size_descriptors_is_served(void **state)
 static void disks_are_placed_one_per_slot(void **state)
 {
 	struct platform_device placed[MACHINE_MAX_DEVICES];
-	unsigned n, k = 0;
+	unsigned n, k = 0, fixed = 0;
 	char why[128];
 
 	(void)state;
+	/* the entries placed once whatever the configuration; the MSI source only comes
+	 * with an ITS (cfg.its), which m does not have */
+	for (unsigned i = 0; i < machine_ndevices; i++)
+		fixed += !machine_devices[i].max_instances;
 	m.cfg.ndisks = 0;
 	assert_int_equal(devices__place(&m, placed, MACHINE_MAX_DEVICES, &n, why, sizeof(why)), 0);
-	assert_int_equal(n, machine_ndevices - 1);
+	assert_int_equal(n, fixed);
 	m.cfg.ndisks = 3;
 	assert_int_equal(devices__place(&m, placed, MACHINE_MAX_DEVICES, &n, why, sizeof(why)), 0);
-	assert_int_equal(n, machine_ndevices - 1 + 3);
+	assert_int_equal(n, fixed + 3);
 	for (unsigned i = 0; i < n; i++) {
 		if (strcmp(placed[i].name, "virtio_mmio"))
 			continue;

@@ -1,5 +1,6 @@
 /* The KVM accelerator (arm64 hosts): creates the VM (one RAM memslot, vCPUs with
- * PSCI 0.2, the in-kernel GICv3 and timer), runs one thread per vCPU, and stops
+ * PSCI 0.2, the in-kernel GICv3 and timer, and with --pmu / --its the vCPUs' PMUv3 and
+ * the GIC's ITS), runs one thread per vCPU, and stops
  * them by signal when the machine asks. Every failure names the step that failed. */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +72,11 @@ static int kvm_available(char *why, size_t len)
 	return err;
 }
 
+static int kvm_has_feature(enum accel_feature f, char *why, size_t len)
+{
+	return f == ACCEL_PMU ? kvm_pmu__probe(why, len) : kvm_its__probe(why, len);
+}
+
 static int map_ram(struct kvm_vm *vm)
 {
 	struct machine *m = vm->m;
@@ -126,6 +132,10 @@ static int create_vm(struct kvm_vm *vm)
 		err = kvm_vcpu__create(vm, i);
 	if (!err)
 		err = kvm_gic__create(vm);
+	if (!err && vm->m->cfg.its)
+		err = kvm_its__create(vm);
+	if (!err && vm->m->cfg.pmu) /* after the vGIC's init (vcpu.rst) */
+		err = kvm_pmu__init(vm);
 	if (!err)
 		err = kvm_vcpu__set_boot_regs(&vm->vcpus[0]);
 	return err;
@@ -139,7 +149,7 @@ static int kvm_create(struct machine *m)
 	if (!vm)
 		return -ENOMEM;
 	vm->m = m;
-	vm->sys_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->sys_fd = vm->vm_fd = vm->gic_fd = vm->its_fd = -1;
 	vm->ncpus = m->cfg.ncpus;
 	vm->vcpus = calloc(vm->ncpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {
@@ -225,6 +235,13 @@ static void kvm_set_irq(struct machine *m, unsigned intid, int level)
 		machine__error(m, "KVM_IRQ_LINE for INTID %u failed: %s", intid, strerror(errno));
 }
 
+static int kvm_signal_msi(struct machine *m, uint32_t devid, uint32_t data)
+{
+	struct kvm_vm *vm = m->accel_data;
+
+	return vm && vm->its_fd >= 0 ? kvm_its__signal_msi(vm, devid, data) : -ENODEV;
+}
+
 static void kvm_destroy(struct machine *m)
 {
 	struct kvm_vm *vm = m->accel_data;
@@ -235,6 +252,8 @@ static void kvm_destroy(struct machine *m)
 	m->accel_data = NULL;
 	for (i = 0; i < vm->ncpus; i++)
 		kvm_vcpu__destroy(&vm->vcpus[i]);
+	if (vm->its_fd >= 0)
+		close(vm->its_fd);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)
@@ -248,10 +267,13 @@ static void kvm_destroy(struct machine *m)
 const struct accel_ops accel_kvm = {
 	.name = "kvm",
 	.max_cpus = PLATFORM_MAX_CPUS, /* KVM_CAP_MAX_VCPUS may lower it: create() checks */
+	.offers = ACCEL_PMU | ACCEL_ITS,
 	.available = kvm_available,
+	.has_feature = kvm_has_feature,
 	.create = kvm_create,
 	.run = kvm_run_vm,
 	.set_irq = kvm_set_irq,
+	.signal_msi = kvm_signal_msi,
 	.kick = kvm_kick,
 	.destroy = kvm_destroy,
 	.monitor_ops = kvm_monitor__ops,

@@ -185,7 +185,7 @@ static int phys_map(void *t, monitor_phys_fn *put, void *arg)
 	struct kvm_target *x = t;
 	struct kvm_vm *vm = x->m->accel_data;
 	const struct bus *bus = &x->m->bus;
-	struct monitor_phys_range r[BUS_MAX_REGIONS + 3], tmp;
+	struct monitor_phys_range r[BUS_MAX_REGIONS + 4], tmp;
 	unsigned n = 0;
 
 	if (!vm)
@@ -202,6 +202,9 @@ static int phys_map(void *t, monitor_phys_fn *put, void *arg)
 	r[n++] = (struct monitor_phys_range){ .ipa = GIC_REDIST_BASE,
 		.size = GIC_REDIST_STRIDE * vm->ncpus, .kind = MONITOR_PHYS_KERNEL_DEV,
 		.name = "gicv3-redistributors (KVM vGIC)", .slot = -1 };
+	if (vm->its_fd >= 0) /* --its (kvm_its.c) */
+		r[n++] = (struct monitor_phys_range){ .ipa = GIC_ITS_BASE, .size = GIC_ITS_SIZE,
+			.kind = MONITOR_PHYS_KERNEL_DEV, .name = "gicv3-its (KVM vGIC ITS)", .slot = -1 };
 	for (unsigned k = 0; k < bus->count && n < sizeof(r) / sizeof(r[0]); k++)
 		r[n++] = (struct monitor_phys_range){ .ipa = bus->regions[k].base,
 			.size = bus->regions[k].size, .kind = MONITOR_PHYS_MMIO,

@@ -1,6 +1,6 @@
 /* Inside the KVM accelerator (arm64 hosts only): the VM and its vCPUs. kvm.c owns
  * the VM's life cycle, kvm_vcpu.c the vCPUs and their exits, kvm_gic.c the in-kernel
- * GICv3. */
+ * GICv3, kvm_pmu.c the vCPUs' PMU, kvm_its.c the GIC's ITS. */
 #ifndef VMM_ACCEL_KVM_PRIV_H
 #define VMM_ACCEL_KVM_PRIV_H
 
@@ -24,7 +24,7 @@ struct kvm_vcpu {
 
 struct kvm_vm {
 	struct machine *m;
-	int sys_fd, vm_fd, gic_fd;
+	int sys_fd, vm_fd, gic_fd, its_fd;
 	size_t run_size;
 	int inject_dabt;  /* KVM_CAP_ARM_INJECT_EXT_DABT: unclaimed accesses abort */
 	unsigned ncpus;
@@ -44,6 +44,17 @@ void *kvm_vcpu__thread(void *arg);
 void kvm_vcpu__destroy(struct kvm_vcpu *vcpu);
 
 int kvm_gic__create(struct kvm_vm *vm);
+
+/* kvm_pmu.c (--pmu): does this host's KVM give vCPUs a PMUv3; after the vGIC is
+ * initialised, each vCPU's overflow PPI and PMU init. */
+int kvm_pmu__probe(char *why, size_t len);
+int kvm_pmu__init(struct kvm_vm *vm);
+/* kvm_its.c (--its): can this host's KVM make a vGIC ITS; make it (after the vGIC);
+ * an MSI from a device of the VMM: DeviceID devid writes data to GITS_TRANSLATER
+ * (KVM_SIGNAL_MSI; 1 delivered, 0 blocked by the guest's tables, or -errno). */
+int kvm_its__probe(char *why, size_t len);
+int kvm_its__create(struct kvm_vm *vm);
+int kvm_its__signal_msi(struct kvm_vm *vm, uint32_t devid, uint32_t data);
 
 /* The monitor (kvm_monitor.c): accel_ops.monitor_ops, and the vCPU thread's look
  * before each KVM_RUN (parks it while the monitor wants it stopped; clears a kick's

@@ -23,5 +23,6 @@ static int kvm_available(char *why, size_t len)
 const struct accel_ops accel_kvm = {
 	.name = "kvm",
 	.max_cpus = PLATFORM_MAX_CPUS, /* KVM_CAP_MAX_VCPUS may lower it: create() checks */
+	.offers = ACCEL_PMU | ACCEL_ITS, /* what --dtb-out --accel kvm describes here */
 	.available = kvm_available,
 };

@@ -94,6 +94,8 @@ int kvm_vcpu__create(struct kvm_vm *vm, unsigned id)
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (id > 0)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF; /* until PSCI CPU_ON */
+	if (vm->m->cfg.pmu) /* set up by kvm_pmu.c once the vGIC exists */
+		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
 	if (KVM_IOCTL(vm->m, fd, KVM_ARM_VCPU_INIT, &init))
 		return -EIO;
 	return check_mpidr(v);

@@ -32,7 +32,7 @@ static inline void writel_relaxed(u32 v, volatile void __iomem *a)
 }
 static inline void writeq_relaxed(u64 v, volatile void __iomem *a)
 {
-	__asm__ volatile("str %0, [%1]" ::"rZ"(v), "r"(a));
+	__asm__ volatile("str %x0, [%1]" ::"rZ"(v), "r"(a));	/* %x0: xzr for 0 */
 }
 /* The ordered forms: reads complete before later accesses, writes after earlier ones. */
 static inline u32 readl(const volatile void __iomem *a) { u32 v = readl_relaxed(a); dmb(oshld); return v; }

@@ -9,8 +9,11 @@
 #include <setup.h>
 #include <asm/ptrace.h>
 #include <asm/irqflags.h>
+#include <asm/io.h>
 
 #define NR_IRQS 128			/* SGIs 0-15, PPIs 16-31, SPIs 32-127 */
+#define LPI_FIRST 8192			/* LPIs (drivers/irq-gic-v3-its.c) */
+#define NR_LPI_DESCS 64			/* LPIs 8192..8255 may have handlers */
 typedef void (*irq_handler_t)(unsigned int irq, void *dev);
 
 /* kernel/irq.c */
@@ -35,6 +38,8 @@ void gic_enable_ppi(unsigned int irq);	/* this CPU */
 void gic_send_sgi(unsigned int cpu, unsigned int sgi);
 void gic_handle_irq(struct pt_regs *regs);
 bool gic_cpu_ready(unsigned int cpu);
+void __iomem *gic_redist_of(unsigned int cpu);	/* its RD_base, mapped; NULL: none */
+phys_addr_t gic_redist_pa(unsigned int cpu);	/* the same, physical */
 
 /* drivers/arm_arch_timer.c: the per-CPU tick, from the EL1 virtual timer */
 #define HZ 100

@@ -83,6 +83,7 @@ struct platform_device {
 enum dt_phandle {
 	DT_PHANDLE_GIC = 1,
 	DT_PHANDLE_APB_PCLK,
+	DT_PHANDLE_ITS,      /* the ITS under the GIC node (--its): msi-parent of MSI devices */
 };
 
 /* Interrupt specifier cells of arm,gic-v3: type, number, flags. */

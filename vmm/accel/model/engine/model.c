@@ -279,7 +279,7 @@ static void model_destroy(struct machine *m)
 const struct accel_ops accel_model = {
 	.name = "model",
 	.max_cpus = MODEL_MAX_CPUS,
-	.pmu = true, /* cpu/pmu.c */
+	.offers = ACCEL_PMU, /* cpu/pmu.c; the model's GIC has no ITS */
 	.available = model_available,
 	.create = model_create,
 	.run = model_run,

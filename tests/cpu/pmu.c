@@ -304,6 +304,39 @@ static void cycle_counter_overflows_at_32_bits_without_lc(void **state)
 	assert_int_equal(r(CCNTR), 0x200000002ull);
 }
 
+/* D19.2 ID_AA64DFR0_EL1.PMUVer, bits [11:8]: 0b0001 = FEAT_PMUv3 */
+static void id_aa64dfr0_says_pmuv3(void **state)
+{
+	(void)state;
+	assert_int_equal((r(SR_ENC(3, 0, 0, 5, 0)) >> 8) & 15, 1);
+}
+
+/* Without FEAT_PMUv3 (--pmu off): PMUVer 0b0000, and the PMU's encodings are
+ * unallocated, so MRS/MSR of them are UNDEFINED (EC 0x00, Unknown reason) at EL1. */
+static void without_the_pmu_its_registers_are_undefined(void **state)
+{
+	(void)state;
+	struct model_opts opts = { .no_pmu = true };
+	struct harness hp;
+	uint64_t v = 0;
+	assert_int_equal(harness__init_opts(&hp, 1, &opts), 0);
+	hp.c->sr.vbar_el1 = VBAR;
+	assert_int_equal(sysreg__read(hp.c, SR_ENC(3, 0, 0, 5, 0), &v), X_NEXT);
+	assert_int_equal((v >> 8) & 15, 0);
+	const unsigned encs[] = { PMCR, CCNTR, EVCNTR(0), EVTYPER(5), INTENSET, USERENR };
+	for (unsigned k = 0; k < sizeof(encs) / sizeof(encs[0]); k++) {
+		hp.c->pc = CODE; /* the access is at CODE, not in the vector it goes to */
+		hp.c->sr.esr_el1 = 0xdead;
+		assert_int_equal(sysreg__read(hp.c, encs[k], &v), X_EXC);
+		assert_int_equal(hp.c->sr.esr_el1, ESR(0x00, 0));
+		hp.c->pc = CODE;
+		hp.c->sr.esr_el1 = 0xdead;
+		assert_int_equal(sysreg__write(hp.c, encs[k], 1), X_EXC);
+		assert_int_equal(hp.c->sr.esr_el1, ESR(0x00, 0));
+	}
+	harness__free(&hp);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -321,6 +354,8 @@ int main(void)
 		T(mem_access_counts_the_loads),
 		T(pmuserenr_controls_el0_reads_of_the_cycle_counter),
 		T(cycle_counter_overflows_at_32_bits_without_lc),
+		T(id_aa64dfr0_says_pmuv3),
+		cmocka_unit_test(without_the_pmu_its_registers_are_undefined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,14 @@ static int read_const(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 	return X_NEXT;
 }
 
+/* ID_AA64DFR0_EL1: PMUVer 1 (PMUv3) unless --pmu off took the PMU away */
+static int read_dfr0(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
+{
+	(void)r;
+	*val = DEBUG_DFR0_VAL | (c->vm->opts.no_pmu ? 0 : PMU_DFR0_VAL);
+	return X_NEXT;
+}
+
 static int read_mmfr0(struct cpu *c, const struct sysreg_desc *r, uint64_t *val)
 {
 	(void)c, (void)r;
@@ -282,7 +290,7 @@ static const struct sysreg_desc table[] = {
 	{ SR(MPIDR_EL1), KEPT(mpidr_el1), RO, .reset = reset_mpidr },
 	{ SR(REVIDR_EL1), CONST(0) },
 	{ SR(ID_AA64PFR0_EL1), CONST(PFR0_VAL) },
-	{ SR(ID_AA64DFR0_EL1), CONST(DEBUG_DFR0_VAL | PMU_DFR0_VAL) },
+	{ SR(ID_AA64DFR0_EL1), .read = read_dfr0 },
 	{ SR(ID_AA64ISAR0_EL1), CONST(ISAR0_VAL) },
 	{ SR(ID_AA64MMFR0_EL1), .read = read_mmfr0 },
 	{ SR(ID_AA64MMFR1_EL1), .read = read_mmfr1 },
@@ -445,6 +453,12 @@ uint32_t sysreg__trap_iss(unsigned enc, bool write)
 	       (write ? 0 : 1);
 }
 
+/* Without FEAT_PMUv3 (--pmu off) the PMU's encodings are unallocated: UNDEFINED. */
+static bool absent(const struct cpu *c, const struct sysreg_desc *r)
+{
+	return c->vm->opts.no_pmu && r >= pmu__sysregs.r && r < pmu__sysregs.r + pmu__sysregs.n;
+}
+
 /* An encoding the table does not have: reported (once per encoding), UNDEFINED */
 static int undef_sysreg(struct cpu *c)
 {
@@ -458,6 +472,8 @@ int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
 	int e;
 	if (!r)
 		return undef_sysreg(c);
+	if (absent(c, r))
+		return exc__undef(c);
 	if (c->el == 0 && (e = el0_check(c, r, enc, false)) >= 0)
 		return e;
 	if (!r->read)
@@ -471,6 +487,8 @@ int sysreg__write(struct cpu *c, unsigned enc, uint64_t val)
 	int e;
 	if (!r)
 		return undef_sysreg(c);
+	if (absent(c, r))
+		return exc__undef(c);
 	if (c->el == 0 && (e = el0_check(c, r, enc, true)) >= 0)
 		return e;
 	if (!r->write)

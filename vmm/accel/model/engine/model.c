@@ -191,6 +191,7 @@ static int model_create(struct machine *m)
 		.caches = m->cfg.caches,
 		.stage2 = m->cfg.stage2 ? m->cfg.stage2 - 1 : 0, .dirty_log = m->cfg.dirty_log,
 		.jit = m->cfg.jit, /* enum vm_jit and enum model_jit: the same values */
+		.no_pmu = !m->cfg.pmu,
 	};
 	errno = 0;
 	md->vm = vm__new(m->ram, m->ram_base, m->ram_size, n, &env, md, &opts);

@@ -55,6 +55,8 @@ struct model_opts {
 	unsigned stage2;          /* enum stage2_mode (mem/stage2.h): block, page, lazy */
 	bool dirty_log;           /* stage 2 write-protects RAM and logs written pages */
 	unsigned jit;             /* enum model_jit: the block translator (jit/) */
+	bool no_pmu;              /* --pmu off: no FEAT_PMUv3 (ID_AA64DFR0_EL1.PMUVer 0, its
+				   * registers UNDEFINED), as the device tree then says */
 	unsigned jit_cache_kib;   /* its code cache (0: the default, 64 MiB); tests make it
 				   * small to have it flushed often */
 };

@@ -29,6 +29,16 @@
  *   @request=JSON    PATH (vmm run --monitor) and send each @request line in turn,
  *                    printing "kvm-host-init: monitor: " and the reply line (events
  *                    are skipped); a tiny vmm-inspect for the KVM tests.
+ *   @gdb-relay=PATH  relay the virtio-serial port named "gdb" (tools/kvm-host
+ *                    --gdb-socket: a UNIX socket on the machine that runs qemu) to
+ *                    the UNIX socket PATH (vmm run --gdb unix:PATH) while the command
+ *                    runs: connects once PATH accepts, then prints
+ *                    "kvm-host-init: gdb relay: connected", so that a gdb outside may
+ *                    attach (and, after it detached, another); ends when the vmm
+ *                    side hangs up or the command ends.
+ *
+ * Kernel modules in /kvm-host/modules (tools/kvm-host --gdb-socket puts virtio_mmio and
+ * virtio_console there) are loaded first, in name order.
  *
  * Around each command it prints markers that tools/kvm-host parses:
  *   @@kvm-host: begin N@@
@@ -41,6 +51,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +112,7 @@ struct cmd_opts {
 	const char *monitor;  /* @monitor=PATH */
 	const char *request[MAX_REQUEST];
 	unsigned nrequest;
+	const char *gdb_relay; /* @gdb-relay=PATH */
 	int stuck_bytes;      /* ... what its pipe held, since when */
 	struct timespec stuck_since;
 	pid_t pid;
@@ -157,6 +169,8 @@ static char **parse_opts(char **argv, struct cmd_opts *o)
 			o->monitor = *argv + 9;
 		else if (!strncmp(*argv, "@request=", 9) && o->nrequest < MAX_REQUEST)
 			o->request[o->nrequest++] = *argv + 9;
+		else if (!strncmp(*argv, "@gdb-relay=", 11))
+			o->gdb_relay = *argv + 11;
 		else
 			dprintf(2, "kvm-host-init: unknown option %s\n", *argv);
 	}
@@ -348,6 +362,92 @@ static void monitor_requests(const struct cmd_opts *o)
 	close(fd);
 }
 
+/* /dev/vportNpM of the virtio-serial port named name, opened read-write; -1 if none. */
+static int open_vport(const char *name)
+{
+	DIR *d = opendir("/sys/class/virtio-ports");
+	struct dirent *e;
+	int fd = -1;
+
+	while (d && fd < 0 && (e = readdir(d))) {
+		char path[300];
+		size_t len;
+		char *s;
+
+		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", e->d_name);
+		s = read_file(path, &len);
+		if (s && len && s[len - 1] == '\n')
+			s[len - 1] = 0;
+		if (s && !strcmp(s, name)) {
+			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+			fd = open(path, O_RDWR | O_CLOEXEC);
+		}
+	}
+	if (d)
+		closedir(d);
+	return fd;
+}
+
+/* 0, or -1 when from gave nothing (end of file, an error) or to took nothing */
+static int copy_some(int from, int to)
+{
+	char buf[4096];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n <= 0)
+		return -1;
+	for (ssize_t done = 0; done < n;) {
+		ssize_t w = write(to, buf + done, (size_t)(n - done));
+
+		if (w <= 0)
+			return -1;
+		done += w;
+	}
+	return 0;
+}
+
+/* @gdb-relay: a child of its own, killed when the command ends. */
+static void gdb_relay(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int sfd = -1, pfd = -1;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	for (int k = 0; k < 600 && sfd < 0; k++) { /* the vmm creates it when it starts */
+		sfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (sfd >= 0 && connect(sfd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			close(sfd);
+			sfd = -1;
+			usleep(50000);
+		}
+	}
+	for (int k = 0; k < 200 && sfd >= 0 && pfd < 0; k++) /* udev-less: wait for the node */
+		if ((pfd = open_vport("gdb")) < 0)
+			usleep(50000);
+	if (sfd < 0 || pfd < 0) {
+		printf("\nkvm-host-init: gdb relay: cannot connect %s to the virtio port \"gdb\"\n",
+		       path);
+		_exit(1);
+	}
+	printf("\nkvm-host-init: gdb relay: connected\n");
+	fflush(stdout);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = pfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+
+		if (poll(p, 2, 1000) < 0)
+			break;
+		if ((p[1].revents & (POLLIN | POLLHUP)) && copy_some(sfd, pfd) < 0)
+			break; /* the vmm went */
+		if (!(p[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		/* while nothing is connected outside the port polls POLLHUP and reads 0:
+		 * wait for the debugger (and after it went, for another) */
+		if (copy_some(pfd, sfd) < 0)
+			usleep(20000);
+	}
+	_exit(0);
+}
+
 static int pump(int out, int in, struct cmd_opts *o, int stuck, time_t deadline)
 {
 	char tail[8192] = "", buf[4096];
@@ -438,7 +538,7 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	time_t deadline = time(NULL) + timeout;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, stuck[2] = { -1, -1 }, st = -2;
 	struct cmd_opts o;
-	pid_t pid;
+	pid_t pid, relay = -1;
 
 	argv = parse_opts(argv, &o);
 	if (o.timeout)
@@ -456,6 +556,8 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	if (pid == 0)
 		child(argv, &o, in, out, stuck);
 	o.pid = pid;
+	if (pid > 0 && o.gdb_relay && (relay = fork()) == 0)
+		gdb_relay(o.gdb_relay);
 	if (stuck[1] >= 0)
 		close(stuck[1]); /* stuck[0] stays open, unread, until the command ended */
 	if (pid > 0 && in[0] >= 0) {
@@ -468,6 +570,10 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	}
 	if (pid > 0)
 		st = wait_bounded(pid, deadline);
+	if (relay > 0) {
+		kill(relay, SIGKILL);
+		waitpid(relay, NULL, 0);
+	}
 	if (stuck[0] >= 0)
 		close(stuck[0]);
 	if (o.stormed.tv_sec)
@@ -483,6 +589,28 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	fflush(stdout);
 }
 
+/* The .ko files of /kvm-host/modules, in name order (finit_module: no module tools here). */
+static void load_modules(void)
+{
+	struct dirent **names;
+	int n = scandir("/kvm-host/modules", &names, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		char path[300];
+		int fd;
+
+		snprintf(path, sizeof(path), "/kvm-host/modules/%s", names[i]->d_name);
+		if (names[i]->d_name[0] != '.' && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			if (syscall(SYS_finit_module, fd, "", 0) < 0)
+				printf("kvm-host-init: loading %s: %s\n", path, strerror(errno));
+			close(fd);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
 int main(void)
 {
 	char *argv[MAX_ARGS + 1];
@@ -496,6 +624,7 @@ int main(void)
 	setenv("PATH", "/bin", 1);
 	setenv("HOME", "/", 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	load_modules();
 	timeout = read_timeout();
 
 	cmds = read_file("/kvm-host/cmds", &len);

@@ -272,7 +272,7 @@ static const struct option_desc run_options[] = {
 	{ "paused", NULL, "with --monitor: every vCPU stopped before its first instruction\n"
 	  "                           until `vmm-inspect continue`", parse_paused },
 	{ "gdb", "PORT|unix:PATH", "serve gdb's remote protocol on 127.0.0.1:PORT or a UNIX "
-	  "socket;\n                           the VM waits for the debugger (model; docs/gdb.md)",
+	  "socket;\n                           the VM waits for the debugger (model and kvm; docs/gdb.md)",
 	  parse_gdb },
 	{ "trace", "EVENTS", "record fault,walk,tlb,tlbi,cache,exit (or all) as trace-event JSON\n"
 	  "                           in --trace-file (docs/trace.md)", parse_trace },
@@ -388,11 +388,6 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
 			return usage_error("--jit needs --accel model (with kvm the guest's "
 					   "instructions run on the host CPU)");
-		cfg->accel = "model";
-	}
-	if (cfg->gdb) { /* the stub needs the model's engine-side breakpoints and step */
-		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
-			return usage_error("--gdb needs --accel model (no gdb stub on kvm yet)");
 		cfg->accel = "model";
 	}
 	if (!cfg->trace != !cfg->trace_file)

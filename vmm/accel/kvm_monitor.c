@@ -24,9 +24,11 @@ static struct kvm_target {
 	struct machine *m;
 	struct vcpu_gate gate;
 	bool ready;
-	/* one register read at a time, served by vCPU req_cpu's thread (gate lock) */
+	/* one request at a time (a register read, the gdb stub's work), served by vCPU
+	 * req_cpu's own thread while parked (gate lock) */
 	int req_cpu;
-	struct vcpu_regs *req_out;
+	kvm_vcpu_fn *req_fn;
+	void *req_arg;
 	int req_rc;
 	bool req_done;
 } kt = { .req_cpu = -1 };
@@ -38,8 +40,9 @@ static int one_reg(struct kvm_vcpu *v, uint64_t id, uint64_t *val)
 	return ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0 ? -errno : 0;
 }
 
-static int read_regs(struct kvm_vcpu *v, struct vcpu_regs *r)
+static int read_regs(struct kvm_vcpu *v, void *arg)
 {
+	struct vcpu_regs *r = arg;
 	const struct { uint64_t id; uint64_t *dst; } regs[] = {
 		{ CORE_REG(regs.sp), &r->sp_el0 },
 		{ CORE_REG(sp_el1), &r->sp_el1 },
@@ -82,10 +85,23 @@ static void serve(void *arg)
 	struct kvm_vcpu *v = arg;
 
 	if (kt.req_cpu == (int)v->id && !kt.req_done) {
-		kt.req_rc = read_regs(v, kt.req_out);
+		kt.req_rc = kt.req_fn(v, kt.req_arg);
 		kt.req_done = true;
 		pthread_cond_broadcast(&kt.gate.cond);
 	}
+}
+
+/* An MMIO exit is finished (the loaded register written, the PC past the access) only
+ * by the next KVM_RUN: have it done now, with immediate_exit (api.rst, KVM_RUN), so that
+ * a parked vCPU's registers are whole for the monitor and the debugger, and a step
+ * steps one instruction. */
+static void complete_pending(struct kvm_vcpu *v)
+{
+	if (v->run->exit_reason != KVM_EXIT_MMIO)
+		return;
+	v->run->immediate_exit = 1;
+	if (ioctl(v->fd, KVM_RUN, 0) == 0 || errno == EINTR || errno == EAGAIN)
+		v->run->exit_reason = KVM_EXIT_INTR;
 }
 
 int kvm_monitor__before_run(struct kvm_vcpu *v)
@@ -93,6 +109,7 @@ int kvm_monitor__before_run(struct kvm_vcpu *v)
 	bool again = false;
 
 	if (kt.ready && vcpu_gate__wanted(&kt.gate)) {
+		complete_pending(v);
 		vcpu_gate__park(&kt.gate, v->vm->m, serve, v);
 		again = true;
 	}
@@ -149,25 +166,37 @@ static bool req_done(void *arg)
 	return kt.req_done;
 }
 
+int kvm_monitor__on_vcpu(struct machine *m, unsigned cpu, kvm_vcpu_fn *fn, void *arg)
+{
+	int rc;
+
+	if (!kt.ready || kt.m != m || cpu >= m->cfg.ncpus)
+		return -EINVAL;
+	rc = vcpu_gate__hold(&kt.gate, m, m->cfg.ncpus);
+	if (rc)
+		return rc;
+	kt.req_cpu = (int)cpu;
+	kt.req_fn = fn;
+	kt.req_arg = arg;
+	kt.req_done = false;
+	rc = vcpu_gate__request(&kt.gate, m, req_done, NULL);
+	if (!rc)
+		rc = kt.req_rc;
+	kt.req_cpu = -1;
+	vcpu_gate__release(&kt.gate);
+	return rc;
+}
+
+bool kvm_monitor__stop_wanted(void)
+{
+	return kt.ready && vcpu_gate__wanted(&kt.gate);
+}
+
 static int get_regs(void *t, unsigned cpu, struct vcpu_regs *out)
 {
 	struct kvm_target *x = t;
-	int rc;
 
-	if (cpu >= x->m->cfg.ncpus)
-		return -EINVAL;
-	rc = vcpu_gate__hold(&x->gate, x->m, x->m->cfg.ncpus);
-	if (rc)
-		return rc;
-	x->req_cpu = (int)cpu;
-	x->req_out = out;
-	x->req_done = false;
-	rc = vcpu_gate__request(&x->gate, x->m, req_done, NULL);
-	if (!rc)
-		rc = x->req_rc;
-	x->req_cpu = -1;
-	vcpu_gate__release(&x->gate);
-	return rc;
+	return kvm_monitor__on_vcpu(x->m, cpu, read_regs, out);
 }
 
 static int read_phys(void *t, uint64_t pa, void *buf, size_t len)

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/kvm.h>
 
@@ -62,5 +63,19 @@ int kvm_its__signal_msi(struct kvm_vm *vm, uint32_t devid, uint32_t data);
 struct monitor_target_ops;
 const struct monitor_target_ops *kvm_monitor__ops(struct machine *m, void **target);
 int kvm_monitor__before_run(struct kvm_vcpu *v);
+/* Run fn on vCPU cpu's own thread with every vCPU stopped (parked), as the KVM API
+ * asks of vCPU ioctls; fn's return value, or -errno (-ECANCELED: the VM stops). Not
+ * from a vCPU thread. */
+typedef int kvm_vcpu_fn(struct kvm_vcpu *v, void *arg);
+int kvm_monitor__on_vcpu(struct machine *m, unsigned cpu, kvm_vcpu_fn *fn, void *arg);
+/* Does the monitor (or the gdb stub) want the vCPUs parked? */
+bool kvm_monitor__stop_wanted(void);
+
+/* The run loop's exit handling (kvm_vcpu.c), for a KVM_RUN made elsewhere (a step). */
+void kvm_vcpu__handle_exit(struct kvm_vcpu *v);
+void kvm_vcpu__trace_exit(struct kvm_vcpu *v, uint32_t reason);
+
+/* The gdb stub's side (kvm_gdb.c): a KVM_EXIT_DEBUG the run loop got. */
+void kvm_gdb__debug_exit(struct kvm_vcpu *v);
 
 #endif

@@ -6,6 +6,7 @@
 #include <platform/memmap.h>
 
 #include "../accel.h"
+#include "gdb/gdb.h"
 
 #if defined(__x86_64__)
 #define HOST_ARCH "x86_64"
@@ -26,3 +27,10 @@ const struct accel_ops accel_kvm = {
 	.offers = ACCEL_PMU | ACCEL_ITS, /* what --dtb-out --accel kvm describes here */
 	.available = kvm_available,
 };
+
+const struct gdb_target_ops *kvm_gdb__ops(struct machine *m, void **target)
+{
+	(void)m;
+	(void)target;
+	return NULL;
+}

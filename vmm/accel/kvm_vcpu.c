@@ -209,7 +209,7 @@ static void handle_system_event(struct kvm_vcpu *v)
 }
 
 /* One exit; the VM stops through machine__stop/machine__error when it must. */
-static void handle_exit(struct kvm_vcpu *v)
+void kvm_vcpu__handle_exit(struct kvm_vcpu *v)
 {
 	struct kvm_run *r = v->run;
 	struct machine *m = v->vm->m;
@@ -226,6 +226,9 @@ static void handle_exit(struct kvm_vcpu *v)
 	case KVM_EXIT_ARM_NISV:
 		handle_nisv(v);
 		break;
+	case KVM_EXIT_DEBUG: /* vmm run --gdb: a breakpoint, watchpoint or step */
+		kvm_gdb__debug_exit(v);
+		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		machine__error(m, "KVM could not enter vCPU %u (reason 0x%llx)", v->id,
 			       (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
@@ -239,7 +242,7 @@ static void handle_exit(struct kvm_vcpu *v)
 }
 
 /* vmm run --trace exit: one instant event per return of KVM_RUN */
-static void trace_exit(struct kvm_vcpu *v, uint32_t reason)
+void kvm_vcpu__trace_exit(struct kvm_vcpu *v, uint32_t reason)
 {
 	static const char *const names[] = { "reason", "addr", "write" };
 	uint64_t a[3] = { reason, 0, 0 };
@@ -263,15 +266,15 @@ void *kvm_vcpu__thread(void *arg)
 			continue;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				trace_exit(v, KVM_EXIT_INTR); /* a kick: KVM says INTR */
+				kvm_vcpu__trace_exit(v, KVM_EXIT_INTR); /* a kick: KVM says INTR */
 				continue;
 			}
 			machine__error(m, "KVM_RUN on vCPU %u (PC 0x%llx) failed: %s", v->id,
 				       (unsigned long long)vcpu_pc(v), strerror(errno));
 			break;
 		}
-		trace_exit(v, v->run->exit_reason);
-		handle_exit(v);
+		kvm_vcpu__trace_exit(v, v->run->exit_reason);
+		kvm_vcpu__handle_exit(v);
 	}
 	/* from now on a kick must not signal this thread (its ID dies with the join) */
 	pthread_mutex_lock(&m->accel_lock);

@@ -72,6 +72,11 @@ struct gdb_target_ops {
  * The engine then runs nothing more until the stub has paused the VM. */
 void gdb__notify_stop(const struct gdb_stop *s);
 
+/* For an engine's ops, from the stub's thread (not a vCPU's): read len bytes (at most
+ * 2048) at virtual address va as vCPU cpu translates it (the stub's walk); returns
+ * the bytes read. */
+size_t gdb__read_virt(unsigned cpu, uint64_t va, void *buf, size_t len);
+
 /* Start serving m->cfg.gdb (nothing when NULL): the VM is paused before its first
  * instruction until the debugger continues. 0, or -errno with one line in err. */
 int gdb__start(struct machine *m, char *err, size_t errlen);
@@ -80,5 +85,7 @@ void gdb__stop(struct machine *m, int status);
 
 /* The engines' gdb targets (NULL: the engine has none). */
 const struct gdb_target_ops *model_gdb__ops(struct machine *m, void **target);
+/* KVM (vmm/accel/kvm_gdb.c): NULL without KVM_CAP_SET_GUEST_DEBUG, or not on arm64. */
+const struct gdb_target_ops *kvm_gdb__ops(struct machine *m, void **target);
 
 #endif

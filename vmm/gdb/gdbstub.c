@@ -310,8 +310,9 @@ static int va_to_pa(unsigned cpu, uint64_t va, uint64_t *pa)
 	return guest_mmu__va_to_pa(&g, va, MMU_READ, guest_mmu__flags(&r, 1, false), pa, &res);
 }
 
-/* Copy guest memory at va (len <= MAX_MEM); returns the bytes done. */
-static size_t mem_rw(uint64_t va, void *buf, size_t len, bool write)
+/* Copy guest memory at va (len <= MAX_MEM) as vCPU cpu sees it; returns the bytes
+ * done. */
+static size_t mem_rw_cpu(unsigned cpu, uint64_t va, void *buf, size_t len, bool write)
 {
 	size_t done = 0;
 
@@ -321,7 +322,7 @@ static size_t mem_rw(uint64_t va, void *buf, size_t len, bool write)
 
 		if (chunk > len - done)
 			chunk = len - done;
-		if (va_to_pa(st.gcpu, a, &pa))
+		if (va_to_pa(cpu, a, &pa))
 			break;
 		if (write ? st.ops->write_phys(st.t, pa, (const uint8_t *)buf + done, chunk) :
 			    st.mon->read_phys(st.mt, pa, (uint8_t *)buf + done, chunk))
@@ -329,6 +330,16 @@ static size_t mem_rw(uint64_t va, void *buf, size_t len, bool write)
 		done += chunk;
 	}
 	return done;
+}
+
+static size_t mem_rw(uint64_t va, void *buf, size_t len, bool write)
+{
+	return mem_rw_cpu(st.gcpu, va, buf, len, write);
+}
+
+size_t gdb__read_virt(unsigned cpu, uint64_t va, void *buf, size_t len)
+{
+	return len <= MAX_MEM ? mem_rw_cpu(cpu, va, buf, len, false) : 0;
 }
 
 static void regs_to_hex(const struct gdb_regs *r, char *o)
@@ -890,17 +901,22 @@ int gdb__start(struct machine *m, char *err, size_t errlen)
 
 	if (!m->cfg.gdb)
 		return 0;
-	if (!m->accel->monitor_ops || strcmp(m->accel->name, "model")) {
-		snprintf(err, errlen, "--gdb: the %s engine has no gdb stub yet (use --accel model)",
-			 m->accel->name);
+	if (!m->accel->monitor_ops) {
+		snprintf(err, errlen, "--gdb: the %s engine has no gdb stub", m->accel->name);
 		return -ENOSYS;
 	}
 	m->cfg.paused = true; /* the debugger starts the VM */
 	st.m = m;
 	st.mon = m->accel->monitor_ops(m, &st.mt);
 #ifdef VMM_HAVE_MODEL
-	st.ops = model_gdb__ops(m, &st.t);
+	if (!strcmp(m->accel->name, "model"))
+		st.ops = model_gdb__ops(m, &st.t);
 #endif
+	if (!strcmp(m->accel->name, "kvm") && !(st.ops = kvm_gdb__ops(m, &st.t))) {
+		snprintf(err, errlen, "--gdb: this host's KVM cannot debug guests "
+			 "(no KVM_CAP_SET_GUEST_DEBUG)");
+		return -ENOSYS;
+	}
 	if (!st.mon || !st.ops) {
 		snprintf(err, errlen, "--gdb: the %s engine has no gdb stub", m->accel->name);
 		return -ENOSYS;

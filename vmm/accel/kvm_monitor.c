@@ -207,7 +207,7 @@ static int read_phys(void *t, uint64_t pa, void *buf, size_t len)
 }
 
 /* The map KVM's stage 2 is built from: the RAM memslot as kvm.c gave it, the
- * in-kernel vGIC's frames, and the bus's devices; sorted by address. Set up before
+ * in-kernel vGIC's frames (and ITS), and the bus's devices; sorted by address. Set up before
  * the vCPUs run and not changed after, so no lock. */
 static int phys_map(void *t, monitor_phys_fn *put, void *arg)
 {
@@ -228,6 +228,9 @@ static int phys_map(void *t, monitor_phys_fn *put, void *arg)
 	};
 	r[n++] = (struct monitor_phys_range){ .ipa = GIC_DIST_BASE, .size = GIC_DIST_SIZE,
 		.kind = MONITOR_PHYS_KERNEL_DEV, .name = "gicv3-distributor (KVM vGIC)", .slot = -1 };
+	if (vm->its_fd >= 0) /* --its on: the in-kernel ITS */
+		r[n++] = (struct monitor_phys_range){ .ipa = GIC_ITS_BASE, .size = GIC_ITS_SIZE,
+			.kind = MONITOR_PHYS_KERNEL_DEV, .name = "gicv3-its (KVM vGIC)", .slot = -1 };
 	r[n++] = (struct monitor_phys_range){ .ipa = GIC_REDIST_BASE,
 		.size = GIC_REDIST_STRIDE * vm->ncpus, .kind = MONITOR_PHYS_KERNEL_DEV,
 		.name = "gicv3-redistributors (KVM vGIC)", .slot = -1 };

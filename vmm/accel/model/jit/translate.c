@@ -9,11 +9,13 @@
  * constant: a physical page may be executed through several virtual addresses.
  *
  * Inlined (the rest calls the decoded handler, d->fn(c, d), and leaves on any result
- * but X_NEXT): ADD/SUB/ADDS/SUBS immediate and shifted register, logical immediate and
- * shifted register, MOVZ/MOVN/MOVK, CSEL/CSINC/CSINV/CSNEG, B, BL, B.cond, CBZ/CBNZ,
- * TBZ/TBNZ, LDR/STR (all sizes, sign-extending loads) with an unsigned offset from a
- * base other than SP, whose micro-TLB hit is inline and whose miss calls
- * mem__read_slow / mem__write_slow as the interpreter's handlers do. */
+ * but X_NEXT): data processing (add/sub immediate, shifted and extended register;
+ * logical immediate and shifted register; move wide; CSEL family; SBFM/UBFM; EXTR;
+ * MADD/MSUB; ADR/ADRP), the hints and barriers that do nothing here, CLREX, the
+ * branches (B, BL, BR, BLR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ) and the loads and stores of
+ * general registers with an immediate or register offset, singles and pairs, whose
+ * micro-TLB hit is inline and whose every other case runs the handler out of line.
+ */
 #include <stdlib.h>
 
 #include "jit/jit_int.h"
@@ -28,10 +30,12 @@
 #define OFF_ALIGN ((int32_t)offsetof(struct cpu, align_mask))
 #define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
 #define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
+#define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
 
 _Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assumes 24-byte entries");
 _Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
+_Static_assert(sizeof(((struct cpu *)0)->excl_valid) == 1, "excl_valid is written as a byte");
 
 /* An inline memory access whose fast path does not apply (micro-TLB miss, page
  * crossing, alignment, SP not 16-byte aligned): the instruction's own handler runs it
@@ -314,6 +318,8 @@ struct memop {
 	unsigned count;     /* 1, or 2 for a pair */
 	bool store;
 	unsigned sext;      /* loads: 0 zero-extend, 64 or 32: sign-extend to that width */
+	bool reg;           /* register offset: + extend(Xm, opt) << sh, instead of imm */
+	unsigned m, opt, sh;
 };
 
 static void load_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
@@ -355,8 +361,18 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	}
 	mov_rr(e, 1, R10, RSI);
-	if (m->wb != 1 && m->imm)
+	if (m->reg) { /* option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX */
+		get(t, RAX, m->m, true);
+		if (m->opt == 2)
+			mov_rr(e, 0, RAX, RAX);
+		else if (m->opt == 6)
+			movsx_rr(e, 1, 4, RAX, RAX);
+		if (m->sh)
+			shift_ri(e, 1, SH_SHL, RAX, m->sh);
+		alu_rr(e, 1, ALU_ADD, R10, RAX);
+	} else if (m->wb != 1 && m->imm) {
 		alu_ri(e, 1, ALU_ADD, R10, (int32_t)m->imm);        /* R10 = va */
+	}
 	/* RCX = RBX + mmu_idx * sizeof(utlb[0]) + slot * sizeof(entry) */
 	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
 	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
@@ -444,7 +460,13 @@ static void ldst_single(struct tr *t, const struct dent *d)
 		.n = RN(i), .t = RD(i), .imm = (int64_t)d->imm, .size = 1u << size, .count = 1,
 		.store = opc == 0, .sext = opc == 2 ? 64 : opc == 3 ? 32 : 0,
 	};
-	if (!BIT(i, 24)) { /* imm9 forms: bits 11:10 01 post-index, 11 pre-index */
+	if (!BIT(i, 24) && BIT(i, 21)) { /* register offset */
+		m.reg = true;
+		m.m = RM(i);
+		m.opt = BITS(i, 15, 13);
+		m.sh = BIT(i, 12) ? size : 0;
+		m.imm = 0;
+	} else if (!BIT(i, 24)) { /* imm9 forms: bits 11:10 01 post-index, 11 pre-index */
 		unsigned op4 = BITS(i, 11, 10);
 		m.wb = op4 == 1 ? 1 : op4 == 3 ? 2 : 0;
 	}
@@ -527,6 +549,69 @@ static void madd(struct tr *t, const struct dent *d)
 	put(t, RAX, RD(i), true);
 }
 
+/* EXTR (ROR immediate): (Xn:Xm) >> lsb */
+static void extr(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	unsigned lsb = BITS(i, 15, 10);
+	get(t, RDX, RM(i), true);
+	if (lsb) {
+		get(t, RAX, RN(i), true);
+		x_reg(&t->e, w, 0x0fac, RAX, RDX); /* shrd rdx, rax, lsb */
+		e8(&t->e, lsb);
+	} else if (!w) {
+		mov_rr(&t->e, 0, RDX, RDX);
+	}
+	put(t, RDX, RD(i), true);
+}
+
+/* ADD/SUB/ADDS/SUBS (extended register): Rn may be SP, and Rd without S */
+static void addsub_ereg(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	bool s = BIT(i, 29), sub = BIT(i, 30);
+	unsigned opt = BITS(i, 15, 13), sh = BITS(i, 12, 10);
+	get(t, RAX, RN(i), false);
+	get(t, RDX, RM(i), true);
+	switch (opt) {
+	case 0: movzx8_rr(&t->e, RDX, RDX); break;          /* UXTB */
+	case 1: x_reg(&t->e, 0, 0x0fb7, RDX, RDX); break;   /* UXTH */
+	case 2: mov_rr(&t->e, 0, RDX, RDX); break;          /* UXTW */
+	case 4: movsx_rr(&t->e, 1, 1, RDX, RDX); break;     /* SXTB */
+	case 5: movsx_rr(&t->e, 1, 2, RDX, RDX); break;     /* SXTH */
+	case 6: movsx_rr(&t->e, 1, 4, RDX, RDX); break;     /* SXTW */
+	default: break;                                       /* UXTX, SXTX */
+	}
+	if (sh)
+		shift_ri(&t->e, 1, SH_SHL, RDX, sh);
+	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
+	if (s) {
+		flags_arith(t, sub);
+		put(t, RAX, RD(i), true);
+	} else {
+		put(t, RAX, RD(i), false);
+	}
+}
+
+/* BR, BLR, RET: the target from the register, then as a handler's X_BRANCH (the run
+ * loop retires it and stays in the page if the target is in it) */
+static void branch_reg(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	get(t, RAX, RN(i), true);
+	if (BITS(i, 22, 21) == 1) { /* BLR: X30 = the next instruction */
+		mov_load(&t->e, 1, RDX, RBX, OFF_PC);
+		alu_ri(&t->e, 1, ALU_ADD, RDX, t->pc_pend + 4);
+		mov_store(&t->e, 1, RDX, RBX, OFF_X(30));
+	}
+	add_mem(t, OFF_IC, t->ic_pend);
+	mov_store(&t->e, 1, RAX, RBX, OFF_PC);
+	mov_imm64(&t->e, RAX, X_BRANCH);
+	jmp_to(&t->e, t->j->epilogue);
+}
+
 /* Any other instruction: its handler, with pc and icount in memory. */
 static void call_handler(struct tr *t, const struct dent *d)
 {
@@ -542,13 +627,39 @@ static void call_handler(struct tr *t, const struct dent *d)
 /* ---- blocks ---- */
 
 enum kind { K_CALL, K_ADDSUB_IMM, K_ADDSUB_SREG, K_LOGIC_SREG, K_LOGIC_IMM, K_MOVEWIDE,
-	    K_CSEL, K_LDST, K_LDST_PAIR, K_ADR, K_BITFIELD, K_MADD, K_B, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
+	    K_CSEL, K_LDST, K_LDST_PAIR, K_ADR, K_BITFIELD, K_MADD, K_EXTR, K_ADDSUB_EREG,
+	    K_NOP, K_CLREX, K_B, K_BR_REG, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
+
+/* The handlers of hints and barriers, as the decoder assigns them (found by decoding
+ * a NOP and a DMB): a hint whose aux is not WFE, WFI, SEV or SEVL (2-5) does nothing
+ * (NOP, YIELD, the PAC and BTI hints without those features); DSB and DMB (aux 4, 5)
+ * do nothing in this single-threaded model; CLREX (2) clears the monitor. */
+static insn_fn hint_fn, barrier_fn;
+
+static void find_handlers(void)
+{
+	struct dent d;
+	if (!hint_fn) {
+		decode__insn(0xd503201fu, &d); /* NOP */
+		hint_fn = d.fn;
+		decode__insn(0xd5033bbfu, &d); /* DMB ISH */
+		barrier_fn = d.fn;
+	}
+}
 
 static enum kind classify(const struct dent *d)
 {
 	uint32_t i = d->insn;
 	if (d->fn == exec_undef)
 		return K_CALL;
+	if (d->fn == hint_fn && (i & 0xfffff01fu) == 0xd503201fu && (d->aux < 2 || d->aux > 5))
+		return K_NOP;
+	if (d->fn == barrier_fn && (i & 0xfffff01fu) == 0xd503301fu) {
+		if (d->aux == 4 || d->aux == 5)
+			return K_NOP;
+		if (d->aux == 2)
+			return K_CLREX;
+	}
 	if ((i & 0x1f800000) == 0x11000000)
 		return K_ADDSUB_IMM;
 	if ((i & 0x1f200000) == 0x0b000000)
@@ -564,7 +675,8 @@ static enum kind classify(const struct dent *d)
 	/* LDR/STR (immediate) of general registers: unsigned offset (bit 24), or imm9
 	 * unscaled / post-index / pre-index (bits 11:10 00, 01, 11; 10 is LDTR/STTR) */
 	if ((i & 0x3f000000) == 0x39000000 ||
-	    ((i & 0x3f200000) == 0x38000000 && BITS(i, 11, 10) != 2)) {
+	    ((i & 0x3f200000) == 0x38000000 && BITS(i, 11, 10) != 2) ||
+	    ((i & 0x3f200c00) == 0x38200800)) { /* register offset */
 		unsigned size = BITS(i, 31, 30), opc = BITS(i, 23, 22);
 		if (opc < 2 || (opc == 2 && size <= 2) || (opc == 3 && size <= 1))
 			return K_LDST;
@@ -578,6 +690,10 @@ static enum kind classify(const struct dent *d)
 		return K_BITFIELD;
 	if ((i & 0x7fe00000) == 0x1b000000)
 		return K_MADD;
+	if ((i & 0x1f800000) == 0x13800000)
+		return K_EXTR;
+	if ((i & 0x1f200000) == 0x0b200000)
+		return K_ADDSUB_EREG;
 	if ((i & 0xfc000000) == 0x14000000)
 		return K_B;
 	if ((i & 0xfc000000) == 0x94000000)
@@ -588,6 +704,8 @@ static enum kind classify(const struct dent *d)
 		return K_CBZ;
 	if ((i & 0x7e000000) == 0x36000000)
 		return K_TBZ;
+	if ((i & 0xff9ffc1fu) == 0xd61f0000u) /* BR, BLR, RET */
+		return K_BR_REG;
 	/* unconditional branch (register), exception generation: always leave */
 	if ((i & 0xfe000000) == 0xd6000000 || (i & 0xff000000) == 0xd4000000)
 		return K_BR_OTHER;
@@ -637,6 +755,9 @@ static void branch(struct tr *t, const struct dent *d, enum kind kind, unsigned 
 		bt_ri(&t->e, 1, RAX, (BIT(i, 31) << 5) | BITS(i, 23, 19));
 		cond_branch(t, k, BIT(i, 24) ? CC_C : CC_NC, imm);
 		return;
+	case K_BR_REG:
+		branch_reg(t, d);
+		return;
 	default: /* K_BR_OTHER: the handler; it leaves through its result */
 		call_handler(t, d);
 		t->pc_pend = 4;
@@ -651,6 +772,7 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 	struct tr *t = malloc(sizeof(*t));
 	if (!t)
 		return 0;
+	find_handlers();
 	memset(t, 0, sizeof(*t));
 	t->e.p = j->rw + j->used;
 	t->e.end = j->rw + j->size;
@@ -693,6 +815,13 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		case K_ADR: adr(t, d); break;
 		case K_BITFIELD: bitfield(t, d); break;
 		case K_MADD: madd(t, d); break;
+		case K_EXTR: extr(t, d); break;
+		case K_ADDSUB_EREG: addsub_ereg(t, d); break;
+		case K_NOP: break;
+		case K_CLREX:
+			x_mem(&t->e, 0, 0xc6, 0, RBX, OFF_EXCL); /* mov byte [excl_valid], 0 */
+			e8(&t->e, 0);
+			break;
 		default:
 			call_handler(t, d);
 			t->pc_pend = t->ic_pend = 0;

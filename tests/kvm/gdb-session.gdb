@@ -1,7 +1,8 @@
 # gdb-multiarch -batch against `vmm run --accel kvm --gdb` inside the test host, through
 # tools/kvm-host --gdb-socket (run-gdb-group puts the socket in for @SOCK@); checked by
 # gdb-session-check. The same steps as tests/gdb/gdb-check on the model, with a
-# hardware breakpoint (hbreak) too.
+# hardware breakpoint (hbreak) too, and a software breakpoint inserted while the boot
+# suite's own BRK runs (the guest must take that one itself).
 set pagination off
 set confirm off
 set remotetimeout 600
@@ -35,5 +36,9 @@ echo @ktest\n
 info threads
 set $x9 = 0x1234
 p/x $x9
+delete
+break show_vmstat
+continue
+echo @vmstat\n
 delete
 continue

@@ -19,8 +19,9 @@
  *
  * A KVM_EXIT_DEBUG in the run loop (kvm_gdb__debug_exit) is reported to the stub,
  * which pauses the VM; the vCPU waits until that pause reaches it, so it runs nothing
- * more. A BRK that is not ours while software breakpoints are set is reported too (a
- * SIGTRAP stop): handing it to the guest would need its exception entry emulated. */
+ * more. A BRK that is not ours (the guest's own: KVM_GUESTDBG_USE_SW_BP sends every
+ * BRK here) is given back to the guest: its exception entry to EL1 is made here with
+ * KVM_SET_ONE_REG, as the CPU would have made it (inject_brk). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -350,11 +351,66 @@ static struct gdb_stop classify(struct kvm_vcpu *v)
 	return s;
 }
 
+#define SYS_VBAR_EL1 ARM64_SYS_REG(3, 0, 12, 0, 0)
+#define SYS_SCTLR_EL1 ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SYS_ESR_EL1 ARM64_SYS_REG(3, 0, 5, 2, 0)
+#define SCTLR_SPAN (1ull << 23)
+#define PSTATE_PAN (1ull << 22)
+
+/* Is the BRK at the PC one of ours? (pc: read back for the caller) */
+static bool our_brk(struct kvm_vcpu *v, uint64_t *pc)
+{
+	if (one_reg(v, KVM_GET_ONE_REG, CORE_REG(regs.pc), pc))
+		return true; /* cannot tell: stop rather than guess */
+	for (unsigned k = 0; k < kg.nsw; k++)
+		if (kg.sw[k].va == *pc)
+			return true;
+	return false;
+}
+
+/* The guest's own BRK, trapped only because software breakpoints are set: take the
+ * Breakpoint Instruction exception to EL1 as the CPU would (Arm ARM D1.10
+ * "Exception entry"): ELR_EL1 = the BRK (its preferred return address), SPSR_EL1 =
+ * PSTATE, ESR_EL1 = the syndrome (EC 0x3c, IL, the immediate: what ESR_EL2 holds), PSTATE
+ * = EL1h with D, A, I, F set, PAN set when SCTLR_EL1.SPAN is 0, SS and IL clear, the
+ * flags kept; PC = VBAR_EL1 + 0x200 from EL1 with SP_EL1, + 0x0 with SP_EL0, + 0x400 from
+ * EL0. 0, or -errno (the caller then stops the VM for the debugger instead). */
+static int inject_brk(struct kvm_vcpu *v, uint64_t pc)
+{
+	uint64_t pstate, vbar, sctlr, esr = v->run->debug.arch.hsr, off, npstate;
+	int rc = one_reg(v, KVM_GET_ONE_REG, CORE_REG(regs.pstate), &pstate);
+
+	if (!rc)
+		rc = one_reg(v, KVM_GET_ONE_REG, SYS_VBAR_EL1, &vbar);
+	if (!rc)
+		rc = one_reg(v, KVM_GET_ONE_REG, SYS_SCTLR_EL1, &sctlr);
+	if (rc)
+		return rc;
+	off = (pstate & 0xc) == 0 ? 0x400 : (pstate & 1) ? 0x200 : 0x0;
+	npstate = (pstate & 0xf0000000ull) | 0x3c5 |
+		  (!(sctlr & SCTLR_SPAN) ? PSTATE_PAN : (pstate & PSTATE_PAN));
+	rc = one_reg(v, KVM_SET_ONE_REG, CORE_REG(elr_el1), &pc);
+	if (!rc)
+		rc = one_reg(v, KVM_SET_ONE_REG, CORE_REG(spsr[KVM_SPSR_EL1]), &pstate);
+	if (!rc)
+		rc = one_reg(v, KVM_SET_ONE_REG, SYS_ESR_EL1, &esr);
+	if (!rc)
+		rc = one_reg(v, KVM_SET_ONE_REG, CORE_REG(regs.pstate), &npstate);
+	vbar += off;
+	if (!rc)
+		rc = one_reg(v, KVM_SET_ONE_REG, CORE_REG(regs.pc), &vbar);
+	return rc;
+}
+
 void kvm_gdb__debug_exit(struct kvm_vcpu *v)
 {
 	struct gdb_stop s;
 	const struct timespec ms = { 0, 1000000 };
+	uint64_t pc;
 
+	if ((v->run->debug.arch.hsr >> 26) == EC_BRK64 && !our_brk(v, &pc) &&
+	    inject_brk(v, pc) == 0)
+		return; /* the guest's own: it takes it */
 	if (!atomic_load(&kg.control))
 		return; /* a late exit after the debugger went: nothing to stop for */
 	s = classify(v);
@@ -373,7 +429,6 @@ void kvm_gdb__debug_exit(struct kvm_vcpu *v)
  * at the PC rather than enter an IRQ handler because the timer fired meanwhile (KVM
  * has no flag for it on arm64; QEMU's TCG stub does the same by default). */
 #define PSTATE_IF 0xc0ull
-#define SYS_VBAR_EL1 ARM64_SYS_REG(3, 0, 12, 0, 0)
 
 struct step_req {
 	uint32_t insn;   /* the instruction at the PC, when insn_ok */
@@ -419,7 +474,12 @@ static int step_on_vcpu(struct kvm_vcpu *v, void *arg)
 		kvm_vcpu__trace_exit(v, v->run->exit_reason);
 		if (v->run->exit_reason == KVM_EXIT_DEBUG) {
 			struct gdb_stop s = classify(v);
+			uint64_t at;
 
+			/* the guest's own BRK: it takes the exception, the step ends in its vector */
+			if ((v->run->debug.arch.hsr >> 26) == EC_BRK64 && !our_brk(v, &at) &&
+			    inject_brk(v, at) == 0)
+				s.kind = GDB_STOP_STEP;
 			if (s.kind != GDB_STOP_STEP)
 				gdb__notify_stop(&s); /* a breakpoint or watchpoint on the way */
 			rc = 0;

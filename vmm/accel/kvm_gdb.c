@@ -435,10 +435,12 @@ struct step_req {
 	bool insn_ok;
 };
 
-/* MSR DAIFSet/DAIFClr, MSR DAIF, Xt, ERET, ERETAA, ERETAB: they set I and F themselves */
-static bool writes_daif(uint32_t insn)
+/* Not to be stepped with I and F forced: MSR DAIFSet/DAIFClr, MSR DAIF, Xt, ERET,
+ * ERETAA, ERETAB set them themselves, and MRS Xt, DAIF would read the forced value. */
+static bool uses_daif(uint32_t insn)
 {
 	return (insn & 0xfffff0dfu) == 0xd50340dfu || (insn & 0xffffffe0u) == 0xd51b4220u ||
+	       (insn & 0xffffffe0u) == 0xd53b4220u ||
 	       insn == 0xd69f03e0u || insn == 0xd69f0bffu || insn == 0xd69f0fffu;
 }
 
@@ -453,7 +455,7 @@ static int step_on_vcpu(struct kvm_vcpu *v, void *arg)
 
 	if (ioctl(v->fd, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_STOPPED)
 		return -EINVAL; /* powered off (PSCI): nothing to step */
-	if (q->insn_ok && !writes_daif(q->insn) &&
+	if (q->insn_ok && !uses_daif(q->insn) &&
 	    !one_reg(v, KVM_GET_ONE_REG, CORE_REG(regs.pstate), &pstate) &&
 	    (pstate & PSTATE_IF) != PSTATE_IF) {
 		masks = pstate & PSTATE_IF;
@@ -488,14 +490,18 @@ static int step_on_vcpu(struct kvm_vcpu *v, void *arg)
 		kvm_vcpu__handle_exit(v); /* MMIO and the rest, then on to the step's end */
 	}
 	v->run->exit_reason = KVM_EXIT_INTR; /* nothing left for the run loop to complete */
-	/* give I and F back, unless an exception was taken (its entry masks them: the PC
-	 * is in the vector table) */
+	/* give I and F back: to PSTATE, or when the instruction took an exception (the PC
+	 * is in the vector table: its entry masked them itself) to the PSTATE it saved in
+	 * SPSR_EL1, so that its ERET restores the guest's own masks */
 	if (forced && !one_reg(v, KVM_GET_ONE_REG, CORE_REG(regs.pc), &pc) &&
-	    !one_reg(v, KVM_GET_ONE_REG, SYS_VBAR_EL1, &vbar) &&
-	    !(pc >= vbar && pc < vbar + 0x800) &&
-	    !one_reg(v, KVM_GET_ONE_REG, CORE_REG(regs.pstate), &pstate)) {
-		pstate = (pstate & ~PSTATE_IF) | masks;
-		one_reg(v, KVM_SET_ONE_REG, CORE_REG(regs.pstate), &pstate);
+	    !one_reg(v, KVM_GET_ONE_REG, SYS_VBAR_EL1, &vbar)) {
+		uint64_t id = pc >= vbar && pc < vbar + 0x800 ? CORE_REG(spsr[KVM_SPSR_EL1]) :
+			      CORE_REG(regs.pstate);
+
+		if (!one_reg(v, KVM_GET_ONE_REG, id, &pstate)) {
+			pstate = (pstate & ~PSTATE_IF) | masks;
+			one_reg(v, KVM_SET_ONE_REG, id, &pstate);
+		}
 	}
 	if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &kg.dbg) < 0 && !rc)
 		rc = -errno;

@@ -41,4 +41,5 @@ break show_vmstat
 continue
 echo @vmstat\n
 delete
+x/1xw show_vmstat
 continue

@@ -37,6 +37,7 @@ struct mmu_check *mmu__check_create(const struct mmu_check_config *cfg)
 		mmu__check_destroy(c);
 		return NULL;
 	}
+	c->desc.key_shift = 3; /* keyed by descriptor address: 8-byte aligned */
 	return c;
 }
 
@@ -326,6 +327,14 @@ void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t 
 		return;
 	check_bbm(ctx, pa, size, val); /* also notes who changed a walked descriptor */
 	if (mmu_check_enabled(c, MMU_CHECK_ICACHE))
+		mmu_check_icache_store(c, ctx->pe, pa, size);
+}
+
+void mmu__check_store_data(struct mmu_ctx *ctx, uint64_t pa, unsigned size)
+{
+	struct mmu_check *c = ctx->check;
+
+	if (c && mmu_check_enabled(c, MMU_CHECK_ICACHE))
 		mmu_check_icache_store(c, ctx->pe, pa, size);
 }
 

@@ -11,6 +11,13 @@
 struct hmap {
 	size_t cap, n, vsize, slot;
 	unsigned char *s;   /* cap slots: used flag (8 bytes), key (8 bytes), value */
+	/* the slots of the last key inserted [0] and found [1] (lookups repeat the same
+	 * keys: stores, fetches in one page); forgotten when slots move (grow, delete) */
+	uint64_t last_key[2];
+	unsigned char *last[2];
+	/* keys in dense runs, looked up in order (descriptor addresses): set key_shift to
+	 * their alignment (3) to keep neighbours in neighbouring slots; 0: keys hashed */
+	unsigned key_shift;
 };
 
 int hmap_init(struct hmap *m, size_t vsize);

@@ -96,6 +96,11 @@ uint64_t mmu__check_count(const struct mmu_check *c, enum mmu_check_kind k);
  * ctx->mem. */
 void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t val);
 
+/* The same for a store the caller knows overwrites no descriptor a walk read (every
+ * descriptor a walk reads comes through ctx->mem->read64, where a caller can note its
+ * page): only the I-cache bookkeeping, no break-before-make lookup. */
+void mmu__check_store_data(struct mmu_ctx *ctx, uint64_t pa, unsigned size);
+
 /* An instruction fetch at va, translated to pa. */
 void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa);
 

@@ -176,7 +176,7 @@ static void print_tlbs(struct out *f, const struct snap *s)
 	if (!s->utlb_off)
 		put(f, "  micro-TLB: data %.2f%% hits of %llu accesses", pct(st->utlb_hits, d),
 			(unsigned long long)d);
-	else /* --checks, --caches: every access is translated by mmu/ */
+	else /* --caches: every access is translated by mmu/ */
 		put(f, "  micro-TLB: data off (%llu accesses)", (unsigned long long)d);
 	put(f, ", fetch %.2f%% hits of %llu block entries\n", pct(st->itlb_hits, i),
 		(unsigned long long)i);

@@ -18,6 +18,8 @@ void mem__flush_data(struct cpu *c)
 		for (unsigned i = 0; i < ITLB_SIZE; i++)
 			c->itlb[i] = (struct itlb_ent){ ~0ull, 0, 0 };
 		c->utlb_gen = 1;
+		if (c->xlat)
+			xlat__utlb_cleared(c);
 	}
 }
 
@@ -82,6 +84,29 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 	e->rtag = o->readable ? page : ~0ull;
 	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
 	e->addend = (uintptr_t)host - (uintptr_t)va;
+	if (c->checks) /* every store is checked: they come to checked_store() */
+		*xlat__checked_wtag(c, idx, va) = o->readable && o->writable ? page : ~0ull;
+}
+
+/* --checks: a store whose page the micro-TLB maps (a translation that passed the stale
+ * check and allowed the write, xlat.c) needs no translation, only the store checks. */
+static bool checked_store(struct cpu *c, uint64_t va, unsigned size, uint64_t val,
+			  unsigned flags)
+{
+	unsigned idx = regime(c, flags);
+	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
+	uint64_t tag = (va & ~0xfffull) | c->utlb_gen;
+	if (e->rtag != tag || *xlat__checked_wtag(c, idx, va) != tag ||
+	    (va & 0xfff) > 4096 - size || (va & (size - 1) & (c->align_mask | -(uint64_t)(flags & MEMF_ALIGN))) ||
+	    (flags & MEMF_CM) || c->dbg.wp_any || mem_watch_hook)
+		return false;
+	uint8_t *p = (uint8_t *)(uintptr_t)(va + e->addend);
+	uint64_t pa = c->vm->ram_base + (uint64_t)(p - c->vm->ram);
+	vm__store_to_code(c->vm, pa);
+	xlat__check_store(c, pa, size, &val);
+	memcpy(p, &val, size);
+	c->st.utlb_hits++;
+	return true;
 }
 
 /* One access inside one page, already translated. */
@@ -184,6 +209,8 @@ int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, uns
 
 int mem__write_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t val, unsigned flags)
 {
+	if (unlikely(c->checks) && checked_store(c, va, size, val, flags))
+		return 0;
 	c->st.utlb_misses++;
 	return access(c, va, size, (uint8_t *)&val, true, flags);
 }

@@ -31,6 +31,9 @@ struct xlat_vm {
 	struct model_vm *vm;
 	uint64_t *touched;         /* one bit per RAM page the guest's translations reached */
 	uint64_t ntouched;
+	/* --checks: one bit per RAM page a walk (or a check) read a descriptor from; a
+	 * store over a valid word there flushes every micro-TLB (see xlat__check_store) */
+	uint64_t *table_pages;
 };
 
 /* --checks=strict: the TLB keeps what it evicts, up to this many entries per vCPU
@@ -38,6 +41,12 @@ struct xlat_vm {
 #define STRICT_TLB_KEEP (1u << 20)
 
 struct xlat_cpu {
+	/* --checks: per data micro-TLB slot, its tag when a write translation filled it
+	 * (the write allowed), else ~0 (mem.c: checked stores) */
+	uint64_t cwtag[MMU_NIDX][UTLB_SIZE];
+	/* --checks: the page (VA | generation, per regime) whose fetch translation last
+	 * passed the stale check: lines entered in it need only the I-cache check */
+	uint64_t fetch_checked[MMU_NIDX];
 	struct mmu_ctx ctx;
 	struct mmu_tlb *tlb;
 	bool keep_full_said;       /* the full keep store was reported */
@@ -166,6 +175,24 @@ uint64_t xlat__pages_touched(const struct model_vm *vm)
 	return vm->xlat->ntouched;
 }
 
+/* --checks: pa holds a descriptor a walk read (sticky: pages that stop being tables
+ * only cost flushes). */
+static void mark_table_page(struct model_vm *vm, uint64_t pa)
+{
+	struct xlat_vm *x = vm->xlat;
+	uint64_t n = (pa - vm->ram_base) >> 12;
+	if (x->table_pages && pa >= vm->ram_base && pa - vm->ram_base < vm->ram_size)
+		x->table_pages[n / 64] |= 1ull << (n % 64);
+}
+
+static bool is_table_page(const struct model_vm *vm, uint64_t pa)
+{
+	const struct xlat_vm *x = vm->xlat;
+	uint64_t n = (pa - vm->ram_base) >> 12;
+	return pa >= vm->ram_base && pa - vm->ram_base < vm->ram_size &&
+	       (x->table_pages[n / 64] & (1ull << (n % 64)));
+}
+
 /* The callbacks' opaque is the vCPU (mmu/ counts the walks' reads itself). */
 static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 {
@@ -174,6 +201,8 @@ static int ram_read64(void *opaque, uint64_t pa, uint64_t *val)
 	if (!p)
 		return -EFAULT;
 	touch(c->vm, pa);
+	if (c->checks)
+		mark_table_page(c->vm, pa);
 	memcpy(val, p, 8);
 	return 0;
 }
@@ -186,6 +215,8 @@ static int ram_cmpxchg64(void *opaque, uint64_t pa, uint64_t *expected, uint64_t
 	if (!p)
 		return -EFAULT;
 	touch(c->vm, pa);
+	if (c->checks)
+		mark_table_page(c->vm, pa);
 	memcpy(&cur, p, 8);
 	if (cur != *expected) {
 		*expected = cur;
@@ -233,6 +264,9 @@ int xlat__vm_init(struct model_vm *vm)
 	 * checks to report (tests/model, docs/stage2.md) */
 	const char *nobbm = getenv("VMM_TEST_STAGE2_NO_BBM");
 	x->s2.no_bbm = nobbm && *nobbm == '1';
+	if (!err && vm->opts.checks &&
+	    !(x->table_pages = calloc((vm->ram_size / 4096 + 63) / 64, 8)))
+		err = -ENOMEM;
 	if (!err && vm->opts.checks) {
 		struct mmu_check_config cfg = { .report = check_report, .opaque = x,
 						.ctr_el0 = MMU_CTR_DEFAULT, .where = check_where };
@@ -254,6 +288,7 @@ void xlat__vm_free(struct model_vm *vm)
 	if (x) {
 		stage2__free(&x->s2);
 		free(x->touched);
+		free(x->table_pages);
 		if (x->check)
 			mmu__check_destroy(x->check);
 		if (x->l2)
@@ -317,10 +352,16 @@ int xlat__cpu_init(struct cpu *c)
 	x->tlb->evict_opaque = c;
 	x->ctx.domain = &xv->domain;
 	x->ctx.check = xv->check;
+	xlat__utlb_cleared(c);
 	c->checks = xv->check != 0;
-	/* checks and caches see every access: no micro-TLB, a translation per fetched line */
-	c->no_utlb = c->checks || xv->l2;
-	c->slow_fetch = c->no_utlb;
+	/* the cache model sees every access: no data micro-TLB. The checks see every store
+	 * (the micro-TLB maps nothing for writing then) and every TLB hit: a read hits the
+	 * micro-TLB only while the TLB entry it came from would pass the stale check
+	 * (xlat__check_store); not with --checks=strict, whose TLB lookups take the oldest
+	 * of several entries. Both see each fetched line. */
+	c->no_utlb = xv->l2 != 0 || c->vm->opts.strict; /* strict: every lookup picks the
+							    * oldest entry (sanitizer) */
+	c->slow_fetch = c->checks || xv->l2;
 	int pe = mmu__domain_add(&xv->domain, x->tlb, x->ctx.caches);
 	if (pe < 0) {
 		xlat__cpu_free(c);
@@ -384,8 +425,10 @@ static void s2_store(void *opaque, uint64_t pa, uint64_t val)
 	struct cpu *c = opaque;
 	struct xlat_cpu *x = c->xlat;
 	void *p = stage2__ptr(&c->vm->xlat->s2, pa);
-	if (c->checks)
+	if (c->checks) {
 		mmu__check_store(&x->ctx, pa, 8, val);
+		flush_reached(c, true); /* the micro-TLBs' entries may come from it */
+	}
 	__atomic_store_n((uint64_t *)p, val, __ATOMIC_RELEASE);
 }
 
@@ -436,6 +479,9 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 	struct xlat_cpu *x = c->xlat;
 	struct mmu_result res;
 	static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
+	/* --checks: a translation the stale check reported is not cached in the micro-TLB,
+	 * so that each access through the stale entry is checked (and counted) */
+	uint64_t stale = c->checks ? mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB) : 0;
 	for (unsigned tries = 0; mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0;
 	     tries++) {
 		const struct mmu_fault *mf = &res.fault;
@@ -468,7 +514,8 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 	touch(c->vm, res.pa);
 	o->attr = res.attr;
 	o->device = (res.attr & 0xf0) == 0;
-	o->cacheable_fast = true;
+	o->cacheable_fast = !c->checks ||
+			    mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB) == stale;
 	o->readable = perm(res.perms, idx, false);
 	o->writable = acc == ACC_WRITE && perm(res.perms, idx, true);
 	return 0;
@@ -555,12 +602,36 @@ int xlat__cache_maint(struct cpu *c, enum xlat_cache_op op, uint64_t va, uint64_
 	return X_NEXT;
 }
 
+/* --checks: a store over a valid descriptor word (of a page a walk read) may make a
+ * TLB entry stale: every vCPU's micro-TLBs are flushed, so that the next access
+ * reaches the TLB and its stale check. A micro-TLB entry is only filled when its TLB
+ * entry passed the check, i.e. its leaf descriptors then held what the entry holds
+ * (valid); until a store changes such a word, the word stays valid: a store over an
+ * invalid word cannot leave a micro-TLB entry stale. */
+static void flush_if_descriptor(struct cpu *c, uint64_t pa, unsigned size)
+{
+	struct model_vm *vm = c->vm;
+	for (uint64_t w = pa & ~7ull; w < pa + size; w += 8) {
+		const uint64_t *p = vm__ram(vm, w, 8);
+		if (p && is_table_page(vm, w) && (__atomic_load_n(p, __ATOMIC_RELAXED) & 1)) {
+			flush_reached(c, true);
+			return;
+		}
+	}
+}
+
 void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *data)
 {
 	struct xlat_cpu *x = c->xlat;
 	const uint8_t *b = data;
 	if (!c->checks)
 		return;
+	flush_if_descriptor(c, pa, size);
+	if (!is_table_page(c->vm, pa) && !is_table_page(c->vm, pa + size - 1)) {
+		/* no walk read a descriptor here: nothing for break-before-make */
+		mmu__check_store_data(&x->ctx, pa, size);
+		return;
+	}
 	if ((size == 1 || size == 2 || size == 4 || size == 8) && !(pa & (size - 1))) {
 		uint64_t v = 0;
 		memcpy(&v, b, size);
@@ -575,6 +646,20 @@ void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 {
 	struct xlat_cpu *x = c->xlat;
 	struct mmu_result res;
+	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
+	if (!x->ctx.caches && !c->vm->opts.strict) { /* checks only (slow_fetch) */
+		/* the same page as the last fetch translation that passed the stale check,
+		 * with no flush since (a store over a descriptor word flushes): no TLB entry
+		 * it could hit has changed, only the line needs its check */
+		if (x->fetch_checked[c->mmu_idx] != page) {
+			uint64_t stale = mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB);
+			if (mmu__translate(&x->ctx, va, MMU_FETCH, mmu_flags(c->mmu_idx), &res) == 0 &&
+			    mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB) == stale)
+				x->fetch_checked[c->mmu_idx] = page;
+		}
+		mmu__check_fetch(&x->ctx, va, pa);
+		return;
+	}
 	/* the TLB lookup (a stale-translation check with checks on; the attributes,
 	 * with SCTLR_EL1.I, decide cacheability). The fetch TLB got this page from the
 	 * same TLB, and any TLBI flushes it: a fault here cannot happen, and is ignored. */
@@ -617,6 +702,18 @@ void xlat__keep_stats(const struct model_vm *vm, uint64_t out[5])
 		out[3] += t->keep_stats.invalidated;
 		out[4] += t->keep_stats.dropped;
 	}
+}
+
+void xlat__utlb_cleared(struct cpu *c)
+{
+	struct xlat_cpu *x = c->xlat;
+	memset(x->cwtag, 0xff, sizeof(x->cwtag));
+	memset(x->fetch_checked, 0xff, sizeof(x->fetch_checked));
+}
+
+uint64_t *xlat__checked_wtag(struct cpu *c, unsigned idx, uint64_t va)
+{
+	return &c->xlat->cwtag[idx][(va >> 12) & (UTLB_SIZE - 1)];
 }
 
 const struct mmu_tlb *xlat__tlb(const struct cpu *c)

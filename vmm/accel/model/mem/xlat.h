@@ -50,6 +50,11 @@ void xlat__cpu_free(struct cpu *c);
 /* mmu/ sanitizer checks (--checks): tell them about a store to RAM (before it
  * happens). No-op when checks are off. */
 void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *data);
+/* --checks: the micro-TLB slot of va in regime idx allows a checked store while this
+ * holds its tag (VA page | generation): set by a fill from a write translation. */
+uint64_t *xlat__checked_wtag(struct cpu *c, unsigned idx, uint64_t va);
+/* The micro-TLB generations start again (mem__flush_data): tags xlat.c keeps go too. */
+void xlat__utlb_cleared(struct cpu *c);
 /* The run loop entered the 64-byte line of va (at pa) with checks or caches attached:
  * the I-cache check and the I-cache model see one fetch. */
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);

@@ -11,6 +11,7 @@
 
 struct machine;
 struct monitor_target_ops;
+struct vm_state;
 
 /* What an engine may give the guest beyond CPUs, GIC and timer, each on by default
  * where the host has it and described in the device tree (--pmu, --its). */
@@ -52,6 +53,13 @@ struct accel_ops {
 	 * in poll() sees too. */
 	void (*kick)(struct machine *m);
 	void (*destroy)(struct machine *m);
+	/* A hand-over to another engine (docs/handover.md). save_state: after run()
+	 * returned for a hand-over (machine->stop_reason VM_STOP_HANDOVER), the whole
+	 * state of the VM, before destroy(); 0, or -errno and machine__error(). NULL: the
+	 * engine cannot hand over. create_from_state: create() that continues st instead
+	 * of booting; NULL: the engine cannot take over. Both under machine->accel_lock. */
+	int (*save_state)(struct machine *m, struct vm_state *st);
+	int (*create_from_state)(struct machine *m, const struct vm_state *st);
 	/* `vmm run --monitor`: the engine's operations for the monitor and their target
 	 * (vmm/monitor/monitor.h), for the life of the process; NULL: no monitor. */
 	const struct monitor_target_ops *(*monitor_ops)(struct machine *m, void **target);

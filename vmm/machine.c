@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libfdt.h>
@@ -16,6 +17,7 @@
 #include "accel.h"
 #include "dev/pl011.h"
 #include "devices.h"
+#include "handover.h"
 #include "loader/loader.h"
 #include "machine.h"
 #include "report.h"
@@ -46,7 +48,8 @@ static bool claim_stop(struct machine *m, enum vm_stop_reason why, int status,
 	pthread_mutex_lock(&m->stop_lock);
 	cur = atomic_load(&m->stop_reason);
 	won = cur == VM_RUNNING || (cur == VM_STOP_RESET && why != VM_STOP_RESET &&
-				    m->cfg.reboot == VM_REBOOT_RESTART);
+				    m->cfg.reboot == VM_REBOOT_RESTART) ||
+	      (cur == VM_STOP_HANDOVER && why != VM_STOP_HANDOVER);
 	if (won) {
 		m->exit_status = status;
 		if (error)
@@ -106,6 +109,33 @@ int machine__signal_msi(struct machine *m, uint32_t devid, uint32_t data)
 	return ret;
 }
 
+int machine__request_handover(struct machine *m, const char *trigger)
+{
+	struct timespec t;
+	int cur;
+
+	if (!m->handover_to || !m->accel || !m->accel->save_state ||
+	    !m->handover_to->create_from_state)
+		return -ENOTSUP;
+	pthread_mutex_lock(&m->stop_lock);
+	cur = atomic_load(&m->stop_reason);
+	if (m->switched || cur == VM_STOP_HANDOVER) {
+		pthread_mutex_unlock(&m->stop_lock);
+		return -EALREADY;
+	}
+	if (cur != VM_RUNNING) {
+		pthread_mutex_unlock(&m->stop_lock);
+		return -ESHUTDOWN;
+	}
+	snprintf(m->handover_trigger, sizeof(m->handover_trigger), "%s", trigger);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	m->handover_t0_ns = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+	atomic_store(&m->stop_reason, (int)VM_STOP_HANDOVER);
+	pthread_mutex_unlock(&m->stop_lock);
+	wake(m);
+	return 0;
+}
+
 void machine__set_irq(struct machine *m, unsigned intid, int level)
 {
 	pthread_mutex_lock(&m->accel_lock);
@@ -132,6 +162,7 @@ const char *machine__stop_description(const struct machine *m)
 	case VM_STOP_ERROR: return m->error;
 	case VM_STOP_TIMEOUT: return "stopped: --timeout expired";
 	case VM_STOP_INSN_LIMIT: return "stopped: --max-insns reached";
+	case VM_STOP_HANDOVER: return "switching engines";
 	}
 	return "?";
 }
@@ -358,8 +389,14 @@ int machine__run(struct machine *m)
 		pthread_mutex_lock(&m->accel_lock);
 		err = m->accel->create(m);
 		pthread_mutex_unlock(&m->accel_lock);
-		if (!err)
+		for (int ran = 0; !err && ran == 0;) {
 			err = m->accel->run(m);
+			/* stopped for a hand-over: the other engine goes on (handover.c) */
+			if (!err && atomic_load(&m->stop_reason) == VM_STOP_HANDOVER)
+				ran = handover__switch(m, &err);
+			else
+				ran = 1;
+		}
 		pthread_mutex_lock(&m->accel_lock);
 		m->accel->destroy(m); /* unregisters what create() put on the bus */
 		pthread_mutex_unlock(&m->accel_lock);

@@ -43,6 +43,15 @@ enum vm_checks { VM_CHECKS_OFF = 0, VM_CHECKS_REPORT, VM_CHECKS_STOP };
 #define MACHINE_MAX_SYMBOLS 8 /* --symbols FILE.elf, repeatable */
 struct symtab;
 
+/* --switch-to-model-at: what hands the VM over from KVM to the model
+ * (docs/handover.md); the monitor's switch-to-model works without it too. */
+enum vm_handover_at {
+	VM_HANDOVER_NONE = 0,
+	VM_HANDOVER_PC,     /* a vCPU is about to execute the instruction at this VA */
+	VM_HANDOVER_EXITS,  /* after this many KVM exits of all vCPUs */
+	VM_HANDOVER_MONITOR, /* when the monitor asks (needs --monitor) */
+};
+
 struct vm_config {
 	uint64_t mem_size;       /* bytes of guest RAM from RAM_BASE */
 	unsigned ncpus;
@@ -75,6 +84,8 @@ struct vm_config {
 	const char *gdb;         /* --gdb PORT|unix:PATH: the gdb stub (docs/gdb.md), or NULL */
 	const char *trace;       /* --trace EVENTS (docs/trace.md), or NULL */
 	const char *trace_file;  /* --trace-file FILE */
+	enum vm_handover_at switch_at; /* --switch-to-model-at KIND=switch_value */
+	uint64_t switch_value;
 };
 
 struct boot_info {
@@ -94,6 +105,9 @@ enum vm_stop_reason {
 	VM_STOP_ERROR,      /* the VMM cannot go on: machine->error says why */
 	VM_STOP_TIMEOUT,    /* --timeout expired */
 	VM_STOP_INSN_LIMIT, /* --max-insns reached */
+	/* Not an end: the engine stops to hand the VM over to another one, then the
+	 * VM runs on (docs/handover.md). Any other stop wins over it. */
+	VM_STOP_HANDOVER,
 };
 
 struct machine {
@@ -132,6 +146,15 @@ struct machine {
 	uint32_t guest_status;    /* last value written to the exit device's STATUS */
 	char error[256];          /* one line, set with machine__error() */
 	struct symtab *symbols;   /* from cfg.symbols (vmm/symbols.h), or NULL */
+
+	/* Hand-over (docs/handover.md, vmm/handover.c): the engine that may take the VM
+	 * over (NULL: none), whether it did, what asked for it and when, and a hook the
+	 * CLI sets to follow the switch (the monitor's target). */
+	const struct accel_ops *handover_to;
+	bool switched;
+	char handover_trigger[48];
+	uint64_t handover_t0_ns;
+	void (*on_switch)(struct machine *m);
 };
 
 /* Build the machine from cfg: RAM, devices, kernel/initrd/DTB in RAM, boot state.
@@ -163,5 +186,10 @@ void machine__error(struct machine *m, const char *fmt, ...)
 void machine__set_irq(struct machine *m, unsigned intid, int level);
 /* A device's MSI through the engine's ITS (accel_ops.signal_msi): 1, 0 or -errno. */
 int machine__signal_msi(struct machine *m, uint32_t devid, uint32_t data);
+/* Ask for a hand-over to m->handover_to (docs/handover.md); trigger says what asked
+ * ("exits=100", "monitor"). Any thread, like machine__stop. 0; -ENOTSUP when there
+ * is no engine to switch to or this one cannot hand over; -EALREADY once switched
+ * (or asked); -ESHUTDOWN when the VM is stopping. */
+int machine__request_handover(struct machine *m, const char *trigger);
 
 #endif

@@ -198,6 +198,37 @@ static int parse_its(struct vm_config *cfg, const char *val, char *why, size_t n
 	return parse_switch(&cfg->its_req, "its", val, why, n);
 }
 
+/* --switch-to-model-at pc=VA|exits=N|monitor (docs/handover.md) */
+static int parse_switch_at(struct vm_config *cfg, const char *val, char *why, size_t n)
+{
+	static const struct { const char *prefix; enum vm_handover_at kind; } kinds[] = {
+		{ "pc=", VM_HANDOVER_PC }, { "exits=", VM_HANDOVER_EXITS },
+	};
+	char *end;
+
+	if (strcmp(val, "monitor") == 0) {
+		cfg->switch_at = VM_HANDOVER_MONITOR;
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t len = strlen(kinds[k].prefix);
+		unsigned long long v;
+
+		if (strncmp(val, kinds[k].prefix, len) != 0)
+			continue;
+		errno = 0;
+		v = strtoull(val + len, &end, 0);
+		if (!val[len] || *end || val[len] == '-' || errno || v == 0 ||
+		    (kinds[k].kind == VM_HANDOVER_PC && (v & 3)))
+			break;
+		cfg->switch_at = kinds[k].kind;
+		cfg->switch_value = v;
+		return 0;
+	}
+	return snprintf(why, n, "--switch-to-model-at %s: must be pc=ADDR (a 4-byte aligned guest "
+			"virtual address), exits=N (N >= 1) or monitor", val), -1;
+}
+
 #define FLAG_OPTION(field) \
 	static int parse_##field(struct vm_config *cfg, const char *val, char *why, size_t n) \
 	{ (void)val, (void)why, (void)n; cfg->field = true; return 0; }
@@ -277,6 +308,9 @@ static const struct option_desc run_options[] = {
 	{ "trace", "EVENTS", "record fault,walk,tlb,tlbi,cache,exit (or all) as trace-event JSON\n"
 	  "                           in --trace-file (docs/trace.md)", parse_trace },
 	{ "trace-file", "FILE", "where --trace writes (Chrome/Perfetto JSON)", parse_trace_file },
+	{ "switch-to-model-at", "EVENT", "kvm: hand the running VM over to the model at pc=ADDR "
+	  "(a guest\n                           VA reached), exits=N (KVM exits) or monitor "
+	  "(its switch-to-model;\n                           docs/handover.md)", parse_switch_at },
 	{ "help", NULL, "show this help", NULL },
 	{ "version", NULL, "show vmm's version", NULL },
 };
@@ -375,8 +409,19 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 	}
 	if (optind != argc - 1)
 		return usage_error(optind == argc ? "no IMAGE given" : "more than one IMAGE given");
-	if (cfg->checks || cfg->stats || cfg->caches || cfg->max_insns || cfg->stage2 ||
-	    cfg->dirty_log) {
+	if (cfg->switch_at) { /* from KVM to the model (docs/handover.md) */
+		if (cfg->accel && strcmp(cfg->accel, "kvm") != 0)
+			return usage_error("--switch-to-model-at needs --accel kvm: it hands a VM "
+					   "running on KVM over to the model");
+		if (cfg->gdb || cfg->trace)
+			return usage_error("--switch-to-model-at cannot carry --gdb or --trace over "
+					   "to the model (each is tied to its engine)");
+		if (cfg->switch_at == VM_HANDOVER_MONITOR && !cfg->monitor)
+			return usage_error("--switch-to-model-at monitor needs --monitor PATH");
+		cfg->accel = "kvm";
+	}
+	if (!cfg->switch_at && (cfg->checks || cfg->stats || cfg->caches || cfg->max_insns ||
+				cfg->stage2 || cfg->dirty_log)) {
 		/* only the model sees every guest memory access; it is then the default */
 		if (cfg->accel && strcmp(cfg->accel, "model") != 0)
 			return usage_error("--checks, --stats, --caches, --max-insns, --stage2 and "
@@ -409,6 +454,27 @@ static int check_cpus(const struct vm_config *cfg, const struct accel_ops *a)
 	snprintf(why, sizeof(why), "--cpus %u: the %s engine runs 1 to %u vCPUs", cfg->ncpus,
 		 a->name, a->max_cpus);
 	return usage_error(why);
+}
+
+/* --switch-to-model-at: the model must be in this vmm and run this many vCPUs. */
+static int check_switch(const struct vm_config *cfg)
+{
+	const struct accel_ops *model = accel__find("model");
+	char why[160];
+
+	if (!cfg->switch_at)
+		return 0;
+	if (!model) {
+		fprintf(stderr, "vmm: error: --switch-to-model-at: the model engine is not built "
+			"into this vmm\n");
+		return VMM_EXIT_ERROR;
+	}
+	if (cfg->ncpus > model->max_cpus) {
+		snprintf(why, sizeof(why), "--switch-to-model-at: the model runs 1 to %u vCPUs, not %u",
+			 model->max_cpus, cfg->ncpus);
+		return usage_error(why);
+	}
+	return 0;
 }
 
 /* The engine to run on, or NULL after printing why there is none. */
@@ -633,6 +699,8 @@ static int run(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
+	if ((status = check_switch(&cfg)))
+		return status;
 	if (!cfg.dtb_out) { /* the engine first: its --cpus limit is a command-line matter */
 		accel = pick_accel(&cfg);
 		if (!accel)
@@ -666,6 +734,13 @@ static int run(int argc, char **argv)
 	if (load_symbols(&vm, &cfg)) {
 		machine__destroy(&vm);
 		return VMM_EXIT_ERROR;
+	}
+	/* the monitor's switch-to-model and --switch-to-model-at (docs/handover.md): from
+	 * KVM, to the model when it is built in and runs this many vCPUs */
+	const struct accel_ops *model = accel__find("model");
+	if (accel == &accel_kvm && model && cfg.ncpus <= model->max_cpus) {
+		vm.handover_to = model;
+		vm.on_switch = monitor_glue__switched;
 	}
 	/* before the terminal goes raw and before any thread: a signal from here on
 	 * stops the VM, and the terminal is restored */

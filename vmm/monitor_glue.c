@@ -42,6 +42,19 @@ int monitor_glue__start(struct machine *m, char *err, size_t errlen)
 	return rc;
 }
 
+void monitor_glue__switched(struct machine *m)
+{
+	const struct monitor_target_ops *ops = NULL;
+	void *target = NULL;
+
+	if (!started)
+		return;
+	m->cfg.paused = false; /* it was running when it switched: so it stays */
+	if (m->accel->monitor_ops)
+		ops = m->accel->monitor_ops(m, &target);
+	monitor__set_target(ops, target, m->accel->name);
+}
+
 void monitor_glue__stop(struct machine *m, const char *reason, int status)
 {
 	(void)m;

@@ -17,6 +17,10 @@ int monitor_glue__start(struct machine *m, char *err, size_t errlen);
  * then the socket is closed and removed. Safe when not started. */
 void monitor_glue__stop(struct machine *m, const char *reason, int status);
 
+/* machine->on_switch: the VM went on on another engine (docs/handover.md); the
+ * monitor serves it through that engine's target from now on. */
+void monitor_glue__switched(struct machine *m);
+
 /* read_phys over guest RAM (no side effect; MMIO is never read): 0 or -EFAULT. */
 int machine__read_ram(struct machine *m, uint64_t pa, void *buf, size_t len);
 

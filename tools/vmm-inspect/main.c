@@ -25,6 +25,7 @@ static const char usage[] =
 	"  dirty-log | dirty-log-reset pages written since the last reset (model --dirty-log);\n"
 	"                              reset: write-protect them again, clear the log\n"
 	"  pause | continue | quit     run control\n"
+	"  switch-to-model             hand a VM on KVM over to the model (docs/handover.md)\n"
 	"  send JSON                   send one raw request line, print the raw reply\n"
 	"\n"
 	"PATH may also come from $VMM_MONITOR. Addresses: 0x... hex or decimal.\n"

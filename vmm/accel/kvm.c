@@ -16,6 +16,7 @@
 
 #include "../accel.h"
 #include "../machine.h"
+#include "../vm_state.h"
 
 static const struct { int cap; const char *name; } required_caps[] = {
 	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
@@ -158,6 +159,14 @@ static int kvm_create(struct machine *m)
 	}
 	for (i = 0; i < vm->ncpus; i++)
 		vm->vcpus[i].fd = -1;
+	if (m->handover_to) { /* a hand-over may be asked for: room for the vCPUs' state */
+		vm->saved = calloc(vm->ncpus, sizeof(*vm->saved));
+		if (!vm->saved) {
+			free(vm->vcpus);
+			free(vm);
+			return -ENOMEM;
+		}
+	}
 	m->accel_data = vm;
 	return create_vm(vm);
 }
@@ -261,6 +270,7 @@ static void kvm_destroy(struct machine *m)
 	if (vm->sys_fd >= 0)
 		close(vm->sys_fd);
 	free(vm->vcpus);
+	free(vm->saved);
 	free(vm);
 }
 
@@ -276,5 +286,6 @@ const struct accel_ops accel_kvm = {
 	.signal_msi = kvm_signal_msi,
 	.kick = kvm_kick,
 	.destroy = kvm_destroy,
+	.save_state = kvm_handover__save,
 	.monitor_ops = kvm_monitor__ops,
 };

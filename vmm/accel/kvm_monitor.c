@@ -252,9 +252,18 @@ static int phys_map(void *t, monitor_phys_fn *put, void *arg)
 	return 0;
 }
 
+/* docs/handover.md: the VM goes on on the model, which then answers the monitor */
+static int switch_to_model(void *t)
+{
+	struct kvm_target *x = t;
+
+	return machine__request_handover(x->m, "monitor");
+}
+
 static const struct monitor_target_ops ops = {
 	.ncpus = ncpus, .pause = pause_vm, .resume = resume_vm, .paused = paused, .quit = quit,
 	.get_regs = get_regs, .read_phys = read_phys, .phys_map = phys_map,
+	.switch_to_model = switch_to_model,
 	/* mmu_view, stats: NULL, the model's (the guest's TLBs are the host CPU's) */
 };
 

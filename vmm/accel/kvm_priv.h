@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/kvm.h>
@@ -21,6 +22,8 @@ struct kvm_vcpu {
 	/* The thread runs: a kick may signal it. Cleared by the thread itself, under
 	 * the machine's accel_lock (which kicks hold), before it ends. */
 	int started;
+	int debug_armed;  /* kvm_handover.c set a hardware breakpoint (pc= trigger) */
+	int saved_ok;     /* its state for a hand-over is in vm->saved[id] */
 };
 
 struct kvm_vm {
@@ -31,6 +34,9 @@ struct kvm_vm {
 	unsigned ncpus;
 	struct kvm_vcpu *vcpus;
 	struct kvm_userspace_memory_region ram_slot; /* as given to KVM (pt --stage2) */
+	/* hand-over (kvm_handover.c): exits of all vCPUs, each vCPU's saved state */
+	atomic_ullong exits;
+	struct vcpu_state *saved;
 };
 
 /* ioctl() that records "<what> failed: <errno text>" with machine__error. */
@@ -56,6 +62,16 @@ int kvm_pmu__init(struct kvm_vm *vm);
 int kvm_its__probe(char *why, size_t len);
 int kvm_its__create(struct kvm_vm *vm);
 int kvm_its__signal_msi(struct kvm_vm *vm, uint32_t devid, uint32_t data);
+
+/* Hand-over to the model (kvm_handover.c, docs/handover.md): the vCPU thread's calls
+ * before its loop, after each exit, on KVM_EXIT_DEBUG and after its loop; and
+ * accel_ops.save_state. */
+struct vm_state;
+int kvm_handover__vcpu_start(struct kvm_vcpu *v);
+void kvm_handover__exit(struct kvm_vcpu *v);
+void kvm_handover__debug_exit(struct kvm_vcpu *v);
+void kvm_handover__vcpu_end(struct kvm_vcpu *v);
+int kvm_handover__save(struct machine *m, struct vm_state *st);
 
 /* The monitor (kvm_monitor.c): accel_ops.monitor_ops, and the vCPU thread's look
  * before each KVM_RUN (parks it while the monitor wants it stopped; clears a kick's

@@ -226,8 +226,11 @@ void kvm_vcpu__handle_exit(struct kvm_vcpu *v)
 	case KVM_EXIT_ARM_NISV:
 		handle_nisv(v);
 		break;
-	case KVM_EXIT_DEBUG: /* vmm run --gdb: a breakpoint, watchpoint or step */
-		kvm_gdb__debug_exit(v);
+	case KVM_EXIT_DEBUG: /* --switch-to-model-at pc=, or vmm run --gdb */
+		if (v->debug_armed)
+			kvm_handover__debug_exit(v);
+		else
+			kvm_gdb__debug_exit(v);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		machine__error(m, "KVM could not enter vCPU %u (reason 0x%llx)", v->id,
@@ -261,6 +264,8 @@ void *kvm_vcpu__thread(void *arg)
 	struct kvm_vcpu *v = arg;
 	struct machine *m = v->vm->m;
 
+	if (kvm_handover__vcpu_start(v))
+		goto out;
 	while (!machine__stopping(m)) {
 		if (kvm_monitor__before_run(v))
 			continue;
@@ -275,7 +280,10 @@ void *kvm_vcpu__thread(void *arg)
 		}
 		kvm_vcpu__trace_exit(v, v->run->exit_reason);
 		kvm_vcpu__handle_exit(v);
+		kvm_handover__exit(v);
 	}
+	kvm_handover__vcpu_end(v);
+out:
 	/* from now on a kick must not signal this thread (its ID dies with the join) */
 	pthread_mutex_lock(&m->accel_lock);
 	v->started = 0;

@@ -204,6 +204,32 @@ static int cmd_dirty_log_reset(struct session *s, const struct json *args, struc
 	return dirty_log(s, out, e, true);
 }
 
+/* switch-to-model: the engine hands the VM over (docs/handover.md); the reply comes
+ * once asked, the switch's own line on vmm's output once done. */
+static int cmd_switch_to_model(struct session *s, const struct json *args, struct jw *out,
+			       struct cmd_error *e)
+{
+	const struct target *tg = s->tg;
+	int rc;
+
+	(void)args;
+	if (!tg->ops->switch_to_model)
+		return cmd__fail(e, ERR_NOT_SUPPORTED, "the %s engine cannot hand the VM over "
+				 "(only kvm can, to the model)", tg->engine ? tg->engine : "?");
+	rc = tg->ops->switch_to_model(tg->t);
+	if (rc == -ENOTSUP)
+		return cmd__fail(e, ERR_NOT_SUPPORTED, "no model engine to switch to (not built "
+				 "into this vmm, or too many vCPUs for it)");
+	if (rc)
+		return cmd__fail(e, ERR_TARGET, "cannot switch to the model: %s",
+				 rc == -EALREADY ? "a switch was already asked for" :
+				 rc == -ESHUTDOWN ? "the VM is stopping" : strerror(-rc));
+	jw__begin_object(out, NULL);
+	jw__bool(out, "switching", true);
+	jw__end_object(out);
+	return 0;
+}
+
 static const char *const event_names[] = { "fault", "stopped", "paused", NULL };
 
 /* An array of event names -> EV_* mask. */
@@ -290,6 +316,7 @@ static const struct command small[] = {
 	{ "faults", cmd_faults, faults_args },
 	{ "dirty-log", cmd_dirty_log, no_args },
 	{ "dirty-log-reset", cmd_dirty_log_reset, no_args },
+	{ "switch-to-model", cmd_switch_to_model, no_args },
 };
 
 static const struct command *const others[] = {

@@ -127,6 +127,10 @@ struct monitor_target_ops {
 	 * vGIC), each range once, in address order; 0 or -errno. NULL: the engine's stage
 	 * 2 is read through the EL2 registers get_regs gives (the model). */
 	int (*phys_map)(void *t, monitor_phys_fn *put, void *arg);
+	/* Hand the running VM over to the model engine (docs/handover.md); returns once
+	 * asked, not switched: 0, -ENOTSUP (no model to switch to), -EALREADY, -ESHUTDOWN.
+	 * NULL: this engine cannot hand over. */
+	int (*switch_to_model)(void *t);
 };
 
 struct monitor_config {
@@ -143,6 +147,9 @@ int monitor__start(const struct monitor_config *cfg, const struct monitor_target
 /* Close the client and the socket, remove PATH, join the thread. Safe to call when
  * not started. */
 void monitor__stop(void);
+/* The VM moved to another engine (docs/handover.md): serve it through its target
+ * from the next request on (waits for one being served). */
+void monitor__set_target(const struct monitor_target_ops *ops, void *target, const char *engine);
 
 /* A synchronous abort the guest took (instruction or data abort; any EC really). */
 struct monitor_fault {

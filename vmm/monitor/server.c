@@ -23,6 +23,8 @@
 
 static struct {
 	struct target tg;
+	/* held while a request is served: monitor__set_target changes tg between two */
+	pthread_mutex_t tg_lock;
 	char path[256], version[128], engine[32];
 	struct listen_sock ls;
 	int wake_fd;               /* eventfd: events queued, or stop */
@@ -31,7 +33,7 @@ static struct {
 	pthread_t thread;
 	char in[MONITOR_MAX_LINE + 1];
 	struct jw out;
-} mon = { .ls = { .fd = -1 }, .wake_fd = -1 };
+} mon = { .ls = { .fd = -1 }, .wake_fd = -1, .tg_lock = PTHREAD_MUTEX_INITIALIZER };
 
 static uint64_t now_ms(void)
 {
@@ -103,7 +105,9 @@ static int lines(struct session *s, int fd, size_t *len, bool *discarding)
 		if (mon.in[i] != '\n')
 			continue;
 		if (!*discarding && !blank(mon.in + start, i - start)) {
+			pthread_mutex_lock(&mon.tg_lock);
 			protocol__handle(s, mon.in + start, i - start, &mon.out);
+			pthread_mutex_unlock(&mon.tg_lock);
 			if (s->subs)
 				events__drain(&mon.out, s->subs);
 			if (flush_out(fd) || s->close_after)
@@ -133,7 +137,9 @@ static void serve_client(int fd)
 	size_t len = 0;
 
 	events__subscribe(0);
+	pthread_mutex_lock(&mon.tg_lock);
 	protocol__greeting(&mon.tg, &mon.out);
+	pthread_mutex_unlock(&mon.tg_lock);
 	if (flush_out(fd))
 		return;
 	while (!atomic_load(&mon.stopping)) {
@@ -253,6 +259,17 @@ int monitor__start(const struct monitor_config *cfg, const struct monitor_target
 	}
 	mon.running = true;
 	return 0;
+}
+
+void monitor__set_target(const struct monitor_target_ops *ops, void *target, const char *engine)
+{
+	if (!ops)
+		return;
+	pthread_mutex_lock(&mon.tg_lock);
+	snprintf(mon.engine, sizeof(mon.engine), "%s", engine ? engine : "unknown");
+	mon.tg.ops = ops;
+	mon.tg.t = target;
+	pthread_mutex_unlock(&mon.tg_lock);
 }
 
 void monitor__stop(void)

@@ -495,3 +495,19 @@ int sysreg__write(struct cpu *c, unsigned enc, uint64_t val)
 		return exc__undef(c);
 	return r->write(c, r, val);
 }
+
+/* The VMM sets a register as an MSR at EL1 would, without the EL0 checks (a
+ * hand-over, docs/handover.md): 0, or -1 when the tables have no writable register
+ * of that encoding or the write would take an exception. */
+int sysreg__load(struct cpu *c, unsigned enc, uint64_t val)
+{
+	const struct sysreg_desc *r = find(enc);
+	unsigned el = c->el;
+	int e;
+	if (!r || !r->write)
+		return -1;
+	c->el = 1;
+	e = r->write(c, r, val);
+	c->el = el;
+	return e == X_EXC || e == X_STOP ? -1 : 0;
+}

@@ -150,6 +150,9 @@ int sysreg__write(struct cpu *c, unsigned enc, uint64_t val);
 #define SYSREG_RT(rt) ((unsigned)(rt) << 16)
 /* ESR ISS of a trapped MRS/MSR (EC 0x18) of enc (with its SYSREG_RT) */
 uint32_t sysreg__trap_iss(unsigned enc, bool write);
+/* The VMM's write of a register, as an EL1 MSR, with no EL0 check (docs/handover.md):
+ * 0, or -1 if there is no such writable register or the write would trap. */
+int sysreg__load(struct cpu *c, unsigned enc, uint64_t val);
 /* Every register the table keeps back to its reset value. */
 void sysreg__reset(struct cpu *c);
 /* Build the encoding index (once per process is enough; idempotent). */

@@ -11,6 +11,7 @@
 #include "bus.h"
 #include "machine.h"
 #include <platform/memmap.h>
+#include "engine/handover_load.h"
 #include "engine/model.h"
 #include "engine/monitor_target.h"
 #include "report.h"
@@ -224,6 +225,16 @@ static int model_create(struct machine *m)
 	return 0;
 }
 
+/* A hand-over (docs/handover.md): the VM as create() makes it, then every vCPU, the
+ * timers and the GIC as the other engine left them. */
+static int model_create_from_state(struct machine *m, const struct vm_state *st)
+{
+	int err = model_create(m);
+	if (!err && model_handover__load(m->accel_data, st))
+		err = -EINVAL;
+	return err;
+}
+
 /* --stats: a report the user asked for, one line at a time through the CLI's channel */
 static void stats_line(void *arg, const char *line)
 {
@@ -283,6 +294,7 @@ const struct accel_ops accel_model = {
 	.offers = ACCEL_PMU, /* cpu/pmu.c; the model's GIC has no ITS */
 	.available = model_available,
 	.create = model_create,
+	.create_from_state = model_create_from_state,
 	.run = model_run,
 	.set_irq = model_set_irq,
 	.kick = model_kick,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "mem/mem.h"
+#include "engine/timer.h"
 #include "engine/vm.h"
 #include "mem/xlat.h"
 #include "jit/jit.h"
@@ -53,6 +54,7 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 #endif
 	vm->ncpus = ncpus;
 	vm->quantum = 10000;
+	vm->cntfrq = MODEL_CNTFRQ;
 	vm->dpages = calloc(ram_size >> 12, sizeof(*vm->dpages));
 	if (!vm->dpages) {
 		vm__free(vm); /* and xlat's state */

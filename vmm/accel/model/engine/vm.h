@@ -93,6 +93,9 @@ struct model_vm {
 	uint32_t *live;          /* RAM page numbers that had a decoded page (may be stale) */
 	size_t nlive, live_cap;
 	uint64_t vtime;          /* virtual time, in instructions (sched.c) */
+	/* The generic timer (timer.c): CNTFRQ_EL0, and what CNTPCT/CNTVCT add to vtime:
+	 * MODEL_CNTFRQ and 0, but the KVM counters' after a hand-over (docs/handover.md) */
+	uint64_t cntfrq, cnt_poff, cnt_voff;
 	struct gicv3 *gic;
 	struct xlat_vm *xlat;    /* mem/xlat.c's state (stage 2, checks, shared L2) */
 	struct jit *jit;         /* the block translator's code cache, or NULL: interpreter only */

@@ -11,12 +11,14 @@
  * A mutex protects the state: devices raise SPIs from their own threads. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/model_limits.h"
 #include "gic/gicv3.h"
 #include <platform/memmap.h>
+#include "vm_state.h"
 
 #define NR_IRQS (32 + GICV3_NR_SPIS)
 /* GICR_TYPER.Affinity and SGI target lists take Aff0 = vCPU index, which is what
@@ -562,6 +564,99 @@ int gicv3__icc_write(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t
 	case ICC_AP1R0: case ICC_AP0R0: case ICC_EOIR0: case ICC_BPR0: break; /* WI */
 	default: rc = -1; break; /* read-only */
 	}
+	update(g);
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+/* ---- hand-over (docs/handover.md): the state another engine's GICv3 had ---- */
+
+static void load_irq(struct irq *q, const struct vm_gic_irqs *s, unsigned id)
+{
+	uint32_t bit = 1u << (id % 32);
+	unsigned w = id / 32;
+	q->group = (s->group[w] & bit) != 0;
+	q->enabled = (s->enabled[w] & bit) != 0;
+	q->pending = (s->pending[w] & bit) != 0;
+	q->active = (s->active[w] & bit) != 0;
+	q->level = (s->level[w] & bit) != 0;
+	q->prio = s->prio[id] & PRIO_MASK;
+	q->edge = id < 16 || ((s->cfg[id / 16] >> (2 * (id % 16) + 1)) & 1);
+}
+
+/* The running-priority stack from ICC_AP1R<n>_EL1 (IHI 0069 12.2.4): each set bit
+ * is an active priority group; the model keeps, for each, the active interrupt of
+ * that priority, so that its EOI drops it. Lowest priority (highest value) first. */
+static int load_active_priorities(struct gicv3 *g, unsigned cpu, const struct vm_gic_cpu *s,
+				  char *why, size_t n)
+{
+	struct gicr *r = &g->cpu[cpu];
+	/* ICC_CTLR_EL1.PRIbits + 1 priority bits, as many preemption bits (at most 7):
+	 * group k is priority k << (8 - bits) */
+	unsigned bits = ((s->ctlr >> 8) & 7) + 1;
+	if (bits > 7)
+		bits = 7;
+	bool used[NR_IRQS] = { false };
+	r->nact = 0;
+	for (unsigned bit = 1u << bits; bit-- > 0;) {
+		if (!((s->ap1r[bit / 32] >> (bit % 32)) & 1))
+			continue;
+		uint8_t prio = (uint8_t)((bit << (8 - bits)) & PRIO_MASK);
+		unsigned id = SPURIOUS;
+		for (unsigned k = 0; k < NR_IRQS && id == SPURIOUS; k++) {
+			struct irq *q = irq_of(g, cpu, k);
+			if (!used[k] && q->active && q->prio == prio &&
+			    (k < 32 || spi_target(g, q) == cpu))
+				id = k;
+		}
+		if (id == SPURIOUS) {
+			snprintf(why, n, "vCPU %u has active priority 0x%02x (ICC_AP1R) and no active "
+				 "interrupt of that priority: the model cannot hold it", cpu, prio);
+			return -1;
+		}
+		used[id] = true;
+		r->act_id[r->nact] = (uint16_t)id;
+		r->act_prio[r->nact] = prio;
+		r->nact++;
+	}
+	return 0;
+}
+
+int gicv3__load(struct gicv3 *g, const struct vm_gic_state *s, char *why, size_t n)
+{
+	int rc = 0;
+	pthread_mutex_lock(&g->lock);
+	g->ctlr = (s->ctlr & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) | GICD_CTLR_ARE |
+		  GICD_CTLR_DS;
+	for (unsigned id = 32; id < NR_IRQS; id++) {
+		load_irq(&g->spi[id - 32], &s->spi, id);
+		g->spi[id - 32].route = s->irouter[id] & GICD_IROUTER_AFF; /* as a GICD write */
+	}
+	for (unsigned c = 0; c < g->ncpus && !rc; c++) {
+		struct gicr *r = &g->cpu[c];
+		const struct vm_gic_cpu *sc = &s->cpu[c];
+		for (unsigned id = 0; id < 32; id++)
+			load_irq(&r->priv[id], &sc->priv, id);
+		/* the timers' lines follow their registers (timer__update), not a latch */
+		r->priv[PPI_VIRT_TIMER].pending = r->priv[PPI_PHYS_TIMER].pending = 0;
+		r->waker = (sc->waker & GICR_WAKER_PROCESSOR_SLEEP) ?
+			   GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
+		r->pmr = sc->pmr & PRIO_MASK;
+		r->bpr1 = sc->bpr1 & 7;
+		r->igrpen1 = sc->igrpen1 & 1;
+		r->eoimode = (sc->ctlr & ICC_CTLR_EOIMODE) != 0;
+		rc = load_active_priorities(g, c, sc, why, n);
+	}
+	/* Group 0 is never signalled here: an enabled Group 0 interrupt would be lost */
+	for (unsigned c = 0; c < g->ncpus && !rc; c++)
+		for (unsigned id = 0; id < (c ? 32u : NR_IRQS) && !rc; id++) {
+			struct irq *q = irq_of(g, c, id);
+			if (q->enabled && !q->group) {
+				snprintf(why, n, "INTID %u (vCPU %u) is an enabled Group 0 interrupt: "
+					 "the model delivers Group 1 only", id, c);
+				rc = -1;
+			}
+		}
 	update(g);
 	pthread_mutex_unlock(&g->lock);
 	return rc;

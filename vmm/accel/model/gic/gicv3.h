@@ -6,6 +6,7 @@
 #define MODEL_GICV3_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct bus;
@@ -40,5 +41,10 @@ enum gicv3_icc {
  * not have (e.g. a write to ICC_IAR1_EL1). */
 int gicv3__icc_read(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t *val);
 int gicv3__icc_write(struct gicv3 *g, unsigned cpu, enum gicv3_icc reg, uint64_t val);
+
+/* Take over the state of another engine's GICv3 (a hand-over, docs/handover.md): 0,
+ * or -1 with why when the model cannot hold it (e.g. an enabled Group 0 interrupt). */
+struct vm_gic_state;
+int gicv3__load(struct gicv3 *g, const struct vm_gic_state *s, char *why, size_t n);
 
 #endif

@@ -182,8 +182,8 @@ static bool idle_sleep(struct model *md, uint64_t dl)
 	if (md->idle_dl != dl) {
 		uint64_t ticks = dl - md->vm->vtime, ns_per_s = 1000000000ull;
 		md->idle_dl = dl;
-		md->idle_until = now + ticks / MODEL_CNTFRQ * ns_per_s +
-				 ticks % MODEL_CNTFRQ * ns_per_s / MODEL_CNTFRQ;
+		md->idle_until = now + ticks / md->vm->cntfrq * ns_per_s +
+				 ticks % md->vm->cntfrq * ns_per_s / md->vm->cntfrq;
 	}
 	if (now >= md->idle_until)
 		return true;

@@ -117,6 +117,8 @@ int machine__request_handover(struct machine *m, const char *trigger)
 	if (!m->handover_to || !m->accel || !m->accel->save_state ||
 	    !m->handover_to->create_from_state)
 		return -ENOTSUP;
+	if (m->handover_refusal)
+		return -EPERM;
 	pthread_mutex_lock(&m->stop_lock);
 	cur = atomic_load(&m->stop_reason);
 	if (m->switched || cur == VM_STOP_HANDOVER) {

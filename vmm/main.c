@@ -418,6 +418,11 @@ static int parse_run(int argc, char **argv, struct vm_config *cfg)
 					   "to the model (each is tied to its engine)");
 		if (cfg->switch_at == VM_HANDOVER_MONITOR && !cfg->monitor)
 			return usage_error("--switch-to-model-at monitor needs --monitor PATH");
+		/* the model's GIC has no ITS: a run meant to switch gets none */
+		if (cfg->its_req == VM_SWITCH_ON)
+			return usage_error("--switch-to-model-at and --its on: the model has no ITS to "
+					   "take the guest's over (docs/handover.md)");
+		cfg->its_req = VM_SWITCH_OFF;
 		cfg->accel = "kvm";
 	}
 	if (!cfg->switch_at && (cfg->checks || cfg->stats || cfg->caches || cfg->max_insns ||
@@ -741,6 +746,9 @@ static int run(int argc, char **argv)
 	if (accel == &accel_kvm && model && cfg.ncpus <= model->max_cpus) {
 		vm.handover_to = model;
 		vm.on_switch = monitor_glue__switched;
+		if (cfg.its) /* the model's GIC has no ITS (nor LPIs) to take it over */
+			vm.handover_refusal = "the guest was given a GICv3 ITS, which the model does "
+					      "not have (run with --its off, or --switch-to-model-at)";
 	}
 	/* before the terminal goes raw and before any thread: a signal from here on
 	 * stops the VM, and the terminal is restored */

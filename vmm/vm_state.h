@@ -19,6 +19,27 @@ struct vcpu_sysregs {
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, cntkctl_el1, csselr_el1, mdscr_el1;
 };
 
+/* PMUv3 (Arm ARM D11): what the guest programmed, with the counters' values. */
+#define VM_PMU_MAX 31
+struct vcpu_pmu {
+	bool present;            /* the guest was given a PMU (--pmu) */
+	unsigned n;              /* event counters the source had (PMCR_EL0.N) */
+	uint64_t pmcr, cnten, inten, ovs, userenr, selr, ccntr, ccfiltr;
+	uint64_t evcntr[VM_PMU_MAX], evtyper[VM_PMU_MAX];
+};
+
+/* op0:op1:CRn:CRm:op2 of the PMU registers */
+#define VM_PMU_PMCR       3, 3, 9, 12, 0
+#define VM_PMU_CNTENSET   3, 3, 9, 12, 1
+#define VM_PMU_SELR       3, 3, 9, 12, 5
+#define VM_PMU_CCNTR      3, 3, 9, 13, 0
+#define VM_PMU_USERENR    3, 3, 9, 14, 0
+#define VM_PMU_OVSSET     3, 3, 9, 14, 3
+#define VM_PMU_INTENSET   3, 0, 9, 14, 1
+#define VM_PMU_CCFILTR    3, 3, 14, 15, 7
+#define VM_PMU_EVCNTR(n)  3, 3, 14, 8 + ((n) >> 3), (n) & 7
+#define VM_PMU_EVTYPER(n) 3, 3, 14, 12 + ((n) >> 3), (n) & 7
+
 struct vcpu_state {
 	bool on;                 /* powered on (PSCI); off: nothing else matters */
 	uint64_t x[31], sp_el0, sp_el1, pc, pstate; /* pstate in SPSR layout */
@@ -29,6 +50,7 @@ struct vcpu_state {
 	/* the EL1 virtual and physical timers; the counters at the moment of the switch */
 	uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
 	bool have_ptimer;        /* cntp_* were read (else the guest never used them) */
+	struct vcpu_pmu pmu;
 };
 
 /* GICv3 interrupt state in register layout (IHI 0069): one bit per INTID in 32-bit

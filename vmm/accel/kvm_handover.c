@@ -122,6 +122,34 @@ static int save_regs(struct kvm_vcpu *v, struct vcpu_state *s)
 	return rc;
 }
 
+/* The PMU's registers (KVM_ARM_VCPU_PMU_V3), when the guest has one */
+static int save_pmu(struct kvm_vcpu *v, struct vcpu_pmu *p)
+{
+#define PMU_REG(...) ARM64_SYS_REG(__VA_ARGS__)
+	const struct { uint64_t id; uint64_t *dst; } regs[] = {
+		{ PMU_REG(VM_PMU_PMCR), &p->pmcr }, { PMU_REG(VM_PMU_CNTENSET), &p->cnten },
+		{ PMU_REG(VM_PMU_INTENSET), &p->inten }, { PMU_REG(VM_PMU_OVSSET), &p->ovs },
+		{ PMU_REG(VM_PMU_USERENR), &p->userenr }, { PMU_REG(VM_PMU_SELR), &p->selr },
+		{ PMU_REG(VM_PMU_CCNTR), &p->ccntr }, { PMU_REG(VM_PMU_CCFILTR), &p->ccfiltr },
+	};
+	unsigned k;
+	int rc = 0;
+
+	if (!v->vm->m->cfg.pmu)
+		return 0;
+	p->present = true;
+	for (k = 0; k < sizeof(regs) / sizeof(regs[0]) && !rc; k++)
+		rc = get(v->fd, regs[k].id, regs[k].dst);
+	p->n = (p->pmcr >> 11) & 31;
+	for (k = 0; k < p->n && k < VM_PMU_MAX && !rc; k++) {
+		rc = get(v->fd, PMU_REG(VM_PMU_EVCNTR(k)), &p->evcntr[k]);
+		if (!rc)
+			rc = get(v->fd, PMU_REG(VM_PMU_EVTYPER(k)), &p->evtyper[k]);
+	}
+#undef PMU_REG
+	return rc;
+}
+
 /* The vCPU's thread, leaving its run loop: with a hand-over asked for, complete what
  * the last exit left pending and read the state. */
 void kvm_handover__vcpu_end(struct kvm_vcpu *v)
@@ -155,6 +183,8 @@ void kvm_handover__vcpu_end(struct kvm_vcpu *v)
 	}
 	s->on = mp.mp_state != KVM_MP_STATE_STOPPED;
 	rc = save_regs(v, s);
+	if (!rc)
+		rc = save_pmu(v, &s->pmu);
 	if (rc) {
 		machine__error(m, "hand-over: reading the registers of vCPU %u failed: %s", v->id,
 			       strerror(-rc));

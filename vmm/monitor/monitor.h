@@ -128,7 +128,8 @@ struct monitor_target_ops {
 	 * 2 is read through the EL2 registers get_regs gives (the model). */
 	int (*phys_map)(void *t, monitor_phys_fn *put, void *arg);
 	/* Hand the running VM over to the model engine (docs/handover.md); returns once
-	 * asked, not switched: 0, -ENOTSUP (no model to switch to), -EALREADY, -ESHUTDOWN.
+	 * asked, not switched: 0, -ENOTSUP (no model to switch to), -EPERM (the guest has
+	 * an ITS, which the model lacks), -EALREADY, -ESHUTDOWN.
 	 * NULL: this engine cannot hand over. */
 	int (*switch_to_model)(void *t);
 };

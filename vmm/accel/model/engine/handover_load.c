@@ -23,6 +23,44 @@ static unsigned enc_of(const struct vm_sysreg_desc *d)
 	return SR_ENC(d->op0, d->op1, d->crn, d->crm, d->op2);
 }
 
+#define ENC(...) ENC_(__VA_ARGS__)
+#define ENC_(op0, op1, crn, crm, op2) SR_ENC(op0, op1, crn, crm, op2)
+
+/* The PMU through the model's PMU table (cpu/pmu.c), counters and their types first,
+ * the enables, PMCR_EL0 last (its P and C would reset counters: they read as 0 on
+ * KVM, and are kept out). Counters beyond the model's PMU_N must be unused. */
+static int load_pmu(struct cpu *c, const struct vcpu_pmu *p, char *why, size_t n)
+{
+	const uint64_t cycle = 1ull << PMU_CYCLE;
+	uint64_t ours = cycle | ((1ull << PMU_N) - 1);
+	unsigned k;
+	int rc = 0;
+
+	if (!p->present)
+		return 0;
+	for (k = PMU_N; k < p->n && k < VM_PMU_MAX; k++)
+		if (((p->cnten | p->inten | p->ovs) >> k & 1) || p->evtyper[k] || p->evcntr[k]) {
+			snprintf(why, n, "vCPU %u uses PMU event counter %u: the model has %u", c->index,
+				 k, PMU_N);
+			return -1;
+		}
+	for (k = 0; k < PMU_N && k < p->n && !rc; k++)
+		rc = sysreg__load(c, ENC(VM_PMU_EVTYPER(k)), p->evtyper[k]) |
+		     sysreg__load(c, ENC(VM_PMU_EVCNTR(k)), p->evcntr[k]);
+	if (!rc)
+		rc = sysreg__load(c, ENC(VM_PMU_CCFILTR), p->ccfiltr) |
+		     sysreg__load(c, ENC(VM_PMU_CCNTR), p->ccntr) |
+		     sysreg__load(c, ENC(VM_PMU_SELR), p->selr < PMU_N ? p->selr : 31) |
+		     sysreg__load(c, ENC(VM_PMU_CNTENSET), p->cnten & ours) |
+		     sysreg__load(c, ENC(VM_PMU_INTENSET), p->inten & ours) |
+		     sysreg__load(c, ENC(VM_PMU_OVSSET), p->ovs & ours) |
+		     sysreg__load(c, ENC(VM_PMU_USERENR), p->userenr) |
+		     sysreg__load(c, ENC(VM_PMU_PMCR), p->pmcr & ~(PMCR_P | PMCR_C));
+	if (rc)
+		snprintf(why, n, "vCPU %u: the model's PMU refused a register", c->index);
+	return rc ? -1 : 0;
+}
+
 static int load_cpu(struct cpu *c, const struct vcpu_state *s, char *why, size_t n)
 {
 	uint64_t mpidr = c->sr.mpidr_el1;
@@ -71,7 +109,7 @@ static int load_cpu(struct cpu *c, const struct vcpu_state *s, char *why, size_t
 	c->pc = s->pc;
 	xlat__context_changed(c);
 	cpu__context_changed(c);
-	return 0;
+	return load_pmu(c, &s->pmu, why, n);
 }
 
 int model_handover__load(struct model *md, const struct vm_state *st)

@@ -118,7 +118,7 @@ int machine__request_handover(struct machine *m, const char *trigger)
 	    !m->handover_to->create_from_state)
 		return -ENOTSUP;
 	if (m->handover_refusal)
-		return -EPERM;
+		return m->handover_refusal;
 	pthread_mutex_lock(&m->stop_lock);
 	cur = atomic_load(&m->stop_reason);
 	if (m->switched || cur == VM_STOP_HANDOVER) {

@@ -151,7 +151,7 @@ struct machine {
 	 * over (NULL: none), whether it did, what asked for it and when, and a hook the
 	 * CLI sets to follow the switch (the monitor's target). */
 	const struct accel_ops *handover_to;
-	const char *handover_refusal; /* why this VM cannot switch, or NULL */
+	int handover_refusal; /* 0, or why it cannot switch: -EPERM an ITS, -EBUSY --gdb */
 	bool switched;
 	char handover_trigger[48];
 	uint64_t handover_t0_ns;
@@ -189,8 +189,9 @@ void machine__set_irq(struct machine *m, unsigned intid, int level);
 int machine__signal_msi(struct machine *m, uint32_t devid, uint32_t data);
 /* Ask for a hand-over to m->handover_to (docs/handover.md); trigger says what asked
  * ("exits=100", "monitor"). Any thread, like machine__stop. 0; -ENOTSUP when there
- * is no engine to switch to or this one cannot hand over; -EPERM when the VM has what
- * the other engine cannot take (m->handover_refusal says what); -EALREADY once switched
+ * is no engine to switch to or this one cannot hand over; m->handover_refusal when the
+ * VM has what the other engine cannot take (-EPERM an ITS, -EBUSY the gdb stub on
+ * KVM); -EALREADY once switched
  * (or asked); -ESHUTDOWN when the VM is stopping. */
 int machine__request_handover(struct machine *m, const char *trigger);
 

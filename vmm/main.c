@@ -747,8 +747,9 @@ static int run(int argc, char **argv)
 		vm.handover_to = model;
 		vm.on_switch = monitor_glue__switched;
 		if (cfg.its) /* the model's GIC has no ITS (nor LPIs) to take it over */
-			vm.handover_refusal = "the guest was given a GICv3 ITS, which the model does "
-					      "not have (run with --its off, or --switch-to-model-at)";
+			vm.handover_refusal = -EPERM;
+		else if (cfg.gdb) /* the stub's breakpoints and session are KVM's */
+			vm.handover_refusal = -EBUSY;
 	}
 	/* before the terminal goes raw and before any thread: a signal from here on
 	 * stops the VM, and the terminal is restored */

@@ -223,6 +223,9 @@ static int cmd_switch_to_model(struct session *s, const struct json *args, struc
 	if (rc == -EPERM)
 		return cmd__fail(e, ERR_NOT_SUPPORTED, "the guest was given a GICv3 ITS, which the "
 				 "model does not have (run with --its off)");
+	if (rc == -EBUSY)
+		return cmd__fail(e, ERR_NOT_SUPPORTED, "the gdb stub (--gdb) serves the KVM engine: "
+				 "no switch under it");
 	if (rc)
 		return cmd__fail(e, ERR_TARGET, "cannot switch to the model: %s",
 				 rc == -EALREADY ? "a switch was already asked for" :

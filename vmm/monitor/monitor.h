@@ -129,7 +129,7 @@ struct monitor_target_ops {
 	int (*phys_map)(void *t, monitor_phys_fn *put, void *arg);
 	/* Hand the running VM over to the model engine (docs/handover.md); returns once
 	 * asked, not switched: 0, -ENOTSUP (no model to switch to), -EPERM (the guest has
-	 * an ITS, which the model lacks), -EALREADY, -ESHUTDOWN.
+	 * an ITS, which the model lacks), -EBUSY (--gdb on KVM), -EALREADY, -ESHUTDOWN.
 	 * NULL: this engine cannot hand over. */
 	int (*switch_to_model)(void *t);
 };

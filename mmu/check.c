@@ -312,9 +312,15 @@ void mmu__check_asid_use(struct mmu_ctx *ctx)
 	struct mmu_check *c = ctx->check;
 	uint16_t asid = ctx->regime.asid;
 
+	unsigned pe = ctx->pe < CHECK_MAX_PE ? ctx->pe : CHECK_MAX_PE - 1;
+
 	if (!c)
 		return;
-	c->cur_asid[ctx->pe < CHECK_MAX_PE ? ctx->pe : CHECK_MAX_PE - 1] = (uint32_t)asid + 1;
+	if (c->cur_asid[pe] != (uint32_t)asid + 1 || c->cur_ttb0[pe] != ctx->regime.tt[0].base) {
+		c->cur_asid[pe] = (uint32_t)asid + 1; /* a context switch: note where */
+		c->cur_ttb0[pe] = ctx->regime.tt[0].base;
+		mmu_check_where(c, ctx->pe, &c->switched[pe]);
+	}
 	if (c->npending && c->pending_by_asid[asid])
 		report_deferred(ctx, asid);
 }
@@ -368,9 +374,33 @@ static void stale_one(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64
 	mmu_check_report(ctx->check, &rep);
 }
 
+/* A non-global stage-1 entry of TTBR0 used while TTBR0 points at other tables: its
+ * ASID now names another address space, and the TLB was not invalidated for it (Arm
+ * ARM D8.16.1: an ASID may be reused only after TLB maintenance of its entries). */
+static void asid_reuse(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
+		       enum mmu_access acc)
+{
+	struct mmu_check *c = ctx->check;
+	uint64_t now = ctx->regime.tt[0].base;
+
+	if (e->global || (e->tag & 3) == MMU_TLB_S2 || ((e->va >> 55) & 1) || e->ttb == now)
+		return;
+	struct mmu_check_report rep = {
+		.kind = MMU_CHECK_ASID_REUSE, .pe = ctx->pe, .va = va, .ipa = e->ipa, .pa = e->pa,
+		.desc_pa = e->s1_desc_pa, .old_desc = e->ttb, .new_desc = now, .stage = 1,
+		.level = e->level, .access = acc, .asid = e->asid,
+		.writer = c->switched[ctx->pe < CHECK_MAX_PE ? ctx->pe : CHECK_MAX_PE - 1],
+		.what = "TLB hit on an entry of this ASID walked from another address space's "
+			"tables (ASID reused with no TLBI of its old entries)",
+	};
+	mmu_check_report(c, &rep);
+}
+
 void mmu_check_walk_cache_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e,
 			      uint64_t va, enum mmu_access acc)
 {
+	if (mmu_check_enabled(ctx->check, MMU_CHECK_ASID_REUSE))
+		asid_reuse(ctx, e, va, acc);
 	if (mmu_check_enabled(ctx->check, MMU_CHECK_STALE_TLB))
 		stale_one(ctx, e, va, acc, 1, e->s1_desc_pa, e->s1_desc);
 }
@@ -378,6 +408,8 @@ void mmu_check_walk_cache_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e
 void mmu_check_tlb_hit(struct mmu_ctx *ctx, const struct mmu_tlb_entry *e, uint64_t va,
 		       enum mmu_access acc)
 {
+	if (mmu_check_enabled(ctx->check, MMU_CHECK_ASID_REUSE))
+		asid_reuse(ctx, e, va, acc);
 	if (!mmu_check_enabled(ctx->check, MMU_CHECK_STALE_TLB))
 		return;
 	stale_one(ctx, e, va, acc, 1, e->s1_desc_pa, e->s1_desc);

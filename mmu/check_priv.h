@@ -33,6 +33,8 @@ struct mmu_check {
 	uint32_t *pending_by_asid; /* [65536]: deferred BBM findings per ASID */
 	uint64_t npending;
 	uint32_t cur_asid[CHECK_MAX_PE]; /* ASID + 1 each PE translated with last (0: none) */
+	uint64_t cur_ttb0[CHECK_MAX_PE]; /* and its TTBR0 table base */
+	struct mmu_check_where switched[CHECK_MAX_PE]; /* where it last changed either */
 };
 
 void mmu_check_where(struct mmu_check *c, unsigned pe, struct mmu_check_where *w);

@@ -70,7 +70,7 @@ static void fill(struct mmu_ctx *ctx, uint64_t key, enum mmu_access acc,
 		.s2_desc_pa = lf->s2_desc_pa, .s2_desc = lf->s2_desc,
 		.tag = ctx->regime.tlb_tag, .asid = ctx->regime.asid, .shift = res->shift,
 		.global = res->global, .perms = cached_perms(res, lf), .attr = res->attr, .sh = res->sh,
-		.level = res->level,
+		.level = res->level, .ttb = ctx->regime.tt[(key >> 55) & 1].base,
 	};
 	mmu_tlb_fill_at(ctx->tlb, &e, acc, key);
 }

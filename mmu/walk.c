@@ -519,7 +519,7 @@ static void wc_fill(struct walk *w, const struct mmu_table_cfg *cfg, uint64_t va
 			.tag = w->r->tlb_tag, .asid = w->r->asid, .shift = (uint8_t)shift,
 			.global = (va >> 55) & 1, .attr = lk->tlim[level], .level = (uint8_t)level,
 			.table = true, .s1_desc_pa = lk->tdesc_pa[level], .s1_desc = lk->tdesc[level],
-			.s2_desc_pa = ~0ull,
+			.s2_desc_pa = ~0ull, .ttb = w->r->tt[(va >> 55) & 1].base,
 		};
 		mmu_tlb_walk_fill(tlb, &e);
 	}

@@ -137,7 +137,9 @@ void check_and_switch_context(struct mm_struct *mm)
 	}
 	if (tlb_flush_pending & (1UL << cpu)) {
 		tlb_flush_pending &= ~(1UL << cpu);
+#ifndef PLANT_BUG_ASID_NO_FLUSH	/* guest-bug-asid-no-flush.img: old ASIDs' entries stay */
 		local_flush_tlb_all();
+#endif
 	}
 	active_asids[cpu] = asid;
 	spin_unlock(&cpu_asid_lock);

@@ -36,6 +36,10 @@ const char *ktest_skip_reason(const char *why);
 	ktest_diag("EXPECT failed: %s == %s (%#lx != %#lx) (%s:%d)", #a, #b, __a, __b, \
 		   __FILE__, __LINE__); return KTEST_FAIL; } } while (0)
 
+/* Run /bin/NAME from the initramfs and wait for it (tests/test_user.c): PASS when it
+ * exits 0, SKIP without an initramfs; *status_out (may be NULL) gets the wait status. */
+enum ktest_result ktest_user_program(const char *name, int *status_out);
+
 /* Runs the selected suites; returns the number of failed cases. */
 int ktest_run_all(const char *selection);
 /* A fatal error while a test runs: report it as failed and stop the run. */

@@ -167,6 +167,11 @@ static void sync_icache_dcache(struct page *page)
 
 	if (PageFlag(page, PG_dcache_clean))
 		return;
+#ifdef PLANT_BUG_SKIP_ICACHE	/* guest-bug-skip-icache.img: no maintenance at all */
+	(void)dline, (void)iline;
+	__atomic_or_fetch(&page->flags, 1UL << PG_dcache_clean, __ATOMIC_RELAXED);
+	return;
+#endif
 	for (unsigned long a = va; a < va + PAGE_SIZE; a += dline)
 		__asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
 	dsb(ish);
@@ -594,8 +599,10 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		pte_t e = READ_ONCE(*ptep);
 		if (pte_present(e)) {
 			WRITE_ONCE(*ptep, 0);
+#ifndef PLANT_BUG_SKIP_TLBI_UNMAP	/* guest-bug-skip-tlbi-unmap.img: the TLBI is missing */
 			if (e & PTE_VALID)
 				flush_tlb_page_nosync(mm, addr);
+#endif
 			struct page *page = pte_page(e);
 			if (page != zero_page) {
 				b.kind[b.nr] = rss_kind(vma, page);

@@ -106,8 +106,9 @@ static phys_addr_t pgtable_alloc(void)
 	return pa;
 }
 
-/* Install a leaf entry: in place if only permissions change, else break-before-make. */
-static void set_leaf(pte_t *ptep, u64 va, int level, pte_t new)
+/* Install a leaf entry: in place if only permissions change, else break-before-make.
+ * Not inlined, so that the sanitizer's reports name it. */
+static __attribute__((noinline)) void set_leaf(pte_t *ptep, u64 va, int level, pte_t new)
 {
 	pte_t old = READ_ONCE(*ptep);
 	const u64 perm = PTE_RDONLY | PTE_PXN | PTE_UXN | PTE_USER | PTE_DBM;
@@ -119,8 +120,10 @@ static void set_leaf(pte_t *ptep, u64 va, int level, pte_t new)
 		flush_tlb_kernel_range(va, va + PAGE_SIZE);
 		return;
 	}
+#ifndef PLANT_BUG_SKIP_BBM_KERNEL	/* guest-bug-skip-bbm-kernel.img: new over old, no TLBI */
 	if (old & PTE_VALID)
 		pte_break(ptep, va, level);
+#endif
 	pte_make(ptep, new);
 }
 

@@ -18,7 +18,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-static enum ktest_result run_program(const char *name, int *status_out)
+enum ktest_result ktest_user_program(const char *name, int *status_out)
 {
 	char path[64];
 	int status = -1;
@@ -50,7 +50,7 @@ static enum ktest_result run_program(const char *name, int *status_out)
 }
 
 #define PROGRAM_CASE(name) \
-	static enum ktest_result user_##name(void) { return run_program(#name, NULL); }
+	static enum ktest_result user_##name(void) { return ktest_user_program(#name, NULL); }
 PROGRAM_CASE(basic)
 PROGRAM_CASE(zero_page)
 PROGRAM_CASE(cow)
@@ -66,9 +66,9 @@ static enum ktest_result user_asid_rollover(void)
 	unsigned long gen = asid_generation_count();
 
 	if (!initramfs_present())
-		return run_program("asid", NULL);
+		return ktest_user_program("asid", NULL);
 	asid_set_limit_bits(3);		/* ASIDs 1..7 for 25 processes */
-	enum ktest_result r = run_program("asid", NULL);
+	enum ktest_result r = ktest_user_program("asid", NULL);
 	asid_set_limit_bits(0);
 	ktest_diag("ASID generations: %lu -> %lu", gen, asid_generation_count());
 	return r;
@@ -92,12 +92,12 @@ static unsigned long free_and_slab_pages(void)
 
 static enum ktest_result user_fork_exit_storm(void)
 {
-	enum ktest_result r = run_program("storm", NULL);	/* warm-up: caches, tables */
+	enum ktest_result r = ktest_user_program("storm", NULL);	/* warm-up: caches, tables */
 
 	if (r != KTEST_PASS)
 		return r;
 	unsigned long before = free_and_slab_pages(), pgt = nr_user_pgtables;
-	r = run_program("storm", NULL);
+	r = ktest_user_program("storm", NULL);
 	unsigned long after = free_and_slab_pages();
 	ktest_diag("free + slab pages: %lu before, %lu after; tasks alive %lu, user page tables %lu",
 		   before, after, nr_tasks_alive, nr_user_pgtables);

@@ -18,6 +18,10 @@
  *   clean to PoU before that invalidation).
  * - MMU_CHECK_CONTIG: a descriptor with the Contiguous bit whose 16 neighbours do not
  *   map one aligned, identically attributed range.
+ * - MMU_CHECK_ASID_REUSE: a TLB hit on a non-global entry walked from other TTBR0
+ *   tables than the current ones: the ASID was given to another address space with
+ *   no TLBI of its old entries (old_desc/new_desc: the table bases then and now;
+ *   writer: where the PE last switched TTBR0).
  *
  * The CPU calls mmu__check_store() before each store to memory and
  * mmu__check_fetch() for each instruction fetch it does not serve from its own decode
@@ -39,6 +43,7 @@ enum mmu_check_kind {
 	MMU_CHECK_BBM,
 	MMU_CHECK_ICACHE,
 	MMU_CHECK_CONTIG,
+	MMU_CHECK_ASID_REUSE,
 	MMU_CHECK_KINDS
 };
 

@@ -70,6 +70,7 @@ struct mmu_tlb_entry {
 	uint32_t lru;       /* last use stamp */
 	/* cold */
 	uint64_t born;      /* fill order (strict lookups prefer the oldest) */
+	uint64_t ttb;       /* stage 1: the TTBRn table base the walk started from (checks) */
 	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
 	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 };

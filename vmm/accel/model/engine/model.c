@@ -96,6 +96,7 @@ static struct report_limit check_limit[XLAT_CHECK_KINDS] = {
 	[XLAT_CHECK_BBM] = { .what = "break-before-make check reports", .burst = REPORT_BURST },
 	[XLAT_CHECK_ICACHE] = { .what = "I-cache coherence check reports", .burst = REPORT_BURST },
 	[XLAT_CHECK_CONTIG] = { .what = "Contiguous-range check reports", .burst = REPORT_BURST },
+	[XLAT_CHECK_ASID_REUSE] = { .what = "ASID-reuse check reports", .burst = REPORT_BURST },
 };
 
 static void env_check_report(void *opaque, unsigned kind, const char *line)
@@ -105,6 +106,12 @@ static void env_check_report(void *opaque, unsigned kind, const char *line)
 		report_limited(&check_limit[kind], REPORT_INFO, "check: %s", line);
 	else /* the sanitizer's own state (a full strict TLB store), said once */
 		report(REPORT_WARN, "%s", line);
+}
+
+static bool env_check_quiet(void *opaque, unsigned kind)
+{
+	(void)opaque;
+	return kind < XLAT_CHECK_KINDS && report__count(&check_limit[kind]) >= check_limit[kind].burst;
 }
 
 static int env_symbolize(void *opaque, uint64_t addr, char *buf, size_t n)
@@ -123,7 +130,7 @@ static void env_check_stop(void *opaque)
 static const struct model_env env = {
 	.bus_read = env_bus_read, .bus_write = env_bus_write, .hvc = env_hvc, .hlt = env_hlt,
 	.fatal = env_fatal, .check_report = env_check_report, .check_stop = env_check_stop,
-	.symbolize = env_symbolize,
+	.symbolize = env_symbolize, .check_quiet = env_check_quiet,
 	.undef = model__undef_report,
 	.fault = model_monitor__fault,
 	.stage2_event = model_stage2__event,

@@ -28,6 +28,9 @@ struct model_env {
 	/* a sanitizer check reported (kind: enum xlat_check_kind); line says what and
 	 * where. May be NULL: reports are then only counted (xlat__check_count) */
 	void (*check_report)(void *opaque, unsigned kind, const char *line);
+	/* a report of this kind would only be counted now (rate limit): the line need not
+	 * be made; may be NULL */
+	bool (*check_quiet)(void *opaque, unsigned kind);
 	/* "func+0x1c" for a guest address into buf (--symbols): 0, or -1 when unknown;
 	 * may be NULL */
 	int (*symbolize)(void *opaque, uint64_t addr, char *buf, size_t n);

@@ -56,6 +56,7 @@ struct xlat_cpu {
 static const char *const check_names[] = {
 	[MMU_CHECK_STALE_TLB] = "stale translation", [MMU_CHECK_BBM] = "break-before-make",
 	[MMU_CHECK_ICACHE] = "I-cache coherence", [MMU_CHECK_CONTIG] = "Contiguous range",
+	[MMU_CHECK_ASID_REUSE] = "ASID reuse",
 };
 
 _Static_assert(sizeof(check_names) / sizeof(check_names[0]) == MMU_CHECK_KINDS,
@@ -63,7 +64,8 @@ _Static_assert(sizeof(check_names) / sizeof(check_names[0]) == MMU_CHECK_KINDS,
 #define SAME(a, b) ((int)(a) == (int)(b))
 _Static_assert(SAME(XLAT_CHECK_STALE_TLB, MMU_CHECK_STALE_TLB) && SAME(XLAT_CHECK_BBM, MMU_CHECK_BBM) &&
 	       SAME(XLAT_CHECK_ICACHE, MMU_CHECK_ICACHE) &&
-	       SAME(XLAT_CHECK_CONTIG, MMU_CHECK_CONTIG) && SAME(XLAT_CHECK_KINDS, MMU_CHECK_KINDS),
+	       SAME(XLAT_CHECK_CONTIG, MMU_CHECK_CONTIG) &&
+	       SAME(XLAT_CHECK_ASID_REUSE, MMU_CHECK_ASID_REUSE) && SAME(XLAT_CHECK_KINDS, MMU_CHECK_KINDS),
 	       "enum xlat_check_kind mirrors enum mmu_check_kind");
 
 static const char *access_name(enum mmu_access a)
@@ -95,34 +97,48 @@ static void where_text(struct model_vm *vm, const struct mmu_check_where *w, cha
  * symbolised), the access (VA, IPA, PA), which descriptor (address, stage, level, old ->
  * new value), the store behind it (the writer of a descriptor or code line; for a
  * deferred break-before-make finding, the store and the vCPU that reused the ASID). */
-static void check_report(void *opaque, const struct mmu_check_report *r)
+static void format_report(struct model_vm *vm, const struct mmu_check_report *r, char *line,
+			  size_t n)
 {
-	struct xlat_vm *x = opaque;
-	struct model_vm *vm = x->vm;
-	char line[1000], pcs[160], desc[200] = "", more[400] = "", ipa[32] = "", asid[24] = "";
+	char pcs[160], desc[200] = "", more[400] = "", ipa[32] = "", asid[24] = "", w[360];
 	uint64_t pc = r->at.known ? r->at.pc : r->pe < vm->ncpus ? vm->cpu[r->pe]->pc : 0;
-	if (r->kind != MMU_CHECK_ICACHE)
+	if (r->kind == MMU_CHECK_ASID_REUSE)
+		snprintf(desc, sizeof(desc), ", entry walked from TTBR0 tables at 0x%llx, TTBR0 now 0x%llx",
+			 (unsigned long long)r->old_desc, (unsigned long long)r->new_desc);
+	else if (r->kind != MMU_CHECK_ICACHE)
 		snprintf(desc, sizeof(desc), ", S%u L%u descriptor at PA 0x%llx: 0x%016llx -> 0x%016llx",
 			 r->stage, r->level, (unsigned long long)r->desc_pa,
 			 (unsigned long long)r->old_desc, (unsigned long long)r->new_desc);
 	if (r->ipa) /* 0: the checker did not know it (guest RAM starts at 1 GiB) */
 		snprintf(ipa, sizeof(ipa), " IPA 0x%llx", (unsigned long long)r->ipa);
-	if ((r->kind == MMU_CHECK_STALE_TLB || r->kind == MMU_CHECK_BBM) && !r->global)
+	if ((r->kind == MMU_CHECK_STALE_TLB || r->kind == MMU_CHECK_BBM ||
+	     r->kind == MMU_CHECK_ASID_REUSE) && !r->global)
 		snprintf(asid, sizeof(asid), " ASID %u", r->asid);
 	if (r->deferred) {
 		snprintf(more, sizeof(more), "; found when vCPU %u used ASID %u again with no TLBI",
 			 r->use_pe, r->asid);
-	} else if (r->writer.known && (r->kind == MMU_CHECK_STALE_TLB || r->kind == MMU_CHECK_ICACHE)) {
-		char w[360];
+	} else if (r->writer.known && r->kind != MMU_CHECK_BBM && r->kind != MMU_CHECK_CONTIG) {
 		where_text(vm, &r->writer, w, sizeof(w));
-		snprintf(more, sizeof(more), "; %s last written by %s",
-			 r->kind == MMU_CHECK_ICACHE ? "code" : "descriptor", w);
+		snprintf(more, sizeof(more), "; %s %s",
+			 r->kind == MMU_CHECK_ASID_REUSE ? "switched to this ASID and tables by" :
+			 r->kind == MMU_CHECK_ICACHE ? "code last written by" :
+			 "descriptor last written by", w);
 	}
-	snprintf(line, sizeof(line), "%s: vCPU %u pc %s %s VA 0x%llx%s PA 0x%llx%s%s%s: %s",
+	snprintf(line, n, "%s: vCPU %u pc %s %s VA 0x%llx%s PA 0x%llx%s%s%s: %s",
 		 xlat__check_name((enum xlat_check_kind)r->kind), r->pe,
 		 addr_name(vm, pc, pcs, sizeof(pcs)), access_name(r->access),
 		 (unsigned long long)r->va, ipa, (unsigned long long)r->pa, asid, desc, more,
 		 r->what ? r->what : "");
+}
+
+static void check_report(void *opaque, const struct mmu_check_report *r)
+{
+	struct xlat_vm *x = opaque;
+	struct model_vm *vm = x->vm;
+	char line[1000] = "";
+	/* past the rate limit a report is only counted: the line is not worth making */
+	if (!vm->env->check_quiet || !vm->env->check_quiet(vm->env_opaque, r->kind))
+		format_report(vm, r, line, sizeof(line));
 	if (vm->env->check_report)
 		vm->env->check_report(vm->env_opaque, (enum xlat_check_kind)r->kind, line);
 	if (vm->opts.checks == MODEL_CHECKS_STOP && !vm->stop) {

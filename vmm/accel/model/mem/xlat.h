@@ -64,7 +64,7 @@ void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, 
  * (asserted in xlat.c). */
 enum xlat_check_kind {
 	XLAT_CHECK_STALE_TLB, XLAT_CHECK_BBM, XLAT_CHECK_ICACHE, XLAT_CHECK_CONTIG,
-	XLAT_CHECK_KINDS
+	XLAT_CHECK_ASID_REUSE, XLAT_CHECK_KINDS
 };
 /* Reports of one kind so far (0 when checks are off), and the kind's name. kind is
  * unsigned so that tests may pass mmu/'s own enum. */

@@ -280,10 +280,10 @@ static const struct option_desc run_options[] = {
 	{ "timeout", "SECONDS", "stop the VM after SECONDS of wall time (status 5)", parse_timeout },
 	{ "max-insns", "N", "model: stop after N instructions in all vCPUs (status 6)",
 	  parse_max_insns },
-	{ "checks", "[=stop|strict]", "model: report stale TLB entries, break-before-make and "
-	  "I-cache bugs;\n                           =stop: stop at the first report (status 4); "
-	  "=strict: also keep\n                           every TLB entry and stale decoded code "
-	  "until invalidated;\n                           =strict,stop both (docs/sanitizer.md)",
+	{ "checks", "[=stop|strict]", "model: report stale TLB entries, break-before-make, "
+	  "I-cache\n                           and ASID bugs; =stop: stop at the first (status 4); "
+	  "=strict:\n                           keep TLB entries and old code until invalidated; "
+	  "both: =strict,stop",
 	  parse_checks },
 	{ "symbols", "FILE.elf", "name guest PCs in check reports from FILE's symbols "
 	  "(repeatable)", parse_symbols },

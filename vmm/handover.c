@@ -4,6 +4,7 @@
  * that state. accel_lock is held from the save to the new engine's creation, so that
  * a device's interrupt in between reaches one engine or the other, never neither. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,7 +12,6 @@
 #include "accel.h"
 #include "handover.h"
 #include "machine.h"
-#include "report.h"
 #include "vm_state.h"
 
 static uint64_t now_ns(void)
@@ -39,16 +39,19 @@ static int claim_running(struct machine *m)
 	return won;
 }
 
-static void report_switch(struct machine *m, const struct vm_state *st, const char *to)
+/* The switch's line, kept for the end of the run (main.c prints it before the last
+ * line): printed now, it would land inside whatever line the guest was printing. */
+static void record_switch(struct machine *m, const struct vm_state *st, const char *to)
 {
 	unsigned on = 0, k;
 
 	for (k = 0; k < st->ncpus; k++)
 		on += st->cpu[k].on;
-	report(REPORT_INFO, "switched from %s to %s (%s): vCPU 0 at PC 0x%llx, %u of %u vCPUs on, "
-	       "after %llu %s exits, in %.1f ms", st->from, to, m->handover_trigger,
-	       (unsigned long long)st->cpu[0].pc, on, st->ncpus, (unsigned long long)st->exits,
-	       st->from, (double)(now_ns() - m->handover_t0_ns) / 1e6);
+	snprintf(m->handover_report, sizeof(m->handover_report), "switched from %s to %s (%s): "
+		 "vCPU 0 at PC 0x%llx, %u of %u vCPUs on, after %llu %s exits, in %.1f ms",
+		 st->from, to, m->handover_trigger, (unsigned long long)st->cpu[0].pc, on,
+		 st->ncpus, (unsigned long long)st->exits, st->from,
+		 (double)(now_ns() - m->handover_t0_ns) / 1e6);
 }
 
 int handover__switch(struct machine *m, int *err)
@@ -79,7 +82,7 @@ int handover__switch(struct machine *m, int *err)
 		free(st);
 		return 1;
 	}
-	report_switch(m, st, to->name);
+	record_switch(m, st, to->name);
 	free(st);
 	return 0;
 }

@@ -155,6 +155,7 @@ struct machine {
 	bool switched;
 	char handover_trigger[48];
 	uint64_t handover_t0_ns;
+	char handover_report[224]; /* the switch's line, printed when the run ends */
 	void (*on_switch)(struct machine *m);
 };
 

@@ -652,6 +652,8 @@ static int finish(struct machine *m, int err)
 	int reason = atomic_load(&m->stop_reason), status = m->exit_status;
 
 	report__summary();
+	if (m->handover_report[0]) /* docs/handover.md: where and when it switched */
+		report(REPORT_INFO, "%s", m->handover_report);
 	if (err && reason == VM_RUNNING) { /* an engine failed before any stop */
 		report(REPORT_ERROR, "%s", m->error[0] ? m->error : strerror(-err));
 		return VMM_EXIT_ERROR;

@@ -163,7 +163,7 @@ void print__simple(FILE *f, const char *cmd, const struct json *r)
 	else if (!strcmp(cmd, "quit"))
 		fprintf(f, "VM stopping\n");
 	else if (!strcmp(cmd, "switch-to-model"))
-		fprintf(f, "VM switching to the model (vmm prints a line once it has)\n");
+		fprintf(f, "VM switching to the model (status shows the engine)\n");
 	else if (r && r->type == JSON_ARRAY)
 		for (const struct json *k = r->u.kids.first; k; k = k->next)
 			fprintf(f, "%s\n", json__str(k) ? json__str(k) : "?");

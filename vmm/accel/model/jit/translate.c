@@ -18,61 +18,20 @@
  */
 #include <stdlib.h>
 
-#include "jit/jit_int.h"
-#include "mem/mem.h"
-
-#define OFF_X(n) ((int32_t)(offsetof(struct cpu, x) + 8 * (n)))
-#define OFF_PC ((int32_t)offsetof(struct cpu, pc))
-#define OFF_NZCV ((int32_t)offsetof(struct cpu, nzcv))
-#define OFF_IC ((int32_t)offsetof(struct cpu, icount))
-#define OFF_MMU_IDX ((int32_t)offsetof(struct cpu, mmu_idx))
-#define OFF_UGEN ((int32_t)offsetof(struct cpu, utlb_gen))
-#define OFF_ALIGN ((int32_t)offsetof(struct cpu, align_mask))
-#define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
-#define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
-#define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
-
-_Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assumes 24-byte entries");
-_Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
-_Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
-_Static_assert(sizeof(((struct cpu *)0)->excl_valid) == 1, "excl_valid is written as a byte");
-
-/* An inline memory access whose fast path does not apply (micro-TLB miss, page
- * crossing, alignment, SP not 16-byte aligned): the instruction's own handler runs it
- * from the start, out of line, exactly as the interpreter would. The probe before has
- * no side effect, so nothing is done twice. */
-struct slow {
-	uint8_t *miss[4];  /* jumps to patch to the stub */
-	unsigned nmiss;
-	uint8_t *join;     /* the end of the instruction */
-	int32_t pc, ic;    /* pending pc and icount at the instruction */
-	const struct dent *d;
-};
-
-struct tr {
-	struct emit e;
-	struct jit *j;
-	struct dpage *pg;
-	struct jit_page *jp;
-	unsigned start;     /* index of the block's first instruction */
-	uint8_t *entry;
-	int32_t pc_pend, ic_pend;
-	struct slow slow[JIT_MAX_BLOCK];
-	unsigned nslow;
-};
+#include "jit/tr.h"
 
 /* ---- state, exits, chaining ---- */
 
-static void add_mem(struct tr *t, int32_t off, int32_t v)
+void tr__add_mem(struct tr *t, int32_t off, int32_t v)
 {
 	if (v)
 		alu_mi(&t->e, 1, ALU_ADD, RBX, off, v);
 }
 
-static void sync(struct tr *t)
+void tr__sync(struct tr *t)
 {
-	add_mem(t, OFF_PC, t->pc_pend);
-	add_mem(t, OFF_IC, t->ic_pend);
+	tr__add_mem(t, OFF_PC, t->pc_pend);
+	tr__add_mem(t, OFF_IC, t->ic_pend);
 	t->pc_pend = t->ic_pend = 0;
 }
 
@@ -96,7 +55,7 @@ static void chain(struct tr *t, unsigned target)
  * the interpreter does not check either until a branch). */
 static void fall_through(struct tr *t, unsigned k)
 {
-	sync(t);
+	tr__sync(t);
 	if (k + 1 == 1024)
 		jmp_to(&t->e, t->j->ret_leave);
 	else
@@ -108,8 +67,8 @@ static void fall_through(struct tr *t, unsigned k)
  * still valid (a store or IC may have dropped it). */
 static void taken(struct tr *t, unsigned k, int64_t imm)
 {
-	add_mem(t, OFF_PC, (int32_t)(t->pc_pend + imm));
-	add_mem(t, OFF_IC, t->ic_pend + 1);
+	tr__add_mem(t, OFF_PC, (int32_t)(t->pc_pend + imm));
+	tr__add_mem(t, OFF_IC, t->ic_pend + 1);
 	int64_t target = (int64_t)k + imm / 4;
 	if (target < 0 || target >= 1024) {
 		jmp_to(&t->e, t->j->ret_leave);
@@ -125,7 +84,7 @@ static void taken(struct tr *t, unsigned k, int64_t imm)
 /* ---- operands ---- */
 
 /* host r = Xn, or 0 for XZR (zr: register 31 is XZR, else SP) */
-static void get(struct tr *t, unsigned r, unsigned n, bool zr)
+void tr__get(struct tr *t, unsigned r, unsigned n, bool zr)
 {
 	if (n == 31 && zr)
 		zero(&t->e, r);
@@ -135,7 +94,7 @@ static void get(struct tr *t, unsigned r, unsigned n, bool zr)
 
 /* Xd = host r (zr: register 31 is XZR and the write is dropped). r already holds the
  * value zero-extended from 32 bits for W destinations. */
-static void put(struct tr *t, unsigned r, unsigned d, bool zr)
+void tr__put(struct tr *t, unsigned r, unsigned d, bool zr)
 {
 	if (!(d == 31 && zr))
 		mov_store(&t->e, 1, r, RBX, OFF_X(d));
@@ -143,7 +102,7 @@ static void put(struct tr *t, unsigned r, unsigned d, bool zr)
 
 /* NZCV from the host flags of an add (carry as is) or a subtract (carry inverted:
  * Arm's C is NOT borrow). Keeps RAX. */
-static void flags_arith(struct tr *t, bool sub)
+void tr__flags_arith(struct tr *t, bool sub)
 {
 	struct emit *e = &t->e;
 	setcc(e, CC_S, RCX);
@@ -165,7 +124,7 @@ static void flags_arith(struct tr *t, bool sub)
 }
 
 /* NZCV = N and Z of RAX (w: 64-bit), C = V = 0 (ANDS, TST). Keeps RAX. */
-static void flags_logic(struct tr *t, int w)
+void tr__flags_logic(struct tr *t, int w)
 {
 	struct emit *e = &t->e;
 	test_rr(e, w, RAX, RAX);
@@ -180,7 +139,7 @@ static void flags_logic(struct tr *t, int w)
 }
 
 /* CF = condition cond holds for c->nzcv (through cond_table, as cond_fast). Uses RCX, R8. */
-static void cond_to_cf(struct tr *t, unsigned cond)
+void tr__cond_to_cf(struct tr *t, unsigned cond)
 {
 	struct emit *e = &t->e;
 	mov_load(e, 0, RCX, RBX, OFF_NZCV);
@@ -191,408 +150,11 @@ static void cond_to_cf(struct tr *t, unsigned cond)
 }
 
 /* RDX op= shift (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) by amt */
-static void shift_operand(struct tr *t, int w, unsigned type, unsigned amt)
+void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt)
 {
 	static const enum shift k[4] = { SH_SHL, SH_SHR, SH_SAR, SH_ROR };
 	if (amt)
 		shift_ri(&t->e, w, k[type], RDX, amt);
-}
-
-/* ---- instruction classes ---- */
-
-static bool addsub_imm(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	bool s = BIT(i, 29), sub = BIT(i, 30);
-	get(t, RAX, RN(i), false);
-	if (!s) { /* d->imm is already negated for SUB; Rd may be SP */
-		alu_ri(&t->e, w, ALU_ADD, RAX, (int32_t)d->imm);
-		put(t, RAX, RD(i), false);
-		return true;
-	}
-	alu_ri(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, (int32_t)d->imm);
-	flags_arith(t, sub);
-	put(t, RAX, RD(i), true);
-	return true;
-}
-
-static bool addsub_sreg(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	bool s = BIT(i, 29), sub = BIT(i, 30);
-	get(t, RAX, RN(i), true);
-	get(t, RDX, RM(i), true);
-	shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
-	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
-	if (s)
-		flags_arith(t, sub);
-	put(t, RAX, RD(i), true);
-	return true;
-}
-
-static bool logic_sreg(struct tr *t, const struct dent *d)
-{
-	static const enum alu op[4] = { ALU_AND, ALU_OR, ALU_XOR, ALU_AND };
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	unsigned opc = BITS(i, 30, 29);
-	get(t, RAX, RN(i), true);
-	get(t, RDX, RM(i), true);
-	shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
-	if (BIT(i, 21))
-		not_r(&t->e, w, RDX);
-	alu_rr(&t->e, w, op[opc], RAX, RDX);
-	if (opc == 3)
-		flags_logic(t, w);
-	put(t, RAX, RD(i), true);
-	return true;
-}
-
-static bool logic_imm(struct tr *t, const struct dent *d)
-{
-	static const enum alu op[4] = { ALU_AND, ALU_OR, ALU_XOR, ALU_AND };
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	unsigned opc = BITS(i, 30, 29);
-	get(t, RAX, RN(i), true);
-	mov_imm64(&t->e, RDX, w ? d->imm : (uint32_t)d->imm);
-	alu_rr(&t->e, w, op[opc], RAX, RDX);
-	if (opc == 3) {
-		flags_logic(t, w);
-		put(t, RAX, RD(i), true);
-	} else {
-		put(t, RAX, RD(i), false); /* AND/ORR/EOR (immediate) may write SP */
-	}
-	return true;
-}
-
-static bool movewide(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	bool sf = BIT(i, 31);
-	unsigned opc = BITS(i, 30, 29), rd = RD(i);
-	if (rd == 31)
-		return true; /* XZR: nothing to write */
-	if (opc == 3) { /* MOVK: the halfword in place; a W destination clears bits 63:32 */
-		mov_imm64(&t->e, RAX, d->imm >> d->aux);
-		store16(&t->e, RAX, RBX, OFF_X(rd) + (int32_t)(d->aux / 8));
-		if (!sf) {
-			zero(&t->e, RAX);
-			mov_store(&t->e, 0, RAX, RBX, OFF_X(rd) + 4);
-		}
-		return true;
-	}
-	uint64_t v = opc == 0 ? ~d->imm : d->imm;
-	mov_imm64(&t->e, RAX, sf ? v : (uint32_t)v);
-	put(t, RAX, rd, true);
-	return true;
-}
-
-static bool csel(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	get(t, RAX, RN(i), true);
-	get(t, RDX, RM(i), true);
-	if (BIT(i, 30))
-		not_r(&t->e, w, RDX);
-	if (BIT(i, 10))
-		alu_ri(&t->e, w, ALU_ADD, RDX, 1);
-	cond_to_cf(t, BITS(i, 15, 12));
-	cmov_rr(&t->e, w, CC_C, RDX, RAX);
-	if (!w)
-		mov_rr(&t->e, 0, RDX, RDX); /* CMOV zero-extends, but be explicit */
-	put(t, RDX, RD(i), true);
-	return true;
-}
-
-/* A load or store of one or two registers at [Xn|SP + imm] (pre: written back),
- * [Xn|SP] then written back (post), or [Xn|SP + imm] without writeback. */
-struct memop {
-	unsigned n, t, t2;  /* base, transfer register(s) */
-	int64_t imm;
-	unsigned wb;        /* 0 none, 1 post-index, 2 pre-index */
-	unsigned size;      /* bytes of each register's access */
-	unsigned count;     /* 1, or 2 for a pair */
-	bool store;
-	unsigned sext;      /* loads: 0 zero-extend, 64 or 32: sign-extend to that width */
-	bool reg;           /* register offset: + extend(Xm, opt) << sh, instead of imm */
-	unsigned m, opt, sh;
-};
-
-static void load_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
-{
-	switch (size) {
-	case 1: movzx8_load(e, r, RAX, disp); break;
-	case 2: movzx16_load(e, r, RAX, disp); break;
-	case 4: mov_load(e, 0, r, RAX, disp); break;
-	default: mov_load(e, 1, r, RAX, disp); break;
-	}
-}
-
-static void store_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
-{
-	switch (size) {
-	case 1: store8(e, r, RAX, disp); break;
-	case 2: store16(e, r, RAX, disp); break;
-	case 4: mov_store(e, 0, r, RAX, disp); break;
-	default: mov_store(e, 1, r, RAX, disp); break;
-	}
-}
-
-/* The micro-TLB probe is mem_read/mem_write's (mem/mem.h): the same tag with the
- * generation, the same page-crossing and alignment tests, the same hit count (one per
- * register, as the handler's accesses count). A pair must lie in one page. */
-static void memop(struct tr *t, const struct dent *d, const struct memop *m)
-{
-	struct emit *e = &t->e;
-	struct slow *s = &t->slow[t->nslow++];
-	unsigned span = m->size * m->count;
-
-	s->nmiss = 0;
-	s->pc = t->pc_pend;
-	s->ic = t->ic_pend;
-	s->d = d;
-	mov_load(e, 1, RSI, RBX, OFF_X(m->n));                     /* RSI = base */
-	if (m->n == 31) { /* SP alignment (Arm ARM D1.8.2): the handler decides */
-		test_ri(e, 0, RSI, 15);
-		s->miss[s->nmiss++] = jcc(e, CC_NZ);
-	}
-	mov_rr(e, 1, R10, RSI);
-	if (m->reg) { /* option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX */
-		get(t, RAX, m->m, true);
-		if (m->opt == 2)
-			mov_rr(e, 0, RAX, RAX);
-		else if (m->opt == 6)
-			movsx_rr(e, 1, 4, RAX, RAX);
-		if (m->sh)
-			shift_ri(e, 1, SH_SHL, RAX, m->sh);
-		alu_rr(e, 1, ALU_ADD, R10, RAX);
-	} else if (m->wb != 1 && m->imm) {
-		alu_ri(e, 1, ALU_ADD, R10, (int32_t)m->imm);        /* R10 = va */
-	}
-	/* RCX = RBX + mmu_idx * sizeof(utlb[0]) + slot * sizeof(entry) */
-	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
-	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
-	mov_rr(e, 1, RCX, R10);
-	shift_ri(e, 1, SH_SHR, RCX, 12);
-	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
-	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
-	alu_rr(e, 1, ALU_ADD, RCX, RAX);
-	alu_rr(e, 1, ALU_ADD, RCX, RBX);
-	mov_rr(e, 1, RAX, R10);                                    /* (va & ~0xfff) | gen */
-	alu_ri(e, 1, ALU_AND, RAX, -4096);
-	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
-	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (m->store ? 8 : 0));
-	s->miss[s->nmiss++] = jcc(e, CC_NZ);
-	if (span > 1) {
-		mov_rr(e, 0, RAX, R10);
-		alu_ri(e, 0, ALU_AND, RAX, 0xfff);
-		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - span));
-		s->miss[s->nmiss++] = jcc(e, CC_A);
-	}
-	if (m->size > 1) {
-		mov_load(e, 1, RAX, RBX, OFF_ALIGN);
-		alu_rr(e, 1, ALU_AND, RAX, R10);
-		test_ri(e, 1, RAX, (int32_t)(m->size - 1));
-		s->miss[s->nmiss++] = jcc(e, CC_NZ);
-	}
-	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, (int32_t)m->count);
-	mov_rr(e, 1, RAX, R10);
-	alu_rm(e, 1, ALU_ADD, RAX, RCX, OFF_UTLB + 16);             /* host address */
-	if (m->store) { /* the registers as they were before any writeback */
-		get(t, RDX, m->t, true);
-		store_sized(e, m->size, RDX, 0);
-		if (m->count == 2) {
-			get(t, RDX, m->t2, true);
-			store_sized(e, m->size, RDX, (int32_t)m->size);
-		}
-	} else {
-		load_sized(e, m->size, RDX, 0);
-		if (m->count == 2)
-			load_sized(e, m->size, R8, (int32_t)m->size);
-		if (m->sext) {
-			movsx_rr(e, m->sext == 64, m->size, RDX, RDX);
-			if (m->count == 2)
-				movsx_rr(e, m->sext == 64, m->size, R8, R8);
-		}
-		put(t, RDX, m->t, true);                            /* Rt, then Rt2 */
-		if (m->count == 2)
-			put(t, R8, m->t2, true);
-	}
-	if (m->wb) { /* the base last, as the handlers write it */
-		alu_ri(e, 1, ALU_ADD, RSI, (int32_t)m->imm);
-		mov_store(e, 1, RSI, RBX, OFF_X(m->n));
-	}
-	s->join = e->p;
-}
-
-/* the out-of-line handler calls of the block's memory accesses */
-static void slow_stubs(struct tr *t)
-{
-	struct emit *e = &t->e;
-	for (unsigned k = 0; k < t->nslow; k++) {
-		struct slow *s = &t->slow[k];
-		for (unsigned m = 0; m < s->nmiss; m++)
-			patch_to(s->miss[m], e->p);
-		add_mem(t, OFF_PC, s->pc);
-		add_mem(t, OFF_IC, s->ic);
-		mov_rr(e, 1, RDI, RBX);
-		mov_imm64(e, RSI, (uint64_t)(uintptr_t)s->d);
-		mov_imm64(e, RAX, (uint64_t)(uintptr_t)s->d->fn);
-		call_r(e, RAX);
-		test_rr(e, 0, RAX, RAX);
-		jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
-		add_mem(t, OFF_PC, -s->pc);       /* back to the main path's lazy state */
-		add_mem(t, OFF_IC, -s->ic);
-		jmp_to(e, s->join);
-	}
-}
-
-/* LDR/STR (immediate): unsigned offset, unscaled, pre- and post-index */
-static void ldst_single(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	unsigned size = BITS(i, 31, 30), opc = BITS(i, 23, 22);
-	struct memop m = {
-		.n = RN(i), .t = RD(i), .imm = (int64_t)d->imm, .size = 1u << size, .count = 1,
-		.store = opc == 0, .sext = opc == 2 ? 64 : opc == 3 ? 32 : 0,
-	};
-	if (!BIT(i, 24) && BIT(i, 21)) { /* register offset */
-		m.reg = true;
-		m.m = RM(i);
-		m.opt = BITS(i, 15, 13);
-		m.sh = BIT(i, 12) ? size : 0;
-		m.imm = 0;
-	} else if (!BIT(i, 24)) { /* imm9 forms: bits 11:10 01 post-index, 11 pre-index */
-		unsigned op4 = BITS(i, 11, 10);
-		m.wb = op4 == 1 ? 1 : op4 == 3 ? 2 : 0;
-	}
-	memop(t, d, &m);
-}
-
-/* LDP/STP/LDPSW/LDNP/STNP of general registers */
-static void ldst_pair(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	unsigned opc = BITS(i, 31, 30), mode = BITS(i, 24, 23);
-	struct memop m = {
-		.n = RN(i), .t = RD(i), .t2 = RT2(i), .imm = (int64_t)d->imm,
-		.wb = mode == 1 ? 1 : mode == 3 ? 2 : 0, .size = opc == 2 ? 8 : 4, .count = 2,
-		.store = !BIT(i, 22), .sext = opc == 1 ? 64 : 0,
-	};
-	memop(t, d, &m);
-}
-
-/* ADR, ADRP: from the PC of the instruction (never a constant: the page may be mapped
- * at several VAs) */
-static void adr(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	if (RD(i) == 31)
-		return;
-	mov_load(&t->e, 1, RAX, RBX, OFF_PC);
-	if (t->pc_pend)
-		alu_ri(&t->e, 1, ALU_ADD, RAX, t->pc_pend);
-	if (BIT(i, 31))
-		alu_ri(&t->e, 1, ALU_AND, RAX, -4096);
-	mov_imm64(&t->e, RDX, d->imm);
-	alu_rr(&t->e, 1, ALU_ADD, RAX, RDX);
-	put(t, RAX, RD(i), true);
-}
-
-/* SBFM and UBFM (ASR, LSL, LSR, SXTB/H/W, UXTB/H, SBFX, UBFX, SBFIZ, UBFIZ) as shifts:
- * imms >= immr extracts bits imms:immr; imms < immr places bits imms:0 at
- * regsize - immr (Arm ARM C6.2, the SBFM/UBFM pseudocode) */
-static void bitfield(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	unsigned rs = w ? 64 : 32, immr = BITS(i, 21, 16), imms = BITS(i, 15, 10);
-	enum shift right = BITS(i, 30, 29) == 0 ? SH_SAR : SH_SHR;
-	unsigned up = rs - 1 - imms;
-	get(t, RAX, RN(i), true);
-	if (imms >= immr) {
-		if (up)
-			shift_ri(&t->e, w, SH_SHL, RAX, up);
-		if (up + immr)
-			shift_ri(&t->e, w, right, RAX, up + immr);
-		else if (!w)
-			mov_rr(&t->e, 0, RAX, RAX); /* a W result: bits 63:32 clear */
-	} else {
-		if (up) {
-			shift_ri(&t->e, w, SH_SHL, RAX, up);
-			shift_ri(&t->e, w, right, RAX, up);
-		}
-		shift_ri(&t->e, w, SH_SHL, RAX, rs - immr);
-	}
-	put(t, RAX, RD(i), true);
-}
-
-/* MADD, MSUB (MUL, MNEG): Xd = Xa +/- Xn * Xm */
-static void madd(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	get(t, RAX, RN(i), true);
-	get(t, RDX, RM(i), true);
-	x_reg(&t->e, w, 0x0faf, RAX, RDX); /* imul rax, rdx */
-	get(t, RDX, RA(i), true);
-	if (BIT(i, 15)) { /* MSUB: Xa - product */
-		alu_rr(&t->e, w, ALU_SUB, RDX, RAX);
-		put(t, RDX, RD(i), true);
-		return;
-	}
-	alu_rr(&t->e, w, ALU_ADD, RAX, RDX);
-	put(t, RAX, RD(i), true);
-}
-
-/* EXTR (ROR immediate): (Xn:Xm) >> lsb */
-static void extr(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	unsigned lsb = BITS(i, 15, 10);
-	get(t, RDX, RM(i), true);
-	if (lsb) {
-		get(t, RAX, RN(i), true);
-		x_reg(&t->e, w, 0x0fac, RAX, RDX); /* shrd rdx, rax, lsb */
-		e8(&t->e, lsb);
-	} else if (!w) {
-		mov_rr(&t->e, 0, RDX, RDX);
-	}
-	put(t, RDX, RD(i), true);
-}
-
-/* ADD/SUB/ADDS/SUBS (extended register): Rn may be SP, and Rd without S */
-static void addsub_ereg(struct tr *t, const struct dent *d)
-{
-	uint32_t i = d->insn;
-	int w = BIT(i, 31);
-	bool s = BIT(i, 29), sub = BIT(i, 30);
-	unsigned opt = BITS(i, 15, 13), sh = BITS(i, 12, 10);
-	get(t, RAX, RN(i), false);
-	get(t, RDX, RM(i), true);
-	switch (opt) {
-	case 0: movzx8_rr(&t->e, RDX, RDX); break;          /* UXTB */
-	case 1: x_reg(&t->e, 0, 0x0fb7, RDX, RDX); break;   /* UXTH */
-	case 2: mov_rr(&t->e, 0, RDX, RDX); break;          /* UXTW */
-	case 4: movsx_rr(&t->e, 1, 1, RDX, RDX); break;     /* SXTB */
-	case 5: movsx_rr(&t->e, 1, 2, RDX, RDX); break;     /* SXTH */
-	case 6: movsx_rr(&t->e, 1, 4, RDX, RDX); break;     /* SXTW */
-	default: break;                                       /* UXTX, SXTX */
-	}
-	if (sh)
-		shift_ri(&t->e, 1, SH_SHL, RDX, sh);
-	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
-	if (s) {
-		flags_arith(t, sub);
-		put(t, RAX, RD(i), true);
-	} else {
-		put(t, RAX, RD(i), false);
-	}
 }
 
 /* BR, BLR, RET: the target from the register, then as a handler's X_BRANCH (the run
@@ -600,13 +162,13 @@ static void addsub_ereg(struct tr *t, const struct dent *d)
 static void branch_reg(struct tr *t, const struct dent *d)
 {
 	uint32_t i = d->insn;
-	get(t, RAX, RN(i), true);
+	tr__get(t, RAX, RN(i), true);
 	if (BITS(i, 22, 21) == 1) { /* BLR: X30 = the next instruction */
 		mov_load(&t->e, 1, RDX, RBX, OFF_PC);
 		alu_ri(&t->e, 1, ALU_ADD, RDX, t->pc_pend + 4);
 		mov_store(&t->e, 1, RDX, RBX, OFF_X(30));
 	}
-	add_mem(t, OFF_IC, t->ic_pend);
+	tr__add_mem(t, OFF_IC, t->ic_pend);
 	mov_store(&t->e, 1, RAX, RBX, OFF_PC);
 	mov_imm64(&t->e, RAX, X_BRANCH);
 	jmp_to(&t->e, t->j->epilogue);
@@ -615,7 +177,7 @@ static void branch_reg(struct tr *t, const struct dent *d)
 /* Any other instruction: its handler, with pc and icount in memory. */
 static void call_handler(struct tr *t, const struct dent *d)
 {
-	sync(t);
+	tr__sync(t);
 	mov_rr(&t->e, 1, RDI, RBX);
 	mov_imm64(&t->e, RSI, (uint64_t)(uintptr_t)d);
 	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)d->fn);
@@ -742,16 +304,16 @@ static void branch(struct tr *t, const struct dent *d, enum kind kind, unsigned 
 		taken(t, k, imm);
 		return;
 	case K_BCOND:
-		cond_to_cf(t, i & 15);
+		tr__cond_to_cf(t, i & 15);
 		cond_branch(t, k, CC_C, imm);
 		return;
 	case K_CBZ:
-		get(t, RAX, RD(i), true);
+		tr__get(t, RAX, RD(i), true);
 		test_rr(&t->e, BIT(i, 31), RAX, RAX);
 		cond_branch(t, k, BIT(i, 24) ? CC_NZ : CC_Z, imm);
 		return;
 	case K_TBZ:
-		get(t, RAX, RD(i), true);
+		tr__get(t, RAX, RD(i), true);
 		bt_ri(&t->e, 1, RAX, (BIT(i, 31) << 5) | BITS(i, 23, 19));
 		cond_branch(t, k, BIT(i, 24) ? CC_C : CC_NC, imm);
 		return;
@@ -804,19 +366,19 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 			break;
 		}
 		switch (kind) {
-		case K_ADDSUB_IMM: addsub_imm(t, d); break;
-		case K_ADDSUB_SREG: addsub_sreg(t, d); break;
-		case K_LOGIC_SREG: logic_sreg(t, d); break;
-		case K_LOGIC_IMM: logic_imm(t, d); break;
-		case K_MOVEWIDE: movewide(t, d); break;
-		case K_CSEL: csel(t, d); break;
-		case K_LDST: ldst_single(t, d); break;
-		case K_LDST_PAIR: ldst_pair(t, d); break;
-		case K_ADR: adr(t, d); break;
-		case K_BITFIELD: bitfield(t, d); break;
-		case K_MADD: madd(t, d); break;
-		case K_EXTR: extr(t, d); break;
-		case K_ADDSUB_EREG: addsub_ereg(t, d); break;
+		case K_ADDSUB_IMM: tr__addsub_imm(t, d); break;
+		case K_ADDSUB_SREG: tr__addsub_sreg(t, d); break;
+		case K_LOGIC_SREG: tr__logic_sreg(t, d); break;
+		case K_LOGIC_IMM: tr__logic_imm(t, d); break;
+		case K_MOVEWIDE: tr__movewide(t, d); break;
+		case K_CSEL: tr__csel(t, d); break;
+		case K_LDST: tr__ldst_single(t, d); break;
+		case K_LDST_PAIR: tr__ldst_pair(t, d); break;
+		case K_ADR: tr__adr(t, d); break;
+		case K_BITFIELD: tr__bitfield(t, d); break;
+		case K_MADD: tr__madd(t, d); break;
+		case K_EXTR: tr__extr(t, d); break;
+		case K_ADDSUB_EREG: tr__addsub_ereg(t, d); break;
 		case K_NOP: break;
 		case K_CLREX:
 			x_mem(&t->e, 0, 0xc6, 0, RBX, OFF_EXCL); /* mov byte [excl_valid], 0 */
@@ -832,7 +394,7 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		if (m + 1 == n)
 			fall_through(t, k);
 	}
-	slow_stubs(t);
+	tr__slow_stubs(t);
 
 	void *code = jit__rx(j, t->entry);
 	j->used = (size_t)(t->e.p - j->rw);
@@ -845,3 +407,4 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 	free(t);
 	return code;
 }
+

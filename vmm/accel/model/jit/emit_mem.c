@@ -1,0 +1,184 @@
+/* The block translator's loads and stores of general registers: the micro-TLB hit
+ * inline, every other case (miss, page crossing, alignment, SP alignment) the
+ * instruction's own handler, out of line. */
+#include "jit/tr.h"
+#include "mem/mem.h"
+
+/* A load or store of one or two registers at [Xn|SP + imm] (pre: written back),
+ * [Xn|SP] then written back (post), or [Xn|SP + imm] without writeback. */
+struct memop {
+	unsigned n, t, t2;  /* base, transfer register(s) */
+	int64_t imm;
+	unsigned wb;        /* 0 none, 1 post-index, 2 pre-index */
+	unsigned size;      /* bytes of each register's access */
+	unsigned count;     /* 1, or 2 for a pair */
+	bool store;
+	unsigned sext;      /* loads: 0 zero-extend, 64 or 32: sign-extend to that width */
+	bool reg;           /* register offset: + extend(Xm, opt) << sh, instead of imm */
+	unsigned m, opt, sh;
+};
+
+static void load_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
+{
+	switch (size) {
+	case 1: movzx8_load(e, r, RAX, disp); break;
+	case 2: movzx16_load(e, r, RAX, disp); break;
+	case 4: mov_load(e, 0, r, RAX, disp); break;
+	default: mov_load(e, 1, r, RAX, disp); break;
+	}
+}
+
+static void store_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
+{
+	switch (size) {
+	case 1: store8(e, r, RAX, disp); break;
+	case 2: store16(e, r, RAX, disp); break;
+	case 4: mov_store(e, 0, r, RAX, disp); break;
+	default: mov_store(e, 1, r, RAX, disp); break;
+	}
+}
+
+/* The micro-TLB probe is mem_read/mem_write's (mem/mem.h): the same tag with the
+ * generation, the same page-crossing and alignment tests, the same hit count (one per
+ * register, as the handler's accesses count). A pair must lie in one page. */
+static void memop(struct tr *t, const struct dent *d, const struct memop *m)
+{
+	struct emit *e = &t->e;
+	struct slow *s = &t->slow[t->nslow++];
+	unsigned span = m->size * m->count;
+
+	s->nmiss = 0;
+	s->pc = t->pc_pend;
+	s->ic = t->ic_pend;
+	s->d = d;
+	mov_load(e, 1, RSI, RBX, OFF_X(m->n));                     /* RSI = base */
+	if (m->n == 31) { /* SP alignment (Arm ARM D1.8.2): the handler decides */
+		test_ri(e, 0, RSI, 15);
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	mov_rr(e, 1, R10, RSI);
+	if (m->reg) { /* option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX */
+		tr__get(t, RAX, m->m, true);
+		if (m->opt == 2)
+			mov_rr(e, 0, RAX, RAX);
+		else if (m->opt == 6)
+			movsx_rr(e, 1, 4, RAX, RAX);
+		if (m->sh)
+			shift_ri(e, 1, SH_SHL, RAX, m->sh);
+		alu_rr(e, 1, ALU_ADD, R10, RAX);
+	} else if (m->wb != 1 && m->imm) {
+		alu_ri(e, 1, ALU_ADD, R10, (int32_t)m->imm);        /* R10 = va */
+	}
+	/* RCX = RBX + mmu_idx * sizeof(utlb[0]) + slot * sizeof(entry) */
+	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
+	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
+	mov_rr(e, 1, RCX, R10);
+	shift_ri(e, 1, SH_SHR, RCX, 12);
+	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
+	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
+	alu_rr(e, 1, ALU_ADD, RCX, RAX);
+	alu_rr(e, 1, ALU_ADD, RCX, RBX);
+	mov_rr(e, 1, RAX, R10);                                    /* (va & ~0xfff) | gen */
+	alu_ri(e, 1, ALU_AND, RAX, -4096);
+	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (m->store ? 8 : 0));
+	s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	if (span > 1) {
+		mov_rr(e, 0, RAX, R10);
+		alu_ri(e, 0, ALU_AND, RAX, 0xfff);
+		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - span));
+		s->miss[s->nmiss++] = jcc(e, CC_A);
+	}
+	if (m->size > 1) {
+		mov_load(e, 1, RAX, RBX, OFF_ALIGN);
+		alu_rr(e, 1, ALU_AND, RAX, R10);
+		test_ri(e, 1, RAX, (int32_t)(m->size - 1));
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, (int32_t)m->count);
+	mov_rr(e, 1, RAX, R10);
+	alu_rm(e, 1, ALU_ADD, RAX, RCX, OFF_UTLB + 16);             /* host address */
+	if (m->store) { /* the registers as they were before any writeback */
+		tr__get(t, RDX, m->t, true);
+		store_sized(e, m->size, RDX, 0);
+		if (m->count == 2) {
+			tr__get(t, RDX, m->t2, true);
+			store_sized(e, m->size, RDX, (int32_t)m->size);
+		}
+	} else {
+		load_sized(e, m->size, RDX, 0);
+		if (m->count == 2)
+			load_sized(e, m->size, R8, (int32_t)m->size);
+		if (m->sext) {
+			movsx_rr(e, m->sext == 64, m->size, RDX, RDX);
+			if (m->count == 2)
+				movsx_rr(e, m->sext == 64, m->size, R8, R8);
+		}
+		tr__put(t, RDX, m->t, true);                            /* Rt, then Rt2 */
+		if (m->count == 2)
+			tr__put(t, R8, m->t2, true);
+	}
+	if (m->wb) { /* the base last, as the handlers write it */
+		alu_ri(e, 1, ALU_ADD, RSI, (int32_t)m->imm);
+		mov_store(e, 1, RSI, RBX, OFF_X(m->n));
+	}
+	s->join = e->p;
+}
+
+/* the out-of-line handler calls of the block's memory accesses */
+void tr__slow_stubs(struct tr *t)
+{
+	struct emit *e = &t->e;
+	for (unsigned k = 0; k < t->nslow; k++) {
+		struct slow *s = &t->slow[k];
+		for (unsigned m = 0; m < s->nmiss; m++)
+			patch_to(s->miss[m], e->p);
+		tr__add_mem(t, OFF_PC, s->pc);
+		tr__add_mem(t, OFF_IC, s->ic);
+		mov_rr(e, 1, RDI, RBX);
+		mov_imm64(e, RSI, (uint64_t)(uintptr_t)s->d);
+		mov_imm64(e, RAX, (uint64_t)(uintptr_t)s->d->fn);
+		call_r(e, RAX);
+		test_rr(e, 0, RAX, RAX);
+		jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
+		tr__add_mem(t, OFF_PC, -s->pc);       /* back to the main path's lazy state */
+		tr__add_mem(t, OFF_IC, -s->ic);
+		jmp_to(e, s->join);
+	}
+}
+
+/* LDR/STR (immediate): unsigned offset, unscaled, pre- and post-index */
+void tr__ldst_single(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	unsigned size = BITS(i, 31, 30), opc = BITS(i, 23, 22);
+	struct memop m = {
+		.n = RN(i), .t = RD(i), .imm = (int64_t)d->imm, .size = 1u << size, .count = 1,
+		.store = opc == 0, .sext = opc == 2 ? 64 : opc == 3 ? 32 : 0,
+	};
+	if (!BIT(i, 24) && BIT(i, 21)) { /* register offset */
+		m.reg = true;
+		m.m = RM(i);
+		m.opt = BITS(i, 15, 13);
+		m.sh = BIT(i, 12) ? size : 0;
+		m.imm = 0;
+	} else if (!BIT(i, 24)) { /* imm9 forms: bits 11:10 01 post-index, 11 pre-index */
+		unsigned op4 = BITS(i, 11, 10);
+		m.wb = op4 == 1 ? 1 : op4 == 3 ? 2 : 0;
+	}
+	memop(t, d, &m);
+}
+
+/* LDP/STP/LDPSW/LDNP/STNP of general registers */
+void tr__ldst_pair(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	unsigned opc = BITS(i, 31, 30), mode = BITS(i, 24, 23);
+	struct memop m = {
+		.n = RN(i), .t = RD(i), .t2 = RT2(i), .imm = (int64_t)d->imm,
+		.wb = mode == 1 ? 1 : mode == 3 ? 2 : 0, .size = opc == 2 ? 8 : 4, .count = 2,
+		.store = !BIT(i, 22), .sext = opc == 1 ? 64 : 0,
+	};
+	memop(t, d, &m);
+}
+

@@ -1,0 +1,80 @@
+/* Inside the block translator: the state of one translation (struct tr), the offsets
+ * of struct cpu that translated code reads and writes, and the emitters shared by
+ * translate.c (blocks, branches, exits), emit_dp.c (data processing) and emit_mem.c
+ * (loads and stores). */
+#ifndef MODEL_JIT_TR_H
+#define MODEL_JIT_TR_H
+
+#include "jit/jit_int.h"
+
+#define OFF_X(n) ((int32_t)(offsetof(struct cpu, x) + 8 * (n)))
+#define OFF_PC ((int32_t)offsetof(struct cpu, pc))
+#define OFF_NZCV ((int32_t)offsetof(struct cpu, nzcv))
+#define OFF_IC ((int32_t)offsetof(struct cpu, icount))
+#define OFF_MMU_IDX ((int32_t)offsetof(struct cpu, mmu_idx))
+#define OFF_UGEN ((int32_t)offsetof(struct cpu, utlb_gen))
+#define OFF_ALIGN ((int32_t)offsetof(struct cpu, align_mask))
+#define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
+#define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
+#define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
+
+_Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assumes 24-byte entries");
+_Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
+_Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
+_Static_assert(sizeof(((struct cpu *)0)->excl_valid) == 1, "excl_valid is written as a byte");
+
+/* An inline memory access whose fast path does not apply (micro-TLB miss, page
+ * crossing, alignment, SP not 16-byte aligned): the instruction's own handler runs it
+ * from the start, out of line, exactly as the interpreter would. The probe before has
+ * no side effect, so nothing is done twice. */
+struct slow {
+	uint8_t *miss[4];  /* jumps to patch to the stub */
+	unsigned nmiss;
+	uint8_t *join;     /* the end of the instruction */
+	int32_t pc, ic;    /* pending pc and icount at the instruction */
+	const struct dent *d;
+};
+
+struct tr {
+	struct emit e;
+	struct jit *j;
+	struct dpage *pg;
+	struct jit_page *jp;
+	unsigned start;     /* index of the block's first instruction */
+	uint8_t *entry;
+	int32_t pc_pend, ic_pend;
+	struct slow slow[JIT_MAX_BLOCK];
+	unsigned nslow;
+};
+
+void tr__add_mem(struct tr *t, int32_t off, int32_t v); /* [RBX + off] += v */
+void tr__sync(struct tr *t);       /* pending pc and icount into struct cpu */
+/* host r = Xn, or 0 for XZR (zr: register 31 is XZR, else SP) */
+void tr__get(struct tr *t, unsigned r, unsigned n, bool zr);
+/* Xd = host r (zr: register 31 is XZR and the write is dropped) */
+void tr__put(struct tr *t, unsigned r, unsigned d, bool zr);
+void tr__flags_arith(struct tr *t, bool sub); /* NZCV from an add or a subtract */
+void tr__flags_logic(struct tr *t, int w);    /* NZCV from RAX, C = V = 0 */
+void tr__cond_to_cf(struct tr *t, unsigned cond); /* CF = cond holds */
+void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt);
+
+/* emit_dp.c: one instruction each, inline */
+void tr__addsub_imm(struct tr *t, const struct dent *d);
+void tr__addsub_sreg(struct tr *t, const struct dent *d);
+void tr__logic_sreg(struct tr *t, const struct dent *d);
+void tr__logic_imm(struct tr *t, const struct dent *d);
+void tr__movewide(struct tr *t, const struct dent *d);
+void tr__csel(struct tr *t, const struct dent *d);
+void tr__adr(struct tr *t, const struct dent *d);
+void tr__bitfield(struct tr *t, const struct dent *d);
+void tr__madd(struct tr *t, const struct dent *d);
+void tr__extr(struct tr *t, const struct dent *d);
+void tr__addsub_ereg(struct tr *t, const struct dent *d);
+
+/* emit_mem.c: loads and stores, their micro-TLB hit inline; tr__slow_stubs writes the
+ * out-of-line handler calls of the block's accesses after its code */
+void tr__ldst_single(struct tr *t, const struct dent *d);
+void tr__ldst_pair(struct tr *t, const struct dent *d);
+void tr__slow_stubs(struct tr *t);
+
+#endif

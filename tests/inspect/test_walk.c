@@ -230,6 +230,53 @@ static void disas_decodes_at_pc(void **state)
 	free(err);
 }
 
+/* disas --symbols: objdump-style "<func>:" lines where a function starts, and the
+ * targets of B and B.cond named. The words are encoded by hand (Arm ARM C6.2: B
+ * imm26 = +1 word -> 0x14000001; B.NE back 12 bytes, imm19 = -3 -> 0x54ffffa1) and match
+ * disas-symbols.S, whose ELF gives only the symbols. */
+static void disas_names_functions_and_targets(void **state)
+{
+	static const uint32_t code[] = { 0xd503201f, 0x14000001, 0xd2800020, 0x54ffffa1,
+					 0xd65f03c0 };
+	char *out, *err;
+
+	(void)state;
+	memcpy(hfake.ram + (0x40400000 - RAM_BASE), code, sizeof(code));
+	hfake.regs[0].pc = 0x600008;
+	assert_int_equal(h_inspect(&out, &err, "disas 0x600000 5 --symbols %s", DISAS_ELF), 0);
+	hfake.regs[0].pc = 0xffff800000001000ull;
+	h_expect_lines(out,
+		"<first_fn>:\n"
+		"   0x0000000000600000: d503201f  nop\n"
+		"   0x0000000000600004: 14000001  b #0x600008 <second_fn>\n"
+		"<second_fn>:\n"
+		"=> 0x0000000000600008: d2800020  movz x0, #0x1\n"
+		"   0x000000000060000c: 54ffffa1  b.ne #0x600000 <first_fn>\n"
+		"   0x0000000000600010: d65f03c0  ret\n");
+	free(out);
+	free(err);
+	/* starting inside a function names it with its offset */
+	assert_int_equal(h_inspect(&out, &err, "disas 0x60000c 1 --symbols %s", DISAS_ELF), 0);
+	h_expect_lines(out,
+		"<second_fn+0x4>:\n"
+		"   0x000000000060000c: 54ffffa1  b.ne #0x600000 <first_fn>\n");
+	free(out);
+	free(err);
+}
+
+/* --symbols with a file that is not an ELF: status 1 and the reason, nothing asked. */
+static void disas_symbols_refuses_a_non_elf_file(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(h_inspect(&out, &err, "disas --symbols %s", __FILE__), 1);
+	assert_non_null(strstr(err, "--symbols "));
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+}
+
 /* 16K granule, 39-bit VA (AArch64.S1Walk): level 1 indexes VA[38:36], level 2 VA[35:25],
  * level 3 VA[24:14]: VA 0x4004567 -> 0, 2, 1; 128 contiguous pages from PA
  * 0x40800000, so page 1 is 0x40804000. */
@@ -326,6 +373,8 @@ int main(void)
 		cmocka_unit_test(walk_with_the_mmu_off_is_flat),
 		cmocka_unit_test(mem_reads_by_va_and_pa),
 		cmocka_unit_test(disas_decodes_at_pc),
+		cmocka_unit_test(disas_names_functions_and_targets),
+		cmocka_unit_test(disas_symbols_refuses_a_non_elf_file),
 		cmocka_unit_test(walk_16k),
 		cmocka_unit_test(walk_64k),
 		cmocka_unit_test(walk_two_stages),

@@ -5,6 +5,9 @@
 
 #include "client.h"
 #include "print.h"
+#include "symbols.h"
+
+#define MAX_SYMBOL_FILES 8
 
 static const char usage[] =
 	"usage: vmm-inspect --socket PATH [--json] [--cpu N] COMMAND [ARGS]\n"
@@ -20,7 +23,9 @@ static const char usage[] =
 	"  cache [--lines]             cache geometry, counters, valid lines (model)\n"
 	"  faults [--follow] [--count N]   recent guest aborts; --follow streams new ones\n"
 	"  mem ADDR [LEN] [--phys]     hex dump (virtual through the vCPU's tables)\n"
-	"  disas [ADDR] [COUNT] [--phys]   disassembly (default: at PC)\n"
+	"  disas [ADDR] [COUNT] [--phys] [--symbols FILE.elf]...\n"
+	"                              disassembly (default: at PC); with --symbols, each\n"
+	"                              function's first line and branch targets named\n"
 	"  stats                       the engine's counters (model)\n"
 	"  dirty-log | dirty-log-reset pages written since the last reset (model --dirty-log);\n"
 	"                              reset: write-protect them again, clear the log\n"
@@ -37,6 +42,8 @@ struct opts {
 	unsigned npos;
 	bool json, dot, follow, phys, stage2, no_entries, lines;
 	const char *tables, *access, *table, *asid, *el, *count, *cpu;
+	const char *symbols[MAX_SYMBOL_FILES]; /* --symbols, repeatable */
+	unsigned nsymbols;
 	int pan; /* -1: the vCPU's own PSTATE.PAN */
 };
 
@@ -94,6 +101,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (++i == argc)
 				return bad("missing value after", a);
 			*(const char **)((char *)o + values[k].off) = argv[i];
+		} else if (!strcmp(a, "--symbols")) {
+			if (++i == argc)
+				return bad("missing value after", a);
+			if (o->nsymbols == MAX_SYMBOL_FILES)
+				return bad("too many --symbols files at", argv[i]);
+			o->symbols[o->nsymbols++] = argv[i];
 		} else if (!strcmp(a, "--ttbr0") || !strcmp(a, "--ttbr1")) {
 			o->tables = a + 2;
 		} else if (!strcmp(a, "--read") || !strcmp(a, "--write") || !strcmp(a, "--fetch")) {
@@ -247,6 +260,27 @@ static int run(struct client *c, const struct opts *o, const char *req, size_t l
 	return rc;
 }
 
+/* --symbols: every file's function symbols in one table, used by the text printers. */
+static int load_symbols(const struct opts *o)
+{
+	struct symtab *t = symtab__new();
+	char why[256];
+
+	if (!t) {
+		fprintf(stderr, "vmm-inspect: out of memory reading symbols\n");
+		return -1;
+	}
+	for (unsigned k = 0; k < o->nsymbols; k++) {
+		if (symtab__add_elf(t, o->symbols[k], why, sizeof(why))) {
+			fprintf(stderr, "vmm-inspect: --symbols %s: %s\n", o->symbols[k], why);
+			symtab__free(t);
+			return -1;
+		}
+	}
+	print__symtab = t; /* lives until exit */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .pan = -1 };
@@ -258,6 +292,8 @@ int main(int argc, char **argv)
 	rc = parse(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (o.nsymbols && load_symbols(&o))
+		return 1;
 	jw__init(&w, 0);
 	if (!strcmp(o.cmd, "send")) {
 		if (!o.pos[0])

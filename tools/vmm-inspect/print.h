@@ -9,6 +9,10 @@
 
 #include "json.h"
 
+struct symtab;
+/* Function symbols from --symbols (NULL: none): disas names functions and targets. */
+extern const struct symtab *print__symtab;
+
 /* Members by name; missing or mistyped members read as 0, "", false. */
 uint64_t ju(const struct json *obj, const char *key);
 const char *js(const struct json *obj, const char *key);

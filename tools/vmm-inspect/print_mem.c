@@ -1,9 +1,13 @@
 /* mem as a hex dump, disas through capstone (the monitor sends instruction words;
  * the disassembler lives here so that vmm needs none). */
 #include <capstone/capstone.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "print.h"
+#include "symbols.h"
+
+const struct symtab *print__symtab;
 
 static int hexval(char c)
 {
@@ -56,8 +60,43 @@ void print__mem(FILE *f, const struct json *r)
 	stopped(f, r, addr + n);
 }
 
+/* With --symbols: "<func>:" (or "<func+0x1c>:") before the first instruction shown
+ * of each function, as objdump does. */
+static void function_label(FILE *f, uint64_t addr, char *cur, size_t n)
+{
+	char name[160];
+
+	if (!print__symtab || symtab__name(print__symtab, addr, name, sizeof(name))) {
+		cur[0] = 0;
+		return;
+	}
+	size_t len = strcspn(name, "+");
+	if (strlen(cur) != len || strncmp(cur, name, len)) {
+		fprintf(f, "<%s>:\n", name);
+		snprintf(cur, n, "%.*s", (int)len, name);
+	}
+}
+
+/* With --symbols: " <func+0x1c>" after a PC-relative branch or ADR whose target (the
+ * last "#0x..." operand) a symbol covers. */
+static void target_name(FILE *f, const cs_insn *in)
+{
+	static const char *const pcrel[] = { "b", "bl", "cbz", "cbnz", "tbz", "tbnz", "adr" };
+	const char *imm = strrchr(in->op_str, '#');
+	bool branch = !strncmp(in->mnemonic, "b.", 2);
+	char name[160];
+
+	for (size_t k = 0; k < sizeof(pcrel) / sizeof(pcrel[0]) && !branch; k++)
+		branch = !strcmp(in->mnemonic, pcrel[k]);
+	if (!print__symtab || !branch || !imm || strncmp(imm, "#0x", 3))
+		return;
+	if (!symtab__name(print__symtab, strtoull(imm + 1, NULL, 16), name, sizeof(name)))
+		fprintf(f, " <%s>", name);
+}
+
 void print__disas(FILE *f, const struct json *r)
 {
+	char func[160] = "";
 	const struct json *insns = json__get(r, "insns");
 	uint64_t addr = ju(r, "addr"), pc = ju(r, "pc");
 	csh cs;
@@ -70,12 +109,16 @@ void print__disas(FILE *f, const struct json *r)
 		cs_insn *in = NULL;
 
 		json__u64(k, &w);
+		if (!jb(r, "phys"))
+			function_label(f, addr, func, sizeof(func));
 		for (int i = 0; i < 4; i++)
 			b[i] = (uint8_t)(w >> (8 * i));
 		fprintf(f, "%s0x%016llx: %08llx  ", !jb(r, "phys") && addr == pc ? "=> " : "   ",
 			(unsigned long long)addr, (unsigned long long)w);
 		if (have_cs && cs_disasm(cs, b, 4, addr, 1, &in) == 1) {
-			fprintf(f, "%s%s%s\n", in->mnemonic, in->op_str[0] ? " " : "", in->op_str);
+			fprintf(f, "%s%s%s", in->mnemonic, in->op_str[0] ? " " : "", in->op_str);
+			target_name(f, in);
+			fputc('\n', f);
 			cs_free(in, 1);
 		} else {
 			fprintf(f, ".inst %#010llx\n", (unsigned long long)w);

@@ -110,9 +110,12 @@ run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
 /* run_block through translated code (jit/): the same exits at the same instructions.
  * Translated blocks chain inside the page as the interpreter's loop stays in it; the
  * run loop sees the same returns (page left or ended, exception, context change,
- * budget), so interrupts and PMU samples fall on the same instructions. A block runs
- * only when the whole of it fits in the budget; the tail of the budget is interpreted. */
-static int run_jit(struct cpu *c, struct dpage *pg, uint64_t end)
+ * budget), so interrupts and PMU samples fall on the same instructions. A direct
+ * branch out of the page goes straight into the next page's block only when this loop
+ * would do nothing else than fetch it (translate.c, leave_page: the same tests, the
+ * same fetch micro-TLB hit counted); pg and pbase then follow it. A block runs only
+ * when the whole of it fits in the budget; the tail of the budget is interpreted. */
+static int run_jit(struct cpu *c, struct dpage *pg, uint64_t end, bool cross)
 {
 	uint64_t pbase = c->pc & ~0xfffull;
 	for (;;) {
@@ -120,7 +123,7 @@ static int run_jit(struct cpu *c, struct dpage *pg, uint64_t end)
 		if (!code)
 			return run_block(c, pg, end, false);
 		uint64_t before = c->icount;
-		int r = jit__enter(c->vm->jit, c, code, end);
+		int r = jit__enter(c->vm->jit, c, code, end, cross, &pg, &pbase);
 		c->st.jit_insns += c->icount - before;
 		if (r == JX_CONT) { /* in the page, at a block not translated yet or not fitting */
 			if (c->icount >= end)
@@ -235,7 +238,7 @@ int cpu__run(struct cpu *c, uint64_t budget)
 			r = run_block(c, pg, stop, true);
 #ifdef MODEL_HAVE_JIT
 		else if (c->vm->jit)
-			r = run_jit(c, pg, stop);
+			r = run_jit(c, pg, stop, stop == end);
 #endif
 		else
 			r = run_block(c, pg, stop, false);

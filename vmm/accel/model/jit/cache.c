@@ -148,9 +148,16 @@ void *jit__lookup(struct jit *j, struct dpage *pg, unsigned idx)
 	return jit__translate(j, pg, jp, idx);
 }
 
-int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end)
+int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end, bool cross,
+	       struct dpage **pg, uint64_t *pbase)
 {
-	return j->enter(c, code, end);
+	j->cur_pg = *pg;
+	j->cur_pbase = *pbase;
+	j->chain_ok = cross;
+	int r = j->enter(c, code, end);
+	*pg = j->cur_pg;
+	*pbase = j->cur_pbase;
+	return r;
 }
 
 void jit__page_free(struct jit *j, struct jit_page *jp)

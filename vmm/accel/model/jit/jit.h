@@ -48,8 +48,13 @@ const struct jit_stats *jit__stats(const struct jit *j);
 /* The translation of the block at instruction idx of pg (translating it if needed);
  * NULL if it cannot be translated (no memory for the page's table). */
 void *jit__lookup(struct jit *j, struct dpage *pg, unsigned idx);
-/* Run translated code at code for c until it returns (see above). */
-int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end);
+/* Run translated code at code for c until it returns (see above), starting in page
+ * *pg at VA page *pbase. cross: end is the run loop's own budget (not a PMU
+ * deadline), so that a branch out of the page may go straight into the next page's
+ * block when the run loop would do nothing else there; *pg and *pbase are then
+ * updated to the page the code returned from. */
+int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end, bool cross,
+	       struct dpage **pg, uint64_t *pbase);
 /* A decoded page is freed: its translations go with it. */
 void jit__page_free(struct jit *j, struct jit_page *jp);
 #endif

@@ -25,6 +25,11 @@ struct jit {
 	uint64_t live;      /* blocks translated in this generation and not dropped */
 	int (*enter)(struct cpu *c, void *code, uint64_t end);
 	uint8_t *epilogue, *ret_cont, *ret_leave; /* writable view (jumps are relative) */
+	/* the page translated code runs in, and its VA base: set by jit__enter, updated
+	 * by a chain into another page (translate.c, leave_page), read back after */
+	struct dpage *cur_pg;
+	uint64_t cur_pbase;
+	bool chain_ok;      /* the run loop's budget is the whole of it: chains may cross pages */
 	struct jit_stats st;
 };
 

@@ -50,6 +50,116 @@ static void chain(struct tr *t, unsigned target)
 	jmp_r(&t->e, RAX);
 }
 
+#define OFF_VM ((int32_t)offsetof(struct cpu, vm))
+#define OFF_IRQ_LINE ((int32_t)offsetof(struct cpu, irq_line))
+#define OFF_DAIF ((int32_t)offsetof(struct cpu, daif))
+#define OFF_MDSCR ((int32_t)offsetof(struct cpu, sr.mdscr_el1))
+#define OFF_IL ((int32_t)offsetof(struct cpu, il))
+#define OFF_PMU_LIVE ((int32_t)offsetof(struct cpu, pmu.live))
+#define OFF_SLOW_FETCH ((int32_t)offsetof(struct cpu, slow_fetch))
+#define OFF_ITLB ((int32_t)offsetof(struct cpu, itlb))
+#define OFF_ITLB_HITS ((int32_t)offsetof(struct cpu, st.itlb_hits))
+_Static_assert(sizeof(((struct cpu *)0)->daif) == 4 && sizeof(((struct cpu *)0)->il) == 4 &&
+	       sizeof(((struct cpu *)0)->pmu.live) == 1 && sizeof(((struct cpu *)0)->slow_fetch) == 1 &&
+	       sizeof(((struct model_vm *)0)->stop) == 1 && sizeof(((struct dpage *)0)->valid) == 1 &&
+	       sizeof(((struct cpu *)0)->mmu_idx) == 4 && sizeof(((struct cpu *)0)->utlb_gen) == 8,
+	       "the sizes leave_page reads");
+_Static_assert(sizeof(struct itlb_ent) == 24, "the inline fetch micro-TLB probe assumes 24-byte entries");
+
+static void cmp_byte0(struct emit *e, unsigned base, int32_t disp) /* cmp byte [base + disp], 0 */
+{
+	x_mem(e, 0, 0x80, 7, base, disp);
+	e8(e, 0);
+}
+
+/* The page is left by a direct branch or by running off its end; pc and icount are in
+ * memory. Go straight into the target page's block if the run loop (cpu/exec.c,
+ * cpu__run) would do nothing else there: budget left (the run loop's own: chain_ok),
+ * no stop request, no deliverable IRQ, no debug (MDSCR_EL1.SS/MDE), no Illegal
+ * Execution state, no live PMU, no instrumented fetch, and a fetch micro-TLB hit on a
+ * valid page with a translation at that index: then count that hit as fetch() does
+ * and jump. Any test failing: back to the run loop, which does it all itself. */
+static void leave_page(struct tr *t)
+{
+	struct emit *e = &t->e;
+	uint8_t *out[16];
+	unsigned n = 0;
+
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->j->chain_ok);
+	cmp_byte0(e, RAX, 0);
+	out[n++] = jcc(e, CC_Z);
+	mov_load(e, 1, RAX, RBX, OFF_IC);
+	alu_rr(e, 1, ALU_CMP, RAX, R12);
+	out[n++] = jcc(e, CC_NC); /* icount >= end */
+	mov_load(e, 1, RAX, RBX, OFF_VM);
+	cmp_byte0(e, RAX, (int32_t)offsetof(struct model_vm, stop));
+	out[n++] = jcc(e, CC_NZ);
+	mov_load(e, 1, RAX, RBX, OFF_IRQ_LINE);
+	cmp_byte0(e, RAX, 0);
+	uint8_t *no_irq = jcc(e, CC_Z);
+	x_mem(e, 0, 0xf7, 0, RBX, OFF_DAIF); /* test dword [daif], DAIF_I */
+	e32(e, DAIF_I);
+	out[n++] = jcc(e, CC_Z);
+	patch_to(no_irq, e->p);
+	mov_load(e, 1, RAX, RBX, OFF_MDSCR);
+	test_ri(e, 1, RAX, (int32_t)(MDSCR_SS | MDSCR_MDE));
+	out[n++] = jcc(e, CC_NZ);
+	alu_mi(e, 0, ALU_CMP, RBX, OFF_IL, 0);
+	out[n++] = jcc(e, CC_NZ);
+	cmp_byte0(e, RBX, OFF_PMU_LIVE);
+	out[n++] = jcc(e, CC_NZ);
+	cmp_byte0(e, RBX, OFF_SLOW_FETCH);
+	out[n++] = jcc(e, CC_NZ);
+	/* fetch(): e = &itlb[(pc >> 12) % ITLB_SIZE], tag (pc & ~0xfff) | mmu_idx, gen */
+	mov_load(e, 1, RSI, RBX, OFF_PC);
+	test_ri(e, 0, RSI, 3);
+	out[n++] = jcc(e, CC_NZ);
+	mov_rr(e, 1, RCX, RSI);
+	shift_ri(e, 1, SH_SHR, RCX, 12);
+	alu_ri(e, 0, ALU_AND, RCX, ITLB_SIZE - 1);
+	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct itlb_ent));
+	alu_rr(e, 1, ALU_ADD, RCX, RBX);
+	mov_rr(e, 1, RAX, RSI);
+	alu_ri(e, 1, ALU_AND, RAX, -4096);
+	mov_load(e, 0, RDX, RBX, OFF_MMU_IDX);
+	alu_rr(e, 1, ALU_OR, RAX, RDX);
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_ITLB + (int32_t)offsetof(struct itlb_ent, tag));
+	out[n++] = jcc(e, CC_NZ);
+	mov_load(e, 1, RAX, RBX, OFF_UGEN);
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_ITLB + (int32_t)offsetof(struct itlb_ent, gen));
+	out[n++] = jcc(e, CC_NZ);
+	mov_load(e, 1, RDI, RCX, OFF_ITLB + (int32_t)offsetof(struct itlb_ent, page));
+	test_rr(e, 1, RDI, RDI);
+	out[n++] = jcc(e, CC_Z);
+	cmp_byte0(e, RDI, (int32_t)offsetof(struct dpage, valid));
+	out[n++] = jcc(e, CC_Z);
+	/* the page's translation at the index, of this cache generation */
+	mov_load(e, 1, RDX, RDI, (int32_t)offsetof(struct dpage, jit));
+	test_rr(e, 1, RDX, RDX);
+	out[n++] = jcc(e, CC_Z);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->j->gen);
+	mov_load(e, 1, RAX, RAX, 0);
+	alu_rm(e, 1, ALU_CMP, RAX, RDX, (int32_t)offsetof(struct jit_page, gen));
+	out[n++] = jcc(e, CC_NZ);
+	mov_rr(e, 0, RAX, RSI);
+	shift_ri(e, 0, SH_SHR, RAX, 2);
+	alu_ri(e, 0, ALU_AND, RAX, 1023);
+	shift_ri(e, 0, SH_SHL, RAX, 3);
+	alu_rr(e, 1, ALU_ADD, RAX, RDX);
+	mov_load(e, 1, RAX, RAX, (int32_t)offsetof(struct jit_page, entry));
+	test_rr(e, 1, RAX, RAX);
+	out[n++] = jcc(e, CC_Z);
+	/* go: the fetch hit, the run loop's current page, the block */
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_ITLB_HITS, 1);
+	mov_imm64(e, R8, (uint64_t)(uintptr_t)&t->j->cur_pg);
+	mov_store(e, 1, RDI, R8, 0);
+	alu_ri(e, 1, ALU_AND, RSI, -4096);
+	mov_store(e, 1, RSI, R8, (int32_t)(offsetof(struct jit, cur_pbase) - offsetof(struct jit, cur_pg)));
+	jmp_r(e, RAX);
+	for (unsigned k = 0; k < n; k++)
+		patch_to(out[k], t->j->ret_leave);
+}
+
 /* After the instruction at index k (pc and icount in memory, past it): go on with the
  * next one as the interpreter falls through (no check that the page is still valid:
  * the interpreter does not check either until a branch). */
@@ -57,7 +167,7 @@ static void fall_through(struct tr *t, unsigned k)
 {
 	tr__sync(t);
 	if (k + 1 == 1024)
-		jmp_to(&t->e, t->j->ret_leave);
+		leave_page(t);
 	else
 		chain(t, k + 1);
 }
@@ -71,7 +181,7 @@ static void taken(struct tr *t, unsigned k, int64_t imm)
 	tr__add_mem(t, OFF_IC, t->ic_pend + 1);
 	int64_t target = (int64_t)k + imm / 4;
 	if (target < 0 || target >= 1024) {
-		jmp_to(&t->e, t->j->ret_leave);
+		leave_page(t);
 		return;
 	}
 	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)&t->pg->valid);

@@ -615,6 +615,10 @@ int xlat__cache_maint(struct cpu *c, enum xlat_cache_op op, uint64_t va, uint64_
 		uint64_t esr = mmu__fault_esr(&f, low, 0);
 		return exc__take(c, EXC_SYNC, (uint32_t)esr, va, c->pc);
 	}
+	/* a translated DC/IC by VA reached its page through stage 2, as a load would
+	 * (lazy: the first touch of a page only ever cleaned is one first-touch fault) */
+	if (op != XLAT_IC_IALLU && op != XLAT_IC_IALLUIS)
+		touch(c->vm, *pa);
 	return X_NEXT;
 }
 

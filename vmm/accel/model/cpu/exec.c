@@ -60,11 +60,13 @@ static bool irq_deliverable(const struct cpu *c)
  * context change, or end. Returns -1 to fetch again, or what cpu__run returns.
  * instrumented (checks or caches attached): each 64-byte line entered is reported as a
  * fetch (I-cache check, I-cache model), and a page dropped under the loop (a store to
- * code) ends the block at once. A constant at each call, so the fast copy has none of it. */
+ * code) ends the block at once. A constant at each call, so the fast copy has none of it.
+ * line: the last line reported (pc >> 6), ~0 for none (translated code may have run
+ * before, run_jit). */
 static inline __attribute__((always_inline)) int
-run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
+run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented, uint64_t line)
 {
-	uint64_t pbase = c->pc & ~0xfffull, line = ~0ull;
+	uint64_t pbase = c->pc & ~0xfffull;
 	const struct dent *d = &pg->e[(c->pc >> 2) & 1023], *lim = &pg->e[1024];
 	int r;
 	for (;;) {
@@ -114,26 +116,32 @@ run_block(struct cpu *c, struct dpage *pg, uint64_t end, bool instrumented)
  * branch out of the page goes straight into the next page's block only when this loop
  * would do nothing else than fetch it (translate.c, leave_page: the same tests, the
  * same fetch micro-TLB hit counted); pg and pbase then follow it. A block runs only
- * when the whole of it fits in the budget; the tail of the budget is interpreted. */
-static int run_jit(struct cpu *c, struct dpage *pg, uint64_t end, bool cross)
+ * when the whole of it fits in the budget; the tail of the budget is interpreted.
+ * instrumented (--checks, jit__fetch_lines): the translated code reports the lines it
+ * enters and leaves when its page is dropped, as run_block's instrumented copy; the
+ * last line reported goes through it and on to an interpreted tail. */
+static inline __attribute__((always_inline)) int
+run_jit(struct cpu *c, struct dpage *pg, uint64_t end, bool cross, bool instrumented)
 {
-	uint64_t pbase = c->pc & ~0xfffull;
+	uint64_t pbase = c->pc & ~0xfffull, line = ~0ull;
 	for (;;) {
 		void *code = jit__lookup(c->vm->jit, pg, (c->pc >> 2) & 1023);
 		if (!code)
-			return run_block(c, pg, end, false);
+			return run_block(c, pg, end, instrumented, line);
 		uint64_t before = c->icount;
-		int r = jit__enter(c->vm->jit, c, code, end, cross, &pg, &pbase);
+		int r = jit__enter(c->vm->jit, c, code, end, cross, &pg, &pbase, &line);
 		c->st.jit_insns += c->icount - before;
 		if (r == JX_CONT) { /* in the page, at a block not translated yet or not fitting */
 			if (c->icount >= end)
 				return -1;
 			if (c->icount == before) /* did not fit: the tail of the budget, interpreted */
-				return run_block(c, pg, end, false);
+				return run_block(c, pg, end, instrumented, line);
 			continue;
 		}
 		if (r == JX_LEAVE)
 			return -1;
+		if (r == JX_STOP) /* the VM stopped at a line's fetch check */
+			return X_STOP;
 		/* the handler of the instruction at c->pc returned r: as run_block */
 		c->icount++;
 		c->st.jit_insns++;
@@ -234,14 +242,17 @@ int cpu__run(struct cpu *c, uint64_t budget)
 		uint64_t stop = end;
 		if (unlikely(c->pmu.live) && c->pmu.deadline < stop)
 			stop = c->pmu.deadline > c->icount ? c->pmu.deadline : c->icount + 1;
-		if (unlikely(c->slow_fetch))
-			r = run_block(c, pg, stop, true);
 #ifdef MODEL_HAVE_JIT
-		else if (c->vm->jit)
-			r = run_jit(c, pg, stop, stop == end);
-#endif
+		if (c->vm->jit && !c->slow_fetch)
+			r = run_jit(c, pg, stop, stop == end, false);
+		else if (c->vm->jit && jit__fetch_lines(c->vm->jit)) /* --checks */
+			r = run_jit(c, pg, stop, stop == end, true);
 		else
-			r = run_block(c, pg, stop, false);
+#endif
+		if (unlikely(c->slow_fetch)) /* --checks=strict, --caches, or no translator */
+			r = run_block(c, pg, stop, true, ~0ull);
+		else
+			r = run_block(c, pg, stop, false, ~0ull);
 		if (unlikely(c->pmu.live) && (c->icount >= c->pmu.deadline || c->pmu.poll))
 			pmu__sync(c);
 		if (r >= 0)

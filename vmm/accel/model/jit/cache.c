@@ -46,11 +46,14 @@ static void write_stubs(struct jit *j)
 	j->ret_leave = e.p;
 	mov_imm64(&e, RAX, JX_LEAVE);
 	jmp_to(&e, j->epilogue);
+	j->ret_stop = e.p;
+	mov_imm64(&e, RAX, JX_STOP);
+	jmp_to(&e, j->epilogue);
 	j->stubs_end = (size_t)(e.p - j->rw);
 	j->used = j->stubs_end;
 }
 
-struct jit *jit__new(size_t size)
+struct jit *jit__new(size_t size, bool fetch_lines)
 {
 	if (!size)
 		size = CACHE_SIZE;
@@ -61,6 +64,7 @@ struct jit *jit__new(size_t size)
 		return 0;
 	j->size = (size + 4095) & ~(size_t)4095;
 	j->gen = 1;
+	j->fetch_lines = fetch_lines;
 	int fd = memfd_create("vmm-model-jit", MFD_CLOEXEC);
 	if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
 		void *rw = mmap(0, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -94,6 +98,11 @@ void jit__free(struct jit *j)
 	munmap(j->rw, j->size);
 	munmap(j->rx, j->size);
 	free(j);
+}
+
+bool jit__fetch_lines(const struct jit *j)
+{
+	return j->fetch_lines;
 }
 
 const struct jit_stats *jit__stats(const struct jit *j)
@@ -149,14 +158,16 @@ void *jit__lookup(struct jit *j, struct dpage *pg, unsigned idx)
 }
 
 int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end, bool cross,
-	       struct dpage **pg, uint64_t *pbase)
+	       struct dpage **pg, uint64_t *pbase, uint64_t *line)
 {
+	j->cur_line = *line;
 	j->cur_pg = *pg;
 	j->cur_pbase = *pbase;
 	j->chain_ok = cross;
 	int r = j->enter(c, code, end);
 	*pg = j->cur_pg;
 	*pbase = j->cur_pbase;
+	*line = j->cur_line;
 	return r;
 }
 

@@ -141,6 +141,8 @@ void tr__slow_stubs(struct tr *t)
 		call_r(e, RAX);
 		test_rr(e, 0, RAX, RAX);
 		jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
+		if (t->j->fetch_lines)
+			tr__valid_check(t);
 		tr__add_mem(t, OFF_PC, -s->pc);       /* back to the main path's lazy state */
 		tr__add_mem(t, OFF_IC, -s->ic);
 		jmp_to(e, s->join);

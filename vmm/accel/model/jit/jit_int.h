@@ -24,12 +24,14 @@ struct jit {
 	uint64_t gen;       /* bumped by each flush */
 	uint64_t live;      /* blocks translated in this generation and not dropped */
 	int (*enter)(struct cpu *c, void *code, uint64_t end);
-	uint8_t *epilogue, *ret_cont, *ret_leave; /* writable view (jumps are relative) */
+	uint8_t *epilogue, *ret_cont, *ret_leave, *ret_stop; /* writable view (jumps are relative) */
 	/* the page translated code runs in, and its VA base: set by jit__enter, updated
 	 * by a chain into another page (translate.c, leave_page), read back after */
 	struct dpage *cur_pg;
 	uint64_t cur_pbase;
 	bool chain_ok;      /* the run loop's budget is the whole of it: chains may cross pages */
+	bool fetch_lines;   /* --checks: report each line of code entered (jit.h) */
+	uint64_t cur_line;  /* fetch_lines: pc >> 6 of the last line reported (jit__enter) */
 	struct jit_stats st;
 };
 

@@ -15,10 +15,18 @@
  * branches (B, BL, BR, BLR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ) and the loads and stores of
  * general registers with an immediate or register offset, singles and pairs, whose
  * micro-TLB hit is inline and whose every other case runs the handler out of line.
+ *
+ * With --checks (fetch_lines, jit.h) a block does what the interpreter's instrumented
+ * loop does: at its entry, if pc >> 6 is not the last line reported, and at each line
+ * boundary inside it, the line is reported (xlat__fetch_line) and a stop leaves at
+ * once; after each handler call (the only way a store is done then: the micro-TLB
+ * maps nothing for writing, so inlined stores always take their handler) a dropped
+ * page leaves. Chains stay in the page, and each block's entry checks its line.
  */
 #include <stdlib.h>
 
 #include "jit/tr.h"
+#include "mem/xlat.h"
 
 /* ---- state, exits, chaining ---- */
 
@@ -70,6 +78,49 @@ static void cmp_byte0(struct emit *e, unsigned base, int32_t disp) /* cmp byte [
 {
 	x_mem(e, 0, 0x80, 7, base, disp);
 	e8(e, 0);
+}
+
+/* fetch_lines: translated code enters the line at c->pc, not the last one reported:
+ * report it as the interpreter does; nonzero if the VM stopped then. */
+static int fetch_line(struct cpu *c, struct dpage *pg)
+{
+	c->vm->jit->cur_line = c->pc >> 6;
+	xlat__fetch_line(c, c->pc, pg->pa | (c->pc & 0xfc0));
+	return c->vm->stop;
+}
+
+/* fetch_lines: before the instruction at the pending pc, the line check */
+static void line_check(struct tr *t)
+{
+	struct emit *e = &t->e;
+	tr__sync(t);
+	mov_load(e, 1, RDX, RBX, OFF_PC);
+	shift_ri(e, 1, SH_SHR, RDX, 6);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->j->cur_line);
+	alu_rm(e, 1, ALU_CMP, RDX, RAX, 0);
+	uint8_t *same = jcc(e, CC_Z);
+	mov_rr(e, 1, RDI, RBX);
+	mov_imm64(e, RSI, (uint64_t)(uintptr_t)t->pg);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)fetch_line);
+	call_r(e, RAX);
+	test_rr(e, 0, RAX, RAX);
+	jcc_to(e, CC_NZ, t->j->ret_stop);
+	patch_to(same, e->p);
+}
+
+/* fetch_lines, after a handler returned X_NEXT (pc and icount in memory at its
+ * instruction): if the page was dropped (a store to code), retire the instruction and
+ * leave, as the instrumented interpreter does after every instruction. */
+void tr__valid_check(struct tr *t)
+{
+	struct emit *e = &t->e;
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->pg->valid);
+	cmp_byte0(e, RAX, 0);
+	uint8_t *ok = jcc(e, CC_NZ);
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_PC, 4);
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_IC, 1);
+	jmp_to(e, t->j->ret_leave);
+	patch_to(ok, e->p);
 }
 
 /* The page is left by a direct branch or by running off its end; pc and icount are in
@@ -294,6 +345,8 @@ static void call_handler(struct tr *t, const struct dent *d)
 	call_r(&t->e, RAX);
 	test_rr(&t->e, 0, RAX, RAX);
 	jcc_to(&t->e, CC_NZ, t->j->epilogue);
+	if (t->j->fetch_lines)
+		tr__valid_check(t);
 }
 
 /* ---- blocks ---- */
@@ -466,11 +519,15 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 	alu_ri(&t->e, 1, ALU_ADD, RAX, (int32_t)n);
 	alu_rr(&t->e, 1, ALU_CMP, RAX, R12);
 	jcc_to(&t->e, CC_A, j->ret_cont);
+	if (j->fetch_lines)
+		line_check(t);
 
 	for (unsigned m = 0; m < n; m++) {
 		unsigned k = idx + m;
 		const struct dent *d = &pg->e[k];
 		enum kind kind = classify(d);
+		if (j->fetch_lines && m && k % 16 == 0) /* a new 64-byte line */
+			line_check(t);
 		if (ends_block(kind)) {
 			branch(t, d, kind, k);
 			break;

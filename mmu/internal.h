@@ -72,7 +72,7 @@ bool mmu_tlb_keep_add(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e);
 const struct mmu_tlb_entry *mmu_tlb_keep_find(struct mmu_tlb *tlb, uint64_t va, uint32_t tag,
 					      uint16_t asid, bool table, unsigned table_shift);
 void mmu_tlb_keep_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op);
-void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
+void mmu_tlb_fill_at(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_access acc,
 		     uint64_t va);
 
 #endif

@@ -70,15 +70,25 @@ static inline bool entry_hits(const struct mmu_tlb_entry *e, uint64_t va, uint32
 	       (e->global || e->asid == asid);
 }
 
-static const struct mmu_tlb_entry *probe_set(struct mmu_tlb_array *a, unsigned set,
-					     uint64_t va, uint32_t tag, uint16_t asid)
+/* The first of n ways that hits. Inline with n constant for the default 4 ways (an
+ * unrolled scan: the miss path probes 8 ways per access), generic otherwise; the same
+ * way order either way. */
+static inline __attribute__((always_inline)) const struct mmu_tlb_entry *
+probe_ways(const struct mmu_tlb_entry *e, unsigned n, uint64_t va, uint32_t tag, uint16_t asid)
 {
-	struct mmu_tlb_entry *e = &a->e[(size_t)set * a->geom.ways];
-
-	for (unsigned w = 0; w < a->geom.ways; w++)
+	for (unsigned w = 0; w < n; w++)
 		if (entry_hits(&e[w], va, tag, asid))
 			return &e[w];
 	return NULL;
+}
+
+static inline const struct mmu_tlb_entry *probe_set(struct mmu_tlb_array *a, unsigned set,
+						    uint64_t va, uint32_t tag, uint16_t asid)
+{
+	unsigned ways = a->geom.ways;
+	const struct mmu_tlb_entry *e = &a->e[(size_t)set * ways];
+
+	return ways == 4 ? probe_ways(e, 4, va, tag, asid) : probe_ways(e, ways, va, tag, asid);
 }
 
 /* Which size mask an entry of this tag counts in: stage-2-only entries apart. */
@@ -158,34 +168,64 @@ static void evicted(struct mmu_tlb *tlb, struct mmu_tlb_array *a, const struct m
 		tlb->evict(tlb->evict_opaque, which, victim);
 }
 
-static struct mmu_tlb_entry *insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a,
-				    unsigned set, const struct mmu_tlb_entry *src)
+/* A refill of the slot e holds (after an AF/DBM update): the old value goes (other
+ * levels may hold it too), its L1 copies stay known. */
+static struct mmu_tlb_entry *refill(struct mmu_tlb *tlb, struct mmu_tlb_array *a,
+				    struct mmu_tlb_entry *e, const struct mmu_tlb_entry *src)
 {
-	struct mmu_tlb_entry *e = &a->e[(size_t)set * a->geom.ways], *victim = &e[0];
+	uint8_t in_l1 = e->in_l1;
+
+	if (tlb->evict)
+		tlb->evict(tlb->evict_opaque, (enum mmu_tlb_which)(a - tlb->lv), e);
+	*e = *src;
+	e->in_l1 |= in_l1;
+	e->lru = ++tlb->clock;
+	return e;
+}
+
+/* One pass over the n ways of a set: the same slot (refill it), else the first
+ * invalid way, else the least recently used (the first of equal stamps). NULL: the
+ * same slot was refilled (*done holds it). Inline with n constant for 4 ways. */
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, unsigned n,
+	 const struct mmu_tlb_entry *src, struct mmu_tlb_entry **done)
+{
+	struct mmu_tlb_entry *victim = &e[0];
 	bool free_found = false;
 
-	/* one pass: the same slot (a refill after an AF/DBM update: replace it), else the
-	 * first invalid way, else the least recently used */
-	for (unsigned w = 0; w < a->geom.ways; w++) {
+	for (unsigned w = 0; w < n; w++) {
 		if (!e[w].tag) {
 			if (!free_found)
 				victim = &e[w];
 			free_found = true;
-		} else if (same_slot(&e[w], src)) {
-			if (tlb->evict) /* the old value goes (other levels may hold it too) */
-				tlb->evict(tlb->evict_opaque, (enum mmu_tlb_which)(a - tlb->lv), &e[w]);
-			uint8_t in_l1 = e[w].in_l1; /* L1 copies of the old value stay known */
-
-			e[w] = *src;
-			e[w].in_l1 |= in_l1;
-			e[w].lru = ++tlb->clock;
-			return &e[w];
+		} else if (e[w].va == src->va && same_slot(&e[w], src)) {
+			*done = refill(tlb, a, &e[w], src);
+			return NULL;
 		} else if (!free_found && e[w].lru < victim->lru) {
 			victim = &e[w];
 		}
 	}
-	if (victim->tag)
-		evicted(tlb, a, victim);
+	return victim;
+}
+
+static struct mmu_tlb_entry *insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a,
+				    unsigned set, const struct mmu_tlb_entry *src)
+{
+	unsigned ways = a->geom.ways;
+	struct mmu_tlb_entry *e = &a->e[(size_t)set * ways], *victim, *done = NULL;
+
+	victim = ways == 4 ? pick_way(tlb, a, e, 4, src, &done) :
+			     pick_way(tlb, a, e, ways, src, &done);
+	if (!victim)
+		return done;
+	if (victim->tag) {
+		/* an L1 victim with an L2 behind it is still in the L2 (inclusion): only
+		 * counted (no hook, and no keep store: strict has no L1s) */
+		if (a - tlb->lv <= MMU_TLB_L1D && tlb->lv[MMU_TLB_L2].geom.sets)
+			a->stats.evictions++;
+		else
+			evicted(tlb, a, victim);
+	}
 	*victim = *src;
 	victim->lru = ++tlb->clock;
 	a->shift_mask[mask_of(src->tag)] |= 1ull << src->shift;
@@ -208,11 +248,12 @@ static void fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu
 	insert(tlb, a, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
 }
 
-void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src, enum mmu_access acc,
+/* e: the caller's entry, stamped here (no copy of it before the insertions). */
+void mmu_tlb_fill_at(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_access acc,
 		     uint64_t va)
 {
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
-	struct mmu_tlb_entry *l2e = NULL, ent = *src, *e = &ent;
+	struct mmu_tlb_entry *l2e = NULL;
 
 	e->born = ++tlb->born_clock;
 	if (tlb->keep)
@@ -224,9 +265,11 @@ void mmu_tlb_fill_at(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src, enum 
 		fill_l1(tlb, e, acc, va, l2e);
 }
 
-void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc)
+void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src, enum mmu_access acc)
 {
-	mmu_tlb_fill_at(tlb, e, acc, e->va);
+	struct mmu_tlb_entry e = *src;
+
+	mmu_tlb_fill_at(tlb, &e, acc, e.va);
 }
 
 /* Strict (keep store, no L1): the oldest entry translating va among every L2 way of

@@ -426,6 +426,18 @@ bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb)
 	return false;
 }
 
+/* The first of n walk-cache ways holding the table descriptor of this size for va
+ * (unrolled for the default 4 ways, as probe_ways). */
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+walk_ways(struct mmu_tlb_entry *e, unsigned n, uint64_t va, unsigned shift,
+	  const struct mmu_regime *r)
+{
+	for (unsigned w = 0; w < n; w++)
+		if (e[w].shift == shift && entry_hits(&e[w], va, r->tlb_tag, r->asid))
+			return &e[w];
+	return NULL;
+}
+
 /* Walk cache: the entry for the table descriptor at `level` whose region (1 << shift)
  * holds va, if any. */
 const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
@@ -457,15 +469,14 @@ const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struc
 	if (!a->geom.sets || !(a->shift_mask[0] & (1ull << shift)))
 		return NULL;
 	e = &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways];
-	for (unsigned w = 0; w < a->geom.ways; w++, e++) {
-		if (e->shift == shift && entry_hits(e, va, r->tlb_tag, r->asid)) {
-			a->stats.hits++;
-			e->lru = ++tlb->clock;
-			return e;
-		}
+	e = a->geom.ways == 4 ? walk_ways(e, 4, va, shift, r) : walk_ways(e, a->geom.ways, va, shift, r);
+	if (!e) {
+		a->stats.misses++;
+		return NULL;
 	}
-	a->stats.misses++;
-	return NULL;
+	a->stats.hits++;
+	e->lru = ++tlb->clock;
+	return e;
 }
 
 void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src)

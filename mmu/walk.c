@@ -595,7 +595,7 @@ static void result_s1(const struct walk *w, const struct s1out *s1, struct mmu_r
 	res->shift = (uint8_t)s1->shift;
 	res->perms = s1->perms;
 	res->attr = s1->attr;
-	res->sh = mmu_sh_effective(s1->attr, s1->sh);
+	res->sh = s1->sh; /* made effective by the caller (after stage 2, if any) */
 	res->ns = true;
 	res->global = s1->global;
 	res->tlb_hit = false;
@@ -638,10 +638,14 @@ int mmu_walk_full(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	lf->s1_desc = s1.desc;
 	lf->s2_desc_pa = ~0ull;
 	lf->s2_desc = 0;
-	if (!ctx->regime.s2_on || (flags & MMU_F_S1_ONLY))
+	if (!ctx->regime.s2_on || (flags & MMU_F_S1_ONLY)) {
+		res->sh = mmu_sh_effective(s1.attr, s1.sh);
 		return 0;
-	if (s2_translate(&w, s1.ipa, acc, false, false, &s2))
+	}
+	if (s2_translate(&w, s1.ipa, acc, false, false, &s2)) {
+		res->sh = mmu_sh_effective(s1.attr, s1.sh);
 		return -EFAULT;
+	}
 	compose(&s1, &s2, res);
 	if (!ctx->regime.s1_on)
 		res->level = (uint8_t)s2.level;

@@ -310,6 +310,75 @@ static void regs_are_decoded(void **state)
 	free(err);
 }
 
+/* tlb marks the entries the tables no longer give: each leaf entry of the current
+ * VMID and ASID (or global) is walked again. Against scenario_4k's TTBR0 (ASID 5, in
+ * scenarios.c): VA 0x610000 -> PA 0x40500000 Normal-WB EL1 rw- EL0 rw- nG matches;
+ * 0x611000 now goes to 0x40501000, not 0x40509000; 0x614000 is a hole (translation
+ * fault); 0x615000 gives EL0 rw- too, not EL1 only; an ASID 7 entry has no verdict
+ * (its tables are not the current TTBR0's). --va keeps the entries that hold VA. */
+static void tlb_marks_entries_the_tables_no_longer_give(void **state)
+{
+	/* AP=01: EL1 and EL0 read/write, and AP[1] set (MMU_PERM_USER, what PAN tests) */
+	const unsigned rw = MMU_PERM_R1 | MMU_PERM_W1 | MMU_PERM_R0 | MMU_PERM_W0 |
+			    MMU_PERM_USER;
+	const struct mmu_tlb_entry ents[] = {
+		{ .va = 0x610000, .pa = 0x40500000, .perms = rw, .asid = 5 },
+		{ .va = 0x611000, .pa = 0x40509000, .perms = rw, .asid = 5 },
+		{ .va = 0x614000, .pa = 0x40504000, .perms = rw, .asid = 5 },
+		{ .va = 0x615000, .pa = 0x40503000, .perms = MMU_PERM_R1 | MMU_PERM_W1, .asid = 5 },
+		{ .va = 0x618000, .pa = 0x40508000, .perms = rw, .asid = 7 },
+	};
+	static const int stale[] = { 0, 1, 1, 1, -1 }; /* -1: no verdict */
+	struct json_doc d;
+	const struct json *r, *lv, *es;
+	char *out, *err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
+		struct mmu_tlb_entry e = ents[i];
+
+		e.tag = 0 << 2 | MMU_TLB_S1;
+		e.shift = 12;
+		e.attr = 0xff;
+		e.sh = 3;
+		e.level = 3;
+		e.s2_desc_pa = ~0ull;
+		mmu__tlb_fill(hfake.tlb, &e, MMU_READ);
+	}
+	r = h_inspect_json(&d, "tlb");
+	lv = json__get(r, "levels");
+	unsigned seen = 0; /* each entry at every level that holds it (L1D and L2) */
+	for (const struct json *l = lv->u.kids.first; l; l = l->next)
+	for (const struct json *e = (es = json__get(l, "entries"))->u.kids.first; e; e = e->next) {
+		const struct json *st = json__get(e, "stale");
+		uint64_t ia = 0;
+		size_t i = 0;
+
+		assert_true(json__u64(json__get(e, "ia"), &ia));
+		while (i < 5 && ents[i].va != ia)
+			i++;
+		if (i == 5)
+			continue; /* an entry an earlier test filled */
+		if (stale[i] < 0) {
+			assert_null(st);
+		} else {
+			assert_non_null(st);
+			assert_int_equal(st->type, JSON_BOOL);
+			assert_int_equal(st->u.b, stale[i]);
+		}
+		seen |= 1u << i;
+	}
+	assert_int_equal(seen, 0x1f);
+	json__free(&d);
+	assert_int_equal(h_inspect(&out, &err, "tlb --va 0x611abc"), 0);
+	h_expect_lines(out,
+		"  0x0000000000611000    4K s1  vmid 0 asid 5    L3 -> 0x40509000  EL1 rw- EL0 rw- IS "
+		"Normal-WB  STALE: the tables now say otherwise\n");
+	assert_null(strstr(out, "0x0000000000610000"));
+	free(out);
+	free(err);
+}
+
 /* The model's TLB and caches, and its counters (target ops mmu_view, stats). */
 static void tlb_cache_and_stats_on_the_model(void **state)
 {
@@ -420,6 +489,7 @@ int main(void)
 		cmocka_unit_test(run_control),
 		cmocka_unit_test(regs_are_decoded),
 		cmocka_unit_test(tlb_cache_and_stats_on_the_model),
+		cmocka_unit_test(tlb_marks_entries_the_tables_no_longer_give),
 		cmocka_unit_test(clients_of_another_user_are_refused),
 	};
 	return cmocka_run_group_tests_name("monitor protocol", tests, setup, teardown);

@@ -16,10 +16,12 @@ static const char usage[] =
 	"  regs                        registers, system registers decoded\n"
 	"  pt [--ttbr0|--ttbr1|--stage2] [--table ADDR] [--asid N] [--dot]\n"
 	"                              translation tables as ranges (ptdump); --dot: Graphviz\n"
-	"  walk VA [--write|--fetch] [--el0|--el1] [--pan|--no-pan] [--stage2]\n"
+	"  walk VA [--write|--fetch|--exec] [--el0|--el1] [--pan|--no-pan] [--stage2]\n"
 	"                              every descriptor read, the output or the fault (ESR);\n"
 	"                              --stage2: VA is an IPA. Never changes the guest.\n"
-	"  tlb [--asid N] [--no-entries]   TLB contents and counters (model)\n"
+	"  tlb [--asid N] [--va VA] [--no-entries]\n"
+	"                              TLB contents and counters (model); entries the\n"
+	"                              tables no longer give are marked STALE\n"
 	"  cache [--lines]             cache geometry, counters, valid lines (model)\n"
 	"  faults [--follow] [--count N]   recent guest aborts; --follow streams new ones\n"
 	"  mem ADDR [LEN] [--phys]     hex dump (virtual through the vCPU's tables)\n"
@@ -41,7 +43,7 @@ struct opts {
 	const char *pos[3];
 	unsigned npos;
 	bool json, dot, follow, phys, stage2, no_entries, lines;
-	const char *tables, *access, *table, *asid, *el, *count, *cpu;
+	const char *tables, *access, *table, *asid, *el, *count, *cpu, *va;
 	const char *symbols[MAX_SYMBOL_FILES]; /* --symbols, repeatable */
 	unsigned nsymbols;
 	int pan; /* -1: the vCPU's own PSTATE.PAN */
@@ -81,7 +83,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	static const struct { const char *flag; size_t off; } values[] = {
 #define V(n, f) { n, offsetof(struct opts, f) }
 		V("--socket", socket), V("--table", table), V("--asid", asid),
-		V("--count", count), V("--cpu", cpu),
+		V("--count", count), V("--cpu", cpu), V("--va", va),
 #undef V
 	};
 
@@ -111,6 +113,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->tables = a + 2;
 		} else if (!strcmp(a, "--read") || !strcmp(a, "--write") || !strcmp(a, "--fetch")) {
 			o->access = a + 2;
+		} else if (!strcmp(a, "--exec")) { /* the same as --fetch */
+			o->access = "fetch";
 		} else if (!strcmp(a, "--el0") || !strcmp(a, "--el1")) {
 			o->el = a + 4;
 		} else if (!strcmp(a, "--pan") || !strcmp(a, "--no-pan")) {
@@ -163,7 +167,7 @@ static int build_args(const struct opts *o, struct jw *w)
 		if (o->stage2)
 			jw__bool(w, "stage2", true);
 	} else if (!strcmp(c, "tlb")) {
-		rc |= num(w, "asid", o->asid);
+		rc |= num(w, "asid", o->asid) | num(w, "va", o->va);
 		if (o->no_entries)
 			jw__bool(w, "entries", false);
 	} else if (!strcmp(c, "cache")) {

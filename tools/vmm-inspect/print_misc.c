@@ -23,8 +23,8 @@ static void tlb_entry(FILE *f, const struct json *e)
 	fprintf(f, " L%lld -> %#llx", (long long)ju(e, "level"), (unsigned long long)ju(e, "oa"));
 	if (json__get(e, "ipa"))
 		fprintf(f, " (IPA %#llx)", (unsigned long long)ju(e, "ipa"));
-	fprintf(f, "  EL1 %s EL0 %s %s %s\n", js(e, "el1"), js(e, "el0"), js(e, "sh"),
-		js(e, "mem"));
+	fprintf(f, "  EL1 %s EL0 %s %s %s%s\n", js(e, "el1"), js(e, "el0"), js(e, "sh"),
+		js(e, "mem"), jb(e, "stale") ? "  STALE: the tables now say otherwise" : "");
 }
 
 void print__tlb(FILE *f, const struct json *r)

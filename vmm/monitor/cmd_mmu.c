@@ -1,24 +1,143 @@
 /* tlb and cache: what the model's memory system holds for one vCPU. Only an engine
  * that models them (the model) provides target.mmu_view; elsewhere: NotSupported. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "describe.h"
+#include "guest_mmu.h"
 #include "internal.h"
+
+/* Whether a TLB entry still matches the tables: the entry's input address walked again
+ * in guest memory (no TLB, nothing written), output, permissions and attributes
+ * compared. Only entries of the vCPU's current VMID, and of its current ASID or
+ * global, can be walked with its registers; others have no verdict. */
+enum match { MATCH_UNKNOWN, MATCH_YES, MATCH_STALE };
+
+struct verdict {
+	uint64_t va, pa;
+	uint32_t tag;
+	uint16_t asid;
+	uint8_t shift, perms, attr;
+	bool global;
+	enum match m;
+};
+
+struct verdicts {
+	struct verdict *v;
+	size_t n, cap;
+	bool oom;
+};
 
 struct view_req {
 	struct jw *out;
 	uint64_t asid;       /* ~0: every entry */
+	uint64_t va;         /* ~0: every entry; else those whose range holds va */
 	bool entries;        /* list entries / lines, not only geometry and counters */
 	bool got;
+	const struct verdicts *verdicts; /* tlb: whether each entry matches the tables */
 };
+
+static bool wanted(const struct view_req *q, const struct mmu_tlb_entry *e)
+{
+	if (q->asid != ~0ull && !e->global && e->asid != q->asid)
+		return false;
+	return q->va == ~0ull || (q->va >> e->shift) == (e->va >> e->shift);
+}
+
+static bool same_entry(const struct verdict *v, const struct mmu_tlb_entry *e)
+{
+	return v->va == e->va && v->pa == e->pa && v->tag == e->tag && v->asid == e->asid &&
+	       v->shift == e->shift;
+}
+
+static void collect(void *arg, const struct mmu_tlb_entry *e)
+{
+	struct verdicts *vs = arg;
+
+	if (e->table || vs->oom)
+		return;
+	if (vs->n == vs->cap) {
+		size_t cap = vs->cap ? 2 * vs->cap : 256;
+		struct verdict *nv = realloc(vs->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			vs->oom = true;
+			return;
+		}
+		vs->v = nv;
+		vs->cap = cap;
+	}
+	vs->v[vs->n++] = (struct verdict){ e->va, e->pa, e->tag, e->asid, e->shift, e->perms,
+					   e->attr, e->global, MATCH_UNKNOWN };
+}
+
+static void collect_view(void *arg, const struct monitor_mmu_view *v)
+{
+	if (v->tlb)
+		for (int i = 0; i < MMU_TLB_LEVELS; i++)
+			mmu__tlb_foreach(v->tlb, (enum mmu_tlb_which)i, collect, arg);
+}
+
+/* The entry's input address walked again: the same region, permissions and
+ * attributes (a walk that now faults, or gives other values, makes it stale; a
+ * permission fault of the read itself gives no verdict). */
+static enum match judge(struct guest_mmu *g, struct guest_mmu *g2, const struct verdict *v)
+{
+	struct mmu_result res;
+	unsigned kind = v->tag & 3;
+	struct guest_mmu *w = kind == MMU_TLB_S2 ? g2 : g;
+	uint64_t mask = ~((1ull << v->shift) - 1);
+
+	if (!w || (v->tag >> 2) != g->ctx.regime.vmid ||
+	    (kind != MMU_TLB_S2 && kind != (g->ctx.regime.tlb_tag & 3)))
+		return MATCH_UNKNOWN; /* another VMID or regime */
+	if (kind != MMU_TLB_S2 && !v->global && v->asid != g->ctx.regime.asid)
+		return MATCH_UNKNOWN; /* another ASID's tables: not walkable from here */
+	if (mmu__walk(&w->ctx, v->va, MMU_READ, MMU_F_NO_UPDATE, &res))
+		return res.fault.kind == MMU_FAULT_PERMISSION ? MATCH_UNKNOWN : MATCH_STALE;
+	if ((res.pa & mask) != v->pa || res.perms != v->perms || res.attr != v->attr ||
+	    (kind != MMU_TLB_S2 && res.global != v->global))
+		return MATCH_STALE;
+	return MATCH_YES;
+}
+
+static void judge_all(struct session *s, unsigned cpu, struct verdicts *vs)
+{
+	struct vcpu_regs regs;
+	struct cmd_error e;
+	struct guest_mmu g, g2;
+
+	if (!vs->n || target__regs(s, cpu, &regs, &e))
+		return;
+	guest_mmu__init(&g, s->tg, &regs);
+	guest_mmu__init(&g2, s->tg, &regs);
+	if (g2.ctx.regime.s2_on) { /* stage 2 alone: stage 1 off */
+		struct mmu_sysregs sr = g2.sr;
+
+		sr.sctlr_el1 &= ~MMU_SCTLR_M;
+		guest_mmu__set(&g2, &sr);
+	}
+	for (size_t i = 0; i < vs->n; i++)
+		vs->v[i].m = judge(&g, g2.ctx.regime.s2_on ? &g2 : NULL, &vs->v[i]);
+}
+
+static enum match verdict_of(const struct verdicts *vs, const struct mmu_tlb_entry *e)
+{
+	for (size_t i = 0; vs && i < vs->n; i++)
+		if (same_entry(&vs->v[i], e))
+			return vs->v[i].m;
+	return MATCH_UNKNOWN; /* filled after the first look */
+}
 
 static void tlb_entry(void *arg, const struct mmu_tlb_entry *e)
 {
 	static const char *const kinds[] = { "none", "s1", "s12", "s2" };
 	struct view_req *q = arg;
 	struct jw *out = q->out;
+	enum match m;
 
-	if (q->asid != ~0ull && !e->global && e->asid != q->asid)
+	if (!wanted(q, e))
 		return;
 	jw__begin_object(out, NULL);
 	jw__hex(out, "ia", e->va);
@@ -34,6 +153,8 @@ static void tlb_entry(void *arg, const struct mmu_tlb_entry *e)
 		if ((e->tag & 3) == MMU_TLB_S12)
 			jw__hex(out, "ipa", e->ipa);
 		describe__access(out, e->perms, e->attr, e->sh);
+		if ((m = verdict_of(q->verdicts, e)) != MATCH_UNKNOWN)
+			jw__bool(out, "stale", m == MATCH_STALE);
 	}
 	jw__bool(out, "global", e->global);
 	if (!e->global)
@@ -156,7 +277,8 @@ static void cache_view(void *arg, const struct monitor_mmu_view *v)
 static int view(struct session *s, const struct json *args, struct jw *out,
 		struct cmd_error *e, monitor_mmu_fn *fn, const char *what)
 {
-	struct view_req q = { .out = out };
+	struct view_req q = { .out = out, .va = ~0ull };
+	struct verdicts vs = { 0 };
 	unsigned cpu;
 	int rc;
 
@@ -164,9 +286,17 @@ static int view(struct session *s, const struct json *args, struct jw *out,
 		return cmd__fail(e, ERR_NOT_SUPPORTED, "%s needs the model engine "
 				 "(vmm run --accel model)", what);
 	if (args__cpu(s, args, &cpu, e) || args__u64(args, "asid", ~0ull, &q.asid, e) ||
-	    args__bool(args, "entries", true, &q.entries, e))
+	    args__bool(args, "entries", true, &q.entries, e) ||
+	    args__u64(args, "va", ~0ull, &q.va, e))
 		return -1;
+	if (fn == tlb_view && q.entries) { /* first the entries, then their walks */
+		rc = s->tg->ops->mmu_view(s->tg->t, cpu, collect_view, &vs);
+		if (!rc && !vs.oom)
+			judge_all(s, cpu, &vs);
+		q.verdicts = &vs;
+	}
 	rc = s->tg->ops->mmu_view(s->tg->t, cpu, fn, &q);
+	free(vs.v);
 	if (rc || !q.got)
 		return cmd__fail(e, ERR_TARGET, "cannot read vCPU %u's %s: %s", cpu, what,
 				 rc ? strerror(-rc) : "the engine gave nothing");
@@ -185,7 +315,7 @@ static int cmd_cache(struct session *s, const struct json *args, struct jw *out,
 	return view(s, args, out, e, cache_view, "caches");
 }
 
-static const char *const tlb_args[] = { "cpu", "asid", "entries", NULL };
+static const char *const tlb_args[] = { "cpu", "asid", "va", "entries", NULL };
 static const char *const cache_args[] = { "cpu", "entries", NULL };
 const struct command command_tlb = { "tlb", cmd_tlb, tlb_args };
 const struct command command_cache = { "cache", cmd_cache, cache_args };

@@ -1,5 +1,6 @@
 /* vmm-inspect: ask a running vmm (vmm run --monitor PATH) one question and print the
  * answer as text, or as the raw JSON reply with --json. docs/monitor.md. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,9 @@ static const char usage[] =
 	"\n"
 	"  status                      engine, vCPUs, running or paused\n"
 	"  regs                        registers, system registers decoded\n"
-	"  pt [--ttbr0|--ttbr1|--stage2] [--table ADDR] [--asid N] [--dot]\n"
-	"                              translation tables as ranges (ptdump); --dot: Graphviz\n"
+	"  pt [--ttbr0|--ttbr1|--stage2] [--table ADDR] [--asid N] [--dot|--svg]\n"
+	"                              translation tables as ranges (ptdump); --dot: the\n"
+	"                              table tree for Graphviz; --svg: rendered by dot\n"
 	"  walk VA [--write|--fetch|--exec] [--el0|--el1] [--pan|--no-pan] [--stage2]\n"
 	"                              every descriptor read, the output or the fault (ESR);\n"
 	"                              --stage2: VA is an IPA. Never changes the guest.\n"
@@ -42,7 +44,7 @@ struct opts {
 	const char *socket, *cmd;
 	const char *pos[3];
 	unsigned npos;
-	bool json, dot, follow, phys, stage2, no_entries, lines;
+	bool json, dot, svg, follow, phys, stage2, no_entries, lines;
 	const char *tables, *access, *table, *asid, *el, *count, *cpu, *va;
 	const char *symbols[MAX_SYMBOL_FILES]; /* --symbols, repeatable */
 	unsigned nsymbols;
@@ -78,6 +80,7 @@ static int parse(int argc, char **argv, struct opts *o)
 #define B(n, f) { n, offsetof(struct opts, f) }
 		B("--json", json), B("--dot", dot), B("--follow", follow), B("--phys", phys),
 		B("--stage2", stage2), B("--no-entries", no_entries), B("--lines", lines),
+		B("--svg", svg),
 #undef B
 	};
 	static const struct { const char *flag; size_t off; } values[] = {
@@ -155,7 +158,7 @@ static int build_args(const struct opts *o, struct jw *w)
 		else if (o->tables)
 			jw__str(w, "tables", o->tables);
 		rc |= num(w, "table", o->table) | num(w, "asid", o->asid);
-		if (o->dot)
+		if (o->dot || o->svg)
 			jw__bool(w, "tree", true);
 	} else if (!strcmp(c, "walk")) {
 		rc |= o->pos[0] ? num(w, "va", o->pos[0]) : -1;
@@ -188,6 +191,30 @@ static int build_args(const struct opts *o, struct jw *w)
 	return rc;
 }
 
+/* pt --svg: the --dot drawing rendered by Graphviz's dot, to stdout. */
+static int svg(const struct json *r)
+{
+	FILE *p;
+
+	if (system("command -v dot >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "vmm-inspect: --svg needs Graphviz's dot (Debian package "
+			"graphviz; tools/setup installs it); --dot prints the source\n");
+		return 1;
+	}
+	fflush(stdout);
+	p = popen("dot -Tsvg", "w");
+	if (!p) {
+		fprintf(stderr, "vmm-inspect: cannot run dot: %s\n", strerror(errno));
+		return 1;
+	}
+	print__pt_dot(p, r);
+	if (pclose(p) != 0) {
+		fprintf(stderr, "vmm-inspect: dot failed to render the tables\n");
+		return 1;
+	}
+	return 0;
+}
+
 static int print_result(const struct opts *o, const struct json *r)
 {
 	static const struct { const char *cmd; void (*fn)(FILE *, const struct json *); } p[] = {
@@ -197,6 +224,8 @@ static int print_result(const struct opts *o, const struct json *r)
 		{ "dirty-log", print__dirty_log }, { "dirty-log-reset", print__dirty_log },
 	};
 
+	if (!strcmp(o->cmd, "pt") && o->svg)
+		return svg(r);
 	if (!strcmp(o->cmd, "pt")) {
 		(o->dot ? print__pt_dot : print__pt)(stdout, r);
 		return 0;
@@ -256,8 +285,11 @@ static int run(struct client *c, const struct opts *o, const char *req, size_t l
 	if (err)
 		fprintf(stderr, "vmm-inspect: %s: %s\n", js(err, "class"), js(err, "desc"));
 	else if (!o->json && ok && strcmp(o->cmd, "send"))
-		print_result(o, ok);
-	rc = err ? 1 : 0;
+		rc = print_result(o, ok);
+	else
+		rc = 0;
+	if (err)
+		rc = 1;
 	json__free(&reply);
 	if (!rc && o->follow && !strcmp(o->cmd, "faults"))
 		rc = follow(c, o);

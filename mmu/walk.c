@@ -578,14 +578,32 @@ static int s1_off(struct walk *w, struct s1out *o)
 	return 0;
 }
 
+/* The combined attributes and shareability are a pure function of the two stages'
+ * (attribute, SH) pairs, and successive walks mostly see the same kinds of memory:
+ * the last combination is remembered (per thread: vCPUs walk concurrently). */
+static __thread struct {
+	uint32_t key;   /* s1 attr | s2 attr << 8 | s1 sh << 16 | s2 sh << 24 */
+	uint8_t attr, sh;
+	bool valid;
+} combine_memo;
+
 /* Combine the stages (AArch64.S2CombineS1MemAttrs, permissions of both apply). */
 static void compose(const struct s1out *s1, const struct s2out *s2, struct mmu_result *res)
 {
 	res->pa = s2->pa;
 	res->shift = (uint8_t)(s1->shift < s2->shift ? s1->shift : s2->shift);
 	res->perms = s1->perms & (s2->perms | MMU_PERM_USER);
-	res->attr = mmu_attr_combine(s1->attr, s2->attr);
-	res->sh = mmu_sh_effective(res->attr, mmu_sh_combine(s1->sh, s2->sh));
+	uint32_t key = (uint32_t)s1->attr | (uint32_t)s2->attr << 8 | (uint32_t)s1->sh << 16 |
+		       (uint32_t)s2->sh << 24;
+
+	if (!combine_memo.valid || combine_memo.key != key) {
+		combine_memo.attr = mmu_attr_combine(s1->attr, s2->attr);
+		combine_memo.sh = mmu_sh_effective(combine_memo.attr, mmu_sh_combine(s1->sh, s2->sh));
+		combine_memo.key = key;
+		combine_memo.valid = true;
+	}
+	res->attr = combine_memo.attr;
+	res->sh = combine_memo.sh;
 }
 
 static void result_s1(const struct walk *w, const struct s1out *s1, struct mmu_result *res)

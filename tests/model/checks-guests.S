@@ -18,6 +18,7 @@
  *              exit status is PAR_EL1.F and FST (0: translated), 1 if the PA is wrong
  *              (docs/stage2.md). */
 #include <platform/memmap.h>
+#include "raw-guest-mmu.h"
 
 #define PAGE_RW 0x703             /* L3 page: AF, SH inner, AP = 00 (EL1 RW), AttrIndx 0 */
 #define PAGE_RO 0x783             /* the same with AP = 10 (EL1 read-only) */
@@ -25,18 +26,7 @@
 	.text
 	.global _start
 _start:
-	ldr	x0, =stack_top
-	mov	sp, x0
-	mov	x0, #0xff		/* MAIR: Attr0 Normal write-back, Attr1 Device-nGnRnE */
-	msr	mair_el1, x0
-	ldr	x0, =(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (5 << 32))
-	msr	tcr_el1, x0		/* T0SZ 25, WB WA, inner shareable, EPD1, IPS 48 bits */
-	ldr	x0, =l1
-	msr	ttbr0_el1, x0
-	isb
-	ldr	x0, =0x30d01805		/* SCTLR_EL1: RES1, M, C, I */
-	msr	sctlr_el1, x0
-	isb
+	raw_guest_mmu_on
 	ldr	x1, =DATA		/* the page under test */
 	lsr	x4, x1, #12		/* TLBI operand: VA[55:12], ASID 0 */
 	ldr	x2, =l3			/* its L3 entry */

@@ -96,8 +96,13 @@ static enum match judge(struct guest_mmu *g, struct guest_mmu *g2, const struct 
 		return MATCH_UNKNOWN; /* another ASID's tables: not walkable from here */
 	if (mmu__walk(&w->ctx, v->va, MMU_READ, MMU_F_NO_UPDATE, &res))
 		return res.fault.kind == MMU_FAULT_PERMISSION ? MATCH_UNKNOWN : MATCH_STALE;
-	if ((res.pa & mask) != v->pa || res.perms != v->perms || res.attr != v->attr ||
-	    (kind != MMU_TLB_S2 && res.global != v->global))
+	if ((res.pa & mask) != v->pa)
+		return MATCH_STALE;
+	/* a stage-2-only entry is compared by its output alone: walked with stage 1 off,
+	 * the result's permissions and attributes are combined with stage 1's defaults
+	 * (Device memory for data), not the entry's stage-2 values */
+	if (kind != MMU_TLB_S2 && (res.perms != v->perms || res.attr != v->attr ||
+				   res.global != v->global))
 		return MATCH_STALE;
 	return MATCH_YES;
 }

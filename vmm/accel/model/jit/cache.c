@@ -5,7 +5,9 @@
  * stubs every block shares: the entry trampoline and the exits. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -51,20 +53,42 @@ static void write_stubs(struct jit *j)
 	jmp_to(&e, j->epilogue);
 	j->stubs_end = (size_t)(e.p - j->rw);
 	j->used = j->stubs_end;
+	jit__perf_name(j, jit__rx(j, j->rw), j->stubs_end, "jit_stubs");
 }
 
-struct jit *jit__new(size_t size, bool fetch_lines)
+/* perf (perf report, perf annotate) reads /tmp/perf-PID.map to name code it finds
+ * no ELF file for: one "start size name" line per block, written as it is translated
+ * (after a flush the same addresses are named again, the later line wins). */
+void jit__perf_name(struct jit *j, const void *rx, size_t size, const char *fmt, ...)
 {
-	if (!size)
-		size = CACHE_SIZE;
-	if (size < JIT_MIN_CACHE)
-		size = JIT_MIN_CACHE;
-	struct jit *j = calloc(1, sizeof(*j));
-	if (!j)
-		return 0;
-	j->size = (size + 4095) & ~(size_t)4095;
-	j->gen = 1;
-	j->fetch_lines = fetch_lines;
+	if (!j->perf_map)
+		return;
+	va_list ap;
+	fprintf(j->perf_map, "%llx %zx ", (unsigned long long)(uintptr_t)rx, size);
+	va_start(ap, fmt);
+	vfprintf(j->perf_map, fmt, ap);
+	va_end(ap);
+	fputc('\n', j->perf_map);
+}
+
+static bool perf_map_wanted(void)
+{
+	const char *v = getenv("VMM_JIT_PERF_MAP");
+	return v && *v && strcmp(v, "0");
+}
+
+static void open_perf_map(struct jit *j)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	j->perf_map = fopen(path, "w"); /* no map is no error: the run is the same */
+	if (j->perf_map)
+		setvbuf(j->perf_map, 0, _IOFBF, 1 << 16);
+}
+
+/* The two views of one memfd (its name shows in /proc/PID/maps). */
+static void map_memfd(struct jit *j)
+{
 	int fd = memfd_create("vmm-model-jit", MFD_CLOEXEC);
 	if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
 		void *rw = mmap(0, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -81,12 +105,51 @@ struct jit *jit__new(size_t size, bool fetch_lines)
 	}
 	if (fd >= 0)
 		close(fd);
+}
+
+/* The two views of a shared anonymous mapping (mremap of size 0 duplicates it): perf
+ * takes such code as anonymous ("/dev/zero") and names it from /tmp/perf-PID.map,
+ * which it does not for a memfd's. */
+static void map_anon(struct jit *j)
+{
+	void *rw = mmap(0, j->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rw == MAP_FAILED)
+		return;
+	void *rx = mremap(rw, 0, j->size, MREMAP_MAYMOVE);
+	if (rx == MAP_FAILED || mprotect(rx, j->size, PROT_READ | PROT_EXEC)) {
+		if (rx != MAP_FAILED)
+			munmap(rx, j->size);
+		munmap(rw, j->size);
+		return;
+	}
+	j->rw = rw;
+	j->rx = rx;
+}
+
+struct jit *jit__new(size_t size, bool fetch_lines)
+{
+	if (!size)
+		size = CACHE_SIZE;
+	if (size < JIT_MIN_CACHE)
+		size = JIT_MIN_CACHE;
+	struct jit *j = calloc(1, sizeof(*j));
+	if (!j)
+		return 0;
+	j->size = (size + 4095) & ~(size_t)4095;
+	j->gen = 1;
+	j->fetch_lines = fetch_lines;
+	if (perf_map_wanted())
+		map_anon(j);
+	else
+		map_memfd(j);
 	if (!j->rw) {
 		int err = errno ? errno : ENOMEM;
 		free(j);
 		errno = err;
 		return 0;
 	}
+	if (perf_map_wanted())
+		open_perf_map(j);
 	write_stubs(j);
 	return j;
 }
@@ -97,6 +160,9 @@ void jit__free(struct jit *j)
 		return;
 	munmap(j->rw, j->size);
 	munmap(j->rx, j->size);
+	if (j->perf_map)
+		fclose(j->perf_map);
+
 	free(j);
 }
 

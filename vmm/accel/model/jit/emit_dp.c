@@ -15,8 +15,8 @@ void tr__addsub_imm(struct tr *t, const struct dent *d)
 		return;
 	}
 	alu_ri(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, (int32_t)d->imm);
+	tr__put(t, RAX, RD(i), true); /* a store: the host flags stay */
 	tr__flags_arith(t, sub);
-	tr__put(t, RAX, RD(i), true);
 }
 
 void tr__addsub_sreg(struct tr *t, const struct dent *d)
@@ -28,9 +28,9 @@ void tr__addsub_sreg(struct tr *t, const struct dent *d)
 	tr__get(t, RDX, RM(i), true);
 	tr__shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
 	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
+	tr__put(t, RAX, RD(i), true);
 	if (s)
 		tr__flags_arith(t, sub);
-	tr__put(t, RAX, RD(i), true);
 }
 
 void tr__logic_sreg(struct tr *t, const struct dent *d)
@@ -45,9 +45,9 @@ void tr__logic_sreg(struct tr *t, const struct dent *d)
 	if (BIT(i, 21))
 		not_r(&t->e, w, RDX);
 	alu_rr(&t->e, w, op[opc], RAX, RDX);
-	if (opc == 3)
-		tr__flags_logic(t, w);
 	tr__put(t, RAX, RD(i), true);
+	if (opc == 3) /* ANDS, BICS: the AND's flags */
+		tr__flags_logic(t);
 }
 
 void tr__logic_imm(struct tr *t, const struct dent *d)
@@ -60,8 +60,8 @@ void tr__logic_imm(struct tr *t, const struct dent *d)
 	mov_imm64(&t->e, RDX, w ? d->imm : (uint32_t)d->imm);
 	alu_rr(&t->e, w, op[opc], RAX, RDX);
 	if (opc == 3) {
-		tr__flags_logic(t, w);
 		tr__put(t, RAX, RD(i), true);
+		tr__flags_logic(t);
 	} else {
 		tr__put(t, RAX, RD(i), false); /* AND/ORR/EOR (immediate) may write SP */
 	}
@@ -98,8 +98,7 @@ void tr__csel(struct tr *t, const struct dent *d)
 		not_r(&t->e, w, RDX);
 	if (BIT(i, 10))
 		alu_ri(&t->e, w, ALU_ADD, RDX, 1);
-	tr__cond_to_cf(t, BITS(i, 15, 12));
-	cmov_rr(&t->e, w, CC_C, RDX, RAX);
+	cmov_rr(&t->e, w, tr__cond(t, BITS(i, 15, 12)), RDX, RAX);
 	if (!w)
 		mov_rr(&t->e, 0, RDX, RDX); /* CMOV zero-extends, but be explicit */
 	tr__put(t, RDX, RD(i), true);
@@ -207,8 +206,8 @@ void tr__addsub_ereg(struct tr *t, const struct dent *d)
 		shift_ri(&t->e, 1, SH_SHL, RDX, sh);
 	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
 	if (s) {
-		tr__flags_arith(t, sub);
 		tr__put(t, RAX, RD(i), true);
+		tr__flags_arith(t, sub);
 	} else {
 		tr__put(t, RAX, RD(i), false);
 	}

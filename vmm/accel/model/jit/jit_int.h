@@ -3,6 +3,7 @@
 #define MODEL_JIT_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "jit/jit.h"
 #include "jit/x86.h"
@@ -33,6 +34,7 @@ struct jit {
 	bool fetch_lines;   /* --checks: report each line of code entered (jit.h) */
 	uint64_t cur_line;  /* fetch_lines: pc >> 6 of the last line reported (jit__enter) */
 	struct jit_stats st;
+	FILE *perf_map;     /* VMM_JIT_PERF_MAP set: /tmp/perf-PID.map, a line per block */
 };
 
 static inline void *jit__rx(const struct jit *j, const uint8_t *rw)
@@ -41,6 +43,9 @@ static inline void *jit__rx(const struct jit *j, const uint8_t *rw)
 }
 
 uint8_t *jit__room(struct jit *j);
+/* VMM_JIT_PERF_MAP: name the host code at rx, size bytes, for perf (a no-op otherwise) */
+void jit__perf_name(struct jit *j, const void *rx, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* translate.c: the block at idx of pg into the cache, recorded in jp */
 void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsigned idx);
 

@@ -45,6 +45,9 @@ struct tr {
 	int32_t pc_pend, ic_pend;
 	struct slow slow[JIT_MAX_BLOCK];
 	unsigned nslow;
+	int next_cond;      /* the condition the next instruction of the block tests, or -1 */
+	bool cond_in_r11;   /* for this instruction: R11B = its condition holds (tr__cond) */
+	bool r11_next;      /* the same, left by this instruction for the next one */
 };
 
 void tr__add_mem(struct tr *t, int32_t off, int32_t v); /* [RBX + off] += v */
@@ -54,9 +57,14 @@ void tr__valid_check(struct tr *t); /* fetch_lines: leave if a handler dropped t
 void tr__get(struct tr *t, unsigned r, unsigned n, bool zr);
 /* Xd = host r (zr: register 31 is XZR and the write is dropped) */
 void tr__put(struct tr *t, unsigned r, unsigned d, bool zr);
-void tr__flags_arith(struct tr *t, bool sub); /* NZCV from an add or a subtract */
-void tr__flags_logic(struct tr *t, int w);    /* NZCV from RAX, C = V = 0 */
-void tr__cond_to_cf(struct tr *t, unsigned cond); /* CF = cond holds */
+/* NZCV from the host flags of an add or a subtract (the last host instruction that
+ * set flags); uses RAX, RCX, R11 */
+void tr__flags_arith(struct tr *t, bool sub);
+/* NZCV from the host flags of an AND: N and Z, C = V = 0; uses RAX, RCX, R11 */
+void tr__flags_logic(struct tr *t);
+/* The host condition code that holds when Arm condition cond holds for NZCV (after the
+ * flags' setter, or from c->nzcv); uses RCX, R8 */
+unsigned tr__cond(struct tr *t, unsigned cond);
 void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt);
 
 /* emit_dp.c: one instruction each, inline */

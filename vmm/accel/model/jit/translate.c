@@ -23,6 +23,7 @@
  * maps nothing for writing, so inlined stores always take their handler) a dropped
  * page leaves. Chains stay in the page, and each block's entry checks its line.
  */
+#include <cpuid.h>
 #include <stdlib.h>
 
 #include "jit/tr.h"
@@ -261,53 +262,112 @@ void tr__put(struct tr *t, unsigned r, unsigned d, bool zr)
 		mov_store(&t->e, 1, r, RBX, OFF_X(d));
 }
 
-/* NZCV from the host flags of an add (carry as is) or a subtract (carry inverted:
- * Arm's C is NOT borrow). Keeps RAX. */
+/* Arm condition -> the host condition code testing the same thing on the host flags of
+ * the instruction that set NZCV, or -1 when none does. After a subtract the host CF is
+ * a borrow (Arm's C is NOT borrow); after an add or an AND it is C (an AND clears CF
+ * and OF as ANDS clears C and V). HI and LS test C and Z together: only a subtract's
+ * flags give them (x86 A and BE). AL and NV need no flags. */
+static int host_cc(unsigned cond, bool sub)
+{
+	static const int8_t cc_sub[16] = { CC_Z, CC_NZ, CC_NC, CC_C, CC_S, CC_NS, CC_O, CC_NO,
+					   CC_A, CC_BE, CC_GE, CC_L, CC_G, CC_LE, -1, -1 };
+	if (!sub && (cond == 2 || cond == 3))
+		return cond == 2 ? CC_C : CC_NC;
+	if (!sub && (cond == 8 || cond == 9))
+		return -1;
+	return cc_sub[cond];
+}
+
+static bool have_lahf = true; /* checked once (find_handlers): LAHF in 64-bit mode */
+
+/* When the next instruction tests a condition the host flags give directly, keep it in
+ * R11B for it (tr__cond): SETcc changes no flag. */
+static void keep_cond(struct tr *t, bool sub)
+{
+	if (t->next_cond < 0)
+		return;
+	int cc = host_cc((unsigned)t->next_cond, sub);
+	if (cc < 0)
+		return;
+	setcc(&t->e, (unsigned)cc, R11);
+	t->r11_next = true;
+}
+
+/* NZCV from the host flags of an add (carry as is) or a subtract (carry inverted: Arm's
+ * C is NOT borrow). LAHF gives SF, ZF and CF in AH (bits 15, 14, 8 of AX), SETO OF in
+ * AL (bit 0); one multiply by 1<<16 | 1<<21 | 1<<28 moves them to bits 31, 30, 29 and
+ * 28 (every other product lands below bit 28 or above bit 31), the mask keeps those. */
 void tr__flags_arith(struct tr *t, bool sub)
 {
 	struct emit *e = &t->e;
-	setcc(e, CC_S, RCX);
-	setcc(e, CC_Z, RDX);
-	setcc(e, sub ? CC_NC : CC_C, R8);
-	setcc(e, CC_O, R9);
-	movzx8_rr(e, RCX, RCX);
-	shift_ri(e, 0, SH_SHL, RCX, 31);
-	movzx8_rr(e, RDX, RDX);
-	shift_ri(e, 0, SH_SHL, RDX, 30);
-	alu_rr(e, 0, ALU_OR, RCX, RDX);
-	movzx8_rr(e, R8, R8);
-	shift_ri(e, 0, SH_SHL, R8, 29);
-	alu_rr(e, 0, ALU_OR, RCX, R8);
-	movzx8_rr(e, R9, R9);
-	shift_ri(e, 0, SH_SHL, R9, 28);
-	alu_rr(e, 0, ALU_OR, RCX, R9);
-	mov_store(e, 0, RCX, RBX, OFF_NZCV);
+	keep_cond(t, sub);
+	if (!have_lahf) {
+		setcc(e, CC_S, RCX);
+		setcc(e, CC_Z, RDX);
+		setcc(e, sub ? CC_NC : CC_C, R8);
+		setcc(e, CC_O, R9);
+		movzx8_rr(e, RCX, RCX);
+		shift_ri(e, 0, SH_SHL, RCX, 31);
+		movzx8_rr(e, RDX, RDX);
+		shift_ri(e, 0, SH_SHL, RDX, 30);
+		alu_rr(e, 0, ALU_OR, RCX, RDX);
+		movzx8_rr(e, R8, R8);
+		shift_ri(e, 0, SH_SHL, R8, 29);
+		alu_rr(e, 0, ALU_OR, RCX, R8);
+		movzx8_rr(e, R9, R9);
+		shift_ri(e, 0, SH_SHL, R9, 28);
+		alu_rr(e, 0, ALU_OR, RCX, R9);
+		mov_store(e, 0, RCX, RBX, OFF_NZCV);
+		return;
+	}
+	if (sub)
+		cmc_(e);
+	lahf_(e);
+	setcc(e, CC_O, RAX);
+	alu_ri(e, 0, ALU_AND, RAX, 0xc101);
+	imul_rri(e, RAX, RAX, 0x10210000);
+	alu_ri(e, 0, ALU_AND, RAX, (int32_t)0xf0000000u);
+	mov_store(e, 0, RAX, RBX, OFF_NZCV);
 }
 
-/* NZCV = N and Z of RAX (w: 64-bit), C = V = 0 (ANDS, TST). Keeps RAX. */
-void tr__flags_logic(struct tr *t, int w)
+/* NZCV = N and Z from the host flags of an AND, C = V = 0 (ANDS, TST). */
+void tr__flags_logic(struct tr *t)
 {
 	struct emit *e = &t->e;
-	test_rr(e, w, RAX, RAX);
-	setcc(e, CC_S, RCX);
-	setcc(e, CC_Z, RDX);
-	movzx8_rr(e, RCX, RCX);
-	shift_ri(e, 0, SH_SHL, RCX, 31);
-	movzx8_rr(e, RDX, RDX);
-	shift_ri(e, 0, SH_SHL, RDX, 30);
-	alu_rr(e, 0, ALU_OR, RCX, RDX);
-	mov_store(e, 0, RCX, RBX, OFF_NZCV);
+	keep_cond(t, false);
+	if (!have_lahf) {
+		setcc(e, CC_S, RCX);
+		setcc(e, CC_Z, RDX);
+		movzx8_rr(e, RCX, RCX);
+		shift_ri(e, 0, SH_SHL, RCX, 31);
+		movzx8_rr(e, RDX, RDX);
+		shift_ri(e, 0, SH_SHL, RDX, 30);
+		alu_rr(e, 0, ALU_OR, RCX, RDX);
+		mov_store(e, 0, RCX, RBX, OFF_NZCV);
+		return;
+	}
+	lahf_(e);
+	alu_ri(e, 0, ALU_AND, RAX, 0xc000);
+	shift_ri(e, 0, SH_SHL, RAX, 16);
+	mov_store(e, 0, RAX, RBX, OFF_NZCV);
 }
 
-/* CF = condition cond holds for c->nzcv (through cond_table, as cond_fast). Uses RCX, R8. */
-void tr__cond_to_cf(struct tr *t, unsigned cond)
+/* The host condition code that holds when cond holds: R11B from the flags' setter
+ * just before (keep_cond), else cond_table[c->nzcv >> 28] bit cond (as cond_fast) into
+ * CF. Uses RCX, R8. */
+unsigned tr__cond(struct tr *t, unsigned cond)
 {
 	struct emit *e = &t->e;
+	if (t->cond_in_r11) {
+		test8_rr(e, R11);
+		return CC_NZ;
+	}
 	mov_load(e, 0, RCX, RBX, OFF_NZCV);
 	shift_ri(e, 0, SH_SHR, RCX, 28);
 	mov_imm64(e, R8, (uint64_t)(uintptr_t)cond_table);
 	e8(e, 0x41); e8(e, 0x0f); e8(e, 0xb7); e8(e, 0x0c); e8(e, 0x48); /* movzx ecx, word [r8 + rcx*2] */
 	bt_ri(e, 0, RCX, cond);
+	return CC_C;
 }
 
 /* RDX op= shift (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) by amt */
@@ -365,6 +425,8 @@ static void find_handlers(void)
 {
 	struct dent d;
 	if (!hint_fn) {
+		unsigned a, b, c, dx;
+		have_lahf = __get_cpuid(0x80000001u, &a, &b, &c, &dx) && (c & 1);
 		decode__insn(0xd503201fu, &d); /* NOP */
 		hint_fn = d.fn;
 		decode__insn(0xd5033bbfu, &d); /* DMB ISH */
@@ -439,6 +501,17 @@ static enum kind classify(const struct dent *d)
 
 static bool ends_block(enum kind k) { return k >= K_B; }
 
+/* The condition an inlined instruction tests (B.cond, CSEL family), or -1 */
+static int reads_cond(const struct dent *d)
+{
+	enum kind k = classify(d);
+	if (k == K_BCOND)
+		return (int)(d->insn & 15);
+	if (k == K_CSEL)
+		return (int)BITS(d->insn, 15, 12);
+	return -1;
+}
+
 /* A conditional branch at k: CF (cc_taken) or a test; taken by d->imm. */
 static void cond_branch(struct tr *t, unsigned k, unsigned cc_taken, int64_t imm)
 {
@@ -467,8 +540,7 @@ static void branch(struct tr *t, const struct dent *d, enum kind kind, unsigned 
 		taken(t, k, imm);
 		return;
 	case K_BCOND:
-		tr__cond_to_cf(t, i & 15);
-		cond_branch(t, k, CC_C, imm);
+		cond_branch(t, k, tr__cond(t, i & 15), imm);
 		return;
 	case K_CBZ:
 		tr__get(t, RAX, RD(i), true);
@@ -528,6 +600,11 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		enum kind kind = classify(d);
 		if (j->fetch_lines && m && k % 16 == 0) /* a new 64-byte line */
 			line_check(t);
+		t->cond_in_r11 = t->r11_next; /* the previous instruction left it */
+		t->r11_next = false;
+		t->next_cond = -1;
+		if (m + 1 < n && !(j->fetch_lines && (k + 1) % 16 == 0)) /* no line check between */
+			t->next_cond = reads_cond(&pg->e[k + 1]);
 		if (ends_block(kind)) {
 			branch(t, d, kind, k);
 			break;
@@ -564,6 +641,8 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 	tr__slow_stubs(t);
 
 	void *code = jit__rx(j, t->entry);
+	jit__perf_name(j, code, (size_t)(t->e.p - t->entry), "guest_pa_%llx",
+		       (unsigned long long)(pg->pa + 4 * idx));
 	j->used = (size_t)(t->e.p - j->rw);
 	j->used = (j->used + 15) & ~(size_t)15;
 	j->st.blocks++;

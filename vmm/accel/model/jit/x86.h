@@ -172,6 +172,12 @@ static inline void cmov_rr(struct emit *e, int w, unsigned cc, unsigned dst, uns
 {
 	x_reg(e, w, 0x0f40 + cc, dst, src);
 }
+/* AH = SF:ZF:0:AF:0:PF:1:CF; CMC: CF = !CF (neither changes any other flag) */
+static inline void lahf_(struct emit *e) { e8(e, 0x9f); }
+static inline void cmc_(struct emit *e) { e8(e, 0xf5); }
+/* TEST r8, r8 (r: R8..R15, or RAX..RBX) */
+static inline void test8_rr(struct emit *e, unsigned r) { x_reg(e, 0, 0x84, r, r); }
+static inline void lea(struct emit *e, int w, unsigned r, unsigned base, int32_t d) { x_mem(e, w, 0x8d, r, base, d); }
 static inline void push_r(struct emit *e, unsigned r) { rex(e, 0, 0, r); e8(e, 0x50 + (r & 7)); }
 static inline void pop_r(struct emit *e, unsigned r) { rex(e, 0, 0, r); e8(e, 0x58 + (r & 7)); }
 static inline void ret_(struct emit *e) { e8(e, 0xc3); }

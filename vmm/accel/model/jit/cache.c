@@ -51,6 +51,8 @@ static void write_stubs(struct jit *j)
 	j->ret_stop = e.p;
 	mov_imm64(&e, RAX, JX_STOP);
 	jmp_to(&e, j->epilogue);
+	j->leave = e.p;
+	tr__leave_stub(j, &e);
 	j->stubs_end = (size_t)(e.p - j->rw);
 	j->used = j->stubs_end;
 	jit__perf_name(j, jit__rx(j, j->rw), j->stubs_end, "jit_stubs");
@@ -204,6 +206,7 @@ static struct jit_page *page_table(struct jit *j, struct dpage *pg)
 	} else if (jp->gen != j->gen) { /* the cache was flushed since */
 		memset(jp->entry, 0, sizeof(jp->entry));
 		jp->nblocks = 0;
+		jp->npend = 0;
 		jp->gen = j->gen;
 	}
 	return jp;
@@ -221,6 +224,32 @@ void *jit__lookup(struct jit *j, struct dpage *pg, unsigned idx)
 	if (gen != j->gen)
 		jp = page_table(j, pg); /* flushed: clear this page's table too */
 	return jit__translate(j, pg, jp, idx);
+}
+
+/* No memory for the list: the jump keeps going through the table lookup after it. */
+void jit__pend(struct jit *j, struct jit_page *jp, unsigned idx, uint8_t *site)
+{
+	if (jp->npend == jp->cap) {
+		unsigned cap = jp->cap ? 2 * jp->cap : 16;
+		struct jit_pend *p = realloc(jp->pend, cap * sizeof(*p));
+		if (!p)
+			return;
+		jp->pend = p;
+		jp->cap = cap;
+	}
+	jp->pend[jp->npend++] = (struct jit_pend){ idx, (uint32_t)(site - j->rw) };
+}
+
+void jit__resolve(struct jit *j, struct jit_page *jp, unsigned idx)
+{
+	unsigned k = 0;
+	for (unsigned m = 0; m < jp->npend; m++) {
+		if (jp->pend[m].idx == idx)
+			patch_to(j->rw + jp->pend[m].off, jit__rw(j, jp->entry[idx]));
+		else
+			jp->pend[k++] = jp->pend[m];
+	}
+	jp->npend = k;
 }
 
 int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end, bool cross,
@@ -245,5 +274,6 @@ void jit__page_free(struct jit *j, struct jit_page *jp)
 		j->st.dropped += jp->nblocks;
 		j->live -= jp->nblocks;
 	}
+	free(jp->pend);
 	free(jp);
 }

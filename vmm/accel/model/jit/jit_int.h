@@ -17,6 +17,10 @@ struct jit_page {
 	uint64_t gen;
 	unsigned nblocks;
 	void *entry[1024];
+	/* jumps of this page's blocks to blocks of it not translated yet: pointed at the
+	 * block when it is (jit__resolve); cleared with the table */
+	struct jit_pend { uint32_t idx, off; } *pend;
+	unsigned npend, cap;
 };
 
 struct jit {
@@ -26,6 +30,7 @@ struct jit {
 	uint64_t live;      /* blocks translated in this generation and not dropped */
 	int (*enter)(struct cpu *c, void *code, uint64_t end);
 	uint8_t *epilogue, *ret_cont, *ret_leave, *ret_stop; /* writable view (jumps are relative) */
+	uint8_t *leave;     /* a branch leaves the page: chain into the next one, or return */
 	/* the page translated code runs in, and its VA base: set by jit__enter, updated
 	 * by a chain into another page (translate.c, leave_page), read back after */
 	struct dpage *cur_pg;
@@ -42,7 +47,18 @@ static inline void *jit__rx(const struct jit *j, const uint8_t *rw)
 	return j->rx + (rw - j->rw);
 }
 
+static inline uint8_t *jit__rw(const struct jit *j, const void *rx)
+{
+	return j->rw + ((const uint8_t *)rx - j->rx);
+}
+
 uint8_t *jit__room(struct jit *j);
+/* the jump ending at site (writable view) is to go to block idx of jp once translated;
+ * jit__resolve points the jumps waiting for idx at its code */
+void jit__pend(struct jit *j, struct jit_page *jp, unsigned idx, uint8_t *site);
+void jit__resolve(struct jit *j, struct jit_page *jp, unsigned idx);
+/* translate.c: the shared exit of a branch out of a page (cache.c writes it once) */
+void tr__leave_stub(struct jit *j, struct emit *e);
 /* VMM_JIT_PERF_MAP: name the host code at rx, size bytes, for perf (a no-op otherwise) */
 void jit__perf_name(struct jit *j, const void *rx, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

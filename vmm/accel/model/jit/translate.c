@@ -45,18 +45,29 @@ void tr__sync(struct tr *t)
 }
 
 /* Go on at instruction index target of this page; pc and icount are in memory. The
- * target block checks the budget at its entry. */
+ * target block checks the budget at its entry. A block already translated is jumped
+ * to directly (it lives as long as this one: same page, same cache generation); else
+ * the jump goes to a lookup in the page's table for now and is pointed at the block
+ * when it is translated (jit__translate, the page's pending list). */
 static void chain(struct tr *t, unsigned target)
 {
+	struct emit *e = &t->e;
 	if (target == t->start) {
-		jmp_to(&t->e, t->entry);
+		jmp_to(e, t->entry);
 		return;
 	}
-	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)&t->jp->entry[target]);
-	mov_load(&t->e, 1, RAX, RAX, 0);
-	test_rr(&t->e, 1, RAX, RAX);
-	jcc_to(&t->e, CC_Z, t->j->ret_cont); /* not translated yet: the run loop will */
-	jmp_r(&t->e, RAX);
+	if (t->jp->entry[target]) {
+		jmp_to(e, jit__rw(t->j, t->jp->entry[target]));
+		return;
+	}
+	uint8_t *site = jmp(e);
+	patch_to(site, e->p);
+	jit__pend(t->j, t->jp, target, site);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->jp->entry[target]);
+	mov_load(e, 1, RAX, RAX, 0);
+	test_rr(e, 1, RAX, RAX);
+	jcc_to(e, CC_Z, t->j->ret_cont); /* not translated yet: the run loop will */
+	jmp_r(e, RAX);
 }
 
 #define OFF_VM ((int32_t)offsetof(struct cpu, vm))
@@ -124,20 +135,19 @@ void tr__valid_check(struct tr *t)
 	patch_to(ok, e->p);
 }
 
-/* The page is left by a direct branch or by running off its end; pc and icount are in
- * memory. Go straight into the target page's block if the run loop (cpu/exec.c,
+/* The page is left by a branch or by running off its end; pc and icount are in
+ * memory (the stub every such exit jumps to, j->leave; written once by cache.c). Go straight into the target page's block if the run loop (cpu/exec.c,
  * cpu__run) would do nothing else there: budget left (the run loop's own: chain_ok),
  * no stop request, no deliverable IRQ, no debug (MDSCR_EL1.SS/MDE), no Illegal
  * Execution state, no live PMU, no instrumented fetch, and a fetch micro-TLB hit on a
  * valid page with a translation at that index: then count that hit as fetch() does
  * and jump. Any test failing: back to the run loop, which does it all itself. */
-static void leave_page(struct tr *t)
+void tr__leave_stub(struct jit *j, struct emit *e)
 {
-	struct emit *e = &t->e;
 	uint8_t *out[16];
 	unsigned n = 0;
 
-	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->j->chain_ok);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&j->chain_ok);
 	cmp_byte0(e, RAX, 0);
 	out[n++] = jcc(e, CC_Z);
 	mov_load(e, 1, RAX, RBX, OFF_IC);
@@ -189,7 +199,7 @@ static void leave_page(struct tr *t)
 	mov_load(e, 1, RDX, RDI, (int32_t)offsetof(struct dpage, jit));
 	test_rr(e, 1, RDX, RDX);
 	out[n++] = jcc(e, CC_Z);
-	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->j->gen);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&j->gen);
 	mov_load(e, 1, RAX, RAX, 0);
 	alu_rm(e, 1, ALU_CMP, RAX, RDX, (int32_t)offsetof(struct jit_page, gen));
 	out[n++] = jcc(e, CC_NZ);
@@ -203,13 +213,18 @@ static void leave_page(struct tr *t)
 	out[n++] = jcc(e, CC_Z);
 	/* go: the fetch hit, the run loop's current page, the block */
 	alu_mi(e, 1, ALU_ADD, RBX, OFF_ITLB_HITS, 1);
-	mov_imm64(e, R8, (uint64_t)(uintptr_t)&t->j->cur_pg);
+	mov_imm64(e, R8, (uint64_t)(uintptr_t)&j->cur_pg);
 	mov_store(e, 1, RDI, R8, 0);
 	alu_ri(e, 1, ALU_AND, RSI, -4096);
 	mov_store(e, 1, RSI, R8, (int32_t)(offsetof(struct jit, cur_pbase) - offsetof(struct jit, cur_pg)));
 	jmp_r(e, RAX);
 	for (unsigned k = 0; k < n; k++)
-		patch_to(out[k], t->j->ret_leave);
+		patch_to(out[k], j->ret_leave);
+}
+
+static void leave_page(struct tr *t)
+{
+	jmp_to(&t->e, t->j->leave);
 }
 
 /* After the instruction at index k (pc and icount in memory, past it): go on with the
@@ -378,21 +393,38 @@ void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt)
 		shift_ri(&t->e, w, k[type], RDX, amt);
 }
 
-/* BR, BLR, RET: the target from the register, then as a handler's X_BRANCH (the run
- * loop retires it and stays in the page if the target is in it) */
+/* BR, BLR, RET: the target from the register, retired as the run loop retires a
+ * handler's X_BRANCH, and then what it would do: a target in the same page (bits 1:0
+ * clear, else the fetch's alignment fault) of a valid page goes on at the block there
+ * (or back to the loop to translate it), any other through leave_page. */
 static void branch_reg(struct tr *t, const struct dent *d)
 {
+	struct emit *e = &t->e;
 	uint32_t i = d->insn;
 	tr__get(t, RAX, RN(i), true);
+	mov_load(e, 1, RDX, RBX, OFF_PC);
+	if (t->pc_pend)
+		alu_ri(e, 1, ALU_ADD, RDX, t->pc_pend);            /* the branch's pc */
 	if (BITS(i, 22, 21) == 1) { /* BLR: X30 = the next instruction */
-		mov_load(&t->e, 1, RDX, RBX, OFF_PC);
-		alu_ri(&t->e, 1, ALU_ADD, RDX, t->pc_pend + 4);
-		mov_store(&t->e, 1, RDX, RBX, OFF_X(30));
+		lea(e, 1, RCX, RDX, 4);
+		mov_store(e, 1, RCX, RBX, OFF_X(30));
 	}
-	tr__add_mem(t, OFF_IC, t->ic_pend);
-	mov_store(&t->e, 1, RAX, RBX, OFF_PC);
-	mov_imm64(&t->e, RAX, X_BRANCH);
-	jmp_to(&t->e, t->j->epilogue);
+	mov_store(e, 1, RAX, RBX, OFF_PC);
+	tr__add_mem(t, OFF_IC, t->ic_pend + 1);
+	alu_rr(e, 1, ALU_XOR, RDX, RAX);
+	test_ri(e, 1, RDX, (int32_t)~0xffcu);
+	jcc_to(e, CC_NZ, t->j->leave);
+	mov_imm64(e, RCX, (uint64_t)(uintptr_t)&t->pg->valid);
+	cmp_byte0(e, RCX, 0);
+	jcc_to(e, CC_Z, t->j->ret_leave);
+	mov_rr(e, 0, RCX, RAX);
+	shift_ri(e, 0, SH_SHR, RCX, 2);
+	alu_ri(e, 0, ALU_AND, RCX, 1023);
+	mov_imm64(e, RDX, (uint64_t)(uintptr_t)t->jp->entry);
+	e8(e, 0x48); e8(e, 0x8b); e8(e, 0x04); e8(e, 0xca); /* mov rax, [rdx + rcx*8] */
+	test_rr(e, 1, RAX, RAX);
+	jcc_to(e, CC_Z, t->j->ret_cont);
+	jmp_r(e, RAX);
 }
 
 /* Any other instruction: its handler, with pc and icount in memory. */
@@ -650,6 +682,7 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 	j->live++;
 	jp->nblocks++;
 	jp->entry[idx] = code;
+	jit__resolve(j, jp, idx);
 	free(t);
 	return code;
 }

@@ -38,6 +38,17 @@ struct mmu_check *mmu__check_create(const struct mmu_check_config *cfg)
 		return NULL;
 	}
 	c->desc.key_shift = 3; /* keyed by descriptor address: 8-byte aligned */
+	if (cfg->flat_size >= 4096 && !(cfg->flat_base & 0xfff)) {
+		c->flat_base = cfg->flat_base;
+		c->flat_pages = cfg->flat_size >> 12;
+		/* calloc of this size maps zero pages: only the pages' entries used cost */
+		c->flat_live = calloc((c->flat_pages + 63) / 64, 8);
+		c->flat = calloc(c->flat_pages, sizeof(*c->flat));
+		if (!c->flat_live || !c->flat) {
+			mmu__check_destroy(c);
+			return NULL;
+		}
+	}
 	return c;
 }
 
@@ -47,6 +58,8 @@ void mmu__check_destroy(struct mmu_check *c)
 		return;
 	hmap_free(&c->desc);
 	hmap_free(&c->code);
+	free(c->flat_live);
+	free(c->flat);
 	free(c->pending_by_asid);
 	free(c);
 }
@@ -54,21 +67,6 @@ void mmu__check_destroy(struct mmu_check *c)
 uint64_t mmu__check_count(const struct mmu_check *c, enum mmu_check_kind k)
 {
 	return (unsigned)k < MMU_CHECK_KINDS ? c->count[k] : 0;
-}
-
-bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k)
-{
-	return c->cfg.enable & (1u << k);
-}
-
-void mmu_check_where(struct mmu_check *c, unsigned pe, struct mmu_check_where *w)
-{
-	memset(w, 0, sizeof(*w));
-	w->pe = pe;
-	if (c->cfg.where) {
-		c->cfg.where(c->cfg.opaque, pe, &w->pc, &w->lr);
-		w->known = true;
-	}
 }
 
 void mmu_check_report(struct mmu_check *c, struct mmu_check_report *r)
@@ -336,13 +334,6 @@ void mmu__check_store(struct mmu_ctx *ctx, uint64_t pa, unsigned size, uint64_t 
 		mmu_check_icache_store(c, ctx->pe, pa, size);
 }
 
-void mmu__check_store_data(struct mmu_ctx *ctx, uint64_t pa, unsigned size)
-{
-	struct mmu_check *c = ctx->check;
-
-	if (c && mmu_check_enabled(c, MMU_CHECK_ICACHE))
-		mmu_check_icache_store(c, ctx->pe, pa, size);
-}
 
 /* ---- stale TLB entries ---- */
 

@@ -9,6 +9,8 @@
  * not count (the I-cache could refill from a PoU without the new data).
  * State is kept per system, not per PE: IC IALLU is treated as IC IALLUIS.
  */
+#include <string.h>
+
 #include "check_priv.h"
 
 #define LINE_SHIFT 6   /* tracking granule: 64 bytes */
@@ -25,15 +27,57 @@ static uint64_t line_bits(uint64_t pa, unsigned size)
 	return (last - first == 63 ? ~0ull : (MASK(last - first + 1) << first));
 }
 
+/* The page's state: flat arrays for the configured range (RAM), the hash map for the
+ * rest. get: NULL when the page has no line to report; put: found or made (zeroed). */
+static bool flat_index(const struct mmu_check *c, uint64_t page, uint64_t *i)
+{
+	*i = page - (c->flat_base >> 12);
+	return *i < c->flat_pages;
+}
+
+static struct code_page *page_get(struct mmu_check *c, uint64_t page)
+{
+	uint64_t i;
+
+	if (flat_index(c, page, &i))
+		return (c->flat_live[i / 64] >> (i % 64)) & 1 ? &c->flat[i] : NULL;
+	return hmap_get(&c->code, page);
+}
+
+static struct code_page *page_put(struct mmu_check *c, uint64_t page)
+{
+	bool is_new;
+	uint64_t i;
+
+	if (flat_index(c, page, &i)) {
+		if (!((c->flat_live[i / 64] >> (i % 64)) & 1)) {
+			c->flat_live[i / 64] |= 1ull << (i % 64);
+			memset(&c->flat[i], 0, sizeof(c->flat[i]));
+		}
+		return &c->flat[i];
+	}
+	return hmap_put(&c->code, page, &is_new);
+}
+
+static void page_del(struct mmu_check *c, uint64_t page)
+{
+	uint64_t i;
+
+	if (flat_index(c, page, &i))
+		c->flat_live[i / 64] &= ~(1ull << (i % 64));
+	else
+		hmap_del(&c->code, page);
+}
+
 static void mark(struct mmu_check *c, unsigned pe, uint64_t pa, unsigned size)
 {
 	uint32_t ctr = c->cfg.ctr_el0;
-	bool idc = ctr & (1u << 28), dic = ctr & (1u << 29), is_new;
+	bool idc = ctr & (1u << 28), dic = ctr & (1u << 29);
 	struct code_page *p;
 
 	if (idc && dic)
 		return;
-	p = hmap_put(&c->code, pa >> 12, &is_new);
+	p = page_put(c, pa >> 12);
 	if (!p)
 		return;
 	if (!idc)
@@ -47,6 +91,10 @@ void mmu_check_icache_store(struct mmu_check *c, unsigned pe, uint64_t pa, unsig
 {
 	uint64_t end = pa + (size ? size : 1);
 
+	if (((pa ^ (end - 1)) >> 12) == 0) { /* inside one page (nearly all) */
+		mark(c, pe, pa, (unsigned)(end - pa));
+		return;
+	}
 	while (pa < end) {
 		uint64_t next = (pa | 0xfff) + 1, stop = next < end ? next : end;
 		mark(c, pe, pa, (unsigned)(stop - pa));
@@ -54,15 +102,24 @@ void mmu_check_icache_store(struct mmu_check *c, unsigned pe, uint64_t pa, unsig
 	}
 }
 
+/* (here, so that the one-page case is one function) */
+void mmu__check_store_data(struct mmu_ctx *ctx, uint64_t pa, unsigned size)
+{
+	struct mmu_check *c = ctx->check;
+
+	if (c && mmu_check_enabled(c, MMU_CHECK_ICACHE))
+		mmu_check_icache_store(c, ctx->pe, pa, size);
+}
+
 static void forget_if_clean(struct mmu_check *c, uint64_t page, struct code_page *p)
 {
 	if (!p->need_clean && !p->need_inval)
-		hmap_del(&c->code, page);
+		page_del(c, page);
 }
 
 static void clean_range(struct mmu_check *c, uint64_t pa, unsigned size)
 {
-	struct code_page *p = hmap_get(&c->code, pa >> 12);
+	struct code_page *p = page_get(c, pa >> 12);
 
 	if (!p)
 		return;
@@ -73,7 +130,7 @@ static void clean_range(struct mmu_check *c, uint64_t pa, unsigned size)
 /* An I-cache invalidation helps only lines whose data already reached PoU. */
 static void inval_range(struct mmu_check *c, uint64_t pa, unsigned size)
 {
-	struct code_page *p = hmap_get(&c->code, pa >> 12);
+	struct code_page *p = page_get(c, pa >> 12);
 
 	if (!p)
 		return;
@@ -84,6 +141,16 @@ static void inval_range(struct mmu_check *c, uint64_t pa, unsigned size)
 static void inval_all(struct mmu_check *c)
 {
 	uint64_t key;
+
+	for (uint64_t w = 0; w < (c->flat_pages + 63) / 64; w++) {
+		for (uint64_t bits = c->flat_live[w]; bits; bits &= bits - 1) {
+			uint64_t i = w * 64 + (unsigned)__builtin_ctzll(bits);
+			struct code_page *p = &c->flat[i];
+
+			p->need_inval &= p->need_clean;
+			forget_if_clean(c, (c->flat_base >> 12) + i, p);
+		}
+	}
 
 	for (size_t i = 0; i < c->code.cap;) {
 		struct code_page *p = hmap_at(&c->code, i, &key);
@@ -145,7 +212,7 @@ void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa)
 
 	if (!c || !mmu_check_enabled(c, MMU_CHECK_ICACHE))
 		return;
-	p = hmap_get(&c->code, pa >> 12);
+	p = page_get(c, pa >> 12);
 	if (!p || !((p->need_clean | p->need_inval) & bit))
 		return;
 	struct mmu_check_report rep = {
@@ -160,4 +227,14 @@ void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa)
 	p->need_inval &= ~bit;
 	forget_if_clean(c, pa >> 12, p);
 	mmu_check_report(c, &rep);
+}
+
+const uint64_t *mmu__check_code_live(const struct mmu_check *c, uint64_t pa, unsigned *bit)
+{
+	uint64_t i;
+
+	if (!c || !mmu_check_enabled(c, MMU_CHECK_ICACHE) || !flat_index(c, pa >> 12, &i))
+		return NULL;
+	*bit = (unsigned)(i % 64);
+	return &c->flat_live[i / 64];
 }

@@ -28,7 +28,12 @@ struct code_page {
 struct mmu_check {
 	struct mmu_check_config cfg;
 	struct hmap desc;     /* desc PA -> struct desc_rec */
-	struct hmap code;     /* PA >> 12 -> struct code_page */
+	struct hmap code;     /* PA >> 12 -> struct code_page (outside the flat range) */
+	/* the pages of [flat_base, + flat_pages * 4 KiB) (cfg.flat_*): flat[i] is page i's
+	 * struct code_page when bit i of flat_live is set (it has lines to report) */
+	uint64_t flat_base, flat_pages;
+	uint64_t *flat_live;
+	struct code_page *flat;
 	uint64_t count[MMU_CHECK_KINDS];
 	uint32_t *pending_by_asid; /* [65536]: deferred BBM findings per ASID */
 	uint64_t npending;
@@ -37,9 +42,20 @@ struct mmu_check {
 	struct mmu_check_where switched[CHECK_MAX_PE]; /* where it last changed either */
 };
 
-void mmu_check_where(struct mmu_check *c, unsigned pe, struct mmu_check_where *w);
+/* Where PE pe is now (cfg.where), into w: on every store (inline: it is that often). */
+static inline void mmu_check_where(struct mmu_check *c, unsigned pe, struct mmu_check_where *w)
+{
+	w->pe = pe;
+	w->pc = w->lr = 0;
+	w->known = c->cfg.where != NULL;
+	if (w->known)
+		c->cfg.where(c->cfg.opaque, pe, &w->pc, &w->lr);
+}
 
-bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k);
+static inline bool mmu_check_enabled(const struct mmu_check *c, enum mmu_check_kind k)
+{
+	return c->cfg.enable & (1u << k);
+}
 void mmu_check_report(struct mmu_check *c, struct mmu_check_report *r);
 void mmu_check_icache_store(struct mmu_check *c, unsigned pe, uint64_t pa, unsigned size);
 

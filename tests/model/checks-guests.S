@@ -16,7 +16,14 @@
  *              its L3 table; with --stage2 lazy that table's page is not mapped at
  *              stage 2 yet (a stage-2 fault on the walk, which the VMM resolves): the
  *              exit status is PAR_EL1.F and FST (0: translated), 1 if the PA is wrong
- *              (docs/stage2.md). */
+ *              (docs/stage2.md).
+ *   BUG 7:     break-before-make by an exclusive store: the L3 entry gets another
+ *              output address through LDXR/STXR, after a plain store to the table's
+ *              page made the VMM's micro-TLB map that page for checked stores (the
+ *              read-modify-write path must still check the store: D8.16.1).
+ *   BUG 8:     I-cache coherence by an exclusive store: a plain store maps the data page
+ *              (as in 7), then LDXR/STXR stores a RET there, which is called without
+ *              maintenance (B2.4.4: the check must see the exclusive store). */
 #include <platform/memmap.h>
 #include "raw-guest-mmu.h"
 
@@ -84,6 +91,24 @@ _start:
 	dsb	ish
 	isb
 .endif
+	blr	x5
+.elseif BUG == 7
+	str	xzr, [x2, #0x800]	/* an unused entry: the table's page is now mapped */
+	ldr	x3, =(DATA + 0x1000 + PAGE_RW)
+1:	ldxr	x6, [x2]
+	stxr	w6, x3, [x2]		/* valid -> valid, another output address */
+	cbnz	w6, 1b
+	dsb	ish
+	tlbi	vae1is, x4
+	dsb	ish
+	isb
+.elseif BUG == 8
+	ldr	x5, =(DATA + 0x2000)
+	str	xzr, [x5, #0x800]	/* the data page is now mapped */
+	ldr	w3, =0xd65f03c0		/* RET */
+1:	ldxr	w6, [x5]
+	stxr	w6, w3, [x5]
+	cbnz	w6, 1b
 	blr	x5
 .endif
 	ldr	x0, [x1]		/* use the translation */

@@ -86,6 +86,10 @@ struct mmu_check_config {
 	/* optional: PE pe's PC and x30 now (called on stores and reports, so that a
 	 * report can name the store behind it) */
 	void (*where)(void *opaque, unsigned pe, uint64_t *pc, uint64_t *lr);
+	/* optional: the physical range most stores and fetches fall in (RAM, 4 KiB
+	 * aligned): the I-cache check keeps its per-page state there in flat arrays
+	 * indexed by page (no hash lookup per store or fetched line); 0: hashed only */
+	uint64_t flat_base, flat_size;
 };
 
 struct mmu_check;
@@ -108,6 +112,13 @@ void mmu__check_store_data(struct mmu_ctx *ctx, uint64_t pa, unsigned size);
 
 /* An instruction fetch at va, translated to pa. */
 void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa);
+
+/* For a caller's own fast test of fetches (translated code): the word of the I-cache
+ * check's bitmap that holds pa's page and, in *bit, its bit there; while that bit is
+ * clear no line of the page has anything to report, so mmu__check_fetch on it would do
+ * nothing. NULL when pa is outside the flat range (cfg.flat_*) or the I-cache check is
+ * off: call mmu__check_fetch then. The word stays valid as long as c. */
+const uint64_t *mmu__check_code_live(const struct mmu_check *c, uint64_t pa, unsigned *bit);
 
 /* ctx's PE translates with its regime's ASID (called by mmu__translate itself): a
  * deferred break-before-make finding on a descriptor of that ASID is reported now. */

@@ -49,7 +49,7 @@ struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, uns
 	/* --checks=strict and --caches keep the interpreter (cpu/exec.c) */
 	bool fetch_lines = vm->opts.checks && !vm->opts.strict && !vm->opts.caches;
 	if (vm->opts.jit != MODEL_JIT_OFF &&
-	    !(vm->jit = jit__new((size_t)vm->opts.jit_cache_kib << 10, fetch_lines))) {
+	    !(vm->jit = jit__new((size_t)vm->opts.jit_cache_kib << 10, fetch_lines ? vm : 0))) {
 		xlat__vm_free(vm);
 		free(vm);
 		return 0;

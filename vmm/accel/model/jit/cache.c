@@ -128,7 +128,7 @@ static void map_anon(struct jit *j)
 	j->rx = rx;
 }
 
-struct jit *jit__new(size_t size, bool fetch_lines)
+struct jit *jit__new(size_t size, struct model_vm *lines_vm)
 {
 	if (!size)
 		size = CACHE_SIZE;
@@ -139,7 +139,8 @@ struct jit *jit__new(size_t size, bool fetch_lines)
 		return 0;
 	j->size = (size + 4095) & ~(size_t)4095;
 	j->gen = 1;
-	j->fetch_lines = fetch_lines;
+	j->fetch_lines = lines_vm != 0;
+	j->lines_vm = lines_vm;
 	if (perf_map_wanted())
 		map_anon(j);
 	else

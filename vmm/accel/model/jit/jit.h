@@ -46,9 +46,11 @@ struct jit_stats {
 #define JIT_BLOCK_ROOM (64u << 10)
 #define JIT_MIN_CACHE (2 * JIT_BLOCK_ROOM)
 /* The VM's code cache of size bytes (0: 64 MiB; at least JIT_MIN_CACHE); NULL with
- * errno set if it cannot be mapped. fetch_lines: the VM runs with --checks (not strict,
- * no caches): translated code makes the instrumented loop's fetch-line calls. */
-struct jit *jit__new(size_t size, bool fetch_lines);
+ * errno set if it cannot be mapped. lines_vm: the VM when it runs with --checks (not
+ * strict, no caches: fetch_lines), else NULL: translated code makes the instrumented
+ * loop's fetch-line calls, skipping those that would do nothing (translate.c). */
+struct model_vm;
+struct jit *jit__new(size_t size, struct model_vm *lines_vm);
 bool jit__fetch_lines(const struct jit *j);
 void jit__free(struct jit *j);
 const struct jit_stats *jit__stats(const struct jit *j);

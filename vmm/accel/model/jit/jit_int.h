@@ -38,6 +38,7 @@ struct jit {
 	bool chain_ok;      /* the run loop's budget is the whole of it: chains may cross pages */
 	bool fetch_lines;   /* --checks: report each line of code entered (jit.h) */
 	uint64_t cur_line;  /* fetch_lines: pc >> 6 of the last line reported (jit__enter) */
+	struct model_vm *lines_vm; /* fetch_lines: the VM (its checks' state, xlat.h) */
 	struct jit_stats st;
 	FILE *perf_map;     /* VMM_JIT_PERF_MAP set: /tmp/perf-PID.map, a line per block */
 };

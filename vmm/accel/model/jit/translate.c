@@ -101,16 +101,47 @@ static int fetch_line(struct cpu *c, struct dpage *pg)
 	return c->vm->stop;
 }
 
-/* fetch_lines: before the instruction at the pending pc, the line check */
+#define OFF_XLAT ((int32_t)offsetof(struct cpu, xlat))
+#define OFF_UTLB_GEN ((int32_t)offsetof(struct cpu, utlb_gen))
+
+/* fetch_lines: before the instruction at the pending pc, the line check. A line of
+ * another page than the last one whose fetch translation passed the stale check (per
+ * regime, since the last flush), of a page with lines the I-cache check would report,
+ * or with a stop pending (fetch_line returns it), calls fetch_line; any other only
+ * becomes the last line reported, as the call would leave it (xlat.h). */
 static void line_check(struct tr *t)
 {
 	struct emit *e = &t->e;
+	unsigned bit = 0;
+	const uint64_t *live = xlat__code_live(t->j->lines_vm, t->pg->pa, &bit);
+	uint8_t *slow[3] = { 0 }, *done = 0;
 	tr__sync(t);
 	mov_load(e, 1, RDX, RBX, OFF_PC);
 	shift_ri(e, 1, SH_SHR, RDX, 6);
 	mov_imm64(e, RAX, (uint64_t)(uintptr_t)&t->j->cur_line);
 	alu_rm(e, 1, ALU_CMP, RDX, RAX, 0);
 	uint8_t *same = jcc(e, CC_Z);
+	if (live) {
+		mov_imm64(e, RCX, (uint64_t)(uintptr_t)live);
+		mov_load(e, 1, RCX, RCX, 0);
+		bt_ri(e, 1, RCX, bit);
+		slow[0] = jcc(e, CC_C);
+		mov_load(e, 1, RCX, RBX, OFF_VM);
+		cmp_byte0(e, RCX, (int32_t)offsetof(struct model_vm, stop));
+		slow[1] = jcc(e, CC_NZ);
+		mov_load(e, 0, RCX, RBX, OFF_MMU_IDX);
+		shift_ri(e, 1, SH_SHL, RCX, 3);
+		alu_rm(e, 1, ALU_ADD, RCX, RBX, OFF_XLAT);
+		mov_load(e, 1, RSI, RBX, OFF_PC);
+		alu_ri(e, 1, ALU_AND, RSI, -4096);
+		alu_rm(e, 1, ALU_OR, RSI, RBX, OFF_UTLB_GEN);
+		alu_rm(e, 1, ALU_CMP, RSI, RCX, (int32_t)xlat__fetch_checked_offset());
+		slow[2] = jcc(e, CC_NZ);
+		mov_store(e, 1, RDX, RAX, 0);
+		done = jmp(e);
+		for (unsigned k = 0; k < 3; k++)
+			patch_to(slow[k], e->p);
+	}
 	mov_rr(e, 1, RDI, RBX);
 	mov_imm64(e, RSI, (uint64_t)(uintptr_t)t->pg);
 	mov_imm64(e, RAX, (uint64_t)(uintptr_t)fetch_line);
@@ -118,6 +149,8 @@ static void line_check(struct tr *t)
 	test_rr(e, 0, RAX, RAX);
 	jcc_to(e, CC_NZ, t->j->ret_stop);
 	patch_to(same, e->p);
+	if (done)
+		patch_to(done, e->p);
 }
 
 /* fetch_lines, after a handler returned X_NEXT (pc and icount in memory at its

@@ -84,12 +84,16 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 	e->rtag = o->readable ? page : ~0ull;
 	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
 	e->addend = (uintptr_t)host - (uintptr_t)va;
-	if (c->checks) /* every store is checked: they come to checked_store() */
-		*xlat__checked_wtag(c, idx, va) = o->readable && o->writable ? page : ~0ull;
+	/* --checks: every store is checked, they come to checked_store(); not for decoded
+	 * code, whose stores drop it (decoding a page flushes every micro-TLB) */
+	if (c->checks)
+		*xlat__checked_wtag(c, idx, va) =
+			o->readable && o->writable && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
 }
 
 /* --checks: a store whose page the micro-TLB maps (a translation that passed the stale
- * check and allowed the write, xlat.c) needs no translation, only the store checks. */
+ * check and allowed the write, xlat.c; not decoded code: fill) needs no translation,
+ * only the store checks. */
 static bool checked_store(struct cpu *c, uint64_t va, unsigned size, uint64_t val,
 			  unsigned flags)
 {
@@ -102,7 +106,6 @@ static bool checked_store(struct cpu *c, uint64_t va, unsigned size, uint64_t va
 		return false;
 	uint8_t *p = (uint8_t *)(uintptr_t)(va + e->addend);
 	uint64_t pa = c->vm->ram_base + (uint64_t)(p - c->vm->ram);
-	vm__store_to_code(c->vm, pa);
 	xlat__check_store(c, pa, size, &val);
 	memcpy(p, &val, size);
 	c->st.utlb_hits++;
@@ -228,6 +231,15 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t tag = (va & ~0xfffull) | c->utlb_gen;
 	if (e->wtag == tag && e->rtag == tag) {
+		c->st.utlb_hits++;
+		*r = 0;
+		return (void *)(uintptr_t)(va + e->addend);
+	}
+	/* --checks: a slot a write translation filled (readable and writable RAM, not
+	 * decoded code): as checked_store, no translation; the store itself is checked by
+	 * mem__rmw_store */
+	if (c->checks && e->rtag == tag && *xlat__checked_wtag(c, idx, va) == tag &&
+	    (va & 0xfff) <= 4096 - size && !c->dbg.wp_any && !mem_watch_hook) {
 		c->st.utlb_hits++;
 		*r = 0;
 		return (void *)(uintptr_t)(va + e->addend);

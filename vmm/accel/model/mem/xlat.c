@@ -285,7 +285,8 @@ int xlat__vm_init(struct model_vm *vm)
 		err = -ENOMEM;
 	if (!err && vm->opts.checks) {
 		struct mmu_check_config cfg = { .report = check_report, .opaque = x,
-						.ctr_el0 = MMU_CTR_DEFAULT, .where = check_where };
+						.ctr_el0 = MMU_CTR_DEFAULT, .where = check_where,
+						.flat_base = vm->ram_base, .flat_size = vm->ram_size };
 		x->check = mmu__check_create(&cfg);
 		x->domain.check = x->check;
 		err = x->check ? 0 : -ENOMEM;
@@ -644,8 +645,16 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 {
 	struct xlat_cpu *x = c->xlat;
 	const uint8_t *b = data;
+	struct model_vm *vm = c->vm;
+	uint64_t off = pa - vm->ram_base, n = off >> 12;
 	if (!c->checks)
 		return;
+	/* the common case first: inside one RAM page no walk read a descriptor from */
+	if (off < vm->ram_size && size <= 4096 - (off & 0xfff) &&
+	    !((vm->xlat->table_pages[n / 64] >> (n % 64)) & 1)) {
+		mmu__check_store_data(&x->ctx, pa, size);
+		return;
+	}
 	flush_if_descriptor(c, pa, size);
 	if (!is_table_page(c->vm, pa) && !is_table_page(c->vm, pa + size - 1)) {
 		/* no walk read a descriptor here: nothing for break-before-make */
@@ -689,6 +698,16 @@ void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 	if (x->ctx.caches)
 		mmu__cache_access(&x->caches, pa, 4, MMU_FETCH,
 				  !err && mmu__attr_cacheable(res.attr, MMU_FETCH, c->sr.sctlr_el1));
+}
+
+size_t xlat__fetch_checked_offset(void)
+{
+	return offsetof(struct xlat_cpu, fetch_checked);
+}
+
+const uint64_t *xlat__code_live(const struct model_vm *vm, uint64_t pa, unsigned *bit)
+{
+	return mmu__check_code_live(vm->xlat->check, pa, bit);
 }
 
 void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write)

@@ -58,6 +58,15 @@ void xlat__utlb_cleared(struct cpu *c);
 /* The run loop entered the 64-byte line of va (at pa) with checks or caches attached:
  * the I-cache check and the I-cache model see one fetch. */
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);
+/* --checks, for translated code's own test of a line it enters (jit/translate.c):
+ * xlat__fetch_line(c, va, pa) does nothing while (1) the 64-bit word at offset
+ * xlat__fetch_checked_offset() + 8 * c->mmu_idx in *c->xlat equals
+ * (va & ~0xfff) | c->utlb_gen (the page's fetch translation passed the stale check
+ * since the last micro-TLB flush) and (2) bit *bit of *xlat__code_live(vm, pa, bit) is
+ * clear (the I-cache check has no line of pa's page to report). NULL: no such bit
+ * (outside RAM, I-cache check off): call xlat__fetch_line. */
+size_t xlat__fetch_checked_offset(void);
+const uint64_t *xlat__code_live(const struct model_vm *vm, uint64_t pa, unsigned *bit);
 /* A data access of size bytes through o, for the cache model (--caches). */
 void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write);
 /* The kinds of mmu/ sanitizer check: enum mmu_check_kind under names of our own

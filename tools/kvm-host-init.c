@@ -493,8 +493,44 @@ static int pump(int out, int in, struct cmd_opts *o, int stuck, time_t deadline)
 	}
 }
 
-/* Wait for pid until the deadline; kill it on expiry. Returns the wait status or
- * -1 on timeout. */
+/* A command ran out of time: SIGTERM first, so that vmm says where it was (its stop
+ * line, and whether it stops on a signal at all), its output still copied from out
+ * (-1: it goes straight to the console) for up to 10 s; then SIGKILL. Reaps it. */
+static void stop_overdue(pid_t pid, int out)
+{
+	time_t end = time(NULL) + 10;
+	char buf[4096];
+	int st;
+
+	printf("\nkvm-host-init: out of time: SIGTERM\n");
+	fflush(stdout);
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &st, WNOHANG) != pid) {
+		struct pollfd p = { .fd = out, .events = POLLIN };
+		ssize_t n;
+
+		if (time(NULL) >= end) {
+			printf("\nkvm-host-init: still running 10 s after SIGTERM: SIGKILL\n");
+			fflush(stdout);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return;
+		}
+		if (out < 0 || poll(&p, 1, 50) <= 0) {
+			if (out < 0)
+				usleep(20000);
+			continue;
+		}
+		n = read(out, buf, sizeof(buf));
+		if (n > 0)
+			write(1, buf, (size_t)n);
+		else
+			out = -1;
+	}
+}
+
+/* Wait for pid until the deadline; stop it on expiry (stop_overdue). Returns the wait
+ * status or -1 on timeout. */
 static int wait_bounded(pid_t pid, time_t deadline)
 {
 	int st;
@@ -505,8 +541,7 @@ static int wait_bounded(pid_t pid, time_t deadline)
 		if (r == pid)
 			return st;
 		if (time(NULL) >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
+			stop_overdue(pid, -1);
 			return -1;
 		}
 		usleep(20000);
@@ -563,12 +598,14 @@ static void run_one(unsigned n, char **argv, unsigned timeout)
 	if (pid > 0 && in[0] >= 0) {
 		close(in[0]);
 		close(out[1]);
-		if (pump(out[0], in[1], &o, stuck[0], deadline) < 0)
-			deadline = 0;
+		if (pump(out[0], in[1], &o, stuck[0], deadline) < 0) {
+			stop_overdue(pid, out[0]);
+			st = -1;
+		}
 		close(in[1]);
 		close(out[0]);
 	}
-	if (pid > 0)
+	if (pid > 0 && st != -1)
 		st = wait_bounded(pid, deadline);
 	if (relay > 0) {
 		kill(relay, SIGKILL);

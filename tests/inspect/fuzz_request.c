@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	json__free(&d);
 	jw__free(&out);
-	events__subscribe(0);
+	events__subscribe(s.slot, 0);
 	if (memcmp(pristine, f.ram + TABLES_AT, tables))
 		abort();
 	return 0;

@@ -1,6 +1,6 @@
 /* The monitor protocol over the real socket (docs/monitor.md): greeting, ids echoed,
  * errors for malformed, oversized, unknown and ill-typed requests with the server
- * serving on, clients one after another, a disconnect mid-line, events, the
+ * serving on, several clients at once, a disconnect mid-line, events, the
  * client's credentials, and the model-only commands through vmm-inspect. */
 #define _GNU_SOURCE /* setresuid */
 #include <errno.h>
@@ -160,24 +160,85 @@ static void a_client_leaving_mid_line_harms_nothing(void **state)
 	assert_int_equal(hfake.quits, 0);
 }
 
-/* One client at a time: a second connection is greeted once the first has gone. */
-static void clients_are_served_one_after_another(void **state)
+/* Up to MONITOR_MAX_CLIENTS (8) clients are served at once, each with its own
+ * replies; one more gets a Busy error line and is disconnected, and a slot freed by a
+ * client that left is given to the next. */
+static void up_to_eight_clients_are_served_at_once(void **state)
 {
-	int a = h_connect(), b = socket(AF_UNIX, SOCK_STREAM, 0);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timespec ts = { 0, 300 * 1000 * 1000 };
-	char buf[4096];
+	int fd[8], extra = socket(AF_UNIX, SOCK_STREAM, 0);
+	char req[64], want[64];
 
 	(void)state;
+	for (int i = 0; i < 8; i++)
+		fd[i] = h_connect();
+	for (int i = 7; i >= 0; i--) { /* any order: each has its own line buffer */
+		snprintf(req, sizeof(req), "{\"id\":%d,\"cmd\":\"status\"}", 100 + i);
+		snprintf(want, sizeof(want), "{\"id\":%d,\"ok\":", 100 + i);
+		expect_prefix(ask(fd[i], req), want);
+	}
 	strcpy(sa.sun_path, hsock);
-	assert_int_equal(connect(b, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	nanosleep(&ts, NULL);
-	assert_int_equal(recv(b, buf, sizeof(buf), MSG_DONTWAIT), -1);
-	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(connect(extra, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_true(h_line(extra, line, sizeof(line)) > 0);
+	expect_prefix(line, "{\"error\":{\"class\":\"Busy\",\"desc\":");
+	assert_int_equal(read(extra, line, 1), 0); /* and hung up */
+	close(extra);
+	close(fd[3]);
+	fd[3] = h_connect(); /* greeted: the slot was freed */
+	expect_prefix(ask(fd[3], "{\"id\":7,\"cmd\":\"status\"}"), "{\"id\":7,\"ok\":");
+	for (int i = 0; i < 8; i++)
+		close(fd[i]);
+}
+
+/* A half-sent request of one client does not hold up another. */
+static void a_partial_line_does_not_block_other_clients(void **state)
+{
+	int a = h_connect(), b = h_connect();
+	const char *head = "{\"id\":1,\"cmd\":\"sta", *tail = "tus\"}\n";
+
+	(void)state;
+	h_send(a, head, strlen(head));
+	expect_prefix(ask(b, "{\"id\":2,\"cmd\":\"status\"}"), "{\"id\":2,\"ok\":");
+	h_send(a, tail, strlen(tail));
+	assert_true(h_line(a, line, sizeof(line)) > 0);
+	expect_prefix(line, "{\"id\":1,\"ok\":");
 	close(a);
-	assert_true(h_line(b, buf, sizeof(buf)) > 0);
-	assert_non_null(strstr(buf, "\"protocol\":1"));
 	close(b);
+}
+
+/* Every subscribed client gets each event it asked for, with the same seq; a client
+ * that did not subscribe gets none, and one subscribed to other kinds gets only those. */
+static void each_subscriber_gets_its_events(void **state)
+{
+	struct monitor_fault f = { .cpu = 0, .pc = 0x400000, .el = 0, .esr = 0x92000047,
+				   .far = 0x1234 };
+	int a = h_connect(), b = h_connect(), quiet = h_connect(), other = h_connect();
+	char la[4096];
+
+	(void)state;
+	expect_prefix(ask(a, "{\"id\":1,\"cmd\":\"subscribe\",\"args\":{\"events\":[\"fault\"]}}"),
+		      "{\"id\":1,\"ok\":");
+	expect_prefix(ask(b, "{\"id\":1,\"cmd\":\"subscribe\",\"args\":{\"events\":[\"fault\"]}}"),
+		      "{\"id\":1,\"ok\":");
+	expect_prefix(ask(other, "{\"id\":1,\"cmd\":\"subscribe\",\"args\":{\"events\":[\"paused\"]}}"),
+		      "{\"id\":1,\"ok\":");
+	monitor__post_fault(&f);
+	assert_true(h_line(a, la, sizeof(la)) > 0);
+	assert_true(h_line(b, line, sizeof(line)) > 0);
+	expect_prefix(la, "{\"event\":\"fault\",\"seq\":");
+	assert_string_equal(la, line);
+	/* the others: their next line is the reply to their next request */
+	expect_prefix(ask(quiet, "{\"id\":2,\"cmd\":\"status\"}"), "{\"id\":2,\"ok\":");
+	expect_prefix(ask(other, "{\"id\":2,\"cmd\":\"pause\"}"), "{\"id\":2,\"ok\":");
+	assert_true(h_line(other, line, sizeof(line)) > 0);
+	expect_prefix(line, "{\"event\":\"paused\"");
+	expect_prefix(ask(other, "{\"id\":3,\"cmd\":\"continue\"}"), "{\"id\":3,\"ok\":");
+	assert_true(h_line(other, line, sizeof(line)) > 0);
+	expect_prefix(line, "{\"event\":\"resumed\"");
+	close(a);
+	close(b);
+	close(quiet);
+	close(other);
 }
 
 /* Events reach a subscribed client after its replies; faults are kept for the
@@ -483,7 +544,8 @@ int main(void)
 		cmocka_unit_test(bad_requests_get_errors_and_serving_goes_on),
 		cmocka_unit_test(oversized_lines_are_refused_and_the_next_served),
 		cmocka_unit_test(a_client_leaving_mid_line_harms_nothing),
-		cmocka_unit_test(clients_are_served_one_after_another),
+		cmocka_unit_test(up_to_eight_clients_are_served_at_once),
+		cmocka_unit_test(a_partial_line_does_not_block_other_clients),
 		cmocka_unit_test(subscribed_events_are_pushed),
 		cmocka_unit_test(faults_follow_streams_until_the_vm_stops),
 		cmocka_unit_test(run_control),
@@ -491,6 +553,8 @@ int main(void)
 		cmocka_unit_test(tlb_cache_and_stats_on_the_model),
 		cmocka_unit_test(tlb_marks_entries_the_tables_no_longer_give),
 		cmocka_unit_test(clients_of_another_user_are_refused),
+		/* last: it adds to the fault history the tests above count */
+		cmocka_unit_test(each_subscriber_gets_its_events),
 	};
 	return cmocka_run_group_tests_name("monitor protocol", tests, setup, teardown);
 }

@@ -267,7 +267,7 @@ static int event_mask(const struct json *args, unsigned *mask, struct cmd_error 
 static void subscribed(struct session *s, struct jw *out, const char *key, unsigned mask)
 {
 	s->subs = mask;
-	events__subscribe(mask);
+	events__subscribe(s->slot, mask);
 	jw__begin_array(out, key);
 	for (int i = 0; event_names[i]; i++)
 		if (mask & (1u << i))

@@ -1,8 +1,9 @@
-/* Events: vCPU threads post them (monitor__post_*), the server thread sends them to
- * the session that subscribed. Posting never blocks on the socket: events wait in a
- * bounded queue (the oldest are dropped and counted when the client reads too
- * slowly), and the server is woken through an eventfd. The last faults are also
- * kept for the `faults` command, subscribed or not. */
+/* Events: vCPU threads post them (monitor__post_*), the server thread sends each
+ * client the ones it subscribed to. Posting never blocks on a socket: events wait in a
+ * bounded ring shared by all clients, each reading it from its own position (a client
+ * that reads too slowly loses its oldest, counted), and the server is woken through
+ * an eventfd. The last faults are also kept for the `faults` command, subscribed or
+ * not. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,24 +23,33 @@ struct event {
 	int status;
 };
 
+/* One client's subscription: what it wants, the next seq it has not been sent, and
+ * how many it wanted that the ring overwrote before it read them. */
+struct sub {
+	unsigned mask;
+	uint64_t next, dropped;
+};
+
 atomic_bool monitor_fault_wanted;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct monitor_fault history[HISTORY];
 static uint64_t posted_faults;            /* ever; history holds the last HISTORY */
-static struct event queue[QUEUE], taken[QUEUE];
-static unsigned q_head, q_len;
-static uint64_t q_dropped, seq;
-static unsigned subs;
+static struct event ring[QUEUE], taken[QUEUE]; /* event seq s is in ring[s % QUEUE] */
+static uint64_t seq;                      /* the last event posted */
+static struct sub subs[MONITOR_MAX_CLIENTS];
+static unsigned wanted;                   /* every client's mask, or'ed */
 static int wake_fd = -1;
+static bool wake_pending;                 /* written, not yet seen by the server */
 
 void events__init(void)
 {
 	pthread_mutex_lock(&lock);
 	posted_faults = 0;
-	q_head = q_len = 0;
-	q_dropped = seq = 0;
-	subs = 0;
+	seq = 0;
+	memset(subs, 0, sizeof(subs));
+	wanted = 0;
+	wake_pending = false;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -47,15 +57,28 @@ void events__set_wake(int fd)
 {
 	pthread_mutex_lock(&lock);
 	wake_fd = fd;
+	wake_pending = false;
 	pthread_mutex_unlock(&lock);
 }
 
-void events__subscribe(unsigned mask)
+void events__woken(void)
 {
 	pthread_mutex_lock(&lock);
-	subs = mask;
-	if (!mask)
-		q_len = 0;
+	wake_pending = false;
+	pthread_mutex_unlock(&lock);
+}
+
+void events__subscribe(unsigned slot, unsigned mask)
+{
+	if (slot >= MONITOR_MAX_CLIENTS)
+		return;
+	pthread_mutex_lock(&lock);
+	if (!subs[slot].mask || !mask) /* a new subscription starts from now */
+		subs[slot] = (struct sub){ .next = seq + 1 };
+	subs[slot].mask = mask;
+	wanted = 0;
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+		wanted |= subs[i].mask;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -64,23 +87,23 @@ static struct event *enqueue(unsigned kind)
 {
 	struct event *ev;
 
-	if (!(subs & kind))
+	if (!(wanted & kind))
 		return NULL;
-	if (q_len == QUEUE) { /* drop the oldest */
-		q_head = (q_head + 1) % QUEUE;
-		q_len--;
-		q_dropped++;
-	}
-	ev = &queue[(q_head + q_len++) % QUEUE];
+	ev = &ring[++seq % QUEUE];
+	if (seq > QUEUE) /* the oldest goes: count it for whoever wanted it and had not read it */
+		for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+			if ((subs[i].mask & ev->kind) && subs[i].next <= ev->seq)
+				subs[i].dropped++;
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
-	ev->seq = ++seq;
-	if (q_len == 1 && wake_fd >= 0) {
+	ev->seq = seq;
+	if (!wake_pending && wake_fd >= 0) {
 		uint64_t one = 1;
 
 		if (write(wake_fd, &one, sizeof(one)) < 0) {
 			/* the counter cannot overflow in practice: nothing to do */
 		}
+		wake_pending = true;
 	}
 	return ev;
 }
@@ -146,18 +169,24 @@ static void event_line(struct jw *out, const char *name, uint64_t seq_)
 		jw__u64(out, "seq", seq_);
 }
 
-void events__drain(struct jw *out, unsigned want)
+void events__drain(unsigned slot, struct jw *out)
 {
-	unsigned n;
-	uint64_t dropped;
+	unsigned n = 0, want;
+	uint64_t dropped, from;
 
+	if (slot >= MONITOR_MAX_CLIENTS)
+		return;
 	pthread_mutex_lock(&lock);
-	n = q_len;
-	for (unsigned i = 0; i < n; i++)
-		taken[i] = queue[(q_head + i) % QUEUE];
-	q_head = q_len = 0;
-	dropped = q_dropped;
-	q_dropped = 0;
+	want = subs[slot].mask;
+	from = subs[slot].next;
+	if (seq >= QUEUE && from < seq - QUEUE + 1)
+		from = seq - QUEUE + 1; /* the older ones were overwritten (and counted) */
+	for (uint64_t s = from; s <= seq; s++)
+		if (ring[s % QUEUE].kind & want)
+			taken[n++] = ring[s % QUEUE];
+	subs[slot].next = seq + 1;
+	dropped = subs[slot].dropped;
+	subs[slot].dropped = 0;
 	pthread_mutex_unlock(&lock);
 
 	if (dropped) {
@@ -171,8 +200,6 @@ void events__drain(struct jw *out, unsigned want)
 	for (unsigned i = 0; i < n; i++) {
 		const struct event *ev = &taken[i];
 
-		if (!(ev->kind & want))
-			continue;
 		if (ev->kind == EV_FAULT) {
 			event_line(out, "fault", ev->seq);
 			fault_object(out, "data", &ev->f);

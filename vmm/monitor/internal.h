@@ -28,9 +28,13 @@ struct target {
 	const char *version, *engine;
 };
 
-/* One connected client (the server has at most one at a time). */
+/* Clients served at once; one more gets a Busy error line and is disconnected. */
+#define MONITOR_MAX_CLIENTS 8
+
+/* One connected client. */
 struct session {
 	struct target *tg;
+	unsigned slot;       /* 0..MONITOR_MAX_CLIENTS-1: its place in the event ring */
 	unsigned subs;       /* EV_* the client asked for */
 	bool close_after;    /* "quit": close once the reply is sent */
 };
@@ -42,6 +46,7 @@ struct session {
 #define ERR_NO_CMD "CommandNotFound"
 #define ERR_ARG "InvalidArgument"
 #define ERR_NOT_SUPPORTED "NotSupported"
+#define ERR_BUSY "Busy"
 #define ERR_TARGET "TargetError"
 #define ERR_REPLY_TOO_LARGE "ReplyTooLarge"
 
@@ -86,13 +91,19 @@ void protocol__handle(struct session *s, const char *line, size_t len, struct jw
 /* The error reply to a line longer than MONITOR_MAX_LINE. */
 void protocol__too_large(struct jw *out);
 
-/* events.c: the fault history and the queue of events for the current session. */
+/* events.c: the fault history and the ring of events, read by each client (slot
+ * 0..MONITOR_MAX_CLIENTS-1) from its own position. */
 void events__init(void);
-void events__set_wake(int fd);  /* written (eventfd) when the queue gets an event */
-void events__subscribe(unsigned mask);   /* the current session's subscriptions */
-/* Append every queued event (one line each) the session subscribed to; empties the
- * queue. */
-void events__drain(struct jw *out, unsigned subs);
+/* fd (an eventfd) is written when an event is posted that some client wants, once
+ * until the server calls events__woken (before it drains). */
+void events__set_wake(int fd);
+void events__woken(void);
+/* The events client slot subscribes to (0: none; a new subscription starts with the
+ * events posted after it). */
+void events__subscribe(unsigned slot, unsigned mask);
+/* Append every event slot subscribed to and has not been sent (one line each), after
+ * a `dropped` line if the ring overwrote some before it read them. */
+void events__drain(unsigned slot, struct jw *out);
 /* The last faults, oldest first, as an array; and how many were dropped. */
 void events__history(struct jw *out, const char *key, uint64_t max);
 void events__post_simple(unsigned kind, const char *name);

@@ -1,8 +1,10 @@
-/* The monitor's thread: accept one client at a time, check its credentials, greet
- * it, then read newline-framed requests (at most MONITOR_MAX_LINE bytes each) and
- * write replies and the events it subscribed to. A client that misbehaves (too long
- * a line, bad JSON, a disconnect mid-line, not reading its replies) loses at most its
- * own connection; the VM never waits for the monitor. */
+/* The monitor's thread: accept up to MONITOR_MAX_CLIENTS clients at once, check each
+ * one's credentials, greet it, then read its newline-framed requests (at most
+ * MONITOR_MAX_LINE bytes each) and write replies and the events it subscribed to. One
+ * thread serves them all, a request at a time, so commands never run concurrently.
+ * A client that misbehaves (too long a line, bad JSON, a disconnect mid-line, not
+ * reading its replies) loses at most its own connection; the VM never waits for the
+ * monitor. */
 #define _GNU_SOURCE /* accept4, struct ucred */
 #include <errno.h>
 #include <poll.h>
@@ -31,9 +33,19 @@ static struct {
 	atomic_bool stopping;
 	bool running;
 	pthread_t thread;
-	char in[MONITOR_MAX_LINE + 1];
 	struct jw out;
 } mon = { .ls = { .fd = -1 }, .wake_fd = -1, .tg_lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* A connected client: its socket (-1: the slot is free), session and partial line. */
+struct client {
+	int fd;
+	struct session s;
+	uint64_t last;         /* when it last sent something */
+	bool discarding;       /* the rest of a too long line goes unread */
+	size_t len;
+	char in[MONITOR_MAX_LINE + 1];
+};
+static struct client *clients[MONITOR_MAX_CLIENTS];
 
 static uint64_t now_ms(void)
 {
@@ -96,92 +108,90 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
-/* Handle every complete line in mon.in[0, *len); keep the rest. 0, or -1 to close. */
-static int lines(struct session *s, int fd, size_t *len, bool *discarding)
+/* Handle every complete line in c->in[0, c->len); keep the rest. 0, or -1 to close. */
+static int lines(struct client *c)
 {
 	size_t start = 0;
 
-	for (size_t i = 0; i < *len; i++) {
-		if (mon.in[i] != '\n')
+	for (size_t i = 0; i < c->len; i++) {
+		if (c->in[i] != '\n')
 			continue;
-		if (!*discarding && !blank(mon.in + start, i - start)) {
+		if (!c->discarding && !blank(c->in + start, i - start)) {
 			pthread_mutex_lock(&mon.tg_lock);
-			protocol__handle(s, mon.in + start, i - start, &mon.out);
+			protocol__handle(&c->s, c->in + start, i - start, &mon.out);
 			pthread_mutex_unlock(&mon.tg_lock);
-			if (s->subs)
-				events__drain(&mon.out, s->subs);
-			if (flush_out(fd) || s->close_after)
+			if (c->s.subs)
+				events__drain(c->s.slot, &mon.out);
+			if (flush_out(c->fd) || c->s.close_after)
 				return -1;
 		}
-		*discarding = false;
+		c->discarding = false;
 		start = i + 1;
 	}
-	memmove(mon.in, mon.in + start, *len - start);
-	*len -= start;
-	if (*len == sizeof(mon.in)) { /* MONITOR_MAX_LINE bytes and no newline yet */
+	memmove(c->in, c->in + start, c->len - start);
+	c->len -= start;
+	if (c->len == sizeof(c->in)) { /* MONITOR_MAX_LINE bytes and no newline yet */
 		protocol__too_large(&mon.out);
-		if (flush_out(fd))
+		if (flush_out(c->fd))
 			return -1;
-		*discarding = true;
+		c->discarding = true;
 	}
-	if (*discarding)
-		*len = 0; /* the rest of that line goes unread */
+	if (c->discarding)
+		c->len = 0; /* the rest of that line goes unread */
 	return 0;
 }
 
-static void serve_client(int fd)
+/* A new client in a free slot (or NULL, out of memory), greeted; NULL if it went. */
+static struct client *client_open(int fd, unsigned slot)
 {
-	struct session s = { .tg = &mon.tg };
-	uint64_t last = now_ms();
-	bool discarding = false;
-	size_t len = 0;
+	struct client *c = malloc(sizeof(*c));
 
-	events__subscribe(0);
+	if (!c)
+		return NULL;
+	c->fd = fd;
+	c->s = (struct session){ .tg = &mon.tg, .slot = slot };
+	c->last = now_ms();
+	c->discarding = false;
+	c->len = 0;
+	events__subscribe(slot, 0);
 	pthread_mutex_lock(&mon.tg_lock);
 	protocol__greeting(&mon.tg, &mon.out);
 	pthread_mutex_unlock(&mon.tg_lock);
-	if (flush_out(fd))
-		return;
-	while (!atomic_load(&mon.stopping)) {
-		struct pollfd p[2] = { { fd, POLLIN, 0 }, { mon.wake_fd, POLLIN, 0 } };
-		uint64_t idle = now_ms() - last;
-		int timeout = s.subs ? -1 : idle >= IDLE_MS ? 0 : (int)(IDLE_MS - idle);
-		ssize_t n;
-
-		if (poll(p, 2, timeout) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents & POLLIN) {
-			consume_wake();
-			if (s.subs) {
-				events__drain(&mon.out, s.subs);
-				if (flush_out(fd))
-					break;
-			}
-		}
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			if (!s.subs && now_ms() - last >= IDLE_MS)
-				break;
-			continue;
-		}
-		n = recv(fd, mon.in + len, sizeof(mon.in) - len, MSG_DONTWAIT);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			break; /* gone, possibly mid-line: the partial request is dropped */
-		if (n < 0)
-			continue;
-		last = now_ms();
-		len += (size_t)n;
-		if (lines(&s, fd, &len, &discarding))
-			break;
+	if (flush_out(fd)) {
+		free(c);
+		return NULL;
 	}
-	events__subscribe(0);
+	return c;
 }
 
-/* Tell a client of another user why it is refused, and hang up. */
-static void refuse(int fd, const char *why)
+static void client_close(unsigned slot)
+{
+	events__subscribe(slot, 0);
+	close(clients[slot]->fd);
+	free(clients[slot]);
+	clients[slot] = NULL;
+}
+
+/* The client in slot has something to read (or hung up): 0, or -1 to close it. */
+static int client_input(struct client *c)
+{
+	ssize_t n = recv(c->fd, c->in + c->len, sizeof(c->in) - c->len, MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return -1; /* gone, possibly mid-line: the partial request is dropped */
+	if (n < 0)
+		return 0;
+	c->last = now_ms();
+	c->len += (size_t)n;
+	return lines(c);
+}
+
+/* An error line instead of the greeting, then hang up. */
+static void turn_away(int fd, const char *class, const char *why)
 {
 	jw__begin_object(&mon.out, NULL);
 	jw__begin_object(&mon.out, "error");
-	jw__str(&mon.out, "class", "PermissionDenied");
+	jw__str(&mon.out, "class", class);
 	jw__str(&mon.out, "desc", why);
 	jw__end_object(&mon.out);
 	jw__end_object(&mon.out);
@@ -189,29 +199,96 @@ static void refuse(int fd, const char *why)
 	flush_out(fd);
 }
 
+static void accept_client(void)
+{
+	int fd = accept4(mon.ls.fd, NULL, NULL, SOCK_CLOEXEC);
+	unsigned slot = 0;
+	char why[128];
+
+	if (fd < 0)
+		return;
+	while (slot < MONITOR_MAX_CLIENTS && clients[slot])
+		slot++;
+	if (listen__peer_ok(fd, why, sizeof(why)))
+		turn_away(fd, "PermissionDenied", why);
+	else if (slot == MONITOR_MAX_CLIENTS)
+		turn_away(fd, ERR_BUSY, "the monitor already serves its maximum of clients at once");
+	else if ((clients[slot] = client_open(fd, slot)))
+		return;
+	close(fd);
+}
+
+/* The poll timeout: until the first client without subscriptions has been idle for
+ * IDLE_MS (those are dropped then), or -1. */
+static int idle_timeout(uint64_t now)
+{
+	int t = -1;
+
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++) {
+		const struct client *c = clients[i];
+		int left;
+
+		if (!c || c->s.subs)
+			continue;
+		left = now - c->last >= IDLE_MS ? 0 : (int)(IDLE_MS - (now - c->last));
+		if (t < 0 || left < t)
+			t = left;
+	}
+	return t;
+}
+
+/* Every subscribed client gets what it subscribed to and has not been sent. */
+static void send_events(void)
+{
+	events__woken(); /* before the drains: an event posted after writes again */
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++) {
+		if (!clients[i] || !clients[i]->s.subs)
+			continue;
+		events__drain(i, &mon.out);
+		if (flush_out(clients[i]->fd))
+			client_close(i);
+	}
+}
+
 static void *serve(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&mon.stopping)) {
-		struct pollfd p[2] = { { mon.ls.fd, POLLIN, 0 }, { mon.wake_fd, POLLIN, 0 } };
-		char why[128];
-		int fd;
+		struct pollfd p[2 + MONITOR_MAX_CLIENTS];
+		unsigned at[MONITOR_MAX_CLIENTS], n = 2;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		p[0] = (struct pollfd){ mon.ls.fd, POLLIN, 0 };
+		p[1] = (struct pollfd){ mon.wake_fd, POLLIN, 0 };
+		for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+			if (clients[i]) {
+				at[n - 2] = i;
+				p[n++] = (struct pollfd){ clients[i]->fd, POLLIN, 0 };
+			}
+		if (poll(p, n, idle_timeout(now_ms())) < 0 && errno != EINTR)
 			break;
-		if (p[1].revents & POLLIN)
+		if (p[1].revents & POLLIN) {
 			consume_wake();
-		if (!(p[0].revents & POLLIN))
-			continue;
-		fd = accept4(mon.ls.fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (listen__peer_ok(fd, why, sizeof(why)))
-			refuse(fd, why);
-		else
-			serve_client(fd);
-		close(fd);
+			send_events();
+		}
+		if (atomic_load(&mon.stopping))
+			break;
+		for (unsigned k = 2; k < n; k++) {
+			unsigned i = at[k - 2];
+
+			if (clients[i] && (p[k].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    client_input(clients[i]))
+				client_close(i);
+		}
+		for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+			if (clients[i] && !clients[i]->s.subs && now_ms() - clients[i]->last >= IDLE_MS)
+				client_close(i);
+		if (p[0].revents & POLLIN)
+			accept_client();
 	}
+	send_events(); /* the last ones, e.g. the `stopped` event of the stop */
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+		if (clients[i])
+			client_close(i);
 	return NULL;
 }
 

@@ -24,6 +24,7 @@ static int probe_one(struct virtio_blk *b)
 
 	if (ret)
 		return ret;
+	spin_lock_init(&b->req_lock);
 	b->ro = b->mmio.features & 1UL << VIRTIO_BLK_F_RO;
 	b->flush = b->mmio.features & 1UL << VIRTIO_BLK_F_FLUSH;
 	b->capacity = virtio_mmio_config_read64(&b->mmio, VIRTIO_BLK_CFG_CAPACITY);
@@ -83,6 +84,7 @@ int virtio_blk_request(struct virtio_blk *b, u32 type, u64 sector, void *data, u
 	unsigned int nout = 1, nin = 1, n = 1;
 	int ret;
 
+	spin_lock(&b->req_lock);
 	*b->hdr = (struct virtio_blk_req_hdr){ .type = type, .sector = sector };
 	*b->status = 0xff;	/* a device that writes nothing is seen */
 	if (len) {
@@ -94,7 +96,10 @@ int virtio_blk_request(struct virtio_blk *b, u32 type, u64 sector, void *data, u
 	}
 	sg[n] = (struct virtio_sg){ b->status, 1 };
 	ret = virtqueue_submit_wait(&b->vq, sg, nout, nin, used_len, VIRTIO_BLK_TIMEOUT_MS);
-	return ret ? ret : READ_ONCE(*b->status);
+	if (!ret)
+		ret = READ_ONCE(*b->status);
+	spin_unlock(&b->req_lock);
+	return ret;
 }
 
 static int status_errno(int status)

@@ -8,6 +8,7 @@
 #ifndef LINUX_VIRTIO_BLK_H
 #define LINUX_VIRTIO_BLK_H
 #include <types.h>
+#include <linux/spinlock.h>
 #include <linux/virtio.h>
 
 #define VIRTIO_BLK_MAX_DISKS 8
@@ -28,6 +29,9 @@ struct virtio_blk {
 	bool flush;			/* VIRTIO_BLK_F_FLUSH negotiated */
 	struct virtio_blk_req_hdr *hdr;	/* kmalloc'd: the device reads them by address */
 	u8 *status;
+	/* one request at a time: hdr and status are the disk's own, so a second CPU
+	 * (kswapd writing out while a fault swaps in) must not rewrite them mid-request */
+	spinlock_t req_lock;
 };
 
 /* Probes on the first call; the number of disks found (at most VIRTIO_BLK_MAX_DISKS). */

@@ -61,6 +61,73 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct 
 					      uint64_t va, enum mmu_access acc);
 const struct mmu_tlb_entry *mmu_tlb_lookup_s2_hint(struct mmu_tlb *tlb, const struct mmu_regime *r,
 						   uint64_t ipa, unsigned hint);
+/* Does e translate va for this tag and ASID? */
+static inline bool mmu_tlb_entry_hits(const struct mmu_tlb_entry *e, uint64_t va, uint32_t tag,
+				      uint16_t asid)
+{
+	return e->tag == tag && ((va ^ e->va) >> e->shift) == 0 &&
+	       (e->global || e->asid == asid);
+}
+
+/* The same lookups without their side effects (statistics, LRU stamp, hint): the entry
+ * the lookup would find, or NULL; then mmu_tlb_s2_hit/mmu_tlb_walk_hit do exactly what
+ * the lookup does on that hit. Not for a strict TLB (keep store). The walk peek
+ * returns NULL for a size absent from the walk cache, where the lookup counts no miss.
+ * Inline: the fast walk of a miss (walk_fast.c) makes one of each. A stage-2 lookup
+ * remembers the entry it found in a hint slot (walks use one for their table reads,
+ * one for output addresses): while stage-2 entries of only one size are present, the
+ * hint's entry, if it still has the tag and covers the IPA, is the one entry the probe
+ * would find (an IPA has one slot per size), so the probe is skipped. */
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+mmu_tlb_s2_peek(struct mmu_tlb *tlb, const struct mmu_regime *r, uint64_t ipa, unsigned hint)
+{
+	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
+	uint32_t tag = ((uint32_t)r->vmid << 2) | MMU_TLB_S2;
+	struct mmu_tlb_entry *e = tlb->s2_hint[hint];
+	uint64_t sizes = l2->shift_mask[1];
+
+	if (e && e->tag == tag && ((ipa ^ e->va) >> e->shift) == 0 && !(sizes & (sizes - 1)))
+		return e;
+	return (struct mmu_tlb_entry *)mmu_tlb_probe(l2, ipa, tag, 0, false);
+}
+
+static inline void mmu_tlb_s2_hit(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, unsigned hint)
+{
+	tlb->s2_hint[hint] = e;
+	tlb->lv[MMU_TLB_L2].stats.hits++;
+	e->lru = ++tlb->clock;
+}
+
+/* The first of n walk-cache ways holding the table descriptor of this size for va
+ * (unrolled for the default 4 ways; the same way order either way). */
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+mmu_tlb_walk_ways(struct mmu_tlb_entry *e, unsigned n, uint64_t va, unsigned shift,
+		  const struct mmu_regime *r)
+{
+	for (unsigned w = 0; w < n; w++)
+		if (e[w].shift == shift && mmu_tlb_entry_hits(&e[w], va, r->tlb_tag, r->asid))
+			return &e[w];
+	return NULL;
+}
+
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+mmu_tlb_walk_peek(struct mmu_tlb *tlb, const struct mmu_regime *r, uint64_t va, unsigned shift)
+{
+	struct mmu_tlb_array *a = &tlb->lv[MMU_TLB_WALK];
+	struct mmu_tlb_entry *e;
+
+	if (!a->geom.sets || !(a->shift_mask[0] & (1ull << shift)))
+		return NULL;
+	e = &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways];
+	return a->geom.ways == 4 ? mmu_tlb_walk_ways(e, 4, va, shift, r) :
+				   mmu_tlb_walk_ways(e, a->geom.ways, va, shift, r);
+}
+
+static inline void mmu_tlb_walk_hit(struct mmu_tlb *tlb, struct mmu_tlb_entry *e)
+{
+	tlb->lv[MMU_TLB_WALK].stats.hits++;
+	e->lru = ++tlb->clock;
+}
 bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb);
 const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
 						uint64_t va, unsigned shift);

@@ -66,8 +66,7 @@ void mmu__tlb_destroy(struct mmu_tlb *tlb)
 static inline bool entry_hits(const struct mmu_tlb_entry *e, uint64_t va, uint32_t tag,
 			      uint16_t asid)
 {
-	return e->tag == tag && ((va ^ e->va) >> e->shift) == 0 &&
-	       (e->global || e->asid == asid);
+	return mmu_tlb_entry_hits(e, va, tag, asid);
 }
 
 /* The first of n ways that hits. Inline with n constant for the default 4 ways (an
@@ -342,35 +341,25 @@ const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mm
 	return mmu_tlb_lookup_l2(tlb, r, va, acc);
 }
 
-/* A stage-2 lookup remembers the entry it found in a hint slot (walks use one for
- * their table reads, one for output addresses): while stage-2 entries of only one size
- * are present, the hint's entry, if it still has the tag and covers the IPA, is the
- * one entry the probe would find (an IPA has one slot per size), so the probe is
- * skipped; statistics and LRU are those of the probe. */
+/* A stage-2 lookup: the hint slot's entry or the probe's (mmu_tlb_s2_peek, internal.h);
+ * statistics and LRU are those of the probe. */
 const struct mmu_tlb_entry *mmu_tlb_lookup_s2_hint(struct mmu_tlb *tlb, const struct mmu_regime *r,
 						   uint64_t ipa, unsigned hint)
 {
-	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
-	uint32_t tag = ((uint32_t)r->vmid << 2) | MMU_TLB_S2;
-	struct mmu_tlb_entry *e = tlb->s2_hint[hint];
-	uint64_t sizes = l2->shift_mask[1];
+	struct mmu_tlb_entry *e = mmu_tlb_s2_peek(tlb, r, ipa, hint);
 
-	if (!(e && e->tag == tag && ((ipa ^ e->va) >> e->shift) == 0 && !(sizes & (sizes - 1)))) {
-		e = (struct mmu_tlb_entry *)mmu_tlb_probe(l2, ipa, tag, 0, false);
-		if (!e) {
-			const struct mmu_tlb_entry *k =
-				tlb->keep ? mmu_tlb_keep_find(tlb, ipa, tag, 0, false, 0) : NULL;
-			if (k) { /* strict: kept, never a hint (the pool moves) */
-				tlb->keep_stats.hits++;
-				return k;
-			}
-			l2->stats.misses++;
-			return NULL;
+	if (!e) {
+		uint32_t tag = ((uint32_t)r->vmid << 2) | MMU_TLB_S2;
+		const struct mmu_tlb_entry *k =
+			tlb->keep ? mmu_tlb_keep_find(tlb, ipa, tag, 0, false, 0) : NULL;
+		if (k) { /* strict: kept, never a hint (the pool moves) */
+			tlb->keep_stats.hits++;
+			return k;
 		}
-		tlb->s2_hint[hint] = e;
+		tlb->lv[MMU_TLB_L2].stats.misses++;
+		return NULL;
 	}
-	l2->stats.hits++;
-	e->lru = ++tlb->clock;
+	mmu_tlb_s2_hit(tlb, e, hint);
 	return e;
 }
 
@@ -426,18 +415,6 @@ bool mmu_domain_has(const struct mmu_domain *d, const struct mmu_tlb *tlb)
 	return false;
 }
 
-/* The first of n walk-cache ways holding the table descriptor of this size for va
- * (unrolled for the default 4 ways, as probe_ways). */
-static inline __attribute__((always_inline)) struct mmu_tlb_entry *
-walk_ways(struct mmu_tlb_entry *e, unsigned n, uint64_t va, unsigned shift,
-	  const struct mmu_regime *r)
-{
-	for (unsigned w = 0; w < n; w++)
-		if (e[w].shift == shift && entry_hits(&e[w], va, r->tlb_tag, r->asid))
-			return &e[w];
-	return NULL;
-}
-
 /* Walk cache: the entry for the table descriptor at `level` whose region (1 << shift)
  * holds va, if any. */
 const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
@@ -468,14 +445,12 @@ const struct mmu_tlb_entry *mmu_tlb_walk_lookup(struct mmu_tlb *tlb, const struc
 	}
 	if (!a->geom.sets || !(a->shift_mask[0] & (1ull << shift)))
 		return NULL;
-	e = &a->e[(size_t)((va >> shift) & (a->geom.sets - 1u)) * a->geom.ways];
-	e = a->geom.ways == 4 ? walk_ways(e, 4, va, shift, r) : walk_ways(e, a->geom.ways, va, shift, r);
+	e = mmu_tlb_walk_peek(tlb, r, va, shift);
 	if (!e) {
 		a->stats.misses++;
 		return NULL;
 	}
-	a->stats.hits++;
-	e->lru = ++tlb->clock;
+	mmu_tlb_walk_hit(tlb, e);
 	return e;
 }
 

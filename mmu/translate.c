@@ -116,8 +116,10 @@ static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum m
 		ctx->tlb->walks++;
 		ctx->tlb->walks_by[acc]++;
 	}
-	/* an inspector's side-effect-free walk (NO_UPDATE) leaves the TLB alone too */
-	if (mmu_walk_full(ctx, va, acc, flags,
+	/* an inspector's side-effect-free walk (NO_UPDATE) leaves the TLB alone too; a
+	 * miss the fast walk takes is exactly the generic one's (walk_fast.c) */
+	if (!(use && mmu_walk_fast(ctx, va, acc, flags, res, &lf) == 0) &&
+	    mmu_walk_full(ctx, va, acc, flags,
 			  ctx->tlb && !(flags & (MMU_F_NO_TLB | MMU_F_NO_UPDATE)), res, &lf))
 		return -EFAULT;
 	if (use)

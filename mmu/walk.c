@@ -587,23 +587,29 @@ static __thread struct {
 	bool valid;
 } combine_memo;
 
+void mmu_combine_attrs(uint8_t attr1, uint8_t sh1, uint8_t attr2, uint8_t sh2,
+		       struct mmu_result *res)
+{
+	uint32_t key = (uint32_t)attr1 | (uint32_t)attr2 << 8 | (uint32_t)sh1 << 16 |
+		       (uint32_t)sh2 << 24;
+
+	if (!combine_memo.valid || combine_memo.key != key) {
+		combine_memo.attr = mmu_attr_combine(attr1, attr2);
+		combine_memo.sh = mmu_sh_effective(combine_memo.attr, mmu_sh_combine(sh1, sh2));
+		combine_memo.key = key;
+		combine_memo.valid = true;
+	}
+	res->attr = combine_memo.attr;
+	res->sh = combine_memo.sh;
+}
+
 /* Combine the stages (AArch64.S2CombineS1MemAttrs, permissions of both apply). */
 static void compose(const struct s1out *s1, const struct s2out *s2, struct mmu_result *res)
 {
 	res->pa = s2->pa;
 	res->shift = (uint8_t)(s1->shift < s2->shift ? s1->shift : s2->shift);
 	res->perms = s1->perms & (s2->perms | MMU_PERM_USER);
-	uint32_t key = (uint32_t)s1->attr | (uint32_t)s2->attr << 8 | (uint32_t)s1->sh << 16 |
-		       (uint32_t)s2->sh << 24;
-
-	if (!combine_memo.valid || combine_memo.key != key) {
-		combine_memo.attr = mmu_attr_combine(s1->attr, s2->attr);
-		combine_memo.sh = mmu_sh_effective(combine_memo.attr, mmu_sh_combine(s1->sh, s2->sh));
-		combine_memo.key = key;
-		combine_memo.valid = true;
-	}
-	res->attr = combine_memo.attr;
-	res->sh = combine_memo.sh;
+	mmu_combine_attrs(s1->attr, s1->sh, s2->attr, s2->sh, res);
 }
 
 static void result_s1(const struct walk *w, const struct s1out *s1, struct mmu_result *res)

@@ -51,6 +51,13 @@ struct mmu_ctx {
 	struct mmu_trace *trace;        /* optional: filled with every descriptor read */
 	unsigned pe;                    /* index of this PE (reports, domain) */
 	struct mmu_walk_stats stats;    /* counters of the walks done for this context */
+	bool no_fast_walk;              /* tests: every TLB miss takes the generic walk
+					 * (same results; the fast one skips its decoding) */
+	struct {                        /* internal (walk_fast.c): the last leaf decoded */
+		uint64_t dbits, mair, more; /* what the result depends on */
+		uint8_t perms, attr, sh;   /* the result */
+		bool valid;
+	} fast_memo;
 };
 
 /* Zero ctx, set the memory callbacks; both stages off (identity) until regime_set. */

@@ -33,18 +33,20 @@ struct mmu_check *mmu__check_create(const struct mmu_check_config *cfg)
 		c->cfg.ctr_el0 = MMU_CTR_DEFAULT;
 	c->pending_by_asid = calloc(1u << 16, sizeof(*c->pending_by_asid));
 	if (!c->pending_by_asid || hmap_init(&c->desc, sizeof(struct desc_rec)) ||
-	    hmap_init(&c->code, sizeof(struct code_page))) {
+	    hmap_init(&c->code, sizeof(struct mmu_check_code_page))) {
 		mmu__check_destroy(c);
 		return NULL;
 	}
 	c->desc.key_shift = 3; /* keyed by descriptor address: 8-byte aligned */
 	if (cfg->flat_size >= 4096 && !(cfg->flat_base & 0xfff)) {
-		c->flat_base = cfg->flat_base;
-		c->flat_pages = cfg->flat_size >> 12;
+		c->flat.base = cfg->flat_base;
+		c->flat.pages = cfg->flat_size >> 12;
+		c->flat.clean = !(c->cfg.ctr_el0 & (1u << 28)); /* IDC */
+		c->flat.inval = !(c->cfg.ctr_el0 & (1u << 29)); /* DIC */
 		/* calloc of this size maps zero pages: only the pages' entries used cost */
-		c->flat_live = calloc((c->flat_pages + 63) / 64, 8);
-		c->flat = calloc(c->flat_pages, sizeof(*c->flat));
-		if (!c->flat_live || !c->flat) {
+		c->flat.live = calloc((c->flat.pages + 63) / 64, 8);
+		c->flat.page = calloc(c->flat.pages, sizeof(*c->flat.page));
+		if (!c->flat.live || !c->flat.page) {
 			mmu__check_destroy(c);
 			return NULL;
 		}
@@ -58,8 +60,8 @@ void mmu__check_destroy(struct mmu_check *c)
 		return;
 	hmap_free(&c->desc);
 	hmap_free(&c->code);
-	free(c->flat_live);
-	free(c->flat);
+	free(c->flat.live);
+	free(c->flat.page);
 	free(c->pending_by_asid);
 	free(c);
 }

@@ -28,33 +28,31 @@ static uint64_t line_bits(uint64_t pa, unsigned size)
 }
 
 /* The page's state: flat arrays for the configured range (RAM), the hash map for the
- * rest. get: NULL when the page has no line to report; put: found or made (zeroed). */
+ * rest. get: NULL when the page has no line to report; put: found or made (its lines
+ * 0, its writer for the caller to set). */
 static bool flat_index(const struct mmu_check *c, uint64_t page, uint64_t *i)
 {
-	*i = page - (c->flat_base >> 12);
-	return *i < c->flat_pages;
+	*i = page - (c->flat.base >> 12);
+	return *i < c->flat.pages;
 }
 
-static struct code_page *page_get(struct mmu_check *c, uint64_t page)
+static struct mmu_check_code_page *page_get(struct mmu_check *c, uint64_t page)
 {
 	uint64_t i;
 
 	if (flat_index(c, page, &i))
-		return (c->flat_live[i / 64] >> (i % 64)) & 1 ? &c->flat[i] : NULL;
+		return (c->flat.live[i / 64] >> (i % 64)) & 1 ? &c->flat.page[i] : NULL;
 	return hmap_get(&c->code, page);
 }
 
-static struct code_page *page_put(struct mmu_check *c, uint64_t page)
+static struct mmu_check_code_page *page_put(struct mmu_check *c, uint64_t page)
 {
 	bool is_new;
 	uint64_t i;
 
 	if (flat_index(c, page, &i)) {
-		if (!((c->flat_live[i / 64] >> (i % 64)) & 1)) {
-			c->flat_live[i / 64] |= 1ull << (i % 64);
-			memset(&c->flat[i], 0, sizeof(c->flat[i]));
-		}
-		return &c->flat[i];
+		c->flat.live[i / 64] |= 1ull << (i % 64); /* (not live: its lines are 0) */
+		return &c->flat.page[i];
 	}
 	return hmap_put(&c->code, page, &is_new);
 }
@@ -64,7 +62,7 @@ static void page_del(struct mmu_check *c, uint64_t page)
 	uint64_t i;
 
 	if (flat_index(c, page, &i))
-		c->flat_live[i / 64] &= ~(1ull << (i % 64));
+		c->flat.live[i / 64] &= ~(1ull << (i % 64));
 	else
 		hmap_del(&c->code, page);
 }
@@ -73,7 +71,7 @@ static void mark(struct mmu_check *c, unsigned pe, uint64_t pa, unsigned size)
 {
 	uint32_t ctr = c->cfg.ctr_el0;
 	bool idc = ctr & (1u << 28), dic = ctr & (1u << 29);
-	struct code_page *p;
+	struct mmu_check_code_page *p;
 
 	if (idc && dic)
 		return;
@@ -111,7 +109,7 @@ void mmu__check_store_data(struct mmu_ctx *ctx, uint64_t pa, unsigned size)
 		mmu_check_icache_store(c, ctx->pe, pa, size);
 }
 
-static void forget_if_clean(struct mmu_check *c, uint64_t page, struct code_page *p)
+static void forget_if_clean(struct mmu_check *c, uint64_t page, struct mmu_check_code_page *p)
 {
 	if (!p->need_clean && !p->need_inval)
 		page_del(c, page);
@@ -119,7 +117,7 @@ static void forget_if_clean(struct mmu_check *c, uint64_t page, struct code_page
 
 static void clean_range(struct mmu_check *c, uint64_t pa, unsigned size)
 {
-	struct code_page *p = page_get(c, pa >> 12);
+	struct mmu_check_code_page *p = page_get(c, pa >> 12);
 
 	if (!p)
 		return;
@@ -130,7 +128,7 @@ static void clean_range(struct mmu_check *c, uint64_t pa, unsigned size)
 /* An I-cache invalidation helps only lines whose data already reached PoU. */
 static void inval_range(struct mmu_check *c, uint64_t pa, unsigned size)
 {
-	struct code_page *p = page_get(c, pa >> 12);
+	struct mmu_check_code_page *p = page_get(c, pa >> 12);
 
 	if (!p)
 		return;
@@ -142,18 +140,18 @@ static void inval_all(struct mmu_check *c)
 {
 	uint64_t key;
 
-	for (uint64_t w = 0; w < (c->flat_pages + 63) / 64; w++) {
-		for (uint64_t bits = c->flat_live[w]; bits; bits &= bits - 1) {
+	for (uint64_t w = 0; w < (c->flat.pages + 63) / 64; w++) {
+		for (uint64_t bits = c->flat.live[w]; bits; bits &= bits - 1) {
 			uint64_t i = w * 64 + (unsigned)__builtin_ctzll(bits);
-			struct code_page *p = &c->flat[i];
+			struct mmu_check_code_page *p = &c->flat.page[i];
 
 			p->need_inval &= p->need_clean;
-			forget_if_clean(c, (c->flat_base >> 12) + i, p);
+			forget_if_clean(c, (c->flat.base >> 12) + i, p);
 		}
 	}
 
 	for (size_t i = 0; i < c->code.cap;) {
-		struct code_page *p = hmap_at(&c->code, i, &key);
+		struct mmu_check_code_page *p = hmap_at(&c->code, i, &key);
 
 		if (p) {
 			p->need_inval &= p->need_clean;
@@ -207,7 +205,7 @@ void mmu_check_cache_op(struct mmu_ctx *ctx, enum mmu_cache_op op, uint64_t pa)
 void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa)
 {
 	struct mmu_check *c = ctx->check;
-	struct code_page *p;
+	struct mmu_check_code_page *p;
 	uint64_t bit = 1ull << ((pa >> LINE_SHIFT) & 63);
 
 	if (!c || !mmu_check_enabled(c, MMU_CHECK_ICACHE))
@@ -236,5 +234,10 @@ const uint64_t *mmu__check_code_live(const struct mmu_check *c, uint64_t pa, uns
 	if (!c || !mmu_check_enabled(c, MMU_CHECK_ICACHE) || !flat_index(c, pa >> 12, &i))
 		return NULL;
 	*bit = (unsigned)(i % 64);
-	return &c->flat_live[i / 64];
+	return &c->flat.live[i / 64];
+}
+
+const struct mmu_check_flat *mmu__check_flat(const struct mmu_check *c)
+{
+	return c && c->flat.pages && mmu_check_enabled(c, MMU_CHECK_ICACHE) ? &c->flat : NULL;
 }

@@ -18,22 +18,15 @@ struct desc_rec {
 	struct mmu_check_where pend_at, writer; /* that store; the last store changing it */
 };
 
-struct code_page {
-	uint64_t need_clean, need_inval; /* bit n: 64-byte line n of the page */
-	struct mmu_check_where writer;   /* the last store to the page */
-};
-
 #define CHECK_MAX_PE 32
 
 struct mmu_check {
 	struct mmu_check_config cfg;
 	struct hmap desc;     /* desc PA -> struct desc_rec */
-	struct hmap code;     /* PA >> 12 -> struct code_page (outside the flat range) */
+	struct hmap code;     /* PA >> 12 -> struct mmu_check_code_page (outside the flat range) */
 	/* the pages of [flat_base, + flat_pages * 4 KiB) (cfg.flat_*): flat[i] is page i's
-	 * struct code_page when bit i of flat_live is set (it has lines to report) */
-	uint64_t flat_base, flat_pages;
-	uint64_t *flat_live;
-	struct code_page *flat;
+	 * struct mmu_check_code_page when bit i of flat_live is set (it has lines to report) */
+	struct mmu_check_flat flat; /* (flat.pages == 0: none) */
 	uint64_t count[MMU_CHECK_KINDS];
 	uint32_t *pending_by_asid; /* [65536]: deferred BBM findings per ASID */
 	uint64_t npending;

@@ -23,7 +23,16 @@
  *              read-modify-write path must still check the store: D8.16.1).
  *   BUG 8:     I-cache coherence by an exclusive store: a plain store maps the data page
  *              (as in 7), then LDXR/STXR stores a RET there, which is called without
- *              maintenance (B2.4.4: the check must see the exclusive store). */
+ *              maintenance (B2.4.4: the check must see the exclusive store).
+ *   BUG 9:     break-before-make through a mapping made before the page was a table:
+ *              a page of this image is written as data (T[0] = a valid L3 entry; the
+ *              VMM's micro-TLB may map the page for writing, unchecked), L2[2] then
+ *              points at it, a load walks T[0], and a store through the same mapping
+ *              gives T[0] another output address (D8.16.1: must be reported, so the
+ *              page's write mappings must be gone once a walk read it).
+ *   BUG 10:    I-cache coherence, a RET stored by a plain store to a page the micro-TLB
+ *              already maps for writing (a store to it first), called without
+ *              maintenance (B2.4.4: stores that take no slow path are seen too). */
 #include <platform/memmap.h>
 #include "raw-guest-mmu.h"
 
@@ -110,6 +119,30 @@ _start:
 	stxr	w6, w3, [x5]
 	cbnz	w6, 1b
 	blr	x5
+.elseif BUG == 9
+	ldr	x7, =t3
+	ldr	x3, =(DATA + PAGE_RW)
+	str	x3, [x7]		/* T[0]: data for now */
+	ldr	x8, =l2
+	ldr	x3, =t3 + 3
+	str	x3, [x8, #16]		/* L2[2] (invalid until now) -> T */
+	dsb	ish
+	isb
+	ldr	x9, =0x40400000
+	ldr	x0, [x9]		/* the walk reads T[0] */
+	ldr	x3, =(DATA + 0x1000 + PAGE_RW)
+	str	x3, [x7]		/* valid -> valid, another output address */
+	dsb	ish
+	lsr	x9, x9, #12
+	tlbi	vae1is, x9
+	dsb	ish
+	isb
+.elseif BUG == 10
+	ldr	x5, =(DATA + 0x2000)
+	str	xzr, [x5, #0x800]	/* the data page is now mapped */
+	ldr	w3, =0xd65f03c0		/* RET */
+	str	w3, [x5]
+	blr	x5
 .endif
 	ldr	x0, [x1]		/* use the translation */
 	ldr	x1, =EXIT_DEV_BASE + EXIT_DEV_EXIT		/* exit device EXIT register */
@@ -132,3 +165,5 @@ l3:	.set	i, 0
 	.fill	496, 8, 0
 	.skip	4096
 stack_top:
+	.balign 4096
+t3:	.fill	512, 8, 0		/* BUG 9's table */

@@ -120,6 +120,32 @@ void mmu__check_fetch(struct mmu_ctx *ctx, uint64_t va, uint64_t pa);
  * off: call mmu__check_fetch then. The word stays valid as long as c. */
 const uint64_t *mmu__check_code_live(const struct mmu_check *c, uint64_t pa, unsigned *bit);
 
+/* The I-cache check's state of a page: lines written since their clean to PoU
+ * (need_clean, CTR_EL0.IDC = 0) and since their I-cache invalidation after it
+ * (need_inval, CTR_EL0.DIC = 0), bit n for the 64-byte line n; the last store. */
+struct mmu_check_code_page {
+	uint64_t need_clean, need_inval;
+	struct mmu_check_where writer;
+};
+
+/* The pages of the flat range (cfg.flat_*): page[i] is the state of the page at PA
+ * base + i * 4 KiB while bit i of live is set; while it is clear, the page has no line
+ * to report and its need_clean and need_inval are 0. A caller that does the I-cache
+ * bookkeeping of a store itself (translated code, the VMM's micro-TLB hits) does what
+ * mmu__check_store_data would, for a store of one page i by PE pe at (pc, lr): OR
+ * the lines written into need_clean if clean, into need_inval if inval, set writer to
+ * { true, pe, pc, lr } and set bit i of live; and nothing at all when neither clean
+ * nor inval is set. */
+struct mmu_check_flat {
+	uint64_t base, pages;
+	uint64_t *live;
+	struct mmu_check_code_page *page;
+	bool clean, inval;
+};
+/* NULL when there is no flat range or the I-cache check is off (stores then need no
+ * I-cache bookkeeping at all). */
+const struct mmu_check_flat *mmu__check_flat(const struct mmu_check *c);
+
 /* ctx's PE translates with its regime's ASID (called by mmu__translate itself): a
  * deferred break-before-make finding on a descriptor of that ASID is reported now. */
 void mmu__check_asid_use(struct mmu_ctx *ctx);

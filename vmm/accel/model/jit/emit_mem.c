@@ -1,6 +1,8 @@
 /* The block translator's loads and stores of general registers: the micro-TLB hit
  * inline, every other case (miss, page crossing, alignment, SP alignment) the
  * instruction's own handler, out of line. */
+#include <mmu/check.h>
+
 #include "jit/tr.h"
 #include "mem/mem.h"
 
@@ -36,6 +38,68 @@ static void store_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
 	case 4: mov_store(e, 0, r, RAX, disp); break;
 	default: mov_store(e, 1, r, RAX, disp); break;
 	}
+}
+
+#define OFF_INDEX ((int32_t)offsetof(struct cpu, index))
+_Static_assert(sizeof(((struct cpu *)0)->index) == 4, "the vCPU index is read as 32 bits");
+_Static_assert(offsetof(struct mmu_check_where, known) == 0 &&
+	       offsetof(struct mmu_check_where, pe) == 4 && sizeof(unsigned) == 4 &&
+	       offsetof(struct mmu_check_where, pc) == 8 &&
+	       offsetof(struct mmu_check_where, lr) == 16, "the writer as note_store fills it");
+
+/* --checks: an inline store (RAX its host address, span bytes in one RAM page, never
+ * a page a walk read descriptors from: mem.c, fill) does the I-cache check's
+ * bookkeeping that mmu__check_store_data would (mmu/check.h, struct mmu_check_flat):
+ * its lines into the page's need_clean / need_inval, the page live, the writer this
+ * vCPU at the store's pc with its x30. Uses RCX, RDX, R8, R9; before any writeback
+ * (x30 may be the base). Every inline store under fetch_lines must come here. */
+static void note_store(struct tr *t, int32_t pc_pend, unsigned span)
+{
+	struct emit *e = &t->e;
+	const struct mmu_check_flat *f = xlat__check_flat(t->j->lines_vm);
+	int32_t w = (int32_t)offsetof(struct mmu_check_code_page, writer);
+	if (!f || !(f->clean || f->inval))
+		return;
+	mov_imm64(e, RCX, (uint64_t)(uintptr_t)t->j->lines_vm->ram);
+	mov_rr(e, 1, RDX, RAX);
+	alu_rr(e, 1, ALU_SUB, RDX, RCX);                            /* RDX = PA - RAM base */
+	zero(e, R9);                                               /* R9 = the lines */
+	mov_rr(e, 1, R8, RDX);
+	shift_ri(e, 1, SH_SHR, R8, 6);
+	x_reg(e, 1, 0x0fab, R8, R9);                               /* BTS R9, R8 (mod 64) */
+	if (span > 1) {
+		mov_rr(e, 1, R8, RDX);
+		alu_ri(e, 1, ALU_ADD, R8, (int32_t)span - 1);
+		shift_ri(e, 1, SH_SHR, R8, 6);
+		x_reg(e, 1, 0x0fab, R8, R9);
+	}
+	shift_ri(e, 1, SH_SHR, RDX, 12);                           /* RDX = page index */
+	mov_rr(e, 1, R8, RDX);                                     /* its live word */
+	shift_ri(e, 1, SH_SHR, R8, 6);
+	shift_ri(e, 1, SH_SHL, R8, 3);
+	mov_imm64(e, RCX, (uint64_t)(uintptr_t)f->live);
+	alu_rr(e, 1, ALU_ADD, RCX, R8);
+	mov_load(e, 1, R8, RCX, 0);
+	x_reg(e, 1, 0x0fab, RDX, R8);                              /* BTS R8, RDX (mod 64) */
+	mov_store(e, 1, R8, RCX, 0);
+	x_reg(e, 1, 0x69, RDX, RDX);                               /* IMUL RDX, RDX, size */
+	e32(e, (uint32_t)sizeof(struct mmu_check_code_page));
+	mov_imm64(e, RCX, (uint64_t)(uintptr_t)f->page);
+	alu_rr(e, 1, ALU_ADD, RDX, RCX);                           /* RDX = the page's state */
+	if (f->clean)
+		x_mem(e, 1, 0x09, R9, RDX, (int32_t)offsetof(struct mmu_check_code_page, need_clean));
+	if (f->inval)
+		x_mem(e, 1, 0x09, R9, RDX, (int32_t)offsetof(struct mmu_check_code_page, need_inval));
+	x_mem(e, 0, 0xc7, 0, RDX, w);                              /* known = true */
+	e32(e, 1);
+	mov_load(e, 0, R8, RBX, OFF_INDEX);
+	mov_store(e, 0, R8, RDX, w + 4);                           /* pe */
+	mov_load(e, 1, R8, RBX, OFF_PC);
+	if (pc_pend)
+		alu_ri(e, 1, ALU_ADD, R8, pc_pend);
+	mov_store(e, 1, R8, RDX, w + 8);                           /* pc */
+	mov_load(e, 1, R8, RBX, OFF_X(30));
+	mov_store(e, 1, R8, RDX, w + 16);                          /* lr */
 }
 
 /* The micro-TLB probe is mem_read/mem_write's (mem/mem.h): the same tag with the
@@ -105,6 +169,8 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 			tr__get(t, RDX, m->t2, true);
 			store_sized(e, m->size, RDX, (int32_t)m->size);
 		}
+		if (t->j->fetch_lines)
+			note_store(t, s->pc, span);
 	} else {
 		load_sized(e, m->size, RDX, 0);
 		if (m->count == 2)

@@ -82,7 +82,11 @@ static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out
 	if (o->device || !o->cacheable_fast || c->no_utlb || c->dbg.wp_any || mem_watch_hook)
 		return; /* (watchpoints: every access must reach debug__watch, mem_watch_hook) */
 	e->rtag = o->readable ? page : ~0ull;
-	e->wtag = o->writable && !c->checks && !vm__is_code(c->vm, o->pa) ? page : ~0ull;
+	/* --checks: not for a page a walk read descriptors from (xlat.h), whose stores
+	 * need the break-before-make check; the I-cache check's bookkeeping of the others
+	 * is done by mem_write and translated code (xlat__note_store, emit_mem.c) */
+	e->wtag = o->writable && !vm__is_code(c->vm, o->pa) &&
+		  (!c->checks || !xlat__is_table_page(c->vm, o->pa)) ? page : ~0ull;
 	e->addend = (uintptr_t)host - (uintptr_t)va;
 	/* --checks: every store is checked, they come to checked_store(); not for decoded
 	 * code, whose stores drop it (decoding a page flushes every micro-TLB) */
@@ -227,7 +231,7 @@ void *mem__rmw_ptr(struct cpu *c, uint64_t va, unsigned size, unsigned flags, in
 		return 0;
 	}
 	/* fast path: the micro-TLB maps the page for reading and writing (so it is RAM,
-	 * not decoded code, and no check is attached) */
+	 * not decoded code, and with --checks not a table page: mem__rmw_store checks) */
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t tag = (va & ~0xfffull) | c->utlb_gen;
 	if (e->wtag == tag && e->rtag == tag) {

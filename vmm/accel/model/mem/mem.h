@@ -9,6 +9,7 @@
 #define MODEL_MEM_H
 
 #include "cpu/cpu.h"
+#include "mem/xlat.h"
 
 #define MEMF_ALIGN  1u  /* must be size-aligned whatever SCTLR.A says (exclusives, atomics) */
 #define MEMF_UNPRIV 2u  /* LDTR/STTR: EL0 permissions at EL1 */
@@ -65,6 +66,8 @@ static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 		case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
 		default: memcpy(p, &val, 8); break;
 		}
+		if (unlikely(c->checks)) /* (not a table page: xlat.h) */
+			xlat__note_store(c, p, size);
 		return 0;
 	}
 	return mem__write_slow(c, va, size, val, 0);

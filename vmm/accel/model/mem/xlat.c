@@ -192,16 +192,22 @@ uint64_t xlat__pages_touched(const struct model_vm *vm)
 }
 
 /* --checks: pa holds a descriptor a walk read (sticky: pages that stop being tables
- * only cost flushes). */
+ * only cost flushes). The micro-TLBs map only other pages for writing (mem.c, fill):
+ * a new table page drops every vCPU's write mappings, so that from now on each store
+ * there comes to xlat__check_store (break-before-make, the micro-TLB flush). */
 static void mark_table_page(struct model_vm *vm, uint64_t pa)
 {
 	struct xlat_vm *x = vm->xlat;
 	uint64_t n = (pa - vm->ram_base) >> 12;
-	if (x->table_pages && pa >= vm->ram_base && pa - vm->ram_base < vm->ram_size)
+	if (x->table_pages && pa >= vm->ram_base && pa - vm->ram_base < vm->ram_size &&
+	    !(x->table_pages[n / 64] & (1ull << (n % 64)))) {
 		x->table_pages[n / 64] |= 1ull << (n % 64);
+		for (unsigned k = 0; k < vm->ncpus; k++)
+			mem__flush_data(vm->cpu[k]);
+	}
 }
 
-static bool is_table_page(const struct model_vm *vm, uint64_t pa)
+bool xlat__is_table_page(const struct model_vm *vm, uint64_t pa)
 {
 	const struct xlat_vm *x = vm->xlat;
 	uint64_t n = (pa - vm->ram_base) >> 12;
@@ -372,7 +378,8 @@ int xlat__cpu_init(struct cpu *c)
 	xlat__utlb_cleared(c);
 	c->checks = xv->check != 0;
 	/* the cache model sees every access: no data micro-TLB. The checks see every store
-	 * (the micro-TLB maps nothing for writing then) and every TLB hit: a read hits the
+	 * (the micro-TLB maps only pages no walk read a descriptor from for writing, and
+	 * its hits note the store for the I-cache check) and every TLB hit: a read hits the
 	 * micro-TLB only while the TLB entry it came from would pass the stale check
 	 * (xlat__check_store); not with --checks=strict, whose TLB lookups take the oldest
 	 * of several entries. Both see each fetched line. */
@@ -634,7 +641,7 @@ static void flush_if_descriptor(struct cpu *c, uint64_t pa, unsigned size)
 	struct model_vm *vm = c->vm;
 	for (uint64_t w = pa & ~7ull; w < pa + size; w += 8) {
 		const uint64_t *p = vm__ram(vm, w, 8);
-		if (p && is_table_page(vm, w) && (__atomic_load_n(p, __ATOMIC_RELAXED) & 1)) {
+		if (p && xlat__is_table_page(vm, w) && (__atomic_load_n(p, __ATOMIC_RELAXED) & 1)) {
 			flush_reached(c, true);
 			return;
 		}
@@ -656,7 +663,7 @@ void xlat__check_store(struct cpu *c, uint64_t pa, unsigned size, const void *da
 		return;
 	}
 	flush_if_descriptor(c, pa, size);
-	if (!is_table_page(c->vm, pa) && !is_table_page(c->vm, pa + size - 1)) {
+	if (!xlat__is_table_page(c->vm, pa) && !xlat__is_table_page(c->vm, pa + size - 1)) {
 		/* no walk read a descriptor here: nothing for break-before-make */
 		mmu__check_store_data(&x->ctx, pa, size);
 		return;
@@ -698,6 +705,17 @@ void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 	if (x->ctx.caches)
 		mmu__cache_access(&x->caches, pa, 4, MMU_FETCH,
 				  !err && mmu__attr_cacheable(res.attr, MMU_FETCH, c->sr.sctlr_el1));
+}
+
+const struct mmu_check_flat *xlat__check_flat(const struct model_vm *vm)
+{
+	return mmu__check_flat(vm->xlat->check);
+}
+
+void xlat__note_store(struct cpu *c, const void *host, unsigned size)
+{
+	mmu__check_store_data(&c->xlat->ctx,
+			      c->vm->ram_base + (uint64_t)((const uint8_t *)host - c->vm->ram), size);
 }
 
 size_t xlat__fetch_checked_offset(void)

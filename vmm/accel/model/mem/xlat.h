@@ -67,6 +67,16 @@ void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);
  * (outside RAM, I-cache check off): call xlat__fetch_line. */
 size_t xlat__fetch_checked_offset(void);
 const uint64_t *xlat__code_live(const struct model_vm *vm, uint64_t pa, unsigned *bit);
+/* --checks: pa's RAM page holds a descriptor a walk read (sticky). The micro-TLBs map
+ * only other pages for writing; a page that becomes one flushes them all. */
+bool xlat__is_table_page(const struct model_vm *vm, uint64_t pa);
+/* --checks: a store of size bytes at host (guest RAM) through a micro-TLB write
+ * mapping (mem_write): no descriptor there, only the I-cache check's bookkeeping. */
+void xlat__note_store(struct cpu *c, const void *host, unsigned size);
+/* --checks: the I-cache check's per-page state (mmu/check.h, struct mmu_check_flat),
+ * for translated code to do a store's bookkeeping inline; NULL: none needed. */
+struct mmu_check_flat;
+const struct mmu_check_flat *xlat__check_flat(const struct model_vm *vm);
 /* A data access of size bytes through o, for the cache model (--caches). */
 void xlat__cache_access(struct cpu *c, const struct xlat_out *o, unsigned size, bool write);
 /* The kinds of mmu/ sanitizer check: enum mmu_check_kind under names of our own

@@ -1,7 +1,8 @@
 # gdb-multiarch -batch against `vmm run --accel kvm --gdb` inside the test host, through
 # tools/kvm-host --gdb-socket (run-gdb-group puts the socket in for @SOCK@); checked by
 # gdb-session-check. The same steps as tests/gdb/gdb-check on the model, with a
-# hardware breakpoint (hbreak) too, and a software breakpoint inserted while the boot
+# hardware breakpoint (hbreak) too, a watchpoint wider than a doubleword (12 bytes
+# around jiffies: three watchpoint registers), and a software breakpoint inserted while the boot
 # suite's own BRK runs (the guest must take that one itself).
 set pagination off
 set confirm off
@@ -29,6 +30,10 @@ rwatch boot_ticks
 continue
 echo @rwatched\n
 info symbol $pc
+delete
+watch -location *(char (*)[12])((char *)&jiffies - 2)
+continue
+echo @widewatched\n
 delete
 hbreak ktest_run_all
 continue

@@ -33,6 +33,7 @@
 #include "kvm_priv.h"
 #include "../machine.h"
 #include "gdb/gdb.h"
+#include "gdb/hw_watch.h"
 
 #define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
 #define CORE_REG32(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U32 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
@@ -51,8 +52,6 @@
 
 /* DBGBCR<n>_EL1: E, PMC = 0b11 (EL1 and EL0), BAS = 0b1111 (A64), BT = 0 (address) */
 #define BCR_ADDR_MATCH (1u | 3u << 1 | 0xfu << 5)
-/* DBGWCR<n>_EL1: E, PAC = 0b11, LSC at [4:3] (01 load, 10 store, 11 both), BAS [12:5] */
-#define WCR(lsc, bas) (1u | 3u << 1 | (uint64_t)(lsc) << 3 | (uint64_t)(bas) << 5)
 
 static struct kvm_gdb {
 	struct machine *m;
@@ -62,7 +61,8 @@ static struct kvm_gdb {
 	/* from_sw: a software breakpoint at an address that did not translate when it
 	 * was inserted (the MMU still off), which the hardware matches by VA instead */
 	struct { bool used, from_sw; uint64_t addr; } hw[KVM_ARM_MAX_DBG_REGS];
-	struct { bool used; uint64_t addr, len; enum gdb_bp_type type; } wp[KVM_ARM_MAX_DBG_REGS];
+	/* a watched range takes npieces watchpoint registers (hw_watch.h) */
+	struct { bool used; uint64_t addr, len; enum gdb_bp_type type; int npieces; } wp[KVM_ARM_MAX_DBG_REGS];
 	struct kvm_guest_debug dbg;  /* what every vCPU has now */
 	atomic_uint control;         /* dbg.control, for the vCPU threads */
 	atomic_bool halting;         /* a stop was reported: vCPUs wait for the pause */
@@ -182,13 +182,17 @@ static int apply_debug(void)
 			d.arch.dbg_bvr[k] = kg.hw[k].addr & ~3ull;
 			hw = true;
 		}
-	for (int k = 0; k < kg.max_wps; k++)
+	for (int k = 0, slot = 0; k < kg.max_wps; k++)
 		if (kg.wp[k].used) {
+			/* LSC: 01 load, 10 store, 11 both */
 			unsigned lsc = kg.wp[k].type == GDB_WP_READ ? 1 : kg.wp[k].type == GDB_WP_WRITE ? 2 : 3;
-			unsigned bas = ((1u << kg.wp[k].len) - 1) << (kg.wp[k].addr & 7);
+			struct hw_watch_piece p[KVM_ARM_MAX_DBG_REGS];
+			int n = hw_watch__pieces(kg.wp[k].addr, kg.wp[k].len, p, kg.max_wps - slot);
 
-			d.arch.dbg_wcr[k] = WCR(lsc, bas);
-			d.arch.dbg_wvr[k] = kg.wp[k].addr & ~7ull;
+			for (int i = 0; i < n; i++, slot++) { /* n > 0: set_wp counted them */
+				d.arch.dbg_wcr[slot] = hw_watch__wcr(&p[i], lsc);
+				d.arch.dbg_wvr[slot] = p[i].wvr;
+			}
 			hw = true;
 		}
 	if (kg.nsw || hw)
@@ -262,15 +266,20 @@ static int set_hw(uint64_t addr, bool insert, bool from_sw)
 	return 0;
 }
 
-/* A watchpoint is one DBGWCR's BAS: 1-8 bytes inside one aligned doubleword. */
+/* A watchpoint takes as many watchpoint registers as its range needs pieces
+ * (hw_watch.h: a byte mask per partial doubleword, an aligned power-of-two block per
+ * MASK); the registers are shared by all the watchpoints. */
 static int set_wp(enum gdb_bp_type type, uint64_t addr, uint64_t len, bool insert)
 {
-	int k, free_k = -1;
+	struct hw_watch_piece p[KVM_ARM_MAX_DBG_REGS];
+	int k, free_k = -1, used = 0, n;
 
 	for (k = 0; k < kg.max_wps; k++) {
 		if (kg.wp[k].used && kg.wp[k].addr == addr && kg.wp[k].type == type)
 			break;
-		if (!kg.wp[k].used && free_k < 0)
+		if (kg.wp[k].used)
+			used += kg.wp[k].npieces;
+		else if (free_k < 0)
 			free_k = k;
 	}
 	if (!insert) {
@@ -280,14 +289,18 @@ static int set_wp(enum gdb_bp_type type, uint64_t addr, uint64_t len, bool inser
 	}
 	if (k < kg.max_wps)
 		return 0;
-	if (len == 0 || len > 8 || (addr & 7) + len > 8)
+	if (!kg.max_wps)
+		return -EOPNOTSUPP;
+	n = hw_watch__pieces(addr, len, p, kg.max_wps - used);
+	if (n == -2)
 		return -EINVAL;
-	if (free_k < 0)
-		return kg.max_wps ? -ENOSPC : -EOPNOTSUPP;
+	if (n < 0 || free_k < 0)
+		return -ENOSPC;
 	kg.wp[free_k].used = true;
 	kg.wp[free_k].addr = addr;
 	kg.wp[free_k].len = len;
 	kg.wp[free_k].type = type;
+	kg.wp[free_k].npieces = n;
 	return 0;
 }
 

@@ -18,6 +18,7 @@ struct memop {
 	unsigned sext;      /* loads: 0 zero-extend, 64 or 32: sign-extend to that width */
 	bool reg;           /* register offset: + extend(Xm, opt) << sh, instead of imm */
 	unsigned m, opt, sh;
+	bool aligned;       /* must be size-aligned whatever SCTLR.A says (LDAR, STLR) */
 };
 
 static void load_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
@@ -147,13 +148,16 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
 	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (m->store ? 8 : 0));
 	s->miss[s->nmiss++] = jcc(e, CC_NZ);
-	if (span > 1) {
+	if (m->aligned && m->size > 1) { /* the handler takes the alignment fault */
+		test_ri(e, 0, R10, (int32_t)(m->size - 1));
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	} else if (span > 1) {
 		mov_rr(e, 0, RAX, R10);
 		alu_ri(e, 0, ALU_AND, RAX, 0xfff);
 		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - span));
 		s->miss[s->nmiss++] = jcc(e, CC_A);
 	}
-	if (m->size > 1) {
+	if (m->size > 1 && !m->aligned) {
 		mov_load(e, 1, RAX, RBX, OFF_ALIGN);
 		alu_rr(e, 1, ALU_AND, RAX, R10);
 		test_ri(e, 1, RAX, (int32_t)(m->size - 1));
@@ -250,3 +254,130 @@ void tr__ldst_pair(struct tr *t, const struct dent *d)
 	memop(t, d, &m);
 }
 
+
+/* LDAR, STLR: ordinary accesses that must be aligned (one host thread: already
+ * ordered); a misaligned address takes the handler, which faults */
+void tr__ldar_stlr(struct tr *t, const struct dent *d)
+{
+	uint32_t i = d->insn;
+	struct memop m = {
+		.n = RN(i), .t = RD(i), .size = (unsigned)d->imm, .count = 1,
+		.store = !BIT(i, 22), .aligned = true,
+	};
+	memop(t, d, &m);
+}
+
+/* The start of an exclusive: the slow path's record, RSI = base (SP alignment and
+ * size alignment to the handler), RCX = the micro-TLB entry of the access when its
+ * tags match (the read tag; both for a store: STXR translates as a read-modify-write,
+ * mem__rmw_ptr), the hit counted. */
+static struct slow *excl_probe(struct tr *t, const struct dent *d, bool store)
+{
+	struct emit *e = &t->e;
+	struct slow *s = &t->slow[t->nslow++];
+	uint32_t i = d->insn;
+	unsigned size = (unsigned)d->imm;
+
+	s->nmiss = 0;
+	s->pc = t->pc_pend;
+	s->ic = t->ic_pend;
+	s->d = d;
+	mov_load(e, 1, RSI, RBX, OFF_X(RN(i)));
+	if (RN(i) == 31) {
+		test_ri(e, 0, RSI, 15);
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	if (size > 1) {
+		test_ri(e, 0, RSI, (int32_t)(size - 1));
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
+	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
+	mov_rr(e, 1, RCX, RSI);
+	shift_ri(e, 1, SH_SHR, RCX, 12);
+	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
+	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
+	alu_rr(e, 1, ALU_ADD, RCX, RAX);
+	alu_rr(e, 1, ALU_ADD, RCX, RBX);
+	mov_rr(e, 1, RAX, RSI);
+	alu_ri(e, 1, ALU_AND, RAX, -4096);
+	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB);
+	s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	if (store) {
+		alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + 8);
+		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+	}
+	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, 1);
+	mov_rr(e, 1, R10, RSI);
+	alu_rm(e, 1, ALU_ADD, R10, RCX, OFF_UTLB + 16);             /* host address */
+	return s;
+}
+
+/* LDXR, LDAXR (one register): the load, then the monitor armed for address and size
+ * with the value read (cpu/atomics.c, ldxr), then Rt */
+void tr__ldxr(struct tr *t, const struct dent *d)
+{
+	struct emit *e = &t->e;
+	uint32_t i = d->insn;
+	unsigned size = (unsigned)d->imm;
+	struct slow *s = excl_probe(t, d, false);
+	switch (size) {
+	case 1: movzx8_load(e, RDX, R10, 0); break;
+	case 2: movzx16_load(e, RDX, R10, 0); break;
+	case 4: mov_load(e, 0, RDX, R10, 0); break;
+	default: mov_load(e, 1, RDX, R10, 0); break;
+	}
+	mov_mi8(e, RBX, OFF_EXCL, 1);
+	mov_store(e, 1, RSI, RBX, OFF_EXCL_ADDR);
+	mov_mi(e, 0, RBX, OFF_EXCL_SIZE, (int32_t)size);
+	mov_store(e, 1, RDX, RBX, OFF_EXCL_VAL);
+	mov_mi(e, 1, RBX, OFF_EXCL_VAL + 8, 0);
+	tr__put(t, RDX, RD(i), true);
+	s->join = e->p;
+}
+
+/* STXR, STLXR (one register): stores Rt and writes 0 to Ws if the monitor is armed for
+ * this address and size and memory still holds the value it read (excl_val[1] is 0
+ * for a single register's access), else writes 1; the monitor is disarmed either way
+ * (cpu/atomics.c, stxr). No --checks here: with them the micro-TLB maps nothing for
+ * writing, so the handler runs. */
+void tr__stxr(struct tr *t, const struct dent *d)
+{
+	struct emit *e = &t->e;
+	uint32_t i = d->insn;
+	unsigned size = (unsigned)d->imm;
+	uint8_t *fail[5];
+	unsigned nf = 0;
+	struct slow *s = excl_probe(t, d, true);
+	mov_imm64(e, RDX, 1);                                       /* the status: failed */
+	cmp_byte0(e, RBX, OFF_EXCL);
+	fail[nf++] = jcc(e, CC_Z);
+	alu_rm(e, 1, ALU_CMP, RSI, RBX, OFF_EXCL_ADDR);
+	fail[nf++] = jcc(e, CC_NZ);
+	alu_mi(e, 0, ALU_CMP, RBX, OFF_EXCL_SIZE, (int32_t)size);
+	fail[nf++] = jcc(e, CC_NZ);
+	switch (size) {
+	case 1: movzx8_load(e, RAX, R10, 0); break;
+	case 2: movzx16_load(e, RAX, R10, 0); break;
+	case 4: mov_load(e, 0, RAX, R10, 0); break;
+	default: mov_load(e, 1, RAX, R10, 0); break;
+	}
+	alu_rm(e, 1, ALU_CMP, RAX, RBX, OFF_EXCL_VAL);
+	fail[nf++] = jcc(e, CC_NZ);
+	alu_mi(e, 1, ALU_CMP, RBX, OFF_EXCL_VAL + 8, 0);
+	fail[nf++] = jcc(e, CC_NZ);
+	tr__get(t, RAX, RD(i), true);
+	switch (size) {
+	case 1: store8(e, RAX, R10, 0); break;
+	case 2: store16(e, RAX, R10, 0); break;
+	case 4: mov_store(e, 0, RAX, R10, 0); break;
+	default: mov_store(e, 1, RAX, R10, 0); break;
+	}
+	zero(e, RDX);
+	for (unsigned k = 0; k < nf; k++)
+		patch_to(fail[k], e->p);
+	mov_mi8(e, RBX, OFF_EXCL, 0);
+	tr__put(t, RDX, RS_(i), true);
+	s->join = e->p;
+}

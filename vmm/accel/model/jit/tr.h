@@ -17,11 +17,16 @@
 #define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
 #define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
 #define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
+#define OFF_EXCL_ADDR ((int32_t)offsetof(struct cpu, excl_addr))
+#define OFF_EXCL_SIZE ((int32_t)offsetof(struct cpu, excl_size))
+#define OFF_EXCL_VAL ((int32_t)offsetof(struct cpu, excl_val))
 
 _Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assumes 24-byte entries");
 _Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->excl_valid) == 1, "excl_valid is written as a byte");
+_Static_assert(sizeof(((struct cpu *)0)->excl_size) == 4 && sizeof(((struct cpu *)0)->excl_addr) == 8 &&
+	       sizeof(((struct cpu *)0)->excl_val[0]) == 8, "the monitor's fields as the exclusives write them");
 
 /* An inline memory access whose fast path does not apply (micro-TLB miss, page
  * crossing, alignment, SP not 16-byte aligned): the instruction's own handler runs it
@@ -85,5 +90,9 @@ void tr__addsub_ereg(struct tr *t, const struct dent *d);
 void tr__ldst_single(struct tr *t, const struct dent *d);
 void tr__ldst_pair(struct tr *t, const struct dent *d);
 void tr__slow_stubs(struct tr *t);
+/* LDAR/STLR; LDXR/LDAXR and STXR/STLXR of one register (the monitor inline) */
+void tr__ldar_stlr(struct tr *t, const struct dent *d);
+void tr__ldxr(struct tr *t, const struct dent *d);
+void tr__stxr(struct tr *t, const struct dent *d);
 
 #endif

@@ -86,11 +86,6 @@ _Static_assert(sizeof(((struct cpu *)0)->daif) == 4 && sizeof(((struct cpu *)0)-
 	       "the sizes leave_page reads");
 _Static_assert(sizeof(struct itlb_ent) == 24, "the inline fetch micro-TLB probe assumes 24-byte entries");
 
-static void cmp_byte0(struct emit *e, unsigned base, int32_t disp) /* cmp byte [base + disp], 0 */
-{
-	x_mem(e, 0, 0x80, 7, base, disp);
-	e8(e, 0);
-}
 
 /* fetch_lines: translated code enters the line at c->pc, not the last one reported:
  * report it as the interpreter does; nonzero if the VM stopped then. */
@@ -478,13 +473,13 @@ static void call_handler(struct tr *t, const struct dent *d)
 
 enum kind { K_CALL, K_ADDSUB_IMM, K_ADDSUB_SREG, K_LOGIC_SREG, K_LOGIC_IMM, K_MOVEWIDE,
 	    K_CSEL, K_LDST, K_LDST_PAIR, K_ADR, K_BITFIELD, K_MADD, K_EXTR, K_ADDSUB_EREG,
-	    K_NOP, K_CLREX, K_B, K_BR_REG, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
+	    K_NOP, K_CLREX, K_LDXR, K_STXR, K_LDAR_STLR, K_B, K_BR_REG, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
 
 /* The handlers of hints and barriers, as the decoder assigns them (found by decoding
  * a NOP and a DMB): a hint whose aux is not WFE, WFI, SEV or SEVL (2-5) does nothing
  * (NOP, YIELD, the PAC and BTI hints without those features); DSB and DMB (aux 4, 5)
  * do nothing in this single-threaded model; CLREX (2) clears the monitor. */
-static insn_fn hint_fn, barrier_fn;
+static insn_fn hint_fn, barrier_fn, ldxr_fn, stxr_fn, ldar_fn, stlr_fn;
 
 static void find_handlers(void)
 {
@@ -496,6 +491,14 @@ static void find_handlers(void)
 		hint_fn = d.fn;
 		decode__insn(0xd5033bbfu, &d); /* DMB ISH */
 		barrier_fn = d.fn;
+		decode__insn(0xc85f7c20u, &d); /* LDXR X0, [X1] */
+		ldxr_fn = d.fn;
+		decode__insn(0xc8027c20u, &d); /* STXR W2, X0, [X1] */
+		stxr_fn = d.fn;
+		decode__insn(0xc8dffc20u, &d); /* LDAR X0, [X1] */
+		ldar_fn = d.fn;
+		decode__insn(0xc89ffc20u, &d); /* STLR X0, [X1] */
+		stlr_fn = d.fn;
 	}
 }
 
@@ -512,6 +515,13 @@ static enum kind classify(const struct dent *d)
 		if (d->aux == 2)
 			return K_CLREX;
 	}
+	/* the exclusives of one register (the pairs: their handler), LDAR, STLR */
+	if (d->fn == ldxr_fn && !d->aux)
+		return K_LDXR;
+	if (d->fn == stxr_fn && !d->aux)
+		return K_STXR;
+	if (d->fn == ldar_fn || d->fn == stlr_fn)
+		return K_LDAR_STLR;
 	if ((i & 0x1f800000) == 0x11000000)
 		return K_ADDSUB_IMM;
 	if ((i & 0x1f200000) == 0x0b000000)
@@ -688,10 +698,12 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		case K_MADD: tr__madd(t, d); break;
 		case K_EXTR: tr__extr(t, d); break;
 		case K_ADDSUB_EREG: tr__addsub_ereg(t, d); break;
+		case K_LDXR: tr__ldxr(t, d); break;
+		case K_STXR: tr__stxr(t, d); break;
+		case K_LDAR_STLR: tr__ldar_stlr(t, d); break;
 		case K_NOP: break;
 		case K_CLREX:
-			x_mem(&t->e, 0, 0xc6, 0, RBX, OFF_EXCL); /* mov byte [excl_valid], 0 */
-			e8(&t->e, 0);
+			mov_mi8(&t->e, RBX, OFF_EXCL, 0);
 			break;
 		default:
 			call_handler(t, d);

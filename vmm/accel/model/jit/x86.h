@@ -172,6 +172,23 @@ static inline void cmov_rr(struct emit *e, int w, unsigned cc, unsigned dst, uns
 {
 	x_reg(e, w, 0x0f40 + cc, dst, src);
 }
+/* [base + d] = imm (32 bits, or 64 sign-extended); byte [base + d] = imm8;
+ * cmp byte [base + d], 0 */
+static inline void mov_mi(struct emit *e, int w, unsigned base, int32_t d, int32_t imm)
+{
+	x_mem(e, w, 0xc7, 0, base, d);
+	e32(e, (uint32_t)imm);
+}
+static inline void mov_mi8(struct emit *e, unsigned base, int32_t d, uint8_t imm)
+{
+	x_mem(e, 0, 0xc6, 0, base, d);
+	e8(e, imm);
+}
+static inline void cmp_byte0(struct emit *e, unsigned base, int32_t d)
+{
+	x_mem(e, 0, 0x80, 7, base, d);
+	e8(e, 0);
+}
 /* AH = SF:ZF:0:AF:0:PF:1:CF; CMC: CF = !CF (neither changes any other flag) */
 static inline void lahf_(struct emit *e) { e8(e, 0x9f); }
 static inline void cmc_(struct emit *e) { e8(e, 0xf5); }

@@ -6,7 +6,12 @@
  *    instruction is fetched), in straight-line code and in a loop the block chains;
  *  - cpu__run(budget) retires exactly budget instructions (the quantum and --max-insns
  *    rest on it), and the two paths stop at the same instruction with the same state
- *    for every budget, across loads, stores, flags, CSEL, TBZ and CBNZ. */
+ *    for every budget, across loads, stores, flags, CSEL, TBZ and CBNZ;
+ *  - MRS of the counters (inline in translated code) reads what the interpreter reads
+ *    at the same instruction: CNTVCT_EL0 and CNTPCT_EL0 count virtual time, which the
+ *    model advances by one per instruction retired (engine/timer.c), so a read by the
+ *    instruction retiring as number n of the run gives the count at the start plus
+ *    n - 1 (unicorn's counter is the host's: not comparable). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,6 +157,54 @@ static void budgets_stop_at_the_same_instruction(void **s)
 	harness__free(&b);
 }
 
+/* 5 iterations of MRS CNTVCT_EL0, MRS MIDR_EL1, MRS CNTPCT_EL0 and a sum, in slices of
+ * 1 to 11 instructions on both paths side by side; then the values by hand. */
+static void counter_reads_match_the_interpreter(void **s)
+{
+	(void)s;
+	static const uint32_t code[] = {
+		0xd28000a0u, /* MOVZ X0, #5 */
+		0xd53be043u, /* l: MRS X3, CNTVCT_EL0 */
+		0x8b030021u, /* ADD X1, X1, X3 */
+		0xd5380006u, /* MRS X6, MIDR_EL1 */
+		0xd53be024u, /* MRS X4, CNTPCT_EL0 */
+		0xcb030085u, /* SUB X5, X4, X3 */
+		0xf1000400u, /* SUBS X0, X0, #1 */
+		0x54ffff41u, /* B.NE l */
+		0xd4400000u, /* HLT #0 */
+	};
+	struct harness a, b;
+	init(&a, true);
+	init(&b, false);
+	struct harness *hs[2] = { &a, &b };
+	for (unsigned k = 0; k < 2; k++) {
+		load(hs[k], code, 9);
+		hs[k]->c->pc = CODE;
+	}
+	/* the count before the first instruction: virtual time + the counter offset */
+	uint64_t base = *a.c->vtime + a.c->icount - a.c->q_start + a.vm->cnt_voff;
+	assert_int_equal(base, *b.c->vtime + b.c->icount - b.c->q_start + b.vm->cnt_voff);
+	int ra = X_NEXT, rb = X_NEXT;
+	for (unsigned budget = 1; ra != X_STOP; budget = budget % 11 + 1) {
+		ra = cpu__run(a.c, budget);
+		rb = cpu__run(b.c, budget);
+		assert_int_equal(ra, rb);
+		assert_int_equal(a.c->icount, b.c->icount);
+		assert_int_equal(a.c->pc, b.c->pc);
+		assert_memory_equal(a.c->x, b.c->x, sizeof(a.c->x));
+	}
+	assert_true(a.hlt_seen);
+	/* iteration j's CNTVCT read is instruction 2 + 7j: base + 1 + 7j; CNTPCT three
+	 * instructions on (the offsets are both 0 here) */
+	assert_int_equal(a.vm->cnt_poff, a.vm->cnt_voff);
+	assert_int_equal(a.c->x[3], base + 1 + 7 * 4);
+	assert_int_equal(a.c->x[5], 3);
+	assert_int_equal(a.c->x[1], 5 * (base + 1) + 7 * (0 + 1 + 2 + 3 + 4));
+	assert_true(a.c->st.jit_insns > 0);
+	harness__free(&a);
+	harness__free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +213,7 @@ int main(void)
 		cmocka_unit_test(self_modifying_loop_jit),
 		cmocka_unit_test(self_modifying_loop_interp),
 		cmocka_unit_test(budgets_stop_at_the_same_instruction),
+		cmocka_unit_test(counter_reads_match_the_interpreter),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }

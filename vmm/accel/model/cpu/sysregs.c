@@ -481,6 +481,26 @@ int sysreg__read(struct cpu *c, unsigned enc, uint64_t *val)
 	return r->read(c, r, val);
 }
 
+/* sysreg__read at EL1 without its checks: absent() concerns only the PMU's registers
+ * (left to the handler), el0_check only EL0 (the translated code tests the EL). */
+enum sysreg_plain sysreg__plain_read(unsigned enc, uint64_t *arg)
+{
+	const struct sysreg_desc *r = find(enc);
+	if (!r || (r >= pmu__sysregs.r && r < pmu__sysregs.r + pmu__sysregs.n))
+		return SR_PLAIN_NONE;
+	if (r->read == read_kept && r->kept) {
+		*arg = offsetof(struct cpu, sr) + r->field;
+		return SR_PLAIN_KEPT;
+	}
+	if (r->read == read_const) {
+		*arg = r->val;
+		return SR_PLAIN_CONST;
+	}
+	if (r->read == read_timer && (r->arg == CNTPCT || r->arg == CNTVCT))
+		return r->arg == CNTPCT ? SR_PLAIN_CNTPCT : SR_PLAIN_CNTVCT;
+	return SR_PLAIN_NONE;
+}
+
 int sysreg__write(struct cpu *c, unsigned enc, uint64_t val)
 {
 	const struct sysreg_desc *r = find(enc);

@@ -153,6 +153,13 @@ uint32_t sysreg__trap_iss(unsigned enc, bool write);
 /* The VMM's write of a register, as an EL1 MSR, with no EL0 check (docs/handover.md):
  * 0, or -1 if there is no such writable register or the write would trap. */
 int sysreg__load(struct cpu *c, unsigned enc, uint64_t val);
+/* What an MRS of enc reads at EL1 when that is a plain value without side effects
+ * or traps, for the block translator (at EL0 it calls sysreg__read): a field of
+ * struct cpu (SR_PLAIN_KEPT, *arg its offset), a constant (SR_PLAIN_CONST, *arg), or
+ * a counter of engine/timer.c (CNTPCT_EL0, CNTVCT_EL0: virtual time plus the VM's
+ * offset); SR_PLAIN_NONE for everything else (the handler). */
+enum sysreg_plain { SR_PLAIN_NONE, SR_PLAIN_KEPT, SR_PLAIN_CONST, SR_PLAIN_CNTPCT, SR_PLAIN_CNTVCT };
+enum sysreg_plain sysreg__plain_read(unsigned enc, uint64_t *arg);
 /* Every register the table keeps back to its reset value. */
 void sysreg__reset(struct cpu *c);
 /* Build the encoding index (once per process is enough; idempotent). */

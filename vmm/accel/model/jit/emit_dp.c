@@ -2,6 +2,7 @@
  * registers and NZCV (the semantics of the handlers in cpu/dp_imm.c and cpu/dp_reg.c,
  * from the Arm ARM's pseudocode). */
 #include "jit/tr.h"
+#include "cpu/sysregs.h"
 
 void tr__addsub_imm(struct tr *t, const struct dent *d)
 {
@@ -213,3 +214,90 @@ void tr__addsub_ereg(struct tr *t, const struct dent *d)
 	}
 }
 
+
+/* MRS of a register sysreg__plain_read knows (the common ones: TPIDR_EL1, MPIDR_EL1,
+ * the ID registers, the counters) at EL1, inline; at EL0 (traps, CNTKCTL_EL1) the
+ * handler, out of line. The counters give exactly timer__read's value at this
+ * instruction: *c->vtime + the icount before it - c->q_start + the VM's offset. */
+bool tr__mrs(struct tr *t, const struct dent *d)
+{
+	struct emit *e = &t->e;
+	uint32_t i = d->insn;
+	uint64_t arg = 0;
+	enum sysreg_plain k = sysreg__plain_read(BITS(i, 20, 5), &arg);
+	if (k == SR_PLAIN_NONE)
+		return false;
+	struct slow *s = tr__slow_new(t, d);
+	alu_mi(e, 0, ALU_CMP, RBX, OFF_EL, 0);
+	s->miss[s->nmiss++] = jcc(e, CC_Z);
+	switch (k) {
+	case SR_PLAIN_KEPT:
+		mov_load(e, 1, RAX, RBX, (int32_t)arg);
+		break;
+	case SR_PLAIN_CONST:
+		mov_imm64(e, RAX, arg);
+		break;
+	default:
+		mov_load(e, 1, RDX, RBX, OFF_VTIME);
+		mov_load(e, 1, RAX, RDX, 0);
+		alu_rm(e, 1, ALU_ADD, RAX, RBX, OFF_IC);
+		if (t->ic_pend)
+			alu_ri(e, 1, ALU_ADD, RAX, t->ic_pend);
+		alu_rm(e, 1, ALU_SUB, RAX, RBX, OFF_QSTART);
+		mov_load(e, 1, RDX, RBX, OFF_VM);
+		alu_rm(e, 1, ALU_ADD, RAX, RDX, k == SR_PLAIN_CNTPCT ? OFF_VM_POFF : OFF_VM_VOFF);
+		break;
+	}
+	tr__put(t, RAX, RD(i), true);
+	s->join = e->p;
+	return true;
+}
+
+/* UDIV, SDIV, LSLV, LSRV, ASRV, RORV (cpu/dp_reg.c, dp2): the host shifts mask their
+ * count to 63 (31 for 32 bits) as the Arm ARM's "shift modulo the register size"; a
+ * division by 0 gives 0, and SDIV of the most negative value by -1 gives that value
+ * (it wraps: NEG), where the host division would trap. */
+bool tr__dp2(struct tr *t, const struct dent *d)
+{
+	static const enum shift k[4] = { SH_SHL, SH_SHR, SH_SAR, SH_ROR };
+	struct emit *e = &t->e;
+	uint32_t i = d->insn;
+	int w = BIT(i, 31);
+	unsigned op = BITS(i, 15, 10);
+	if (op != 2 && op != 3 && (op < 8 || op > 11))
+		return false;
+	tr__get(t, RAX, RN(i), true);
+	tr__get(t, RCX, RM(i), true);
+	if (op >= 8) {
+		shift_rcl(e, w, k[op & 3], RAX);
+		tr__put(t, RAX, RD(i), true);
+		return true;
+	}
+	if (!w) { /* W registers: the upper halves are not operands */
+		mov_rr(e, 0, RAX, RAX);
+		mov_rr(e, 0, RCX, RCX);
+	}
+	test_rr(e, w, RCX, RCX);
+	uint8_t *by0 = jcc(e, CC_Z), *m1 = 0;
+	if (op == 3) {
+		alu_ri(e, w, ALU_CMP, RCX, -1);
+		m1 = jcc(e, CC_Z);
+		cqo_(e, w);
+		f7_r(e, w, 7, RCX);
+	} else {
+		zero(e, RDX);
+		f7_r(e, w, 6, RCX);
+	}
+	uint8_t *done = jmp(e);
+	patch_to(by0, e->p);
+	zero(e, RAX);
+	if (m1) {
+		uint8_t *done0 = jmp(e);
+		patch_to(m1, e->p);
+		f7_r(e, w, 3, RAX);
+		patch_to(done0, e->p);
+	}
+	patch_to(done, e->p);
+	tr__put(t, RAX, RD(i), true);
+	return true;
+}

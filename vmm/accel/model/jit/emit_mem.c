@@ -106,16 +106,22 @@ static void note_store(struct tr *t, int32_t pc_pend, unsigned span)
 /* The micro-TLB probe is mem_read/mem_write's (mem/mem.h): the same tag with the
  * generation, the same page-crossing and alignment tests, the same hit count (one per
  * register, as the handler's accesses count). A pair must lie in one page. */
-static void memop(struct tr *t, const struct dent *d, const struct memop *m)
+struct slow *tr__slow_new(struct tr *t, const struct dent *d)
 {
-	struct emit *e = &t->e;
 	struct slow *s = &t->slow[t->nslow++];
-	unsigned span = m->size * m->count;
-
 	s->nmiss = 0;
 	s->pc = t->pc_pend;
 	s->ic = t->ic_pend;
 	s->d = d;
+	return s;
+}
+
+static void memop(struct tr *t, const struct dent *d, const struct memop *m)
+{
+	struct emit *e = &t->e;
+	struct slow *s = tr__slow_new(t, d);
+	unsigned span = m->size * m->count;
+
 	mov_load(e, 1, RSI, RBX, OFF_X(m->n));                     /* RSI = base */
 	if (m->n == 31) { /* SP alignment (Arm ARM D1.8.2): the handler decides */
 		test_ri(e, 0, RSI, 15);
@@ -274,14 +280,10 @@ void tr__ldar_stlr(struct tr *t, const struct dent *d)
 static struct slow *excl_probe(struct tr *t, const struct dent *d, bool store)
 {
 	struct emit *e = &t->e;
-	struct slow *s = &t->slow[t->nslow++];
+	struct slow *s = tr__slow_new(t, d);
 	uint32_t i = d->insn;
 	unsigned size = (unsigned)d->imm;
 
-	s->nmiss = 0;
-	s->pc = t->pc_pend;
-	s->ic = t->ic_pend;
-	s->d = d;
 	mov_load(e, 1, RSI, RBX, OFF_X(RN(i)));
 	if (RN(i) == 31) {
 		test_ri(e, 0, RSI, 15);

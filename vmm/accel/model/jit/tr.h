@@ -17,6 +17,12 @@
 #define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
 #define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
 #define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
+#define OFF_EL ((int32_t)offsetof(struct cpu, el))
+#define OFF_VTIME ((int32_t)offsetof(struct cpu, vtime))
+#define OFF_QSTART ((int32_t)offsetof(struct cpu, q_start))
+#define OFF_VM ((int32_t)offsetof(struct cpu, vm))
+#define OFF_VM_POFF ((int32_t)offsetof(struct model_vm, cnt_poff))
+#define OFF_VM_VOFF ((int32_t)offsetof(struct model_vm, cnt_voff))
 #define OFF_EXCL_ADDR ((int32_t)offsetof(struct cpu, excl_addr))
 #define OFF_EXCL_SIZE ((int32_t)offsetof(struct cpu, excl_size))
 #define OFF_EXCL_VAL ((int32_t)offsetof(struct cpu, excl_val))
@@ -25,6 +31,7 @@ _Static_assert(sizeof(struct utlb_ent) == 24, "the inline micro-TLB probe assume
 _Static_assert(sizeof(((struct cpu *)0)->mmu_idx) == 4, "mmu_idx is read as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->nzcv) == 4, "nzcv is written as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->excl_valid) == 1, "excl_valid is written as a byte");
+_Static_assert(sizeof(((struct cpu *)0)->el) == 4, "el is compared as 32 bits");
 _Static_assert(sizeof(((struct cpu *)0)->excl_size) == 4 && sizeof(((struct cpu *)0)->excl_addr) == 8 &&
 	       sizeof(((struct cpu *)0)->excl_val[0]) == 8, "the monitor's fields as the exclusives write them");
 
@@ -84,12 +91,19 @@ void tr__bitfield(struct tr *t, const struct dent *d);
 void tr__madd(struct tr *t, const struct dent *d);
 void tr__extr(struct tr *t, const struct dent *d);
 void tr__addsub_ereg(struct tr *t, const struct dent *d);
+/* MRS of a plain register inline (false: not one, the handler) */
+bool tr__mrs(struct tr *t, const struct dent *d);
+/* UDIV, SDIV and the shifts by a register inline (false: another DP2, the handler) */
+bool tr__dp2(struct tr *t, const struct dent *d);
 
 /* emit_mem.c: loads and stores, their micro-TLB hit inline; tr__slow_stubs writes the
  * out-of-line handler calls of the block's accesses after its code */
 void tr__ldst_single(struct tr *t, const struct dent *d);
 void tr__ldst_pair(struct tr *t, const struct dent *d);
 void tr__slow_stubs(struct tr *t);
+/* a new out-of-line handler call for d at the pending pc and icount: the caller adds
+ * its miss jumps and sets join */
+struct slow *tr__slow_new(struct tr *t, const struct dent *d);
 /* LDAR/STLR; LDXR/LDAXR and STXR/STLXR of one register (the monitor inline) */
 void tr__ldar_stlr(struct tr *t, const struct dent *d);
 void tr__ldxr(struct tr *t, const struct dent *d);

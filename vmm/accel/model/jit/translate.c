@@ -70,7 +70,6 @@ static void chain(struct tr *t, unsigned target)
 	jmp_r(e, RAX);
 }
 
-#define OFF_VM ((int32_t)offsetof(struct cpu, vm))
 #define OFF_IRQ_LINE ((int32_t)offsetof(struct cpu, irq_line))
 #define OFF_DAIF ((int32_t)offsetof(struct cpu, daif))
 #define OFF_MDSCR ((int32_t)offsetof(struct cpu, sr.mdscr_el1))
@@ -473,13 +472,13 @@ static void call_handler(struct tr *t, const struct dent *d)
 
 enum kind { K_CALL, K_ADDSUB_IMM, K_ADDSUB_SREG, K_LOGIC_SREG, K_LOGIC_IMM, K_MOVEWIDE,
 	    K_CSEL, K_LDST, K_LDST_PAIR, K_ADR, K_BITFIELD, K_MADD, K_EXTR, K_ADDSUB_EREG,
-	    K_NOP, K_CLREX, K_LDXR, K_STXR, K_LDAR_STLR, K_B, K_BR_REG, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
+	    K_NOP, K_CLREX, K_LDXR, K_STXR, K_LDAR_STLR, K_MRS, K_DP2, K_B, K_BR_REG, K_BL, K_BCOND, K_CBZ, K_TBZ, K_BR_OTHER };
 
 /* The handlers of hints and barriers, as the decoder assigns them (found by decoding
  * a NOP and a DMB): a hint whose aux is not WFE, WFI, SEV or SEVL (2-5) does nothing
  * (NOP, YIELD, the PAC and BTI hints without those features); DSB and DMB (aux 4, 5)
  * do nothing in this single-threaded model; CLREX (2) clears the monitor. */
-static insn_fn hint_fn, barrier_fn, ldxr_fn, stxr_fn, ldar_fn, stlr_fn;
+static insn_fn hint_fn, barrier_fn, mrs_fn, ldxr_fn, stxr_fn, ldar_fn, stlr_fn;
 
 static void find_handlers(void)
 {
@@ -491,6 +490,8 @@ static void find_handlers(void)
 		hint_fn = d.fn;
 		decode__insn(0xd5033bbfu, &d); /* DMB ISH */
 		barrier_fn = d.fn;
+		decode__insn(0xd538d080u, &d); /* MRS X0, TPIDR_EL1 */
+		mrs_fn = d.fn;
 		decode__insn(0xc85f7c20u, &d); /* LDXR X0, [X1] */
 		ldxr_fn = d.fn;
 		decode__insn(0xc8027c20u, &d); /* STXR W2, X0, [X1] */
@@ -522,6 +523,8 @@ static enum kind classify(const struct dent *d)
 		return K_STXR;
 	if (d->fn == ldar_fn || d->fn == stlr_fn)
 		return K_LDAR_STLR;
+	if (d->fn == mrs_fn && (i & 0xfff00000u) == 0xd5300000u)
+		return K_MRS;
 	if ((i & 0x1f800000) == 0x11000000)
 		return K_ADDSUB_IMM;
 	if ((i & 0x1f200000) == 0x0b000000)
@@ -556,6 +559,8 @@ static enum kind classify(const struct dent *d)
 		return K_EXTR;
 	if ((i & 0x1f200000) == 0x0b200000)
 		return K_ADDSUB_EREG;
+	if ((i & 0x7fe00000) == 0x1ac00000) /* data processing (2 source) */
+		return K_DP2;
 	if ((i & 0xfc000000) == 0x14000000)
 		return K_B;
 	if ((i & 0xfc000000) == 0x94000000)
@@ -701,6 +706,13 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		case K_LDXR: tr__ldxr(t, d); break;
 		case K_STXR: tr__stxr(t, d); break;
 		case K_LDAR_STLR: tr__ldar_stlr(t, d); break;
+		case K_MRS:
+		case K_DP2:
+			if (!(kind == K_MRS ? tr__mrs(t, d) : tr__dp2(t, d))) {
+				call_handler(t, d);
+				t->pc_pend = t->ic_pend = 0;
+			}
+			break;
 		case K_NOP: break;
 		case K_CLREX:
 			mov_mi8(&t->e, RBX, OFF_EXCL, 0);

@@ -136,6 +136,25 @@ static inline void shift_ri(struct emit *e, int w, enum shift k, unsigned r, uns
 	modrm_reg(e, k, r);
 	e8(e, amt);
 }
+static inline void shift_rcl(struct emit *e, int w, enum shift k, unsigned r) /* r op= CL */
+{
+	rex(e, w, 0, r);
+	e8(e, 0xd3);
+	modrm_reg(e, k, r);
+}
+/* the F7 group on a register: 3 NEG, 6 DIV (RDX:RAX / r), 7 IDIV */
+static inline void f7_r(struct emit *e, int w, unsigned op, unsigned r)
+{
+	rex(e, w, 0, r);
+	e8(e, 0xf7);
+	modrm_reg(e, op, r);
+}
+static inline void cqo_(struct emit *e, int w) /* RDX:RAX = sign-extended RAX (CDQ for 32 bits) */
+{
+	if (w)
+		e8(e, 0x48);
+	e8(e, 0x99);
+}
 static inline void not_r(struct emit *e, int w, unsigned r)
 {
 	rex(e, w, 0, r);

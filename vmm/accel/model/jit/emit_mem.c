@@ -342,8 +342,8 @@ void tr__ldxr(struct tr *t, const struct dent *d)
 /* STXR, STLXR (one register): stores Rt and writes 0 to Ws if the monitor is armed for
  * this address and size and memory still holds the value it read (excl_val[1] is 0
  * for a single register's access), else writes 1; the monitor is disarmed either way
- * (cpu/atomics.c, stxr). No --checks here: with them the micro-TLB maps nothing for
- * writing, so the handler runs. */
+ * (cpu/atomics.c, stxr). Not under --checks (translate.c gives it to the handler):
+ * mem__rmw_store checks the store there. */
 void tr__stxr(struct tr *t, const struct dent *d)
 {
 	struct emit *e = &t->e;

@@ -53,7 +53,6 @@
 
 static struct harness h;
 
-static void put32(uint64_t pa, uint32_t v) { memcpy(h.ram + (pa - H_RAM_BASE), &v, 4); }
 
 static void w(unsigned enc, uint64_t v) { assert_true(sysreg__write(h.c, enc, v) <= X_CTX); }
 static uint64_t r(unsigned enc)
@@ -68,9 +67,7 @@ static int setup(void **state)
 	(void)state;
 	if (harness__init(&h, 1))
 		return -1;
-	for (unsigned off = 0; off < 0x800; off += 0x80)
-		put32(VBAR + off, 0xd4400000u | ((off >> 7) << 5));
-	h.c->sr.vbar_el1 = VBAR;
+	harness__hlt_vectors(&h, VBAR);
 	return 0;
 }
 
@@ -84,7 +81,7 @@ static int teardown(void **state)
 static void load(const uint32_t *code, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++)
-		put32(CODE + 4 * k, code[k]);
+		harness__put32(&h, CODE + 4 * k, code[k]);
 	vm__invalidate_all_code(h.vm);
 }
 
@@ -259,7 +256,7 @@ static void watchpoint_on_store_at_el0_is_ec_0x34_with_wnr_and_far(void **state)
 	w(DBGWVR(0), H_DATA + 8);
 	w(DBGWCR(0), WCR(2, 0xff));
 	h.c->x[1] = H_DATA + 12;
-	put32(H_DATA + 12, 0xabcd);
+	harness__put32(&h, H_DATA + 12, 0xabcd);
 	run_el0(code, 4, 0);
 	assert_int_equal(h.hlt_imm, VEC_LOW);
 	/* the load did not match (stores only); the store did */

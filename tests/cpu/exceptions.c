@@ -14,7 +14,6 @@
 
 static struct harness h;
 
-static void put32(uint64_t pa, uint32_t v) { memcpy(h.ram + (pa - H_RAM_BASE), &v, 4); }
 
 static int setup(void **state)
 {
@@ -22,9 +21,7 @@ static int setup(void **state)
 	if (harness__init(&h, 1))
 		return -1;
 	/* HLT #(offset >> 7) at every vector entry: 0x200 -> 4, 0x400 -> 8 ... */
-	for (unsigned off = 0; off < 0x800; off += 0x80)
-		put32(VBAR + off, 0xd4400000u | ((off >> 7) << 5));
-	h.c->sr.vbar_el1 = VBAR;
+	harness__hlt_vectors(&h, VBAR);
 	return 0;
 }
 
@@ -37,10 +34,7 @@ static int teardown(void **state)
 
 static void run(const uint32_t *code, unsigned n)
 {
-	for (unsigned k = 0; k < n; k++)
-		put32(CODE + 4 * k, code[k]);
-	vm__invalidate_all_code(h.vm);
-	assert_int_equal(harness__run(&h, CODE, 1000), 0);
+	assert_int_equal(harness__run_code(&h, CODE, code, n, 1000), 0);
 }
 
 static void svc_from_el1_is_taken_to_vbar_0x200_with_ec_0x15(void **state)

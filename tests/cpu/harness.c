@@ -79,3 +79,24 @@ int harness__run(struct harness *h, uint64_t pc, uint64_t max)
 	}
 	return h->hlt_seen ? 0 : -1;
 }
+
+void harness__put32(struct harness *h, uint64_t pa, uint32_t v)
+{
+	memcpy(h->ram + (pa - H_RAM_BASE), &v, 4);
+}
+
+void harness__hlt_vectors(struct harness *h, uint64_t vbar)
+{
+	for (unsigned off = 0; off < 0x800; off += 0x80)
+		harness__put32(h, vbar + off, 0xd4400000u | ((off >> 7) << 5)); /* HLT #n */
+	h->c->sr.vbar_el1 = vbar;
+}
+
+int harness__run_code(struct harness *h, uint64_t pa, const uint32_t *code, unsigned n,
+		      uint64_t max)
+{
+	for (unsigned k = 0; k < n; k++)
+		harness__put32(h, pa + 4 * k, code[k]);
+	vm__invalidate_all_code(h->vm);
+	return harness__run(h, pa, max);
+}

@@ -30,5 +30,14 @@ int harness__init_opts(struct harness *h, int mmu_on, const struct model_opts *o
 void harness__free(struct harness *h);
 /* Run from pc until HLT (or max instructions). Returns 0 on HLT, -1 otherwise. */
 int harness__run(struct harness *h, uint64_t pc, uint64_t max);
+/* The 32-bit word v at physical address pa (in RAM). */
+void harness__put32(struct harness *h, uint64_t pa, uint32_t v);
+/* A vector table at vbar (VBAR_EL1 set to it) holding HLT #(offset >> 7) at each of its
+ * 16 entries: a run stops at the vector an exception took and hlt_imm says which
+ * (4: current EL with SPx, 0x200; 8: lower EL, AArch64, 0x400). */
+void harness__hlt_vectors(struct harness *h, uint64_t vbar);
+/* code[0..n) written at pa (decoded code dropped), then harness__run from pa. */
+int harness__run_code(struct harness *h, uint64_t pa, const uint32_t *code, unsigned n,
+		      uint64_t max);
 
 #endif

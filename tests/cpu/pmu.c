@@ -52,7 +52,6 @@
 static struct harness h;
 static struct gicv3 *gic;
 
-static void put32(uint64_t pa, uint32_t v) { memcpy(h.ram + (pa - H_RAM_BASE), &v, 4); }
 static void w(unsigned enc, uint64_t v) { assert_true(sysreg__write(h.c, enc, v) <= X_CTX); }
 static uint64_t r(unsigned enc)
 {
@@ -67,9 +66,7 @@ static int setup(void **state)
 	(void)state;
 	if (harness__init(&h, 1))
 		return -1;
-	for (unsigned off = 0; off < 0x800; off += 0x80)
-		put32(VBAR + off, 0xd4400000u | ((off >> 7) << 5));
-	h.c->sr.vbar_el1 = VBAR;
+	harness__hlt_vectors(&h, VBAR);
 	gic = gicv3__new(1);
 	h.vm->gic = gic;
 	h.c->irq_line = gicv3__irq_line(gic, 0);
@@ -92,10 +89,7 @@ static int teardown(void **state)
 
 static void run(const uint32_t *code, unsigned n)
 {
-	for (unsigned k = 0; k < n; k++)
-		put32(CODE + 4 * k, code[k]);
-	vm__invalidate_all_code(h.vm);
-	assert_int_equal(harness__run(&h, CODE, 100000), 0);
+	assert_int_equal(harness__run_code(&h, CODE, code, n, 100000), 0);
 }
 
 /* D17.5 PMCR_EL0.N: 6 event counters; PMCEID0/1_EL0: bit e (e - 32) set for each common

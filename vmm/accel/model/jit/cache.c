@@ -30,6 +30,7 @@ static void write_stubs(struct jit *j)
 	alu_ri(&e, 1, ALU_SUB, RSP, 8); /* 16-byte aligned calls; [rsp] is a scratch slot */
 	mov_rr(&e, 1, RBX, RDI);
 	mov_rr(&e, 1, R12, RDX);
+	tr__utlb_base(&e);
 	jmp_r(&e, RSI);
 
 	j->epilogue = e.p;

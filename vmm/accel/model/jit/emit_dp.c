@@ -40,11 +40,17 @@ void tr__logic_sreg(struct tr *t, const struct dent *d)
 	uint32_t i = d->insn;
 	int w = BIT(i, 31);
 	unsigned opc = BITS(i, 30, 29);
-	tr__get(t, RAX, RN(i), true);
 	tr__get(t, RDX, RM(i), true);
 	tr__shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
 	if (BIT(i, 21))
 		not_r(&t->e, w, RDX);
+	if (RN(i) == 31 && opc == 1) { /* MOV, MVN (ORR, ORN with XZR): the operand */
+		if (!w)
+			mov_rr(&t->e, 0, RDX, RDX);
+		tr__put(t, RDX, RD(i), true);
+		return;
+	}
+	tr__get(t, RAX, RN(i), true);
 	alu_rr(&t->e, w, op[opc], RAX, RDX);
 	tr__put(t, RAX, RD(i), true);
 	if (opc == 3) /* ANDS, BICS: the AND's flags */

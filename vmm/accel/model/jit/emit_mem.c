@@ -127,8 +127,8 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 		test_ri(e, 0, RSI, 15);
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	}
-	mov_rr(e, 1, R10, RSI);
 	if (m->reg) { /* option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX */
+		mov_rr(e, 1, R10, RSI);
 		tr__get(t, RAX, m->m, true);
 		if (m->opt == 2)
 			mov_rr(e, 0, RAX, RAX);
@@ -138,40 +138,37 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 			shift_ri(e, 1, SH_SHL, RAX, m->sh);
 		alu_rr(e, 1, ALU_ADD, R10, RAX);
 	} else if (m->wb != 1 && m->imm) {
-		alu_ri(e, 1, ALU_ADD, R10, (int32_t)m->imm);        /* R10 = va */
+		lea(e, 1, R10, RSI, (int32_t)m->imm);                 /* R10 = va */
+	} else {
+		mov_rr(e, 1, R10, RSI);
 	}
-	/* RCX = RBX + mmu_idx * sizeof(utlb[0]) + slot * sizeof(entry) */
-	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
-	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
-	mov_rr(e, 1, RCX, R10);
-	shift_ri(e, 1, SH_SHR, RCX, 12);
-	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
-	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
-	alu_rr(e, 1, ALU_ADD, RCX, RAX);
-	alu_rr(e, 1, ALU_ADD, RCX, RBX);
-	mov_rr(e, 1, RAX, R10);                                    /* (va & ~0xfff) | gen */
+	/* RCX = the entry: R13 (this regime's micro-TLB) + slot * sizeof(entry) */
+	tr__utlb_entry(t, RCX, R10);
+	/* the tag of the page of the access's last byte: another page's (crossing) never
+	 * matches the entry of the first byte's slot, so one compare tests both */
+	if (span > 1 && !m->aligned)
+		lea(e, 1, RAX, R10, (int32_t)span - 1);
+	else
+		mov_rr(e, 1, RAX, R10);
 	alu_ri(e, 1, ALU_AND, RAX, -4096);
 	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
-	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + (m->store ? 8 : 0));
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, m->store ? 8 : 0);
 	s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	if (m->aligned && m->size > 1) { /* the handler takes the alignment fault */
 		test_ri(e, 0, R10, (int32_t)(m->size - 1));
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
-	} else if (span > 1) {
-		mov_rr(e, 0, RAX, R10);
-		alu_ri(e, 0, ALU_AND, RAX, 0xfff);
-		alu_ri(e, 0, ALU_CMP, RAX, (int32_t)(4096 - span));
-		s->miss[s->nmiss++] = jcc(e, CC_A);
-	}
-	if (m->size > 1 && !m->aligned) {
+	} else if (m->size > 1) { /* misaligned: the SCTLR.A check (align_mask) */
+		test_ri(e, 0, R10, (int32_t)(m->size - 1));
+		uint8_t *ok = jcc(e, CC_Z);
 		mov_load(e, 1, RAX, RBX, OFF_ALIGN);
 		alu_rr(e, 1, ALU_AND, RAX, R10);
 		test_ri(e, 1, RAX, (int32_t)(m->size - 1));
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
+		patch_to(ok, e->p);
 	}
 	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, (int32_t)m->count);
 	mov_rr(e, 1, RAX, R10);
-	alu_rm(e, 1, ALU_ADD, RAX, RCX, OFF_UTLB + 16);             /* host address */
+	alu_rm(e, 1, ALU_ADD, RAX, RCX, 16);                       /* host address */
 	if (m->store) { /* the registers as they were before any writeback */
 		tr__get(t, RDX, m->t, true);
 		store_sized(e, m->size, RDX, 0);
@@ -217,6 +214,7 @@ void tr__slow_stubs(struct tr *t)
 		call_r(e, RAX);
 		test_rr(e, 0, RAX, RAX);
 		jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
+		tr__utlb_base(e);
 		if (t->j->fetch_lines)
 			tr__valid_check(t);
 		tr__add_mem(t, OFF_PC, -s->pc);       /* back to the main path's lazy state */
@@ -293,26 +291,19 @@ static struct slow *excl_probe(struct tr *t, const struct dent *d, bool store)
 		test_ri(e, 0, RSI, (int32_t)(size - 1));
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	}
-	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
-	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
-	mov_rr(e, 1, RCX, RSI);
-	shift_ri(e, 1, SH_SHR, RCX, 12);
-	alu_ri(e, 0, ALU_AND, RCX, UTLB_SIZE - 1);
-	imul_rri(e, RCX, RCX, (int32_t)sizeof(struct utlb_ent));
-	alu_rr(e, 1, ALU_ADD, RCX, RAX);
-	alu_rr(e, 1, ALU_ADD, RCX, RBX);
+	tr__utlb_entry(t, RCX, RSI);
 	mov_rr(e, 1, RAX, RSI);
 	alu_ri(e, 1, ALU_AND, RAX, -4096);
 	alu_rm(e, 1, ALU_OR, RAX, RBX, OFF_UGEN);
-	alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB);
+	alu_rm(e, 1, ALU_CMP, RAX, RCX, 0);
 	s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	if (store) {
-		alu_rm(e, 1, ALU_CMP, RAX, RCX, OFF_UTLB + 8);
+		alu_rm(e, 1, ALU_CMP, RAX, RCX, 8);
 		s->miss[s->nmiss++] = jcc(e, CC_NZ);
 	}
 	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, 1);
 	mov_rr(e, 1, R10, RSI);
-	alu_rm(e, 1, ALU_ADD, R10, RCX, OFF_UTLB + 16);             /* host address */
+	alu_rm(e, 1, ALU_ADD, R10, RCX, 16);                       /* host address */
 	return s;
 }
 

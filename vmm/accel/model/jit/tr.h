@@ -63,6 +63,7 @@ struct tr {
 };
 
 void tr__add_mem(struct tr *t, int32_t off, int32_t v); /* [RBX + off] += v */
+void tr__utlb_entry(struct tr *t, unsigned r, unsigned va); /* r = va's entry in it */
 void tr__sync(struct tr *t);       /* pending pc and icount into struct cpu */
 void tr__valid_check(struct tr *t); /* fetch_lines: leave if a handler dropped the page */
 /* host r = Xn, or 0 for XZR (zr: register 31 is XZR, else SP) */

@@ -285,6 +285,27 @@ static void taken(struct tr *t, unsigned k, int64_t imm)
 	chain(t, (unsigned)target);
 }
 
+/* R13 = &c->utlb[c->mmu_idx][0], the micro-TLB of the current regime: set on entry
+ * (cache.c) and after every handler call (a handler may change the regime) */
+void tr__utlb_base(struct emit *e)
+{
+	mov_load(e, 0, RAX, RBX, OFF_MMU_IDX);
+	imul_rri(e, RAX, RAX, (int32_t)(UTLB_SIZE * sizeof(struct utlb_ent)));
+	lea(e, 1, R13, RBX, OFF_UTLB);
+	alu_rr(e, 1, ALU_ADD, R13, RAX);
+}
+
+/* r = the micro-TLB entry of the page of the address in va (R13's regime) */
+void tr__utlb_entry(struct tr *t, unsigned r, unsigned va)
+{
+	struct emit *e = &t->e;
+	mov_rr(e, 1, r, va);
+	shift_ri(e, 1, SH_SHR, r, 12);
+	alu_ri(e, 0, ALU_AND, r, UTLB_SIZE - 1);
+	imul_rri(e, r, r, (int32_t)sizeof(struct utlb_ent));
+	alu_rr(e, 1, ALU_ADD, r, R13);
+}
+
 /* ---- operands ---- */
 
 /* host r = Xn, or 0 for XZR (zr: register 31 is XZR, else SP) */
@@ -464,6 +485,7 @@ static void call_handler(struct tr *t, const struct dent *d)
 	call_r(&t->e, RAX);
 	test_rr(&t->e, 0, RAX, RAX);
 	jcc_to(&t->e, CC_NZ, t->j->epilogue);
+	tr__utlb_base(&t->e);
 	if (t->j->fetch_lines)
 		tr__valid_check(t);
 }

@@ -207,8 +207,9 @@ pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, 
 	return victim;
 }
 
-static struct mmu_tlb_entry *insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a,
-				    unsigned set, const struct mmu_tlb_entry *src)
+/* Inline: each caller's level is a constant (the miss path's fill makes two). */
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set, const struct mmu_tlb_entry *src)
 {
 	unsigned ways = a->geom.ways;
 	struct mmu_tlb_entry *e = &a->e[(size_t)set * ways], *victim, *done = NULL;

@@ -9,6 +9,15 @@ void tr__addsub_imm(struct tr *t, const struct dent *d)
 	uint32_t i = d->insn;
 	int w = BIT(i, 31);
 	bool s = BIT(i, 29), sub = BIT(i, 30);
+	if (!s && w && RD(i) == RN(i)) { /* X = X + imm (SP too) in place */
+		alu_mi(&t->e, 1, ALU_ADD, RBX, OFF_X(RD(i)), (int32_t)d->imm);
+		return;
+	}
+	if (s && sub && RD(i) == 31) { /* CMP (Rn may be SP): the flags of the subtract */
+		alu_mi(&t->e, w, ALU_CMP, RBX, OFF_X(RN(i)), (int32_t)d->imm);
+		tr__flags_arith(t, true);
+		return;
+	}
 	tr__get(t, RAX, RN(i), false);
 	if (!s) { /* d->imm is already negated for SUB; Rd may be SP */
 		alu_ri(&t->e, w, ALU_ADD, RAX, (int32_t)d->imm);
@@ -25,9 +34,14 @@ void tr__addsub_sreg(struct tr *t, const struct dent *d)
 	uint32_t i = d->insn;
 	int w = BIT(i, 31);
 	bool s = BIT(i, 29), sub = BIT(i, 30);
-	tr__get(t, RAX, RN(i), true);
 	tr__get(t, RDX, RM(i), true);
 	tr__shift_operand(t, w, BITS(i, 23, 22), BITS(i, 15, 10));
+	if (s && sub && RD(i) == 31 && RN(i) != 31) { /* CMP: Xn - operand, in memory */
+		x_mem(&t->e, w, 0x39, RDX, RBX, OFF_X(RN(i)));    /* cmp [Xn], rdx */
+		tr__flags_arith(t, true);
+		return;
+	}
+	tr__get(t, RAX, RN(i), true);
 	alu_rr(&t->e, w, sub ? ALU_SUB : ALU_ADD, RAX, RDX);
 	tr__put(t, RAX, RD(i), true);
 	if (s)

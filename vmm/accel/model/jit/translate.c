@@ -124,7 +124,12 @@ static void line_check(struct tr *t)
 		cmp_byte0(e, RCX, (int32_t)offsetof(struct model_vm, stop));
 		slow[1] = jcc(e, CC_NZ);
 		mov_load(e, 0, RCX, RBX, OFF_MMU_IDX);
-		shift_ri(e, 1, SH_SHL, RCX, 3);
+		imul_rri(e, RCX, RCX, 8 * XLAT_FETCH_CHECKED);
+		mov_load(e, 1, RSI, RBX, OFF_PC);
+		shift_ri(e, 1, SH_SHR, RSI, 12);
+		alu_ri(e, 0, ALU_AND, RSI, XLAT_FETCH_CHECKED - 1);
+		shift_ri(e, 1, SH_SHL, RSI, 3);
+		alu_rr(e, 1, ALU_ADD, RCX, RSI);
 		alu_rm(e, 1, ALU_ADD, RCX, RBX, OFF_XLAT);
 		mov_load(e, 1, RSI, RBX, OFF_PC);
 		alu_ri(e, 1, ALU_AND, RSI, -4096);

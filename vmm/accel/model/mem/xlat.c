@@ -44,9 +44,10 @@ struct xlat_cpu {
 	/* --checks: per data micro-TLB slot, its tag when a write translation filled it
 	 * (the write allowed), else ~0 (mem.c: checked stores) */
 	uint64_t cwtag[MMU_NIDX][UTLB_SIZE];
-	/* --checks: the page (VA | generation, per regime) whose fetch translation last
-	 * passed the stale check: lines entered in it need only the I-cache check */
-	uint64_t fetch_checked[MMU_NIDX];
+	/* --checks: per regime, pages (VA | generation, direct-mapped by VA page) whose
+	 * fetch translation passed the stale check since the last flush: lines entered in
+	 * them need only the I-cache check */
+	uint64_t fetch_checked[MMU_NIDX][XLAT_FETCH_CHECKED];
 	struct mmu_ctx ctx;
 	struct mmu_tlb *tlb;
 	bool keep_full_said;       /* the full keep store was reported */
@@ -684,14 +685,16 @@ void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa)
 	struct mmu_result res;
 	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
 	if (!x->ctx.caches && !c->vm->opts.strict) { /* checks only (slow_fetch) */
-		/* the same page as the last fetch translation that passed the stale check,
-		 * with no flush since (a store over a descriptor word flushes): no TLB entry
-		 * it could hit has changed, only the line needs its check */
-		if (x->fetch_checked[c->mmu_idx] != page) {
+		/* a page whose fetch translation passed the stale check with no flush since
+		 * (a store over a descriptor word, a TLBI, a context change flush): no TLB
+		 * entry it could hit has changed (one evicted since is walked afresh), only
+		 * the line needs its check */
+		uint64_t *checked = &x->fetch_checked[c->mmu_idx][(va >> 12) & (XLAT_FETCH_CHECKED - 1)];
+		if (*checked != page) {
 			uint64_t stale = mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB);
 			if (mmu__translate(&x->ctx, va, MMU_FETCH, mmu_flags(c->mmu_idx), &res) == 0 &&
 			    mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB) == stale)
-				x->fetch_checked[c->mmu_idx] = page;
+				*checked = page;
 		}
 		mmu__check_fetch(&x->ctx, va, pa);
 		return;

@@ -60,11 +60,13 @@ void xlat__utlb_cleared(struct cpu *c);
 void xlat__fetch_line(struct cpu *c, uint64_t va, uint64_t pa);
 /* --checks, for translated code's own test of a line it enters (jit/translate.c):
  * xlat__fetch_line(c, va, pa) does nothing while (1) the 64-bit word at offset
- * xlat__fetch_checked_offset() + 8 * c->mmu_idx in *c->xlat equals
- * (va & ~0xfff) | c->utlb_gen (the page's fetch translation passed the stale check
- * since the last micro-TLB flush) and (2) bit *bit of *xlat__code_live(vm, pa, bit) is
+ * xlat__fetch_checked_offset() + 8 * (c->mmu_idx * XLAT_FETCH_CHECKED +
+ * ((va >> 12) & (XLAT_FETCH_CHECKED - 1))) in *c->xlat equals (va & ~0xfff) |
+ * c->utlb_gen (the page's fetch translation passed the stale check since the last
+ * micro-TLB flush) and (2) bit *bit of *xlat__code_live(vm, pa, bit) is
  * clear (the I-cache check has no line of pa's page to report). NULL: no such bit
  * (outside RAM, I-cache check off): call xlat__fetch_line. */
+#define XLAT_FETCH_CHECKED 256
 size_t xlat__fetch_checked_offset(void);
 const uint64_t *xlat__code_live(const struct model_vm *vm, uint64_t pa, unsigned *bit);
 /* --checks: pa's RAM page holds a descriptor a walk read (sticky). The micro-TLBs map

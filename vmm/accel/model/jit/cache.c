@@ -31,6 +31,8 @@ static void write_stubs(struct jit *j)
 	mov_rr(&e, 1, RBX, RDI);
 	mov_rr(&e, 1, R12, RDX);
 	tr__utlb_base(&e);
+	mov_imm64(&e, RAX, (uint64_t)(uintptr_t)&j->cur_pg);  /* R14 = the page run */
+	mov_load(&e, 1, R14, RAX, 0);
 	jmp_r(&e, RSI);
 
 	j->epilogue = e.p;

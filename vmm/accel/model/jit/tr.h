@@ -17,6 +17,7 @@
 #define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
 #define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
 #define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
+#define OFF_PG_VALID ((int32_t)offsetof(struct dpage, valid))
 #define OFF_EL ((int32_t)offsetof(struct cpu, el))
 #define OFF_VTIME ((int32_t)offsetof(struct cpu, vtime))
 #define OFF_QSTART ((int32_t)offsetof(struct cpu, q_start))

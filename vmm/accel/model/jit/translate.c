@@ -247,6 +247,7 @@ void tr__leave_stub(struct jit *j, struct emit *e)
 	alu_mi(e, 1, ALU_ADD, RBX, OFF_ITLB_HITS, 1);
 	mov_imm64(e, R8, (uint64_t)(uintptr_t)&j->cur_pg);
 	mov_store(e, 1, RDI, R8, 0);
+	mov_rr(e, 1, R14, RDI);
 	alu_ri(e, 1, ALU_AND, RSI, -4096);
 	mov_store(e, 1, RSI, R8, (int32_t)(offsetof(struct jit, cur_pbase) - offsetof(struct jit, cur_pg)));
 	jmp_r(e, RAX);
@@ -283,9 +284,7 @@ static void taken(struct tr *t, unsigned k, int64_t imm)
 		leave_page(t);
 		return;
 	}
-	mov_imm64(&t->e, RAX, (uint64_t)(uintptr_t)&t->pg->valid);
-	x_mem(&t->e, 0, 0x80, 7, RAX, 0); /* cmp byte [rax], 0 */
-	e8(&t->e, 0);
+	cmp_byte0(&t->e, R14, OFF_PG_VALID); /* R14: this page */
 	jcc_to(&t->e, CC_Z, t->j->ret_leave);
 	chain(t, (unsigned)target);
 }
@@ -467,8 +466,7 @@ static void branch_reg(struct tr *t, const struct dent *d)
 	alu_rr(e, 1, ALU_XOR, RDX, RAX);
 	test_ri(e, 1, RDX, (int32_t)~0xffcu);
 	jcc_to(e, CC_NZ, t->j->leave);
-	mov_imm64(e, RCX, (uint64_t)(uintptr_t)&t->pg->valid);
-	cmp_byte0(e, RCX, 0);
+	cmp_byte0(e, R14, OFF_PG_VALID);
 	jcc_to(e, CC_Z, t->j->ret_leave);
 	mov_rr(e, 0, RCX, RAX);
 	shift_ri(e, 0, SH_SHR, RCX, 2);

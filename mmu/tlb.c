@@ -98,8 +98,8 @@ static inline unsigned mask_of(uint32_t tag)
 
 /* One array: L1 by the 4K page, L2 by each size present among entries of the tag's
  * kind (stage 2 only, or stage 1 and combined). */
-const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
-					  uint32_t tag, uint16_t asid, bool l1)
+static inline __attribute__((always_inline)) const struct mmu_tlb_entry *
+probe(struct mmu_tlb_array *a, uint64_t va, uint32_t tag, uint16_t asid, bool l1)
 {
 	unsigned mask = a->geom.sets - 1u;
 	uint64_t sizes;
@@ -116,6 +116,12 @@ const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
 			return e;
 	}
 	return NULL;
+}
+
+const struct mmu_tlb_entry *mmu_tlb_probe(struct mmu_tlb_array *a, uint64_t va,
+					  uint32_t tag, uint16_t asid, bool l1)
+{
+	return probe(a, va, tag, asid, l1);
 }
 
 static bool same_slot(const struct mmu_tlb_entry *a, const struct mmu_tlb_entry *b)
@@ -318,7 +324,7 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct 
 		l1->stats.misses++;
 	if (tlb->keep)
 		return strict_lookup(tlb, r, va);
-	e = mmu_tlb_probe(l2, va, r->tlb_tag, r->asid, false);
+	e = probe(l2, va, r->tlb_tag, r->asid, false); /* inline: every miss makes one */
 	if (!e) {
 		l2->stats.misses++;
 		return NULL;

@@ -127,8 +127,14 @@ static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, uns
 	if (p) {
 		if (write) {
 			vm__store_to_code(vm, o->pa);
-			xlat__check_store(c, o->pa, size, buf);
-			memcpy(p, buf, size);
+			if (unlikely(c->checks))
+				xlat__check_store(c, o->pa, size, buf);
+			if (size == 8) /* the common sizes as one move each, not a call */
+				memcpy(p, buf, 8);
+			else if (size == 4)
+				memcpy(p, buf, 4);
+			else
+				memcpy(p, buf, size);
 		} else {
 			memcpy(buf, p, size);
 		}

@@ -367,6 +367,10 @@ void tr__stxr(struct tr *t, const struct dent *d)
 	case 4: mov_store(e, 0, RAX, R10, 0); break;
 	default: mov_store(e, 1, RAX, R10, 0); break;
 	}
+	if (t->j->fetch_lines) { /* a page mapped for writing: no table page (note_store) */
+		mov_rr(e, 1, RAX, R10);
+		note_store(t, s->pc, size);
+	}
 	zero(e, RDX);
 	for (unsigned k = 0; k < nf; k++)
 		patch_to(fail[k], e->p);

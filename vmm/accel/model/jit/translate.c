@@ -528,8 +528,7 @@ static void find_handlers(void)
 	}
 }
 
-/* checks: the VM runs with --checks (fetch_lines) */
-static enum kind classify(const struct dent *d, bool checks)
+static enum kind classify(const struct dent *d)
 {
 	uint32_t i = d->insn;
 	if (d->fn == exec_undef)
@@ -545,7 +544,7 @@ static enum kind classify(const struct dent *d, bool checks)
 	/* the exclusives of one register (the pairs: their handler), LDAR, STLR */
 	if (d->fn == ldxr_fn && !d->aux)
 		return K_LDXR;
-	if (d->fn == stxr_fn && !d->aux && !checks) /* --checks: mem__rmw_store checks it */
+	if (d->fn == stxr_fn && !d->aux) /* --checks: its store noted inline (emit_mem.c) */
 		return K_STXR;
 	if (d->fn == ldar_fn || d->fn == stlr_fn)
 		return K_LDAR_STLR;
@@ -610,7 +609,7 @@ static bool ends_block(enum kind k) { return k >= K_B; }
 /* The condition an inlined instruction tests (B.cond, CSEL family), or -1 */
 static int reads_cond(const struct dent *d)
 {
-	enum kind k = classify(d, false);
+	enum kind k = classify(d);
 	if (k == K_BCOND)
 		return (int)(d->insn & 15);
 	if (k == K_CSEL)
@@ -687,7 +686,7 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 
 	unsigned n = 0;
 	while (idx + n < 1024 && n < JIT_MAX_BLOCK) {
-		enum kind k = classify(&pg->e[idx + n], j->fetch_lines);
+		enum kind k = classify(&pg->e[idx + n]);
 		n++;
 		if (ends_block(k))
 			break;
@@ -703,7 +702,7 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 	for (unsigned m = 0; m < n; m++) {
 		unsigned k = idx + m;
 		const struct dent *d = &pg->e[k];
-		enum kind kind = classify(d, j->fetch_lines);
+		enum kind kind = classify(d);
 		if (j->fetch_lines && m && k % 16 == 0) /* a new 64-byte line */
 			line_check(t);
 		t->cond_in_r11 = t->r11_next; /* the previous instruction left it */

@@ -9,10 +9,6 @@ void tr__addsub_imm(struct tr *t, const struct dent *d)
 	uint32_t i = d->insn;
 	int w = BIT(i, 31);
 	bool s = BIT(i, 29), sub = BIT(i, 30);
-	if (!s && w && RD(i) == RN(i)) { /* X = X + imm (SP too) in place */
-		alu_mi(&t->e, 1, ALU_ADD, RBX, OFF_X(RD(i)), (int32_t)d->imm);
-		return;
-	}
 	if (s && sub && RD(i) == 31) { /* CMP (Rn may be SP): the flags of the subtract */
 		alu_mi(&t->e, w, ALU_CMP, RBX, OFF_X(RN(i)), (int32_t)d->imm);
 		tr__flags_arith(t, true);

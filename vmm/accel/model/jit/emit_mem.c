@@ -21,23 +21,24 @@ struct memop {
 	bool aligned;       /* must be size-aligned whatever SCTLR.A says (LDAR, STLR) */
 };
 
+/* r = the access at [RAX + R10 + disp] (RAX: the page's addend, R10: the VA) */
 static void load_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
 {
 	switch (size) {
-	case 1: movzx8_load(e, r, RAX, disp); break;
-	case 2: movzx16_load(e, r, RAX, disp); break;
-	case 4: mov_load(e, 0, r, RAX, disp); break;
-	default: mov_load(e, 1, r, RAX, disp); break;
+	case 1: x_mem_bi(e, 0, 0x0fb6, r, RAX, R10, (int8_t)disp); break;
+	case 2: x_mem_bi(e, 0, 0x0fb7, r, RAX, R10, (int8_t)disp); break;
+	case 4: x_mem_bi(e, 0, 0x8b, r, RAX, R10, (int8_t)disp); break;
+	default: x_mem_bi(e, 1, 0x8b, r, RAX, R10, (int8_t)disp); break;
 	}
 }
 
 static void store_sized(struct emit *e, unsigned size, unsigned r, int32_t disp)
 {
 	switch (size) {
-	case 1: store8(e, r, RAX, disp); break;
-	case 2: store16(e, r, RAX, disp); break;
-	case 4: mov_store(e, 0, r, RAX, disp); break;
-	default: mov_store(e, 1, r, RAX, disp); break;
+	case 1: x_mem_bi(e, 0, 0x88, r, RAX, R10, (int8_t)disp); break; /* r: no SPL..DIL */
+	case 2: e8(e, 0x66); x_mem_bi(e, 0, 0x89, r, RAX, R10, (int8_t)disp); break;
+	case 4: x_mem_bi(e, 0, 0x89, r, RAX, R10, (int8_t)disp); break;
+	default: x_mem_bi(e, 1, 0x89, r, RAX, R10, (int8_t)disp); break;
 	}
 }
 
@@ -167,8 +168,7 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 		patch_to(ok, e->p);
 	}
 	alu_mi(e, 1, ALU_ADD, RBX, OFF_HITS, (int32_t)m->count);
-	mov_rr(e, 1, RAX, R10);
-	alu_rm(e, 1, ALU_ADD, RAX, RCX, 16);                       /* host address */
+	mov_load(e, 1, RAX, RCX, 16);                              /* the addend */
 	if (m->store) { /* the registers as they were before any writeback */
 		tr__get(t, RDX, m->t, true);
 		store_sized(e, m->size, RDX, 0);
@@ -176,8 +176,10 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 			tr__get(t, RDX, m->t2, true);
 			store_sized(e, m->size, RDX, (int32_t)m->size);
 		}
-		if (t->j->fetch_lines)
+		if (t->j->fetch_lines) {
+			alu_rr(e, 1, ALU_ADD, RAX, R10);                /* the host address */
 			note_store(t, s->pc, span);
+		}
 	} else {
 		load_sized(e, m->size, RDX, 0);
 		if (m->count == 2)

@@ -55,6 +55,21 @@ static inline void x_mem(struct emit *e, int w, unsigned op, unsigned reg, unsig
 	modrm_mem(e, reg, base, disp);
 }
 
+/* op reg, [base + index + disp8] (base not RBP/R13, index not RSP) */
+static inline void x_mem_bi(struct emit *e, int w, unsigned op, unsigned reg, unsigned base,
+			    unsigned index, int8_t disp)
+{
+	unsigned r = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) | ((base & 8) ? 1 : 0);
+	if (r != 0x40)
+		e8(e, r);
+	if (op > 0xff)
+		e8(e, op >> 8);
+	e8(e, op & 0xff);
+	e8(e, 0x44 | ((reg & 7) << 3));
+	e8(e, ((index & 7) << 3) | (base & 7));
+	e8(e, (uint8_t)disp);
+}
+
 static inline void x_reg(struct emit *e, int w, unsigned op, unsigned reg, unsigned rm)
 {
 	rex(e, w, reg, rm);

@@ -18,10 +18,12 @@
  *
  * With --checks (fetch_lines, jit.h) a block does what the interpreter's instrumented
  * loop does: at its entry, if pc >> 6 is not the last line reported, and at each line
- * boundary inside it, the line is reported (xlat__fetch_line) and a stop leaves at
- * once; after each handler call (the only way a store is done then: the micro-TLB
- * maps nothing for writing, so inlined stores always take their handler) a dropped
- * page leaves. Chains stay in the page, and each block's entry checks its line.
+ * boundary inside it, the line is reported (xlat__fetch_line; not called when it would
+ * do nothing: line_check) and a stop leaves at once; an inlined store that hits does
+ * the I-cache check's bookkeeping inline (emit_mem.c, note_store: under --checks the
+ * micro-TLB maps no table page or decoded code for writing); after each handler call
+ * a dropped page leaves. Each block's entry checks its line, so chains may leave the
+ * page as without checks (leave_page).
  */
 #include <cpuid.h>
 #include <stdlib.h>
@@ -171,9 +173,11 @@ void tr__valid_check(struct tr *t)
  * memory (the stub every such exit jumps to, j->leave; written once by cache.c). Go straight into the target page's block if the run loop (cpu/exec.c,
  * cpu__run) would do nothing else there: budget left (the run loop's own: chain_ok),
  * no stop request, no deliverable IRQ, no debug (MDSCR_EL1.SS/MDE), no Illegal
- * Execution state, no live PMU, no instrumented fetch, and a fetch micro-TLB hit on a
- * valid page with a translation at that index: then count that hit as fetch() does
- * and jump. Any test failing: back to the run loop, which does it all itself. */
+ * Execution state, no live PMU, no instrumented fetch other than the translator's own
+ * (fetch_lines: the target block's entry makes the line check the run loop's would, its
+ * line being in another page than the last one reported), and a fetch micro-TLB hit
+ * on a valid page with a translation at that index: then count that hit as fetch()
+ * does and jump. Any test failing: back to the run loop, which does it all itself. */
 void tr__leave_stub(struct jit *j, struct emit *e)
 {
 	uint8_t *out[16];
@@ -202,8 +206,10 @@ void tr__leave_stub(struct jit *j, struct emit *e)
 	out[n++] = jcc(e, CC_NZ);
 	cmp_byte0(e, RBX, OFF_PMU_LIVE);
 	out[n++] = jcc(e, CC_NZ);
-	cmp_byte0(e, RBX, OFF_SLOW_FETCH);
-	out[n++] = jcc(e, CC_NZ);
+	if (!j->fetch_lines) { /* --caches, --checks=strict: the interpreter's fetch */
+		cmp_byte0(e, RBX, OFF_SLOW_FETCH);
+		out[n++] = jcc(e, CC_NZ);
+	}
 	/* fetch(): e = &itlb[(pc >> 12) % ITLB_SIZE], tag (pc & ~0xfff) | mmu_idx, gen */
 	mov_load(e, 1, RSI, RBX, OFF_PC);
 	test_ri(e, 0, RSI, 3);

@@ -61,6 +61,9 @@ struct tr {
 	int next_cond;      /* the condition the next instruction of the block tests, or -1 */
 	bool cond_in_r11;   /* for this instruction: R11B = its condition holds (tr__cond) */
 	bool r11_next;      /* the same, left by this instruction for the next one */
+	bool next_bcond;    /* the next instruction of the block is a B.cond */
+	int defer_next, defer_cc; /* this instruction left NZCV's store to that B.cond */
+	int defer_in, defer_cc_in; /* for this instruction (a B.cond): finish it, jump on cc */
 };
 
 void tr__add_mem(struct tr *t, int32_t off, int32_t v); /* [RBX + off] += v */

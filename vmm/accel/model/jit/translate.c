@@ -353,12 +353,29 @@ static int host_cc(unsigned cond, bool sub)
 
 static bool have_lahf = true; /* checked once (find_handlers): LAHF in 64-bit mode */
 
+enum { DEFER_NONE, DEFER_ADD, DEFER_SUB, DEFER_LOGIC };
+
+/* The next instruction is a B.cond whose condition the host flags give directly: the
+ * setter only saves the flags (LAHF, SETO: they change no flag), the B.cond jumps on
+ * the host flags and then finishes the NZCV store on each path (finish_flags). */
+static bool defer_to_bcond(struct tr *t, int kind)
+{
+	if (!t->next_bcond || t->next_cond < 0)
+		return false;
+	int cc = host_cc((unsigned)t->next_cond, kind == DEFER_SUB);
+	if (cc < 0)
+		return false;
+	t->defer_next = kind;
+	t->defer_cc = cc;
+	return true;
+}
+
 /* When the next instruction tests a condition the host flags give directly, keep it in
  * R11B for it (tr__cond): SETcc changes no flag. */
 static void keep_cond(struct tr *t, bool sub)
 {
-	if (t->next_cond < 0)
-		return;
+	if (t->next_cond < 0 || (t->next_bcond && have_lahf))
+		return; /* a B.cond: defer_to_bcond, or the table when the flags cannot say */
 	int cc = host_cc((unsigned)t->next_cond, sub);
 	if (cc < 0)
 		return;
@@ -393,6 +410,11 @@ void tr__flags_arith(struct tr *t, bool sub)
 		mov_store(e, 0, RCX, RBX, OFF_NZCV);
 		return;
 	}
+	if (defer_to_bcond(t, sub ? DEFER_SUB : DEFER_ADD)) { /* B.cond finishes it */
+		lahf_(e);
+		setcc(e, CC_O, RAX);
+		return;
+	}
 	if (sub)
 		cmc_(e);
 	lahf_(e);
@@ -419,9 +441,31 @@ void tr__flags_logic(struct tr *t)
 		mov_store(e, 0, RCX, RBX, OFF_NZCV);
 		return;
 	}
+	if (defer_to_bcond(t, DEFER_LOGIC)) {
+		lahf_(e);
+		return;
+	}
 	lahf_(e);
 	alu_ri(e, 0, ALU_AND, RAX, 0xc000);
 	shift_ri(e, 0, SH_SHL, RAX, 16);
+	mov_store(e, 0, RAX, RBX, OFF_NZCV);
+}
+
+/* The rest of a deferred NZCV store, from AX as LAHF (and SETO) left it: on each path
+ * of the B.cond, before anything there uses RAX. */
+static void finish_flags(struct tr *t, int kind)
+{
+	struct emit *e = &t->e;
+	if (kind == DEFER_LOGIC) {
+		alu_ri(e, 0, ALU_AND, RAX, 0xc000);
+		shift_ri(e, 0, SH_SHL, RAX, 16);
+	} else {
+		alu_ri(e, 0, ALU_AND, RAX, 0xc101);
+		imul_rri(e, RAX, RAX, 0x10210000);
+		alu_ri(e, 0, ALU_AND, RAX, (int32_t)0xf0000000u);
+		if (kind == DEFER_SUB) /* Arm's C is NOT borrow */
+			alu_ri(e, 0, ALU_XOR, RAX, 1 << 29);
+	}
 	mov_store(e, 0, RAX, RBX, OFF_NZCV);
 }
 
@@ -628,10 +672,14 @@ static void cond_branch(struct tr *t, unsigned k, unsigned cc_taken, int64_t imm
 {
 	uint8_t *j = jcc(&t->e, cc_taken);
 	int32_t pc = t->pc_pend, ic = t->ic_pend;
+	if (t->defer_in)
+		finish_flags(t, t->defer_in);
 	t->pc_pend += 4;
 	t->ic_pend += 1;
 	fall_through(t, k);
 	patch_to(j, t->e.p);
+	if (t->defer_in)
+		finish_flags(t, t->defer_in);
 	t->pc_pend = pc;
 	t->ic_pend = ic;
 	taken(t, k, imm);
@@ -651,7 +699,7 @@ static void branch(struct tr *t, const struct dent *d, enum kind kind, unsigned 
 		taken(t, k, imm);
 		return;
 	case K_BCOND:
-		cond_branch(t, k, tr__cond(t, i & 15), imm);
+		cond_branch(t, k, t->defer_in ? (unsigned)t->defer_cc_in : tr__cond(t, i & 15), imm);
 		return;
 	case K_CBZ:
 		tr__get(t, RAX, RD(i), true);
@@ -713,9 +761,15 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 			line_check(t);
 		t->cond_in_r11 = t->r11_next; /* the previous instruction left it */
 		t->r11_next = false;
+		t->defer_in = t->defer_next;
+		t->defer_cc_in = t->defer_cc;
+		t->defer_next = DEFER_NONE;
 		t->next_cond = -1;
-		if (m + 1 < n && !(j->fetch_lines && (k + 1) % 16 == 0)) /* no line check between */
+		t->next_bcond = false;
+		if (m + 1 < n && !(j->fetch_lines && (k + 1) % 16 == 0)) { /* no line check between */
 			t->next_cond = reads_cond(&pg->e[k + 1]);
+			t->next_bcond = classify(&pg->e[k + 1]) == K_BCOND;
+		}
 		if (ends_block(kind)) {
 			branch(t, d, kind, k);
 			break;

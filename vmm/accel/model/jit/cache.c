@@ -30,6 +30,10 @@ static void write_stubs(struct jit *j)
 	alu_ri(&e, 1, ALU_SUB, RSP, 8); /* 16-byte aligned calls; [rsp] is a scratch slot */
 	mov_rr(&e, 1, RBX, RDI);
 	mov_rr(&e, 1, R12, RDX);
+	zero(&e, R15);                  /* R15 = end - 63, or 0 when end < 63 */
+	lea(&e, 1, RAX, R12, -63);
+	alu_ri(&e, 1, ALU_CMP, R12, 63);
+	cmov_rr(&e, 1, CC_NC, R15, RAX);
 	tr__utlb_base(&e);
 	mov_imm64(&e, RAX, (uint64_t)(uintptr_t)&j->cur_pg);  /* R14 = the page run */
 	mov_load(&e, 1, R14, RAX, 0);

@@ -8,7 +8,8 @@
  *
  * Translated code runs with RBX = struct cpu *, R12 = the budget end (icount value at
  * which to stop), R13 = the current regime's data micro-TLB, R14 = the struct dpage
- * of the code running. It returns to the run loop (cpu/exec.c, run_jit) with:
+ * of the code running, R15 = end - 63 (0 if end < 63: a block of up to JIT_MAX_BLOCK
+ * fits whenever icount is below it). It returns to the run loop (cpu/exec.c, run_jit) with:
  *   1..5 (X_BRANCH..X_STOP): the handler of the instruction at c->pc returned that;
  *        c->icount does not count that instruction yet (the loop does as the interpreter)
  *   JX_CONT:  c->pc and c->icount are up to date; go on at c->pc, in the same page

@@ -723,6 +723,8 @@ static void branch(struct tr *t, const struct dent *d, enum kind kind, unsigned 
 	}
 }
 
+_Static_assert(JIT_MAX_BLOCK <= 64, "R15 = end - 63: the entry's fast test needs blocks of at most 64");
+
 void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsigned idx)
 {
 	struct tr *t = malloc(sizeof(*t));
@@ -745,11 +747,12 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 		if (ends_block(k))
 			break;
 	}
-	/* entry: run only if the whole block fits in the budget (R12 = end) */
-	mov_load(&t->e, 1, RAX, RBX, OFF_IC);
-	alu_ri(&t->e, 1, ALU_ADD, RAX, (int32_t)n);
-	alu_rr(&t->e, 1, ALU_CMP, RAX, R12);
-	jcc_to(&t->e, CC_A, j->ret_cont);
+	/* entry: run only if the whole block fits in the budget (R12 = end). R15 = end - 63
+	 * (0 when end < 63): below it any block fits (JIT_MAX_BLOCK); at or above it the
+	 * exact test, out of line */
+	x_mem(&t->e, 1, 0x39, R15, RBX, OFF_IC);                   /* cmp [icount], r15 */
+	uint8_t *near_end = jcc(&t->e, CC_NC);
+	uint8_t *body = t->e.p;
 	if (j->fetch_lines)
 		line_check(t);
 
@@ -813,6 +816,12 @@ void *jit__translate(struct jit *j, struct dpage *pg, struct jit_page *jp, unsig
 			fall_through(t, k);
 	}
 	tr__slow_stubs(t);
+	patch_to(near_end, t->e.p);
+	mov_load(&t->e, 1, RAX, RBX, OFF_IC);
+	alu_ri(&t->e, 1, ALU_ADD, RAX, (int32_t)n);
+	alu_rr(&t->e, 1, ALU_CMP, RAX, R12);
+	jcc_to(&t->e, CC_A, j->ret_cont);
+	jmp_to(&t->e, body);
 
 	void *code = jit__rx(j, t->entry);
 	jit__perf_name(j, code, (size_t)(t->e.p - t->entry), "guest_pa_%llx",

@@ -32,6 +32,7 @@
 #define DRAIN_STALL_MS 500   /* at exit: a writer this long without progress is given up */
 #define DRAIN_MAX_MS 5000    /* ... and any writer after this long */
 #define MAX_OUTS 4           /* stdout, stderr, the log, and a spare */
+#define LINE_WAIT_MS 10      /* a partial line waits this long for its end */
 
 struct console_out {
 	int fd;
@@ -46,6 +47,12 @@ struct console_out {
 	unsigned long long written;
 	char last;             /* the last byte queued: does the file end mid-line? */
 	bool broken;
+	/* Batching: the writer wakes for a burst, then writes at a line's end (the guest
+	 * writes a byte at a time: a write and a wake-up per byte cost the emulated CPU
+	 * more than its console), at half a queue, at a drain, or after LINE_WAIT_MS. */
+	bool has_nl;           /* a newline among the bytes the writer has not taken */
+	bool line_wait;        /* the writer waits for one */
+	bool flush;            /* a drain: write what there is now */
 };
 
 static struct console_out *outs[MAX_OUTS];
@@ -124,7 +131,19 @@ static void *writer(void *arg)
 
 		while (!o->count)
 			pthread_cond_wait(&o->more, &o->lock);
+		if (!o->has_nl && !o->flush && o->count < OUT_QUEUE / 2) {
+			struct timespec ts;
+
+			deadline_in(&ts, LINE_WAIT_MS);
+			o->line_wait = true;
+			while (!o->has_nl && !o->flush && o->count < OUT_QUEUE / 2 &&
+			       pthread_cond_timedwait(&o->more, &o->lock, &ts) != ETIMEDOUT)
+				;
+			o->line_wait = false;
+		}
 		n = o->count < OUT_QUEUE - o->head ? o->count : OUT_QUEUE - o->head;
+		if (n == o->count) /* all taken: a newline from now on is a new one */
+			o->has_nl = o->flush = false;
 		/* only this thread moves head: producers append behind count */
 		pthread_mutex_unlock(&o->lock);
 		w = write_some(o->fd, o->buf + o->head, n);
@@ -168,12 +187,12 @@ static struct console_out *out_new(int fd, const struct stat *st, const char *na
 		o->rdev = st->st_rdev;
 	}
 	pthread_mutex_init(&o->lock, NULL);
-	pthread_cond_init(&o->more, NULL);
 	{
-		pthread_condattr_t ca;
+		pthread_condattr_t ca; /* deadline_in's clock */
 
 		pthread_condattr_init(&ca);
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&o->more, &ca);
 		pthread_cond_init(&o->room, &ca);
 		pthread_condattr_destroy(&ca);
 	}
@@ -233,7 +252,9 @@ static int queue(struct console_out *o, const char *p, size_t len, const struct 
 		if (n > OUT_QUEUE - tail)
 			n = OUT_QUEUE - tail;
 		memcpy(o->buf + tail, p, n);
-		if (!o->count)
+		if (memchr(p, '\n', n))
+			o->has_nl = true;
+		if (!o->count || (o->line_wait && (o->has_nl || o->count + n >= OUT_QUEUE / 2)))
 			pthread_cond_signal(&o->more);
 		o->count += n;
 		o->last = p[n - 1];
@@ -276,6 +297,8 @@ bool console__out_drain(struct console_out *o)
 
 	deadline_in(&end, DRAIN_MAX_MS);
 	pthread_mutex_lock(&o->lock);
+	o->flush = true; /* a partial line goes now */
+	pthread_cond_signal(&o->more);
 	seen = o->written;
 	deadline_in(&stall, DRAIN_STALL_MS);
 	while (o->count && ms_until(&end) > 0) {

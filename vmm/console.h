@@ -5,7 +5,9 @@
  *
  * Output (the guest's console, a --console-log copy, vmm's own lines) goes through
  * queues written by threads of their own, so that no write to a host file can block
- * a stop: a reader that does not read stalls the guest only while the VM runs. */
+ * a stop: a reader that does not read stalls the guest only while the VM runs. The
+ * writers batch: a burst is written at its line's end (a partial line, a prompt, at
+ * most 10 ms later), not a write and a thread wake-up per byte the guest sends. */
 #ifndef VMM_CONSOLE_H
 #define VMM_CONSOLE_H
 

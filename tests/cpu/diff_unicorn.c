@@ -10,6 +10,7 @@
  * usage: cpu-diff-unicorn [sequences] [seed] [jit|jit-flush|interp]
  *   jit: through the block translator (jit/; the default where the host has it);
  *   jit-flush: the same with the smallest code cache, flushed every few sequences;
+ *   jit-nolahf: the translator's flags as for a host without LAHF in 64-bit mode;
  *   interp: the reference interpreter alone */
 #include <stdio.h>
 #include <stdlib.h>
@@ -523,10 +524,14 @@ int main(int argc, char **argv)
 		opts.jit = MODEL_JIT_ON;
 	else if (argc > 3 && strcmp(argv[3], "jit-flush") == 0)
 		opts.jit = MODEL_JIT_ON, opts.jit_cache_kib = 1; /* raised to the minimum */
+#ifdef MODEL_HAVE_JIT
+	else if (argc > 3 && strcmp(argv[3], "jit-nolahf") == 0)
+		opts.jit = MODEL_JIT_ON, jit__without_lahf();
+#endif
 	else if (argc > 3 && strcmp(argv[3], "interp") == 0)
 		opts.jit = MODEL_JIT_OFF;
 	else if (argc > 3) {
-		fprintf(stderr, "usage: cpu-diff-unicorn [sequences] [seed] [jit|jit-flush|interp]\n");
+		fprintf(stderr, "usage: cpu-diff-unicorn [sequences] [seed] [jit|jit-flush|jit-nolahf|interp]\n");
 		return 2;
 	}
 	if (harness__init_opts(&h, 1, &opts) || uc_setup()) {

@@ -69,6 +69,9 @@ int jit__enter(struct jit *j, struct cpu *c, void *code, uint64_t end, bool cros
 	       struct dpage **pg, uint64_t *pbase, uint64_t *line);
 /* A decoded page is freed: its translations go with it. */
 void jit__page_free(struct jit *j, struct jit_page *jp);
+/* Tests: translate from now on as for an x86-64 host without LAHF in 64-bit mode
+ * (CPUID 8000_0001h ECX bit 0 clear: NZCV through SETcc), the path no host here takes. */
+void jit__without_lahf(void);
 #endif
 
 #endif

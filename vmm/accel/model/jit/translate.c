@@ -352,6 +352,13 @@ static int host_cc(unsigned cond, bool sub)
 }
 
 static bool have_lahf = true; /* checked once (find_handlers): LAHF in 64-bit mode */
+static bool no_lahf;          /* jit__without_lahf: tests of the other path */
+
+void jit__without_lahf(void)
+{
+	no_lahf = true;
+	have_lahf = false;
+}
 
 enum { DEFER_NONE, DEFER_ADD, DEFER_SUB, DEFER_LOGIC };
 
@@ -560,7 +567,7 @@ static void find_handlers(void)
 	struct dent d;
 	if (!hint_fn) {
 		unsigned a, b, c, dx;
-		have_lahf = __get_cpuid(0x80000001u, &a, &b, &c, &dx) && (c & 1);
+		have_lahf = !no_lahf && __get_cpuid(0x80000001u, &a, &b, &c, &dx) && (c & 1);
 		decode__insn(0xd503201fu, &d); /* NOP */
 		hint_fn = d.fn;
 		decode__insn(0xd5033bbfu, &d); /* DMB ISH */

@@ -245,6 +245,28 @@ static uint32_t gen_branch(unsigned room)
 	}
 }
 
+/* A flag setter (ADDS, SUBS, ANDS: register or immediate, 32 or 64 bits; Rd may be
+ * XZR: CMP, CMN, TST) and right after it a B.cond over 1..room-1 instructions or a
+ * CSEL/CSINC/CSINV/CSNEG on a random condition: the pair the translator fuses (the
+ * consumer reads the host flags the setter left). */
+static uint32_t gen_flags_pair(unsigned room)
+{
+	unsigned d = free_reg(), n = rnd() % 31, m = rnd() % 32, sf = (unsigned)(rnd() & 1) << 31;
+	unsigned cond = rnd() % 14; /* not AL, NV: those ignore the flags */
+	static const uint32_t reg[3] = { 0x2b000000u, 0x6b000000u, 0x6a000000u }; /* ADDS SUBS ANDS */
+	static const uint32_t imm[2] = { 0x31000000u, 0x71000000u };              /* ADDS SUBS */
+	static const uint32_t csel[4] = { 0x1a800000u, 0x1a800400u, 0x5a800000u, 0x5a800400u };
+	uint32_t setter = rnd() % 2 ? reg[rnd() % 3] | (m << 16) | (n << 5) | d
+				    : imm[rnd() % 2] | ((unsigned)(rnd() & 0xfff) << 10) | (n << 5) | d;
+
+	if (room >= 2 && rnd() % 2)
+		pending = 0x54000000u | ((1 + rnd() % (room - 1)) << 5) | cond;
+	else
+		pending = csel[rnd() % 4] | (unsigned)(rnd() & 1) << 31 | (rnd() % 32) << 16 |
+			  cond << 12 | (rnd() % 32) << 5 | free_reg();
+	return setter | sf;
+}
+
 static uint32_t gen_system(void)
 {
 	unsigned t = free_reg();
@@ -269,7 +291,12 @@ static uint32_t gen(int cls, unsigned pos)
 	switch (cls) {
 	case 0: return gen_dp(false);
 	case 1: return gen_dp(true);
-	case 2: return rnd() % 2 ? gen_branch(room) : gen_dp(rnd() & 1);
+	case 2:
+		switch (rnd() % 4) {
+		case 0: case 1: return gen_branch(room);
+		case 2: return room >= 2 ? gen_flags_pair(room) : gen_dp(rnd() & 1);
+		default: return gen_dp(rnd() & 1);
+		}
 	case 3: return gen_ldst(0);
 	case 4: return gen_ldst(1);
 	case 5: return gen_ldst(2);

@@ -28,25 +28,6 @@ void mem__flush(struct cpu *c)
 	mem__flush_data(c);
 }
 
-/* Slots are dropped whatever their tag holds (a VA with a TBI tag, another regime
- * index): dropping more than needed only costs a refill. */
-void mem__drop(struct cpu *c, uint64_t va, unsigned shift)
-{
-	uint64_t page = va >> 12, n;
-	if (shift < 12 || shift >= 12 + UTLB_BITS) {
-		mem__flush_data(c);
-		return;
-	}
-	n = 1ull << (shift - 12);
-	for (uint64_t k = 0; k < n; k++) {
-		unsigned i = (unsigned)(page + k) & (UTLB_SIZE - 1);
-		for (unsigned m = 0; m < MMU_NIDX; m++)
-			c->utlb[m][i] = (struct utlb_ent){ ~0ull, ~0ull, 0 };
-		if (k < ITLB_SIZE)
-			c->itlb[(page + k) % ITLB_SIZE].tag = ~0ull;
-	}
-}
-
 static int data_abort(struct cpu *c, uint64_t va, bool write, unsigned flags, unsigned fsc,
 		      bool s1ptw)
 {
@@ -75,7 +56,8 @@ static int xlate(struct cpu *c, uint64_t va, unsigned idx, bool write, unsigned 
 	return data_abort(c, va, write, flags, f.fsc, f.s1ptw);
 }
 
-static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out *o, void *host)
+/* (inline, as phys_access: every miss makes one of each) */
+static inline __attribute__((always_inline)) void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out *o, void *host)
 {
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
@@ -117,7 +99,7 @@ static bool checked_store(struct cpu *c, uint64_t va, unsigned size, uint64_t va
 }
 
 /* One access inside one page, already translated. */
-static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, unsigned size,
+static inline __attribute__((always_inline)) int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, unsigned size,
 		       uint8_t *buf, bool write, unsigned flags)
 {
 	struct model_vm *vm = c->vm;

@@ -150,13 +150,37 @@ static inline __attribute__((always_inline)) int phys_access(struct cpu *c, uint
 	return 0;
 }
 
-/* The generic slow access: alignment, page crossing, translation, RAM or bus. */
-static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool write,
-		  unsigned flags)
+/* The second page of an access that crosses one (o1: the first page's translation). */
+static __attribute__((noinline)) int access_crossing(struct cpu *c, uint64_t va, unsigned size,
+						     uint8_t *buf, bool write, unsigned flags,
+						     unsigned idx, const struct xlat_out *o1,
+						     unsigned first)
+{
+	struct xlat_out o2;
+	int r;
+	uint64_t va2 = va + first;
+	if ((r = xlate(c, va2, idx, write, flags, &o2)))
+		return r;
+	if (unlikely(c->dbg.wp_any) &&
+	    (r = debug__watch(c, va2, size - first, write, idx == MMU_EL0)))
+		return r;
+	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
+	    (r = mem_watch_hook(c, va2, size - first, write)))
+		return r;
+	if ((r = phys_access(c, va, o1, first, buf, write, flags)))
+		return r;
+	return phys_access(c, va2, &o2, size - first, buf + first, write, flags);
+}
+
+/* The generic slow access: alignment, page crossing, translation, RAM or bus. Inline
+ * in its two callers (every micro-TLB miss comes here), the crossing out of line. */
+static inline __attribute__((always_inline)) int access(struct cpu *c, uint64_t va,
+							unsigned size, uint8_t *buf, bool write,
+							unsigned flags)
 {
 	unsigned idx = regime(c, flags);
 	bool unaligned = (va & (size - 1)) != 0;
-	struct xlat_out o1, o2;
+	struct xlat_out o1;
 	int r;
 
 	if (unaligned && ((flags & MEMF_ALIGN) || c->align_mask))
@@ -178,18 +202,7 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 			fill(c, idx, va, &o1, host);
 		return phys_access(c, va, &o1, size, buf, write, flags);
 	}
-	uint64_t va2 = va + first;
-	if ((r = xlate(c, va2, idx, write, flags, &o2)))
-		return r;
-	if (unlikely(c->dbg.wp_any) &&
-	    (r = debug__watch(c, va2, size - first, write, idx == MMU_EL0)))
-		return r;
-	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
-	    (r = mem_watch_hook(c, va2, size - first, write)))
-		return r;
-	if ((r = phys_access(c, va, &o1, first, buf, write, flags)))
-		return r;
-	return phys_access(c, va2, &o2, size - first, buf + first, write, flags);
+	return access_crossing(c, va, size, buf, write, flags, idx, &o1, first);
 }
 
 int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, unsigned flags)

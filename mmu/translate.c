@@ -95,13 +95,12 @@ static inline bool hit_allowed(uint8_t perms, enum mmu_access acc, unsigned flag
 	return mmu_perm_ok(perms, acc, flags);
 }
 
-static int translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access acc,
-			  unsigned flags, bool use, struct mmu_result *res)
+static inline __attribute__((always_inline)) int
+translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access acc,
+	       unsigned flags, bool use, bool l1_missed, struct mmu_result *res)
 {
 	struct mmu_leafs lf;
-	bool l1_missed = flags & MMU_F_L1_MISSED;
 
-	flags &= ~(unsigned)MMU_F_L1_MISSED;
 	if (use) {
 		const struct mmu_tlb_entry *e = l1_missed ?
 			mmu_tlb_lookup_l2(ctx->tlb, &ctx->regime, key, acc) :
@@ -133,10 +132,20 @@ int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
 			unsigned flags, struct mmu_result *res)
 {
 	bool use = tlb_usable(ctx, flags);
+	bool l1_missed = flags & MMU_F_L1_MISSED;
 
+	flags &= ~(unsigned)MMU_F_L1_MISSED;
 	if (ctx->check && (unsigned)(ctx->regime.tlb_kind - MMU_TLB_S1) < 2 &&
 	    !(flags & MMU_F_NO_UPDATE))
 		mmu__check_asid_use(ctx); /* a deferred BBM finding of this ASID shows now */
 	return translate_slow(ctx, va, use ? tlb_key(&ctx->regime, va, acc) : 0, acc, flags,
-			      use, res);
+			      use, l1_missed, res);
+}
+
+/* The inline L1 miss (walk.h): it has already found the TLB usable, no checks and the
+ * key, so none of that is worked out again here. */
+int mmu__translate_l1_missed(struct mmu_ctx *ctx, uint64_t va, uint64_t key,
+			     enum mmu_access acc, unsigned flags, struct mmu_result *res)
+{
+	return translate_slow(ctx, va, key, acc, flags, true, true, res);
 }

@@ -27,8 +27,9 @@ enum {
 	MMU_F_NO_UPDATE = 1u << 3,/* no side effects: no HW AF/DBM update, no TLB fill */
 	MMU_F_CM = 1u << 4,       /* cache maintenance by VA (fault reports ESR.ISS.CM = 1) */
 	MMU_F_NO_TLB = 1u << 5,   /* mmu__translate: bypass the TLB (lookup and fill) */
-	/* mmu__translate_slow only: the caller found no L1 TLB entry for va (the inline
-	 * mmu__translate sets it on its miss), so the lookup starts at the L2 */
+	/* mmu__translate_slow only: the caller found no L1 TLB entry for va, so the
+	 * lookup starts at the L2 (the inline mmu__translate calls
+	 * mmu__translate_l1_missed on its miss instead) */
 	MMU_F_L1_MISSED = 1u << 6,
 };
 

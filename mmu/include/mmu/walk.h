@@ -73,19 +73,35 @@ void mmu__ctx_init(struct mmu_ctx *ctx, const struct mmu_mem_ops *mem, void *opa
  */
 int mmu__translate_slow(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc,
 			unsigned flags, struct mmu_result *res);
+/* The same after the inline L1 probe missed, for a TLB it found usable (no checks, a
+ * stage-1 regime, no NO_TLB, S1_ONLY or NO_UPDATE flag) and key the VA as entries hold
+ * it: straight to the L2 lookup. */
+int mmu__translate_l1_missed(struct mmu_ctx *ctx, uint64_t va, uint64_t key,
+			     enum mmu_access acc, unsigned flags, struct mmu_result *res);
+
+/* The way of n from e that translates key, permissions not checked. */
+static inline __attribute__((always_inline)) struct mmu_tlb_entry *
+mmu__tlb_l1_ways(struct mmu_tlb_entry *e, unsigned n, const struct mmu_regime *r, uint64_t key)
+{
+#pragma GCC unroll 4
+	for (unsigned w = 0; w < n; w++, e++)
+		if (e->tag == r->tlb_tag && ((key ^ e->va) >> e->shift) == 0 &&
+		    (e->global || e->asid == r->asid))
+			return e;
+	return 0;
+}
 
 /* The L1 entry that translates key (the VA as entries hold it), permissions not
  * checked. */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
 mmu__tlb_l1_find(struct mmu_tlb_array *a, const struct mmu_regime *r, uint64_t key)
 {
-	struct mmu_tlb_entry *e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * a->geom.ways];
+	unsigned ways = a->geom.ways;
+	struct mmu_tlb_entry *e = &a->e[((key >> 12) & (a->geom.sets - 1u)) * ways];
 
-	for (unsigned w = 0; w < a->geom.ways; w++, e++)
-		if (e->tag == r->tlb_tag && ((key ^ e->va) >> e->shift) == 0 &&
-		    (e->global || e->asid == r->asid))
-			return e;
-	return 0;
+	if (ways == 4) /* the default geometry: the loop unrolled */
+		return mmu__tlb_l1_ways(e, 4, r, key);
+	return mmu__tlb_l1_ways(e, ways, r, key);
 }
 
 static inline __attribute__((always_inline)) int
@@ -108,7 +124,7 @@ mmu__translate(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned f
 	key = r->tbi_key[(va >> 55) & 1][acc] ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
 	e = mmu__tlb_l1_find(a, r, key);
 	if (!e) /* the slow path goes straight to the L2 */
-		return mmu__translate_slow(ctx, va, acc, flags | MMU_F_L1_MISSED, res);
+		return mmu__translate_l1_missed(ctx, va, key, acc, flags, res);
 	/* the cached rules of AArch64.S1HasPermissionsFault: EL0/EL1 R/W/X bit, PAN;
 	 * anything else (a fault, DBM, DC by VA) is decided by the slow path */
 	if (!(e->perms & ((MMU_PERM_R1 << acc) << (el0 ? 3 : 0))) ||

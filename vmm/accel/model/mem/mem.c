@@ -28,25 +28,6 @@ void mem__flush(struct cpu *c)
 	mem__flush_data(c);
 }
 
-/* Slots are dropped whatever their tag holds (a VA with a TBI tag, another regime
- * index): dropping more than needed only costs a refill. */
-void mem__drop(struct cpu *c, uint64_t va, unsigned shift)
-{
-	uint64_t page = va >> 12, n;
-	if (shift < 12 || shift >= 12 + UTLB_BITS) {
-		mem__flush_data(c);
-		return;
-	}
-	n = 1ull << (shift - 12);
-	for (uint64_t k = 0; k < n; k++) {
-		unsigned i = (unsigned)(page + k) & (UTLB_SIZE - 1);
-		for (unsigned m = 0; m < MMU_NIDX; m++)
-			c->utlb[m][i] = (struct utlb_ent){ ~0ull, ~0ull, 0 };
-		if (k < ITLB_SIZE)
-			c->itlb[(page + k) % ITLB_SIZE].tag = ~0ull;
-	}
-}
-
 static int data_abort(struct cpu *c, uint64_t va, bool write, unsigned flags, unsigned fsc,
 		      bool s1ptw)
 {
@@ -75,7 +56,8 @@ static int xlate(struct cpu *c, uint64_t va, unsigned idx, bool write, unsigned 
 	return data_abort(c, va, write, flags, f.fsc, f.s1ptw);
 }
 
-static void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out *o, void *host)
+/* (inline, as phys_access: every miss makes one of each) */
+static inline __attribute__((always_inline)) void fill(struct cpu *c, unsigned idx, uint64_t va, const struct xlat_out *o, void *host)
 {
 	struct utlb_ent *e = &c->utlb[idx][(va >> 12) & (UTLB_SIZE - 1)];
 	uint64_t page = (va & ~0xfffull) | c->utlb_gen;
@@ -117,7 +99,7 @@ static bool checked_store(struct cpu *c, uint64_t va, unsigned size, uint64_t va
 }
 
 /* One access inside one page, already translated. */
-static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, unsigned size,
+static inline __attribute__((always_inline)) int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, unsigned size,
 		       uint8_t *buf, bool write, unsigned flags)
 {
 	struct model_vm *vm = c->vm;
@@ -168,13 +150,37 @@ static int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, uns
 	return 0;
 }
 
-/* The generic slow access: alignment, page crossing, translation, RAM or bus. */
-static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool write,
-		  unsigned flags)
+/* The second page of an access that crosses one (o1: the first page's translation). */
+static __attribute__((noinline)) int access_crossing(struct cpu *c, uint64_t va, unsigned size,
+						     uint8_t *buf, bool write, unsigned flags,
+						     unsigned idx, const struct xlat_out *o1,
+						     unsigned first)
+{
+	struct xlat_out o2;
+	int r;
+	uint64_t va2 = va + first;
+	if ((r = xlate(c, va2, idx, write, flags, &o2)))
+		return r;
+	if (unlikely(c->dbg.wp_any) &&
+	    (r = debug__watch(c, va2, size - first, write, idx == MMU_EL0)))
+		return r;
+	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
+	    (r = mem_watch_hook(c, va2, size - first, write)))
+		return r;
+	if ((r = phys_access(c, va, o1, first, buf, write, flags)))
+		return r;
+	return phys_access(c, va2, &o2, size - first, buf + first, write, flags);
+}
+
+/* The generic slow access: alignment, page crossing, translation, RAM or bus. Inline
+ * in its two callers (every micro-TLB miss comes here), the crossing out of line. */
+static inline __attribute__((always_inline)) int access(struct cpu *c, uint64_t va,
+							unsigned size, uint8_t *buf, bool write,
+							unsigned flags)
 {
 	unsigned idx = regime(c, flags);
 	bool unaligned = (va & (size - 1)) != 0;
-	struct xlat_out o1, o2;
+	struct xlat_out o1;
 	int r;
 
 	if (unaligned && ((flags & MEMF_ALIGN) || c->align_mask))
@@ -196,18 +202,7 @@ static int access(struct cpu *c, uint64_t va, unsigned size, uint8_t *buf, bool 
 			fill(c, idx, va, &o1, host);
 		return phys_access(c, va, &o1, size, buf, write, flags);
 	}
-	uint64_t va2 = va + first;
-	if ((r = xlate(c, va2, idx, write, flags, &o2)))
-		return r;
-	if (unlikely(c->dbg.wp_any) &&
-	    (r = debug__watch(c, va2, size - first, write, idx == MMU_EL0)))
-		return r;
-	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
-	    (r = mem_watch_hook(c, va2, size - first, write)))
-		return r;
-	if ((r = phys_access(c, va, &o1, first, buf, write, flags)))
-		return r;
-	return phys_access(c, va2, &o2, size - first, buf + first, write, flags);
+	return access_crossing(c, va, size, buf, write, flags, idx, &o1, first);
 }
 
 int mem__read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val, unsigned flags)

@@ -78,7 +78,24 @@ static inline int mem_write(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 void mem__flush(struct cpu *c);
 void mem__flush_data(struct cpu *c);
 /* Drop the pages of [va, va + 2^shift) from this vCPU's micro-TLBs (data and fetch):
- * the TLB model evicted the entry they came from. */
-void mem__drop(struct cpu *c, uint64_t va, unsigned shift);
+ * the TLB model evicted the entry they came from. Slots are dropped whatever their tag
+ * holds (a VA with a TBI tag, another regime index): dropping more than needed only
+ * costs a refill. Inline: the TLB's eviction hook (xlat.c) calls it on every miss. */
+static inline void mem__drop(struct cpu *c, uint64_t va, unsigned shift)
+{
+	uint64_t page = va >> 12, n;
+	if (shift < 12 || shift >= 12 + UTLB_BITS) {
+		mem__flush_data(c);
+		return;
+	}
+	n = 1ull << (shift - 12);
+	for (uint64_t k = 0; k < n; k++) {
+		unsigned i = (unsigned)(page + k) & (UTLB_SIZE - 1);
+		for (unsigned m = 0; m < MMU_NIDX; m++)
+			c->utlb[m][i] = (struct utlb_ent){ ~0ull, ~0ull, 0 };
+		if (k < ITLB_SIZE)
+			c->itlb[(page + k) % ITLB_SIZE].tag = ~0ull;
+	}
+}
 
 #endif

@@ -175,8 +175,9 @@ static void *phys8(struct model_vm *vm, uint64_t pa)
 
 /* A RAM page the guest reached through stage 2 (a walk's read, a translation's
  * output): counted once, for --stats (docs/stage2.md: in lazy mode, one first-touch
- * fault per page). The micro-TLBs only hold pages translated here first. */
-static void touch(struct model_vm *vm, uint64_t pa)
+ * fault per page). The micro-TLBs only hold pages translated here first. Inline: every
+ * translation makes one. */
+static inline __attribute__((always_inline)) void touch(struct model_vm *vm, uint64_t pa)
 {
 	struct xlat_vm *x = vm->xlat;
 	uint64_t n = (pa - vm->ram_base) >> 12;
@@ -332,6 +333,20 @@ static int caches_init(struct xlat_cpu *x, struct mmu_cache *l2)
 	return x->caches.l1i && x->caches.l1d ? 0 : -ENOMEM;
 }
 
+/* --checks=strict: the keep store just became full (said once; out of line, so that
+ * the eviction hook below needs no frame for its line). */
+static __attribute__((noinline, cold)) void keep_full(struct cpu *c)
+{
+	struct model_vm *vm = c->vm;
+	char line[200];
+	c->xlat->keep_full_said = true;
+	snprintf(line, sizeof(line), "--checks=strict: vCPU %u's TLB keep store is full "
+		 "(%u entries): from now on its evicted entries leave the TLB as without "
+		 "strict", c->index, STRICT_TLB_KEEP);
+	if (vm->env->check_report)
+		vm->env->check_report(vm->env_opaque, XLAT_CHECK_KINDS, line);
+}
+
 /* The TLB model evicted e: drop what it translated from the micro-TLBs. Stage-2-only
  * and walk-cache entries translate no VA the micro-TLBs hold. */
 static void tlb_evicted(void *opaque, enum mmu_tlb_which which, const struct mmu_tlb_entry *e)
@@ -339,16 +354,8 @@ static void tlb_evicted(void *opaque, enum mmu_tlb_which which, const struct mmu
 	struct cpu *c = opaque;
 	const struct mmu_tlb *t = c->xlat->tlb;
 	(void)which;
-	if (t->keep && t->keep_stats.dropped == 1 && !c->xlat->keep_full_said) {
-		struct model_vm *vm = c->vm;
-		char line[200];
-		c->xlat->keep_full_said = true;
-		snprintf(line, sizeof(line), "--checks=strict: vCPU %u's TLB keep store is full "
-			 "(%u entries): from now on its evicted entries leave the TLB as without "
-			 "strict", c->index, STRICT_TLB_KEEP);
-		if (vm->env->check_report)
-			vm->env->check_report(vm->env_opaque, XLAT_CHECK_KINDS, line);
-	}
+	if (unlikely(t->keep) && t->keep_stats.dropped == 1 && !c->xlat->keep_full_said)
+		keep_full(c);
 	if (e->table || (e->tag & 3) == MMU_TLB_S2)
 		return;
 	mem__drop(opaque, e->va, e->shift);

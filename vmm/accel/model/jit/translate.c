@@ -390,6 +390,22 @@ static void keep_cond(struct tr *t, bool sub)
 	t->r11_next = true;
 }
 
+/* Without LAHF: NZCV = the host conditions cc[0..n) as bits 31, 30, ... (the rest 0),
+ * all taken by SETcc before the shifts and ORs change the flags. */
+static void nzcv_by_setcc(struct emit *e, const unsigned *cc, unsigned n)
+{
+	static const unsigned r[4] = { RCX, RDX, R8, R9 };
+	for (unsigned k = 0; k < n; k++)
+		setcc(e, cc[k], r[k]);
+	for (unsigned k = 0; k < n; k++) {
+		movzx8_rr(e, r[k], r[k]);
+		shift_ri(e, 0, SH_SHL, r[k], 31 - k);
+		if (k)
+			alu_rr(e, 0, ALU_OR, RCX, r[k]);
+	}
+	mov_store(e, 0, RCX, RBX, OFF_NZCV);
+}
+
 /* NZCV from the host flags of an add (carry as is) or a subtract (carry inverted: Arm's
  * C is NOT borrow). LAHF gives SF, ZF and CF in AH (bits 15, 14, 8 of AX), SETO OF in
  * AL (bit 0); one multiply by 1<<16 | 1<<21 | 1<<28 moves them to bits 31, 30, 29 and
@@ -399,22 +415,8 @@ void tr__flags_arith(struct tr *t, bool sub)
 	struct emit *e = &t->e;
 	keep_cond(t, sub);
 	if (!have_lahf) {
-		setcc(e, CC_S, RCX);
-		setcc(e, CC_Z, RDX);
-		setcc(e, sub ? CC_NC : CC_C, R8);
-		setcc(e, CC_O, R9);
-		movzx8_rr(e, RCX, RCX);
-		shift_ri(e, 0, SH_SHL, RCX, 31);
-		movzx8_rr(e, RDX, RDX);
-		shift_ri(e, 0, SH_SHL, RDX, 30);
-		alu_rr(e, 0, ALU_OR, RCX, RDX);
-		movzx8_rr(e, R8, R8);
-		shift_ri(e, 0, SH_SHL, R8, 29);
-		alu_rr(e, 0, ALU_OR, RCX, R8);
-		movzx8_rr(e, R9, R9);
-		shift_ri(e, 0, SH_SHL, R9, 28);
-		alu_rr(e, 0, ALU_OR, RCX, R9);
-		mov_store(e, 0, RCX, RBX, OFF_NZCV);
+		const unsigned cc[4] = { CC_S, CC_Z, sub ? CC_NC : CC_C, CC_O };
+		nzcv_by_setcc(e, cc, 4);
 		return;
 	}
 	if (defer_to_bcond(t, sub ? DEFER_SUB : DEFER_ADD)) { /* B.cond finishes it */
@@ -438,14 +440,8 @@ void tr__flags_logic(struct tr *t)
 	struct emit *e = &t->e;
 	keep_cond(t, false);
 	if (!have_lahf) {
-		setcc(e, CC_S, RCX);
-		setcc(e, CC_Z, RDX);
-		movzx8_rr(e, RCX, RCX);
-		shift_ri(e, 0, SH_SHL, RCX, 31);
-		movzx8_rr(e, RDX, RDX);
-		shift_ri(e, 0, SH_SHL, RDX, 30);
-		alu_rr(e, 0, ALU_OR, RCX, RDX);
-		mov_store(e, 0, RCX, RBX, OFF_NZCV);
+		const unsigned cc[2] = { CC_S, CC_Z };
+		nzcv_by_setcc(e, cc, 2);
 		return;
 	}
 	if (defer_to_bcond(t, DEFER_LOGIC)) {

@@ -5,6 +5,7 @@
  * Pseudocode: AArch64.GetS1TTWParams, AArch64.GetS2TTWParams, AArch64.S1StartLevel,
  * AArch64.S2StartLevel, AArch64.PAMax.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "internal.h"
@@ -107,6 +108,8 @@ static void set_s2(struct mmu_table_cfg *t, uint64_t vtcr, uint64_t vttbr)
 	t->base = table_base(vttbr, bits + 3);
 }
 
+static _Atomic uint64_t next_id = 1;
+
 int mmu__regime_set(struct mmu_regime *r, const struct mmu_sysregs *sr)
 {
 	uint64_t tcr = sr->tcr_el1, vtcr = sr->vtcr_el2;
@@ -114,6 +117,7 @@ int mmu__regime_set(struct mmu_regime *r, const struct mmu_sysregs *sr)
 	uint64_t asid_ttbr = (tcr & MMU_TCR_A1) ? sr->ttbr1_el1 : sr->ttbr0_el1;
 
 	memset(r, 0, sizeof(*r));
+	r->id = atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed);
 	r->sr = *sr;
 	r->s1_on = sr->sctlr_el1 & MMU_SCTLR_M;
 	r->s2_on = sr->hcr_el2 & MMU_HCR_VM;
@@ -133,6 +137,9 @@ int mmu__regime_set(struct mmu_regime *r, const struct mmu_sysregs *sr)
 	for (int h = 0; h < 2; h++)
 		for (int a = MMU_READ; a <= MMU_FETCH; a++)
 			r->tbi_key[h][a] = r->tt[h].tbi && !(r->tt[h].tbid && a == MMU_FETCH);
+	for (int h = 0; h < 2; h++)
+		r->fast_walk[h] = r->s1_on && !r->tt[h].disabled && r->tt[h].gshift == 12 &&
+				  r->tt[h].start_level <= 2;
 	if (r->s1_on)
 		r->tlb_kind = r->s2_on ? MMU_TLB_S12 : MMU_TLB_S1;
 	else

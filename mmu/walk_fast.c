@@ -14,8 +14,6 @@
  * same result, faults, TLB contents and replacement order either way
  * (tests/mmu/test_walk_fast.c compares them).
  */
-#include <string.h>
-
 #include "perm.h"
 #include "walk_priv.h"
 
@@ -50,13 +48,12 @@ static bool decide(struct mmu_ctx *ctx, uint64_t d, unsigned lim, enum mmu_acces
 		res.attr = attr1;
 		res.sh = mmu_sh_effective(attr1, sh1);
 	}
+	ctx->fast_memo.regime = r->id;
 	ctx->fast_memo.dbits = d & LEAF_BITS;
-	ctx->fast_memo.mair = r->sr.mair_el1;
 	ctx->fast_memo.more = more;
 	ctx->fast_memo.perms = perms;
 	ctx->fast_memo.attr = res.attr;
 	ctx->fast_memo.sh = res.sh;
-	ctx->fast_memo.valid = true;
 	return true;
 }
 
@@ -70,15 +67,12 @@ int mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	struct mmu_tlb_entry *wc, *s2t = NULL, *s2o = NULL;
 	const unsigned gshift = 12; /* 4 KiB granule only (below): shifts and masks constant */
 	uint64_t in, ia, pa, d, oipa, more;
-	bool tbi, ha;
 
-	if (!r->s1_on || ctx->check || ctx->trace || ctx->no_fast_walk || tlb->keep ||
-	    (flags & MMU_F_CM) || cfg->disabled || cfg->start_level > 2 || cfg->gshift != gshift ||
-	    (r->s2_on && !tlb->cfg.s2_entries))
+	if (!r->fast_walk[top] || ctx->check || ctx->trace || ctx->no_fast_walk || tlb->keep ||
+	    (flags & MMU_F_CM) || (r->s2_on && !tlb->cfg.s2_entries))
 		return 1;
 	/* s1_select: the VA in the range of its TTBR (else a fault) */
-	tbi = cfg->tbi && !(cfg->tbid && acc == MMU_FETCH);
-	in = tbi ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
+	in = r->tbi_key[top][acc] ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
 	if (((int64_t)in >> cfg->ia_bits) != (top ? -1 : 0))
 		return 1;
 	/* the walk cache's level-2 table (the generic walk tries level 2 first) */
@@ -103,16 +97,15 @@ int mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	if (r->s2_on && !(s2o = mmu_tlb_s2_peek(tlb, r, oipa, 0)))
 		return 1;
 	/* AF, permissions of both stages, attributes: the same leaf bits under the same
-	 * limits, access, regime and stage-2 entry give the same answer as last time */
-	ha = r->ha && ctx->mem->cmpxchg64;
+	 * regime (its id covers MAIR, WXN, HA and HD), table limits, access and stage-2
+	 * entry give the same answer as last time */
 	more = (uint64_t)(wc->attr & 15) | (uint64_t)acc << 4 |
-	       (uint64_t)(flags & (MMU_F_EL0 | MMU_F_PAN)) << 6 | (uint64_t)r->wxn << 8 |
-	       (uint64_t)ha << 9 | (uint64_t)r->hd << 10 |
+	       (uint64_t)(flags & (MMU_F_EL0 | MMU_F_PAN)) << 6 |
 	       (s2o ? 1ull << 11 | (uint64_t)s2o->perms << 16 | (uint64_t)s2o->attr << 24 |
 		      (uint64_t)s2o->sh << 32 : 0);
-	if (!(ctx->fast_memo.valid && ctx->fast_memo.dbits == (d & LEAF_BITS) &&
-	      ctx->fast_memo.more == more && ctx->fast_memo.mair == r->sr.mair_el1) &&
-	    !decide(ctx, d, wc->attr, acc, flags, ha, s2o, more))
+	if (!(ctx->fast_memo.regime == r->id && ctx->fast_memo.dbits == (d & LEAF_BITS) &&
+	      ctx->fast_memo.more == more) &&
+	    !decide(ctx, d, wc->attr, acc, flags, r->ha && ctx->mem->cmpxchg64, s2o, more))
 		return 1;
 
 	/* the case is ours: the lookups' side effects, in the generic walk's order */
@@ -125,7 +118,7 @@ int mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	if (s2o)
 		mmu_tlb_s2_hit(tlb, s2o, 0);
 
-	memset(&res->fault, 0, sizeof(res->fault));
+	res->fault.kind = MMU_FAULT_NONE; /* as a TLB hit: the rest is for faults only */
 	res->ipa = oipa;
 	res->perms = ctx->fast_memo.perms;
 	res->attr = ctx->fast_memo.attr;

@@ -83,6 +83,10 @@ struct mmu_regime {
 	struct mmu_table_cfg tt[2]; /* stage 1: TTBR0 and TTBR1 halves */
 	struct mmu_table_cfg s2;    /* stage 2 */
 	bool tbi_key[2][3];         /* [VA[55]][access]: TBI applies (VA[63:56] ignored) */
+	uint64_t id;                /* unique to this mmu__regime_set call (never 0): what a
+				     * decoding cached for this regime is valid for */
+	bool fast_walk[2];          /* [VA[55]]: stage 1 on, the half enabled, 4 KiB granule,
+				     * start level <= 2: the fast walk's shape (walk_fast.c) */
 };
 
 /* Decode sr into r. Always succeeds; bad stage-2 configurations make every stage-2

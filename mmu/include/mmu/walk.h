@@ -54,9 +54,9 @@ struct mmu_ctx {
 	bool no_fast_walk;              /* tests: every TLB miss takes the generic walk
 					 * (same results; the fast one skips its decoding) */
 	struct {                        /* internal (walk_fast.c): the last leaf decoded */
-		uint64_t dbits, mair, more; /* what the result depends on */
+		uint64_t regime;           /* the regime's id (0: none yet) */
+		uint64_t dbits, more;      /* with it, what the result depends on */
 		uint8_t perms, attr, sh;   /* the result */
-		bool valid;
 	} fast_memo;
 };
 

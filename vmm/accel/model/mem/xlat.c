@@ -165,7 +165,7 @@ _Static_assert((CTR_EL0_VAL & 0xf000f) == (MMU_CTR_DEFAULT & 0xf000f),
 	       "CTR_EL0 line sizes differ from the cache model's");
 
 /* Physical memory as the walker sees it: guest RAM, and the VMM's stage-2 tables. */
-static void *phys8(struct model_vm *vm, uint64_t pa)
+static inline __attribute__((always_inline)) void *phys8(struct model_vm *vm, uint64_t pa)
 {
 	if (pa & 7)
 		return 0;
@@ -180,9 +180,8 @@ static void *phys8(struct model_vm *vm, uint64_t pa)
 static inline __attribute__((always_inline)) void touch(struct model_vm *vm, uint64_t pa)
 {
 	struct xlat_vm *x = vm->xlat;
-	uint64_t n = (pa - vm->ram_base) >> 12;
-	if (pa < vm->ram_base || pa - vm->ram_base >= vm->ram_size ||
-	    (x->touched[n / 64] & (1ull << (n % 64))))
+	uint64_t off = pa - vm->ram_base, n = off >> 12; /* below RAM: off wraps */
+	if (off >= vm->ram_size || (x->touched[n / 64] & (1ull << (n % 64))))
 		return;
 	x->touched[n / 64] |= 1ull << (n % 64);
 	x->ntouched++;

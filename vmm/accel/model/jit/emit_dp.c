@@ -317,3 +317,11 @@ bool tr__dp2(struct tr *t, const struct dent *d)
 	tr__put(t, RAX, RD(i), true);
 	return true;
 }
+
+/* RDX op= shift (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) by amt */
+void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt)
+{
+	static const enum shift k[4] = { SH_SHL, SH_SHR, SH_SAR, SH_ROR };
+	if (amt)
+		shift_ri(&t->e, w, k[type], RDX, amt);
+}

@@ -1,7 +1,7 @@
 /* Inside the block translator: the state of one translation (struct tr), the offsets
  * of struct cpu that translated code reads and writes, and the emitters shared by
- * translate.c (blocks, branches, exits), emit_dp.c (data processing) and emit_mem.c
- * (loads and stores). */
+ * translate.c (blocks, branches, exits), emit_flags.c (NZCV and conditions), emit_dp.c
+ * (data processing) and emit_mem.c (loads and stores). */
 #ifndef MODEL_JIT_TR_H
 #define MODEL_JIT_TR_H
 
@@ -48,6 +48,8 @@ struct slow {
 	const struct dent *d;
 };
 
+enum { DEFER_NONE, DEFER_ADD, DEFER_SUB, DEFER_LOGIC }; /* struct tr's defer_* */
+
 struct tr {
 	struct emit e;
 	struct jit *j;
@@ -82,9 +84,15 @@ void tr__flags_logic(struct tr *t);
 /* The host condition code that holds when Arm condition cond holds for NZCV (after the
  * flags' setter, or from c->nzcv); uses RCX, R8 */
 unsigned tr__cond(struct tr *t, unsigned cond);
-void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt);
+/* A flag setter left NZCV's store to the B.cond after it (defer_next: DEFER_ADD,
+ * _SUB, _LOGIC): finish it from AX, on each path of that B.cond */
+void tr__finish_flags(struct tr *t, int kind);
+/* once, before translating: does the host have LAHF in 64-bit mode */
+void tr__flags_init(void);
 
 /* emit_dp.c: one instruction each, inline */
+/* RDX op= shift (type 0 LSL, 1 LSR, 2 ASR, 3 ROR) by amt */
+void tr__shift_operand(struct tr *t, int w, unsigned type, unsigned amt);
 void tr__addsub_imm(struct tr *t, const struct dent *d);
 void tr__addsub_sreg(struct tr *t, const struct dent *d);
 void tr__logic_sreg(struct tr *t, const struct dent *d);

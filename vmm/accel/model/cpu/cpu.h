@@ -106,6 +106,7 @@ struct cpu {
 	unsigned mmu_idx;
 	uint64_t utlb_gen;   /* 1..4094: entries of older generations are stale */
 	uint64_t align_mask; /* size-1 checked against the address when SCTLR.A (else 0) */
+	uint64_t jit_load;   /* translated code's slow loads: mem__read_slow's value */
 	struct utlb_ent utlb[MMU_NIDX][UTLB_SIZE];
 	struct itlb_ent itlb[ITLB_SIZE];
 

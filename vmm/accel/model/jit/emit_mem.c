@@ -1,6 +1,7 @@
 /* The block translator's loads and stores of general registers: the micro-TLB hit
- * inline, every other case (miss, page crossing, alignment, SP alignment) the
- * instruction's own handler, out of line. */
+ * inline; every other case (miss, page crossing, alignment, SP alignment) out of line,
+ * through mem.c's slow path for a single access without writeback (what mem_read and
+ * mem_write call on a miss), else the instruction's own handler. */
 #include <mmu/check.h>
 
 #include "jit/tr.h"
@@ -111,6 +112,7 @@ struct slow *tr__slow_new(struct tr *t, const struct dent *d)
 {
 	struct slow *s = &t->slow[t->nslow++];
 	s->nmiss = 0;
+	s->direct = false;
 	s->pc = t->pc_pend;
 	s->ic = t->ic_pend;
 	s->d = d;
@@ -123,6 +125,15 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 	struct slow *s = tr__slow_new(t, d);
 	unsigned span = m->size * m->count;
 
+	/* every miss below leaves R10 = the address: the slow path is mem_read's or
+	 * mem_write's own (SP as the base: its alignment check is the handler's) */
+	if (m->count == 1 && !m->wb && !m->aligned && m->n != 31) {
+		s->direct = true;
+		s->store = m->store;
+		s->size = m->size;
+		s->rt = m->t;
+		s->sext = m->sext;
+	}
 	mov_load(e, 1, RSI, RBX, OFF_X(m->n));                     /* RSI = base */
 	if (m->n == 31) { /* SP alignment (Arm ARM D1.8.2): the handler decides */
 		test_ri(e, 0, RSI, 15);
@@ -200,7 +211,46 @@ static void memop(struct tr *t, const struct dent *d, const struct memop *m)
 	s->join = e->p;
 }
 
-/* the out-of-line handler calls of the block's memory accesses */
+/* The instruction's handler from the start: it probes again, then mem.c. */
+static void handler_call(struct tr *t, const struct slow *s)
+{
+	struct emit *e = &t->e;
+	mov_rr(e, 1, RDI, RBX);
+	mov_imm64(e, RSI, (uint64_t)(uintptr_t)s->d);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)s->d->fn);
+	call_r(e, RAX);
+	test_rr(e, 0, RAX, RAX);
+	jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
+}
+
+/* mem__write_slow(c, R10, size, Xt, 0) or mem__read_slow(c, R10, size, &c->jit_load,
+ * 0) and Xt from it, extended as the handler would: what mem_write and mem_read do
+ * after their probe missed. Rt is written only when the load succeeded, as wz(). */
+static void direct_call(struct tr *t, const struct slow *s)
+{
+	struct emit *e = &t->e;
+	mov_rr(e, 1, RDI, RBX);
+	mov_rr(e, 1, RSI, R10);
+	mov_imm64(e, RDX, s->size);
+	if (s->store)
+		tr__get(t, RCX, s->rt, true);
+	else
+		lea(e, 1, RCX, RBX, OFF_JIT_LOAD);
+	zero(e, R8);
+	mov_imm64(e, RAX, (uint64_t)(uintptr_t)(s->store ? (void *)mem__write_slow :
+								  (void *)mem__read_slow));
+	call_r(e, RAX);
+	test_rr(e, 0, RAX, RAX);
+	jcc_to(e, CC_NZ, t->j->epilogue);
+	if (!s->store) {
+		mov_load(e, 1, RDX, RBX, OFF_JIT_LOAD);
+		if (s->sext)
+			movsx_rr(e, s->sext == 64, s->size, RDX, RDX);
+		tr__put(t, RDX, s->rt, true);
+	}
+}
+
+/* the out-of-line slow paths of the block's memory accesses */
 void tr__slow_stubs(struct tr *t)
 {
 	struct emit *e = &t->e;
@@ -210,12 +260,10 @@ void tr__slow_stubs(struct tr *t)
 			patch_to(s->miss[m], e->p);
 		tr__add_mem(t, OFF_PC, s->pc);
 		tr__add_mem(t, OFF_IC, s->ic);
-		mov_rr(e, 1, RDI, RBX);
-		mov_imm64(e, RSI, (uint64_t)(uintptr_t)s->d);
-		mov_imm64(e, RAX, (uint64_t)(uintptr_t)s->d->fn);
-		call_r(e, RAX);
-		test_rr(e, 0, RAX, RAX);
-		jcc_to(e, CC_NZ, t->j->epilogue); /* an abort or a stop: as any handler */
+		if (s->direct)
+			direct_call(t, s);
+		else
+			handler_call(t, s);
 		tr__utlb_base(e);
 		if (t->j->fetch_lines)
 			tr__valid_check(t);

@@ -14,6 +14,7 @@
 #define OFF_MMU_IDX ((int32_t)offsetof(struct cpu, mmu_idx))
 #define OFF_UGEN ((int32_t)offsetof(struct cpu, utlb_gen))
 #define OFF_ALIGN ((int32_t)offsetof(struct cpu, align_mask))
+#define OFF_JIT_LOAD ((int32_t)offsetof(struct cpu, jit_load))
 #define OFF_UTLB ((int32_t)offsetof(struct cpu, utlb))
 #define OFF_HITS ((int32_t)offsetof(struct cpu, st.utlb_hits))
 #define OFF_EXCL ((int32_t)offsetof(struct cpu, excl_valid))
@@ -46,6 +47,10 @@ struct slow {
 	uint8_t *join;     /* the end of the instruction */
 	int32_t pc, ic;    /* pending pc and icount at the instruction */
 	const struct dent *d;
+	/* a single load or store at R10 with no writeback: mem.c's slow path directly
+	 * (what the handler would call after its own probe), not the handler */
+	bool direct, store;
+	unsigned size, rt, sext;
 };
 
 enum { DEFER_NONE, DEFER_ADD, DEFER_SUB, DEFER_LOGIC }; /* struct tr's defer_* */

@@ -14,7 +14,7 @@
  * MADD/MSUB; ADR/ADRP), the hints and barriers that do nothing here, CLREX, the
  * branches (B, BL, BR, BLR, RET, B.cond, CBZ/CBNZ, TBZ/TBNZ) and the loads and stores of
  * general registers with an immediate or register offset, singles and pairs, whose
- * micro-TLB hit is inline and whose every other case runs the handler out of line.
+ * micro-TLB hit is inline and whose every other case goes out of line (emit_mem.c).
  *
  * With --checks (fetch_lines, jit.h) a block does what the interpreter's instrumented
  * loop does: at its entry, if pc >> 6 is not the last line reported, and at each line

@@ -61,11 +61,13 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct 
 					      uint64_t va, enum mmu_access acc);
 const struct mmu_tlb_entry *mmu_tlb_lookup_s2_hint(struct mmu_tlb *tlb, const struct mmu_regime *r,
 						   uint64_t ipa, unsigned hint);
-/* Does e translate va for this tag and ASID? */
+/* Does e translate va for this tag and ASID? The address first: the ways of a set
+ * mostly hold entries of the current tag (a miss then fails on the address alone);
+ * an invalid entry (tag 0) fails on the tag whatever its address. */
 static inline bool mmu_tlb_entry_hits(const struct mmu_tlb_entry *e, uint64_t va, uint32_t tag,
 				      uint16_t asid)
 {
-	return e->tag == tag && ((va ^ e->va) >> e->shift) == 0 &&
+	return ((va ^ e->va) >> e->shift) == 0 && e->tag == tag &&
 	       (e->global || e->asid == asid);
 }
 

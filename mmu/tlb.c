@@ -133,14 +133,14 @@ static bool same_slot(const struct mmu_tlb_entry *a, const struct mmu_tlb_entry 
 /* The L2 is inclusive of the L1s: an entry the L2 evicts leaves the L1s too (a 4 KiB
  * entry from the set of its page; a block, whose pieces may be anywhere, from every
  * set), so that "in the TLB" is "in the L2" and an eviction hook sees each
- * translation leave once. */
+ * translation leave once. Only the L1s its in_l1 names are searched. */
 static void back_invalidate(struct mmu_tlb *tlb, const struct mmu_tlb_entry *victim)
 {
 	for (int i = MMU_TLB_L1I; i <= MMU_TLB_L1D; i++) {
 		struct mmu_tlb_array *l1 = &tlb->lv[i];
 		size_t first = 0, n = (size_t)l1->geom.sets * l1->geom.ways;
 
-		if (!n || !(victim->in_l1 & (1u << i))) /* never copied to this L1 */
+		if (!n || !(victim->in_l1 & (1u << i))) /* no copy in this L1 */
 			continue;
 		if (victim->shift == 12) {
 			first = (size_t)((victim->va >> 12) & (l1->geom.sets - 1u)) * l1->geom.ways;
@@ -155,22 +155,34 @@ static void back_invalidate(struct mmu_tlb *tlb, const struct mmu_tlb_entry *vic
 	}
 }
 
-/* victim leaves level a (LRU replacement). */
-static void evicted(struct mmu_tlb *tlb, struct mmu_tlb_array *a, const struct mmu_tlb_entry *victim)
+/* victim leaves level `which` (LRU replacement; for an L1, only without an L2). Inline:
+ * `which` is a constant in each caller. */
+static inline __attribute__((always_inline)) void
+evicted(struct mmu_tlb *tlb, enum mmu_tlb_which which, const struct mmu_tlb_entry *victim)
 {
-	enum mmu_tlb_which which = (enum mmu_tlb_which)(a - tlb->lv);
-	bool has_l2 = tlb->lv[MMU_TLB_L2].geom.sets != 0;
-
-	a->stats.evictions++;
-	if (which == MMU_TLB_L2 && (victim->tag & 3) != MMU_TLB_S2)
+	tlb->lv[which].stats.evictions++;
+	if (which == MMU_TLB_L2 && victim->in_l1 && (victim->tag & 3) != MMU_TLB_S2)
 		back_invalidate(tlb, victim);
 	/* strict: the translation stays in the TLB, in the keep store */
-	if (tlb->keep && (which == MMU_TLB_L2 || which == MMU_TLB_WALK || !has_l2) &&
-	    mmu_tlb_keep_add(tlb, victim))
+	if (tlb->keep && mmu_tlb_keep_add(tlb, victim))
 		return;
-	/* an L1 victim is still in the L2 (inclusion), unless there is no L2 */
-	if (tlb->evict && (which == MMU_TLB_L2 || which == MMU_TLB_WALK || !has_l2))
+	if (tlb->evict)
 		tlb->evict(tlb->evict_opaque, which, victim);
+}
+
+/* An L1 copy v left its L1 `which` (LRU replacement; the L2 keeps the entry). A 4 KiB
+ * copy is the only one that L1 can hold of its L2 entry (one set, and no set holds two
+ * entries of one slot): if the L2 entry it was copied from still has its slot, that L1
+ * holds no copy of it any more, and its eviction will not search there. */
+static inline void l1_copy_left(struct mmu_tlb *tlb, unsigned which, const struct mmu_tlb_entry *v)
+{
+	struct mmu_tlb_entry *p;
+
+	if (v->shift != 12 || v->l2_slot == MMU_TLB_NO_SLOT)
+		return;
+	p = &tlb->lv[MMU_TLB_L2].e[v->l2_slot];
+	if (p->va == v->va && same_slot(p, v))
+		p->in_l1 &= (uint8_t)~(1u << which);
 }
 
 /* A refill of the slot e holds (after an AF/DBM update): the old value goes (other
@@ -188,35 +200,40 @@ static struct mmu_tlb_entry *refill(struct mmu_tlb *tlb, struct mmu_tlb_array *a
 	return e;
 }
 
-/* One pass over the n ways of a set: the same slot (refill it), else the first
- * invalid way, else the least recently used (the first of equal stamps). NULL: the
- * same slot was refilled (*done holds it). Inline with n constant for 4 ways. */
+/* The way src goes to among the n ways of a set: the same slot (refilled here), else
+ * the first invalid way, else the least recently used (the first of equal stamps).
+ * NULL: the same slot was refilled (*done holds it). A set holds one entry of a slot
+ * at most, so the passes give what one pass in way order would; each is short
+ * (inline with n constant for 4 ways). */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
 pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, unsigned n,
 	 const struct mmu_tlb_entry *src, struct mmu_tlb_entry **done)
 {
 	struct mmu_tlb_entry *victim = &e[0];
-	bool free_found = false;
+	uint64_t va = src->va;
 
 	for (unsigned w = 0; w < n; w++) {
-		if (!e[w].tag) {
-			if (!free_found)
-				victim = &e[w];
-			free_found = true;
-		} else if (e[w].va == src->va && same_slot(&e[w], src)) {
+		if (e[w].va == va && e[w].tag && same_slot(&e[w], src)) {
 			*done = refill(tlb, a, &e[w], src);
 			return NULL;
-		} else if (!free_found && e[w].lru < victim->lru) {
-			victim = &e[w];
 		}
 	}
+	for (unsigned w = 0; w < n; w++)
+		if (!e[w].tag)
+			return &e[w];
+	for (unsigned w = 1; w < n; w++)
+		if (e[w].lru < victim->lru)
+			victim = &e[w];
 	return victim;
 }
 
-/* Inline: each caller's level is a constant (the miss path's fill makes two). */
+/* Insert src into level `which` at `set`. Inline: each caller's level is a constant
+ * (the L1 of a fill is one of two: `l1` says it is an L1). */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
-insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set, const struct mmu_tlb_entry *src)
+insert(struct mmu_tlb *tlb, enum mmu_tlb_which which, bool l1, unsigned set,
+       const struct mmu_tlb_entry *src)
 {
+	struct mmu_tlb_array *a = &tlb->lv[which];
 	unsigned ways = a->geom.ways;
 	struct mmu_tlb_entry *e = &a->e[(size_t)set * ways], *victim, *done = NULL;
 
@@ -227,31 +244,37 @@ insert(struct mmu_tlb *tlb, struct mmu_tlb_array *a, unsigned set, const struct 
 	if (victim->tag) {
 		/* an L1 victim with an L2 behind it is still in the L2 (inclusion): only
 		 * counted (no hook, and no keep store: strict has no L1s) */
-		if (a - tlb->lv <= MMU_TLB_L1D && tlb->lv[MMU_TLB_L2].geom.sets)
+		if (l1 && tlb->lv[MMU_TLB_L2].geom.sets) {
 			a->stats.evictions++;
-		else
-			evicted(tlb, a, victim);
+			l1_copy_left(tlb, which, victim);
+		} else {
+			evicted(tlb, which, victim);
+		}
 	}
 	*victim = *src;
 	victim->lru = ++tlb->clock;
-	a->shift_mask[mask_of(src->tag)] |= 1ull << src->shift;
+	if (!l1)
+		a->shift_mask[mask_of(src->tag)] |= 1ull << src->shift;
 	a->stats.fills++;
 	return victim;
 }
 
 /* Fill the L1 of acc at the set of the page of `va` (an address inside e), and note
- * in the L2 entry (if any) that this L1 may hold a copy. */
-static void fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
-		    uint64_t va, struct mmu_tlb_entry *l2e)
+ * in the L2 entry (if any) that this L1 may hold a copy. Inline: a miss makes one. */
+static inline __attribute__((always_inline)) void
+fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc, uint64_t va,
+	struct mmu_tlb_entry *l2e)
 {
 	enum mmu_tlb_which which = acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D;
 	struct mmu_tlb_array *a = &tlb->lv[which];
+	struct mmu_tlb_entry *c;
 
 	if (!a->geom.sets)
 		return;
 	if (l2e)
 		l2e->in_l1 |= (uint8_t)(1u << which);
-	insert(tlb, a, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
+	c = insert(tlb, which, true, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
+	c->l2_slot = l2e ? (uint32_t)(l2e - tlb->lv[MMU_TLB_L2].e) : MMU_TLB_NO_SLOT;
 }
 
 /* e: the caller's entry, stamped here (no copy of it before the insertions). */
@@ -266,7 +289,8 @@ void mmu_tlb_fill_at(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_acce
 		mmu_tlb_keep_replace(tlb, e);
 
 	if (l2->geom.sets)
-		l2e = insert(tlb, l2, (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e);
+		l2e = insert(tlb, MMU_TLB_L2, false,
+			     (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e);
 	if ((e->tag & 3) != MMU_TLB_S2)
 		fill_l1(tlb, e, acc, va, l2e);
 }
@@ -281,8 +305,8 @@ void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src, enum mm
 /* Strict (keep store, no L1): the oldest entry translating va among every L2 way of
  * every size and the keep store, as an implementation that never evicts may still
  * use the first entry it cached. */
-static const struct mmu_tlb_entry *strict_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
-						 uint64_t va)
+static __attribute__((noinline)) const struct mmu_tlb_entry *
+strict_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r, uint64_t va)
 {
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
 	struct mmu_tlb_entry *best = NULL;
@@ -311,6 +335,17 @@ static const struct mmu_tlb_entry *strict_lookup(struct mmu_tlb *tlb, const stru
 	return best;
 }
 
+/* An L2 hit: stamped, and copied to the L1 of acc. Out of line: the probe before it
+ * (every L1 miss) then needs fewer registers saved. */
+static __attribute__((noinline)) const struct mmu_tlb_entry *
+l2_hit(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_access acc, uint64_t va)
+{
+	tlb->lv[MMU_TLB_L2].stats.hits++;
+	e->lru = ++tlb->clock;
+	fill_l1(tlb, e, acc, va, e);
+	return e;
+}
+
 /* The L1 of acc missed (probed here, or by mmu__translate inline): count it, then L2,
  * which refills L1 on a hit. */
 const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct mmu_regime *r,
@@ -329,10 +364,7 @@ const struct mmu_tlb_entry *mmu_tlb_lookup_l2(struct mmu_tlb *tlb, const struct 
 		l2->stats.misses++;
 		return NULL;
 	}
-	l2->stats.hits++;
-	((struct mmu_tlb_entry *)e)->lru = ++tlb->clock;
-	fill_l1(tlb, e, acc, va, (struct mmu_tlb_entry *)e);
-	return e;
+	return l2_hit(tlb, (struct mmu_tlb_entry *)e, acc, va);
 }
 
 const struct mmu_tlb_entry *mmu__tlb_lookup(struct mmu_tlb *tlb, const struct mmu_regime *r,
@@ -470,5 +502,6 @@ void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src)
 	if (tlb->keep)
 		mmu_tlb_keep_replace(tlb, e);
 	if (a->geom.sets)
-		insert(tlb, a, (unsigned)(e->va >> e->shift) & (a->geom.sets - 1u), e);
+		insert(tlb, MMU_TLB_WALK, false,
+		       (unsigned)(e->va >> e->shift) & (a->geom.sets - 1u), e);
 }

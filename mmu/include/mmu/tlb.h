@@ -52,7 +52,7 @@ enum mmu_tlb_which {
 };
 
 struct mmu_tlb_entry {
-	/* hot: what a lookup compares and a hit returns (first 40 bytes) */
+	/* hot: what a lookup compares and a hit returns, and the fill's (first 48 bytes) */
 	uint64_t va;        /* input address (VA, or IPA for MMU_TLB_S2), aligned to shift */
 	uint64_t pa;        /* output address of the region (aligned to shift) */
 	uint64_t ipa;       /* MMU_TLB_S12: IPA of the region start */
@@ -66,14 +66,19 @@ struct mmu_tlb_entry {
 	uint8_t sh;
 	uint8_t level;      /* level of the leaf (walk cache: of the table descriptor) */
 	bool table;         /* walk-cache entry: pa is the next-level table, attr the limits */
-	uint8_t in_l1;      /* L2 entry: bit MMU_TLB_L1I/L1D set once that L1 got a copy */
+	uint8_t in_l1;      /* L2 entry: bit MMU_TLB_L1I/L1D set while that L1 may hold a
+			     * copy (set on a copy; cleared when a 4 KiB copy leaves) */
 	uint32_t lru;       /* last use stamp */
+	uint32_t l2_slot;   /* L1 copy: index in the L2's e[] of the entry copied when the
+			     * copy was made (MMU_TLB_NO_SLOT: none); unused in the L2 */
 	/* cold */
 	uint64_t born;      /* fill order (strict lookups prefer the oldest) */
 	uint64_t ttb;       /* stage 1: the TTBRn table base the walk started from (checks) */
 	uint64_t s1_desc_pa, s1_desc; /* leaf descriptors the entry came from (checks) */
 	uint64_t s2_desc_pa, s2_desc; /* s2_desc_pa == ~0: none */
 };
+
+#define MMU_TLB_NO_SLOT 0xffffffffu
 
 struct mmu_tlb_stats {
 	uint64_t hits, misses, fills, evictions, invalidated;
@@ -83,7 +88,8 @@ struct mmu_tlb_array {
 	struct mmu_tlb_geom geom;
 	struct mmu_tlb_entry *e;  /* sets * ways entries */
 	/* bit n set: some entry with shift n may be present; [1] stage-2-only entries,
-	 * [0] the others: a stage-2 lookup probes only stage-2 sizes and vice versa */
+	 * [0] the others: a stage-2 lookup probes only stage-2 sizes and vice versa (L2
+	 * and walk cache; the L1s, indexed by the 4 KiB page, leave theirs 0) */
 	uint64_t shift_mask[2];
 	struct mmu_tlb_stats stats;
 };

@@ -46,6 +46,11 @@ struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg)
 			return NULL;
 		}
 	}
+	if (cfg->l2.sets &&
+	    !(t->lv[MMU_TLB_L2].blocks = calloc(2 * (size_t)cfg->l2.sets, sizeof(uint16_t)))) {
+		mmu__tlb_destroy(t);
+		return NULL;
+	}
 	if (cfg->keep && mmu_tlb_keep_init(t, cfg->keep)) {
 		mmu__tlb_destroy(t);
 		return NULL;
@@ -59,6 +64,7 @@ void mmu__tlb_destroy(struct mmu_tlb *tlb)
 		return;
 	for (int i = 0; i < MMU_TLB_LEVELS; i++)
 		free(tlb->lv[i].e);
+	free(tlb->lv[MMU_TLB_L2].blocks);
 	mmu_tlb_keep_free(tlb);
 	free(tlb);
 }
@@ -97,21 +103,29 @@ static inline unsigned mask_of(uint32_t tag)
 }
 
 /* One array: L1 by the 4K page, L2 by each size present among entries of the tag's
- * kind (stage 2 only, or stage 1 and combined). */
+ * kind (stage 2 only, or stage 1 and combined), smallest first. A set probed for a
+ * size above 4 KiB with no entry larger than 4 KiB (blocks) is skipped: the first hit
+ * there would be a 4 KiB entry, which sits in the set of its page, the one the 4 KiB
+ * probe (earlier: 4 KiB is in the mask with such an entry) found without a hit. */
 static inline __attribute__((always_inline)) const struct mmu_tlb_entry *
 probe(struct mmu_tlb_array *a, uint64_t va, uint32_t tag, uint16_t asid, bool l1)
 {
 	unsigned mask = a->geom.sets - 1u;
+	unsigned kind = mask_of(tag);
 	uint64_t sizes;
 
 	if (!a->geom.sets)
 		return NULL;
 	if (l1)
 		return probe_set(a, (unsigned)(va >> 12) & mask, va, tag, asid);
-	for (sizes = a->shift_mask[mask_of(tag)]; sizes; sizes &= sizes - 1) {
+	for (sizes = a->shift_mask[kind]; sizes; sizes &= sizes - 1) {
 		unsigned shift = (unsigned)__builtin_ctzll(sizes);
-		const struct mmu_tlb_entry *e =
-			probe_set(a, (unsigned)(va >> shift) & mask, va, tag, asid);
+		unsigned set = (unsigned)(va >> shift) & mask;
+		const struct mmu_tlb_entry *e;
+
+		if (shift > 12 && !a->blocks[2 * set + kind])
+			continue;
+		e = probe_set(a, set, va, tag, asid);
 		if (e)
 			return e;
 	}
@@ -248,9 +262,13 @@ insert(struct mmu_tlb *tlb, enum mmu_tlb_which which, bool l1, unsigned set,
 			a->stats.evictions++;
 			l1_copy_left(tlb, which, victim);
 		} else {
+			if (which == MMU_TLB_L2 && victim->shift > 12)
+				a->blocks[2 * set + mask_of(victim->tag)]--;
 			evicted(tlb, which, victim);
 		}
 	}
+	if (which == MMU_TLB_L2 && src->shift > 12)
+		a->blocks[2 * set + mask_of(src->tag)]++;
 	*victim = *src;
 	victim->lru = ++tlb->clock;
 	if (!l1)
@@ -419,6 +437,8 @@ void mmu__tlb_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op)
 
 		for (size_t k = 0; k < n; k++) {
 			if (a->e[k].tag && mmu__tlbi_match(op, &a->e[k])) {
+				if (a->blocks && a->e[k].shift > 12)
+					a->blocks[2 * (k / a->geom.ways) + mask_of(a->e[k].tag)]--;
 				a->e[k].tag = 0;
 				a->stats.invalidated++;
 			}

@@ -91,6 +91,11 @@ struct mmu_tlb_array {
 	 * [0] the others: a stage-2 lookup probes only stage-2 sizes and vice versa (L2
 	 * and walk cache; the L1s, indexed by the 4 KiB page, leave theirs 0) */
 	uint64_t shift_mask[2];
+	/* L2 only (NULL elsewhere): per set and size mask ([2 * set + 1] stage-2-only
+	 * entries, [2 * set] the others), the valid entries larger than 4 KiB. A probe of a
+	 * larger size skips a set that has none of its kind: the 4 KiB entries there could
+	 * only hit if that set were the 4 KiB one, probed first */
+	uint16_t *blocks;
 	struct mmu_tlb_stats stats;
 };
 

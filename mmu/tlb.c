@@ -41,7 +41,8 @@ struct mmu_tlb *mmu__tlb_create(const struct mmu_tlb_config *cfg)
 		struct mmu_tlb_array *a = &t->lv[i];
 		size_t n = (size_t)a->geom.sets * a->geom.ways;
 
-		if (n && !(a->e = calloc(n, sizeof(*a->e)))) {
+		if (n && (!(a->e = calloc(n, sizeof(*a->e))) ||
+			  !(a->used = calloc(a->geom.sets, sizeof(*a->used))))) {
 			mmu__tlb_destroy(t);
 			return NULL;
 		}
@@ -62,8 +63,10 @@ void mmu__tlb_destroy(struct mmu_tlb *tlb)
 {
 	if (!tlb)
 		return;
-	for (int i = 0; i < MMU_TLB_LEVELS; i++)
+	for (int i = 0; i < MMU_TLB_LEVELS; i++) {
 		free(tlb->lv[i].e);
+		free(tlb->lv[i].used);
+	}
 	free(tlb->lv[MMU_TLB_L2].blocks);
 	mmu_tlb_keep_free(tlb);
 	free(tlb);
@@ -163,6 +166,7 @@ static void back_invalidate(struct mmu_tlb *tlb, const struct mmu_tlb_entry *vic
 		for (size_t k = first; k < first + n; k++) {
 			if (same_slot(&l1->e[k], victim)) {
 				l1->e[k].tag = 0;
+				l1->used[k / l1->geom.ways]--;
 				l1->stats.evictions++;
 			}
 		}
@@ -215,13 +219,13 @@ static struct mmu_tlb_entry *refill(struct mmu_tlb *tlb, struct mmu_tlb_array *a
 }
 
 /* The way src goes to among the n ways of a set: the same slot (refilled here), else
- * the first invalid way, else the least recently used (the first of equal stamps).
- * NULL: the same slot was refilled (*done holds it). A set holds one entry of a slot
- * at most, so the passes give what one pass in way order would; each is short
- * (inline with n constant for 4 ways). */
+ * the first invalid way (none when the set is full), else the least recently used
+ * (the first of equal stamps). NULL: the same slot was refilled (*done holds it). A
+ * set holds one entry of a slot at most, so the passes give what one pass in way
+ * order would; each is short (inline with n constant for 4 ways). */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
 pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, unsigned n,
-	 const struct mmu_tlb_entry *src, struct mmu_tlb_entry **done)
+	 bool full, const struct mmu_tlb_entry *src, struct mmu_tlb_entry **done)
 {
 	struct mmu_tlb_entry *victim = &e[0];
 	uint64_t va = src->va;
@@ -232,7 +236,7 @@ pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, 
 			return NULL;
 		}
 	}
-	for (unsigned w = 0; w < n; w++)
+	for (unsigned w = 0; !full && w < n; w++)
 		if (!e[w].tag)
 			return &e[w];
 	for (unsigned w = 1; w < n; w++)
@@ -250,9 +254,10 @@ insert(struct mmu_tlb *tlb, enum mmu_tlb_which which, bool l1, unsigned set,
 	struct mmu_tlb_array *a = &tlb->lv[which];
 	unsigned ways = a->geom.ways;
 	struct mmu_tlb_entry *e = &a->e[(size_t)set * ways], *victim, *done = NULL;
+	bool full = a->used[set] == ways;
 
-	victim = ways == 4 ? pick_way(tlb, a, e, 4, src, &done) :
-			     pick_way(tlb, a, e, ways, src, &done);
+	victim = ways == 4 ? pick_way(tlb, a, e, 4, full, src, &done) :
+			     pick_way(tlb, a, e, ways, full, src, &done);
 	if (!victim)
 		return done;
 	if (victim->tag) {
@@ -266,6 +271,8 @@ insert(struct mmu_tlb *tlb, enum mmu_tlb_which which, bool l1, unsigned set,
 				a->blocks[2 * set + mask_of(victim->tag)]--;
 			evicted(tlb, which, victim);
 		}
+	} else {
+		a->used[set]++;
 	}
 	if (which == MMU_TLB_L2 && src->shift > 12)
 		a->blocks[2 * set + mask_of(src->tag)]++;
@@ -440,6 +447,7 @@ void mmu__tlb_invalidate(struct mmu_tlb *tlb, const struct mmu_tlbi *op)
 				if (a->blocks && a->e[k].shift > 12)
 					a->blocks[2 * (k / a->geom.ways) + mask_of(a->e[k].tag)]--;
 				a->e[k].tag = 0;
+				a->used[k / a->geom.ways]--;
 				a->stats.invalidated++;
 			}
 		}

@@ -96,6 +96,8 @@ struct mmu_tlb_array {
 	 * larger size skips a set that has none of its kind: the 4 KiB entries there could
 	 * only hit if that set were the 4 KiB one, probed first */
 	uint16_t *blocks;
+	uint16_t *used;  /* per set: its valid entries (a fill into a full set looks for
+			  * no free way) */
 	struct mmu_tlb_stats stats;
 };
 

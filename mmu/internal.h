@@ -12,6 +12,9 @@
 #define MASK(n) ((n) >= 64 ? ~0ull : (BIT(n) - 1))
 #define FIELD(v, lo, w) (((v) >> (lo)) & MASK(w))
 #define VA56_MASK MASK(56)
+/* The offset bits of a TLB entry's region: its shift is at most 42 (a level 1 block of
+ * the 64 KiB granule), never 64, so no test for it (MASK's). */
+#define ENTRY_MASK(shift) (BIT(shift) - 1)
 
 /* Memory attributes in MAIR byte format (attr.c explains the format). Stage 1:
  * AttrIndx selects a MAIR byte. */

@@ -31,7 +31,7 @@ static inline uint64_t tlb_key(const struct mmu_regime *r, uint64_t va, enum mmu
 
 static void hit_result(const struct mmu_tlb_entry *e, uint64_t key, struct mmu_result *res)
 {
-	uint64_t off = key & MASK(e->shift);
+	uint64_t off = key & ENTRY_MASK(e->shift);
 
 	res->pa = e->pa | off;
 	res->ipa = e->ipa | off; /* == pa for stage-1-only entries */
@@ -63,7 +63,7 @@ static uint8_t cached_perms(const struct mmu_result *res, const struct mmu_leafs
 static void fill(struct mmu_ctx *ctx, uint64_t key, enum mmu_access acc,
 		 const struct mmu_result *res, const struct mmu_leafs *lf)
 {
-	uint64_t m = MASK(res->shift);
+	uint64_t m = ENTRY_MASK(res->shift);
 	struct mmu_tlb_entry e = {
 		.va = key & ~m, .pa = res->pa & ~m, .ipa = res->ipa & ~m,
 		.s1_desc_pa = lf->s1_desc_pa, .s1_desc = lf->s1_desc,

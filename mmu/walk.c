@@ -344,7 +344,7 @@ s2_from_tlb(struct walk *w, uint64_t ipa, enum mmu_access acc, bool s1ptw,
 		return false;
 	if (s1ptw && w->r->ptw && mmu_attr_is_device(e->attr))
 		return false; /* walk: HCR_EL2.PTW makes this a fault */
-	o->pa = e->pa | (ipa & MASK(e->shift));
+	o->pa = e->pa | (ipa & ENTRY_MASK(e->shift));
 	o->shift = e->shift;
 	o->level = e->level;
 	o->perms = e->perms;

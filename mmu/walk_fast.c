@@ -86,7 +86,7 @@ int mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 		s2t = mmu_tlb_s2_peek(tlb, r, ia, 1);
 		if (!s2t || !(s2t->perms & MMU_PERM_R1) || (r->ptw && mmu_attr_is_device(s2t->attr)))
 			return 1;
-		pa = s2t->pa | (ia & MASK(s2t->shift));
+		pa = s2t->pa | (ia & ENTRY_MASK(s2t->shift));
 	}
 	if (ctx->mem->read64(ctx->mem_opaque, pa, &d))
 		return 1;
@@ -131,7 +131,7 @@ int mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigne
 	lf->s1_desc_pa = pa;
 	lf->s1_desc = d;
 	if (s2o) {
-		res->pa = s2o->pa | (oipa & MASK(s2o->shift));
+		res->pa = s2o->pa | (oipa & ENTRY_MASK(s2o->shift));
 		res->shift = (uint8_t)(gshift < s2o->shift ? gshift : s2o->shift);
 		lf->s2_desc_pa = s2o->s2_desc_pa;
 		lf->s2_desc = s2o->s2_desc;

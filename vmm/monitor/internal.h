@@ -30,6 +30,8 @@ struct target {
 
 /* Clients served at once; one more gets a Busy error line and is disconnected. */
 #define MONITOR_MAX_CLIENTS 8
+/* A client whose unsent output makes no progress that long is disconnected. */
+#define MONITOR_SEND_STALL_MS (10 * 1000)
 
 /* One connected client. */
 struct session {

@@ -2,7 +2,10 @@
  * one's credentials, greet it, then read its newline-framed requests (at most
  * MONITOR_MAX_LINE bytes each) and write replies and the events it subscribed to. One
  * thread serves them all, a request at a time, so commands never run concurrently.
- * A client that misbehaves (too long a line, bad JSON, a disconnect mid-line, not
+ * It never waits on one client: each has its own pending output, sent as far as its
+ * socket takes it, the rest when poll says it can take more; meanwhile that client's
+ * further requests stay unread and its events stay in the ring (back-pressure). A
+ * client that misbehaves (too long a line, bad JSON, a disconnect mid-line, not
  * reading its replies) loses at most its own connection; the VM never waits for the
  * monitor. */
 #define _GNU_SOURCE /* accept4, struct ucred */
@@ -21,7 +24,8 @@
 #include "listen.h"
 
 #define IDLE_MS (10 * 60 * 1000)   /* a silent client without subscriptions is dropped */
-#define SEND_STALL_MS (10 * 1000)  /* a client that reads nothing that long is dropped */
+#define STOP_FLUSH_MS 2000         /* at a stop, the last output gets this long in all */
+#define KEEP_OUT_CAP (1u << 20)    /* a larger output buffer is given back once sent */
 
 static struct {
 	struct target tg;
@@ -33,16 +37,21 @@ static struct {
 	atomic_bool stopping;
 	bool running;
 	pthread_t thread;
-	struct jw out;
 } mon = { .ls = { .fd = -1 }, .wake_fd = -1, .tg_lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* A connected client: its socket (-1: the slot is free), session and partial line. */
+/* A connected client: its socket (-1: the slot is free), session, partial input and
+ * pending output. While out holds unsent bytes, nothing more is read from it or
+ * drained for it; so out holds one reply (at most MONITOR_MAX_REPLY, jw's limit) and
+ * the events drained with it, or one batch of events (at most the ring's). */
 struct client {
 	int fd;
 	struct session s;
-	uint64_t last;         /* when it last sent something */
+	uint64_t last;         /* when it last sent something or took some output */
+	uint64_t progress;     /* when out last went to the socket, or began; 0: empty */
 	bool discarding;       /* the rest of a too long line goes unread */
 	size_t len;
+	struct jw out;
+	size_t sent;           /* out.buf[0, sent) is in the socket */
 	char in[MONITOR_MAX_LINE + 1];
 };
 static struct client *clients[MONITOR_MAX_CLIENTS];
@@ -64,40 +73,50 @@ static void consume_wake(void)
 	}
 }
 
-/* Write everything, waiting while the client's buffer is full, up to a stall limit.
- * 0, or -1: drop the client. */
-static int send_all(int fd, const char *p, size_t n)
+static bool pending(const struct client *c)
 {
-	while (n) {
-		ssize_t k = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		struct pollfd pf = { fd, POLLOUT, 0 };
-
-		if (k > 0) {
-			p += k;
-			n -= (size_t)k;
-			continue;
-		}
-		if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			return -1;
-		if (atomic_load(&mon.stopping) || poll(&pf, 1, SEND_STALL_MS) <= 0)
-			return -1;
-	}
-	return 0;
+	return c->out.len > 0;
 }
 
-/* Send what is in mon.out and empty it (a huge reply's buffer is given back). */
-static int flush_out(int fd)
+/* Empty c->out (a huge reply's buffer is given back). */
+static void out_reset(struct client *c)
 {
-	int rc = mon.out.oom ? -1 : send_all(fd, mon.out.buf, mon.out.len);
-
-	if (mon.out.cap > (1u << 20)) {
-		jw__free(&mon.out);
-		jw__init(&mon.out, MONITOR_MAX_REPLY);
+	if (c->out.cap > KEEP_OUT_CAP) {
+		jw__free(&c->out);
+		jw__init(&c->out, MONITOR_MAX_REPLY);
 	}
-	mon.out.len = 0;
-	mon.out.depth = 0;
-	mon.out.first = 1;
-	return rc;
+	c->out.len = 0;
+	c->out.depth = 0;
+	c->out.first = 1;
+	c->sent = 0;
+	c->progress = 0;
+}
+
+/* Write as much of c->out as the socket takes now, never waiting. 0 (all sent, or
+ * the rest waits for POLLOUT), or -1: drop the client. */
+static int client_send(struct client *c)
+{
+	if (c->out.oom)
+		return -1; /* protocol.c turns a too large reply into an error: not this */
+	if (!c->progress)
+		c->progress = now_ms(); /* new output: its stall clock starts */
+	while (c->sent < c->out.len) {
+		ssize_t k = send(c->fd, c->out.buf + c->sent, c->out.len - c->sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (k > 0) {
+			c->sent += (size_t)k;
+			c->progress = c->last = now_ms(); /* reading a long reply is not idling */
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		return -1;
+	}
+	out_reset(c);
+	return 0;
 }
 
 static bool blank(const char *s, size_t n)
@@ -108,36 +127,54 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
-/* Handle every complete line in c->in[0, c->len); keep the rest. 0, or -1 to close. */
+/* Serve the complete lines in c->in[0, c->len) while c has no unsent output; keep
+ * the rest for when it has. 0, or -1 to close. */
 static int lines(struct client *c)
 {
 	size_t start = 0;
+	int rc = 0;
+	char *nl;
 
-	for (size_t i = 0; i < c->len; i++) {
-		if (c->in[i] != '\n')
-			continue;
-		if (!c->discarding && !blank(c->in + start, i - start)) {
+	while (!rc && !pending(c) && !c->s.close_after &&
+	       (nl = memchr(c->in + start, '\n', c->len - start))) {
+		size_t end = (size_t)(nl - c->in);
+
+		if (!c->discarding && !blank(c->in + start, end - start)) {
 			pthread_mutex_lock(&mon.tg_lock);
-			protocol__handle(&c->s, c->in + start, i - start, &mon.out);
+			protocol__handle(&c->s, c->in + start, end - start, &c->out);
 			pthread_mutex_unlock(&mon.tg_lock);
 			if (c->s.subs)
-				events__drain(c->s.slot, &mon.out);
-			if (flush_out(c->fd) || c->s.close_after)
-				return -1;
+				events__drain(c->s.slot, &c->out);
+			rc = client_send(c);
 		}
 		c->discarding = false;
-		start = i + 1;
+		start = end + 1;
 	}
 	memmove(c->in, c->in + start, c->len - start);
 	c->len -= start;
+	if (rc || pending(c) || c->s.close_after || memchr(c->in, '\n', c->len))
+		return rc; /* the rest is served once the output is out */
 	if (c->len == sizeof(c->in)) { /* MONITOR_MAX_LINE bytes and no newline yet */
-		protocol__too_large(&mon.out);
-		if (flush_out(c->fd))
-			return -1;
+		protocol__too_large(&c->out);
+		rc = client_send(c);
 		c->discarding = true;
 	}
 	if (c->discarding)
 		c->len = 0; /* the rest of that line goes unread */
+	return rc;
+}
+
+/* c may take more: its buffered requests, then its events. 0, or -1 to close. */
+static int client_serve(struct client *c)
+{
+	if (lines(c))
+		return -1;
+	if (!pending(c) && c->s.close_after)
+		return -1; /* "quit": its reply is out */
+	if (!pending(c) && c->s.subs) {
+		events__drain(c->s.slot, &c->out);
+		return client_send(c);
+	}
 	return 0;
 }
 
@@ -151,13 +188,17 @@ static struct client *client_open(int fd, unsigned slot)
 	c->fd = fd;
 	c->s = (struct session){ .tg = &mon.tg, .slot = slot };
 	c->last = now_ms();
+	c->progress = 0;
 	c->discarding = false;
 	c->len = 0;
+	c->sent = 0;
+	jw__init(&c->out, MONITOR_MAX_REPLY);
 	events__subscribe(slot, 0);
 	pthread_mutex_lock(&mon.tg_lock);
-	protocol__greeting(&mon.tg, &mon.out);
+	protocol__greeting(&mon.tg, &c->out);
 	pthread_mutex_unlock(&mon.tg_lock);
-	if (flush_out(fd)) {
+	if (client_send(c)) {
+		jw__free(&c->out);
 		free(c);
 		return NULL;
 	}
@@ -168,11 +209,12 @@ static void client_close(unsigned slot)
 {
 	events__subscribe(slot, 0);
 	close(clients[slot]->fd);
+	jw__free(&clients[slot]->out);
 	free(clients[slot]);
 	clients[slot] = NULL;
 }
 
-/* The client in slot has something to read (or hung up): 0, or -1 to close it. */
+/* The client has something to read (or hung up): 0, or -1 to close it. */
 static int client_input(struct client *c)
 {
 	ssize_t n = recv(c->fd, c->in + c->len, sizeof(c->in) - c->len, MSG_DONTWAIT);
@@ -183,20 +225,27 @@ static int client_input(struct client *c)
 		return 0;
 	c->last = now_ms();
 	c->len += (size_t)n;
-	return lines(c);
+	return client_serve(c);
 }
 
-/* An error line instead of the greeting, then hang up. */
+/* An error line instead of the greeting, then hang up. The socket is fresh: the line
+ * fits in it, and if it does not, it is not waited for. */
 static void turn_away(int fd, const char *class, const char *why)
 {
-	jw__begin_object(&mon.out, NULL);
-	jw__begin_object(&mon.out, "error");
-	jw__str(&mon.out, "class", class);
-	jw__str(&mon.out, "desc", why);
-	jw__end_object(&mon.out);
-	jw__end_object(&mon.out);
-	jw__newline(&mon.out);
-	flush_out(fd);
+	struct jw w;
+
+	jw__init(&w, 4096);
+	jw__begin_object(&w, NULL);
+	jw__begin_object(&w, "error");
+	jw__str(&w, "class", class);
+	jw__str(&w, "desc", why);
+	jw__end_object(&w);
+	jw__end_object(&w);
+	jw__newline(&w);
+	if (!w.oom && send(fd, w.buf, w.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* nothing more to do for it: it is hung up on either way */
+	}
+	jw__free(&w);
 }
 
 static void accept_client(void)
@@ -218,9 +267,16 @@ static void accept_client(void)
 	close(fd);
 }
 
+/* ms until t, from now (0 if past). */
+static int until(uint64_t t, uint64_t now)
+{
+	return t <= now ? 0 : (int)(t - now);
+}
+
 /* The poll timeout: until the first client without subscriptions has been idle for
- * IDLE_MS (those are dropped then), or -1. */
-static int idle_timeout(uint64_t now)
+ * IDLE_MS, or the first with unsent output has made no progress for
+ * MONITOR_SEND_STALL_MS (those are dropped then), or -1. */
+static int poll_timeout(uint64_t now)
 {
 	int t = -1;
 
@@ -228,26 +284,94 @@ static int idle_timeout(uint64_t now)
 		const struct client *c = clients[i];
 		int left;
 
-		if (!c || c->s.subs)
+		if (!c)
 			continue;
-		left = now - c->last >= IDLE_MS ? 0 : (int)(IDLE_MS - (now - c->last));
-		if (t < 0 || left < t)
-			t = left;
+		if (pending(c)) {
+			left = until(c->progress + MONITOR_SEND_STALL_MS, now);
+			if (t < 0 || left < t)
+				t = left;
+		}
+		if (!c->s.subs) {
+			left = until(c->last + IDLE_MS, now);
+			if (t < 0 || left < t)
+				t = left;
+		}
 	}
 	return t;
 }
 
-/* Every subscribed client gets what it subscribed to and has not been sent. */
+/* Drop the clients idle for IDLE_MS (without subscriptions) and those whose output
+ * made no progress for MONITOR_SEND_STALL_MS. */
+static void drop_stalled(void)
+{
+	uint64_t now = now_ms();
+
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++) {
+		const struct client *c = clients[i];
+
+		if (c && ((!c->s.subs && now - c->last >= IDLE_MS) ||
+			  (pending(c) && now - c->progress >= MONITOR_SEND_STALL_MS)))
+			client_close(i);
+	}
+}
+
+/* Every subscribed client that can take more gets what it subscribed to and has not
+ * been sent; one still sending gets it once its output is out (client_serve). */
 static void send_events(void)
 {
 	events__woken(); /* before the drains: an event posted after writes again */
 	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++) {
-		if (!clients[i] || !clients[i]->s.subs)
+		struct client *c = clients[i];
+
+		if (!c || !c->s.subs || pending(c))
 			continue;
-		events__drain(i, &mon.out);
-		if (flush_out(clients[i]->fd))
+		events__drain(i, &c->out);
+		if (client_send(c))
 			client_close(i);
 	}
+}
+
+/* At a stop: the pending output and the last events (e.g. the `stopped` event) go
+ * out to every client that reads them within STOP_FLUSH_MS in all; then all close. */
+static void final_flush(void)
+{
+	uint64_t end = now_ms() + STOP_FLUSH_MS;
+
+	send_events();
+	for (;;) {
+		struct pollfd p[MONITOR_MAX_CLIENTS];
+		unsigned at[MONITOR_MAX_CLIENTS], n = 0;
+		uint64_t now = now_ms();
+
+		for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+			if (clients[i] && pending(clients[i])) {
+				at[n] = i;
+				p[n++] = (struct pollfd){ clients[i]->fd, POLLOUT, 0 };
+			}
+		if (!n || now >= end)
+			break;
+		if (poll(p, n, until(end, now)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (unsigned k = 0; k < n; k++) {
+			struct client *c = clients[at[k]];
+
+			if (!p[k].revents)
+				continue;
+			if (client_send(c))
+				client_close(at[k]);
+			else if (!pending(c) && c->s.subs) { /* its events waited for that */
+				events__drain(at[k], &c->out);
+				if (client_send(c))
+					client_close(at[k]);
+			}
+		}
+	}
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+		if (clients[i])
+			client_close(i);
 }
 
 static void *serve(void *arg)
@@ -260,11 +384,12 @@ static void *serve(void *arg)
 		p[0] = (struct pollfd){ mon.ls.fd, POLLIN, 0 };
 		p[1] = (struct pollfd){ mon.wake_fd, POLLIN, 0 };
 		for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
-			if (clients[i]) {
+			if (clients[i]) { /* unsent output: wait to send it, read nothing */
 				at[n - 2] = i;
-				p[n++] = (struct pollfd){ clients[i]->fd, POLLIN, 0 };
+				p[n++] = (struct pollfd){ clients[i]->fd,
+							  pending(clients[i]) ? POLLOUT : POLLIN, 0 };
 			}
-		if (poll(p, n, idle_timeout(now_ms())) < 0 && errno != EINTR)
+		if (poll(p, n, poll_timeout(now_ms())) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents & POLLIN) {
 			consume_wake();
@@ -274,21 +399,19 @@ static void *serve(void *arg)
 			break;
 		for (unsigned k = 2; k < n; k++) {
 			unsigned i = at[k - 2];
+			struct client *c = clients[i];
 
-			if (clients[i] && (p[k].revents & (POLLIN | POLLHUP | POLLERR)) &&
-			    client_input(clients[i]))
+			if (!c || !p[k].revents)
+				continue;
+			if (pending(c) ? client_send(c) || (!pending(c) && client_serve(c))
+				       : client_input(c))
 				client_close(i);
 		}
-		for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
-			if (clients[i] && !clients[i]->s.subs && now_ms() - clients[i]->last >= IDLE_MS)
-				client_close(i);
+		drop_stalled();
 		if (p[0].revents & POLLIN)
 			accept_client();
 	}
-	send_events(); /* the last ones, e.g. the `stopped` event of the stop */
-	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
-		if (clients[i])
-			client_close(i);
+	final_flush();
 	return NULL;
 }
 
@@ -323,7 +446,6 @@ int monitor__start(const struct monitor_config *cfg, const struct monitor_target
 		listen__close(&mon.ls, mon.path);
 		return rc;
 	}
-	jw__init(&mon.out, MONITOR_MAX_REPLY);
 	events__init();
 	events__set_wake(mon.wake_fd);
 	atomic_store(&mon.stopping, false);
@@ -367,5 +489,4 @@ void monitor__stop(void)
 		close(mon.wake_fd);
 	mon.wake_fd = -1;
 	listen__close(&mon.ls, mon.path);
-	jw__free(&mon.out);
 }

@@ -218,19 +218,20 @@ static struct mmu_tlb_entry *refill(struct mmu_tlb *tlb, struct mmu_tlb_array *a
 	return e;
 }
 
-/* The way src goes to among the n ways of a set: the same slot (refilled here), else
- * the first invalid way (none when the set is full), else the least recently used
- * (the first of equal stamps). NULL: the same slot was refilled (*done holds it). A
- * set holds one entry of a slot at most, so the passes give what one pass in way
- * order would; each is short (inline with n constant for 4 ways). */
+/* The way src goes to among the n ways of a set: the same slot (refilled here; not
+ * searched when the caller knows the set has none), else the first invalid way (none
+ * when the set is full), else the least recently used (the first of equal stamps).
+ * NULL: the same slot was refilled (*done holds it). A set holds one entry of a slot
+ * at most, so the passes give what one pass in way order would; each is short
+ * (inline with n constant for 4 ways). */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
 pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, unsigned n,
-	 bool full, const struct mmu_tlb_entry *src, struct mmu_tlb_entry **done)
+	 bool full, bool no_slot, const struct mmu_tlb_entry *src, struct mmu_tlb_entry **done)
 {
 	struct mmu_tlb_entry *victim = &e[0];
 	uint64_t va = src->va;
 
-	for (unsigned w = 0; w < n; w++) {
+	for (unsigned w = 0; !no_slot && w < n; w++) {
 		if (e[w].va == va && e[w].tag && same_slot(&e[w], src)) {
 			*done = refill(tlb, a, &e[w], src);
 			return NULL;
@@ -245,19 +246,23 @@ pick_way(struct mmu_tlb *tlb, struct mmu_tlb_array *a, struct mmu_tlb_entry *e, 
 	return victim;
 }
 
-/* Insert src into level `which` at `set`. Inline: each caller's level is a constant
- * (the L1 of a fill is one of two: `l1` says it is an L1). */
+/* Insert src into level `which` at `set`; no_slot: the caller knows the set holds no
+ * entry of src's slot; *refilled (if not NULL) says whether one was refilled. Inline:
+ * each caller's level is a constant (the L1 of a fill is one of two: `l1` says it is
+ * an L1). */
 static inline __attribute__((always_inline)) struct mmu_tlb_entry *
 insert(struct mmu_tlb *tlb, enum mmu_tlb_which which, bool l1, unsigned set,
-       const struct mmu_tlb_entry *src)
+       const struct mmu_tlb_entry *src, bool no_slot, bool *refilled)
 {
 	struct mmu_tlb_array *a = &tlb->lv[which];
 	unsigned ways = a->geom.ways;
 	struct mmu_tlb_entry *e = &a->e[(size_t)set * ways], *victim, *done = NULL;
 	bool full = a->used[set] == ways;
 
-	victim = ways == 4 ? pick_way(tlb, a, e, 4, full, src, &done) :
-			     pick_way(tlb, a, e, ways, full, src, &done);
+	victim = ways == 4 ? pick_way(tlb, a, e, 4, full, no_slot, src, &done) :
+			     pick_way(tlb, a, e, ways, full, no_slot, src, &done);
+	if (refilled)
+		*refilled = !victim;
 	if (!victim)
 		return done;
 	if (victim->tag) {
@@ -285,10 +290,11 @@ insert(struct mmu_tlb *tlb, enum mmu_tlb_which which, bool l1, unsigned set,
 }
 
 /* Fill the L1 of acc at the set of the page of `va` (an address inside e), and note
- * in the L2 entry (if any) that this L1 may hold a copy. Inline: a miss makes one. */
+ * in the L2 entry (if any) that this L1 may hold a copy. no_copy: the L1 holds no
+ * entry of e's slot. Inline: a miss makes one. */
 static inline __attribute__((always_inline)) void
 fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc, uint64_t va,
-	struct mmu_tlb_entry *l2e)
+	struct mmu_tlb_entry *l2e, bool no_copy)
 {
 	enum mmu_tlb_which which = acc == MMU_FETCH ? MMU_TLB_L1I : MMU_TLB_L1D;
 	struct mmu_tlb_array *a = &tlb->lv[which];
@@ -298,7 +304,8 @@ fill_l1(struct mmu_tlb *tlb, const struct mmu_tlb_entry *e, enum mmu_access acc,
 		return;
 	if (l2e)
 		l2e->in_l1 |= (uint8_t)(1u << which);
-	c = insert(tlb, which, true, (unsigned)(va >> 12) & (a->geom.sets - 1u), e);
+	c = insert(tlb, which, true, (unsigned)(va >> 12) & (a->geom.sets - 1u), e, no_copy,
+		   NULL);
 	c->l2_slot = l2e ? (uint32_t)(l2e - tlb->lv[MMU_TLB_L2].e) : MMU_TLB_NO_SLOT;
 }
 
@@ -308,6 +315,7 @@ void mmu_tlb_fill_at(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_acce
 {
 	struct mmu_tlb_array *l2 = &tlb->lv[MMU_TLB_L2];
 	struct mmu_tlb_entry *l2e = NULL;
+	bool refilled = true;
 
 	e->born = ++tlb->born_clock;
 	if (tlb->keep)
@@ -315,9 +323,11 @@ void mmu_tlb_fill_at(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_acce
 
 	if (l2->geom.sets)
 		l2e = insert(tlb, MMU_TLB_L2, false,
-			     (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e);
+			     (unsigned)(e->va >> e->shift) & (l2->geom.sets - 1u), e, false,
+			     &refilled);
+	/* the L2 is inclusive: without an L2 entry of this slot before, no L1 has one */
 	if ((e->tag & 3) != MMU_TLB_S2)
-		fill_l1(tlb, e, acc, va, l2e);
+		fill_l1(tlb, e, acc, va, l2e, !refilled);
 }
 
 void mmu__tlb_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src, enum mmu_access acc)
@@ -367,7 +377,7 @@ l2_hit(struct mmu_tlb *tlb, struct mmu_tlb_entry *e, enum mmu_access acc, uint64
 {
 	tlb->lv[MMU_TLB_L2].stats.hits++;
 	e->lru = ++tlb->clock;
-	fill_l1(tlb, e, acc, va, e);
+	fill_l1(tlb, e, acc, va, e, false);
 	return e;
 }
 
@@ -531,5 +541,5 @@ void mmu_tlb_walk_fill(struct mmu_tlb *tlb, const struct mmu_tlb_entry *src)
 		mmu_tlb_keep_replace(tlb, e);
 	if (a->geom.sets)
 		insert(tlb, MMU_TLB_WALK, false,
-		       (unsigned)(e->va >> e->shift) & (a->geom.sets - 1u), e);
+		       (unsigned)(e->va >> e->shift) & (a->geom.sets - 1u), e, false, NULL);
 }

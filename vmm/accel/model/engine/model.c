@@ -254,8 +254,18 @@ static int model_run(struct machine *m)
 	struct model *md = m->accel_data;
 	int err = sched__run(md);
 	semihost__flush(md);
-	if (m->cfg.stats)
+	if (m->cfg.stats) {
 		stats__print(md->vm, stats_line, NULL);
+		/* stopped from outside (a signal, --timeout): perhaps on a guest that seemed
+		 * stuck; say how the host ran the scheduler (host times: never in a run that
+		 * ended by itself, whose --stats must repeat exactly) */
+		enum vm_stop_reason why = (enum vm_stop_reason)atomic_load(&m->stop_reason);
+		if (why == VM_STOP_USER || why == VM_STOP_TIMEOUT) {
+			char line[600];
+			sched__describe(md, line, sizeof(line));
+			stats_line(NULL, line);
+		}
+	}
 	return err;
 }
 

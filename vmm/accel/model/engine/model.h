@@ -3,6 +3,7 @@
 #define MODEL_MODEL_H
 
 #include <stdatomic.h>
+#include <sys/resource.h>
 
 #include "engine/vm.h"
 
@@ -22,11 +23,18 @@ struct model {
 	/* every vCPU waits: the timer deadline slept for, and when (CLOCK_MONOTONIC ns)
 	 * the host's clock reaches it (sched.c) */
 	uint64_t idle_dl, idle_until;
+	/* host time (CLOCK_MONOTONIC ns) around the quanta, for the report at the stop
+	 * (--stats): the run's start, the end of the last quantum, the longest quantum
+	 * and the instruction count it ended at, and the longest wait between two */
+	uint64_t t_start, t_last, q_max_ns, q_max_at, gap_max_ns, gap_max_at;
+	struct rusage ru_start;    /* the scheduler thread's at the start */
 	char semihost_line[160];   /* the guest's semihosting output, reported by lines */
 	size_t semihost_len;
 };
 
 int sched__run(struct model *md);
+/* One line for --stats: host time of the run, of its longest quantum and wait. */
+void sched__describe(struct model *md, char *buf, size_t n);
 int psci__call(struct model *md, struct cpu *c);
 #define SEMIHOST_HLT_IMM 0xf000 /* HLT #0xF000: an A64 semihosting call */
 int semihost__call(struct model *md, struct cpu *c);

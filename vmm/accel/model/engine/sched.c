@@ -11,10 +11,15 @@
  * Stops: checked after every quantum. A stop from another thread (a signal, Ctrl-A x,
  * --timeout) writes machine->wake_fd, which the idle wait polls; interrupts raised
  * by device threads wake it through model_kick() and its own eventfd. No lock is
- * shared with those threads. */
+ * shared with those threads.
+ *
+ * Host time of each quantum (two clock reads per quantum) is kept for --stats after a
+ * stop from outside (sched__describe): a run that seems stuck is told from a slow one. */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
+#include <stdio.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +69,13 @@ static bool wakes(struct model *md, struct cpu *c)
 	if (c->excl_valid)
 		return monitor_cleared(c);
 	return md->retired != md->wfe_since[c->index];
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
 static void advance(struct model *md, struct cpu *c)
@@ -117,11 +129,21 @@ static unsigned round_robin(struct model *md, int *stop)
 		if (limit && limit - md->retired < budget)
 			budget = limit - md->retired;
 		c->q_start = c->icount;
+		uint64_t t0 = now_ns();
+		if (md->t_last && t0 - md->t_last > md->gap_max_ns) {
+			md->gap_max_ns = t0 - md->t_last;
+			md->gap_max_at = md->retired;
+		}
 		if (unlikely(model_gdb_active)) /* vmm run --gdb: breakpoints, watchpoints */
 			model_gdb__run(md, c, budget);
 		else
 			cpu__run(c, budget);
 		advance(md, c);
+		md->t_last = now_ns();
+		if (md->t_last - t0 > md->q_max_ns) {
+			md->q_max_ns = md->t_last - t0;
+			md->q_max_at = md->retired;
+		}
 		if (unlikely(trace_mask)) /* vmm run --trace: the counters */
 			trace_model__sample(md, c);
 		if (c->waiting)
@@ -164,13 +186,6 @@ static void idle_wait(struct model *md)
 	drain(md->m->wake_fd);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 /* Every vCPU waits and the next timer event is at virtual time dl: sleep until the
  * host's clock has moved as far (a deadline seen again keeps its wake-up time), at
  * most IDLE_RECHECK_MS at a time so that the monitor and console end are looked at.
@@ -211,6 +226,8 @@ int sched__run(struct model *md)
 {
 	struct model_vm *vm = md->vm;
 	int stop = 0;
+	md->t_start = now_ns();
+	getrusage(RUSAGE_THREAD, &md->ru_start);
 	while (!stop && !machine__stopping(md->m) && !vm->stop) {
 		/* Read before the round: input that arrived before the end of input has
 		 * then already been seen by wakes(). */
@@ -246,4 +263,33 @@ int sched__run(struct model *md)
 		idle_wait(md);
 	}
 	return 0;
+}
+
+static uint64_t tv_ms(struct timeval a, struct timeval b)
+{
+	return (uint64_t)((b.tv_sec - a.tv_sec) * 1000 + (b.tv_usec - a.tv_usec) / 1000);
+}
+
+void sched__describe(struct model *md, char *buf, size_t n)
+{
+	uint64_t now = now_ns(), ms = 1000000;
+	struct rusage ru, *r0 = &md->ru_start;
+	getrusage(RUSAGE_THREAD, &ru);
+	int k = snprintf(buf, n, "  scheduler: %llu instructions in %llu ms of host time; the "
+			 "last quantum ended %llu ms before the stop; longest quantum %llu ms "
+			 "(ended at instruction %llu), longest time between two (idle sleeps "
+			 "included) %llu ms (before instruction %llu)",
+			 (unsigned long long)md->retired,
+			 (unsigned long long)((now - md->t_start) / ms),
+			 (unsigned long long)(md->t_last ? (now - md->t_last) / ms : 0),
+			 (unsigned long long)(md->q_max_ns / ms), (unsigned long long)md->q_max_at,
+			 (unsigned long long)(md->gap_max_ns / ms),
+			 (unsigned long long)md->gap_max_at);
+	if (k >= 0 && (size_t)k < n)
+		snprintf(buf + k, n - k, "; its thread: %llu ms user, %llu ms system, %ld minor and "
+			 "%ld major page faults, %ld voluntary and %ld involuntary context switches",
+			 (unsigned long long)tv_ms(r0->ru_utime, ru.ru_utime),
+			 (unsigned long long)tv_ms(r0->ru_stime, ru.ru_stime),
+			 ru.ru_minflt - r0->ru_minflt, ru.ru_majflt - r0->ru_majflt,
+			 ru.ru_nvcsw - r0->ru_nvcsw, ru.ru_nivcsw - r0->ru_nivcsw);
 }

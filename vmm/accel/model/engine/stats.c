@@ -319,4 +319,5 @@ void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg)
 			(unsigned long long)k[1], (unsigned long long)k[2], (unsigned long long)k[3],
 			(unsigned long long)k[4], (unsigned long long)vm->decode_kept);
 	}
+	where__print(vm, emit, arg);
 }

@@ -14,4 +14,8 @@ typedef void stats_line_fn(void *arg, const char *line);
  * check reports (--checks). */
 void stats__print(struct model_vm *vm, stats_line_fn *emit, void *arg);
 
+/* Where each vCPU is (PC, running or waiting, IRQ mask), its timers against their
+ * counters and the GIC state of its IRQ line: engine/where.c. */
+void where__print(struct model_vm *vm, stats_line_fn *emit, void *arg);
+
 #endif

@@ -247,6 +247,29 @@ void gicv3__set_ppi(struct gicv3 *g, unsigned cpu, unsigned intid, bool level)
 	pthread_mutex_unlock(&g->lock);
 }
 
+/* For a report (--stats when the VM stops): what decides cpu's IRQ line now. */
+void gicv3__describe(struct gicv3 *g, unsigned cpu, unsigned ppi, char *buf, size_t n)
+{
+	pthread_mutex_lock(&g->lock);
+	struct gicr *r = &g->cpu[cpu];
+	const struct irq *t = &r->priv[ppi % 32];
+	uint8_t p;
+	unsigned id = hppi(g, cpu, &p);
+	int k = snprintf(buf, n, "GIC: line %s, group 1 %s/%s (distributor/CPU), PMR 0x%02x, "
+			 "running priority 0x%02x, highest pending ", r->line ? "high" : "low",
+			 g->ctlr & GICD_CTLR_ENABLE_G1 ? "on" : "off", r->igrpen1 ? "on" : "off",
+			 r->pmr, running_prio(r));
+	if (k >= 0 && (size_t)k < n)
+		k += snprintf(buf + k, n - k, id == SPURIOUS ? "none" : "INTID %u (0x%02x)", id, p);
+	for (unsigned a = 0; a < r->nact && k >= 0 && (size_t)k < n; a++)
+		k += snprintf(buf + k, n - k, "%s%u", a ? "," : ", active INTIDs ", r->act_id[a]);
+	if (k >= 0 && (size_t)k < n)
+		snprintf(buf + k, n - k, "; INTID %u: %s%s%s%s, priority 0x%02x", ppi,
+			 t->enabled ? "enabled" : "disabled", is_pending(t) ? ", pending" : "",
+			 t->active ? ", active" : "", t->level ? ", level high" : "", t->prio);
+	pthread_mutex_unlock(&g->lock);
+}
+
 /* ---- register banks shared by GICD and GICR SGI_base: 32 interrupts per word ---- */
 
 enum bank { B_GROUP, B_SENABLE, B_CENABLE, B_SPEND, B_CPEND, B_SACTIVE, B_CACTIVE };

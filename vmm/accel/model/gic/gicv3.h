@@ -30,6 +30,10 @@ void gicv3__set_ppi(struct gicv3 *g, unsigned cpu, unsigned intid, bool level);
 /* An interrupt is pending for cpu above its priority mask and running priority. */
 bool gicv3__irq_pending(struct gicv3 *g, unsigned cpu);
 
+/* One line for a report: cpu's IRQ line and what decides it (group enables, PMR,
+ * running priority, highest pending and active INTIDs) and the state of INTID ppi. */
+void gicv3__describe(struct gicv3 *g, unsigned cpu, unsigned ppi, char *buf, size_t n);
+
 /* The CPU interface's system registers (IHI 0069 12.2, "ICC_<name>_EL1"); their
  * encodings are in the CPU's system-register table (cpu/sysregs.c). */
 enum gicv3_icc {

@@ -206,7 +206,9 @@ static int model_create(struct machine *m)
 	md->gic = gicv3__new(n);
 	if (!md->vm || !md->gic) {
 		m->accel_data = md;
-		if (!md->vm && errno == EINVAL)
+		if (!md->vm && errno == EINVAL && ((m->ram_base | m->ram_size) & 0xfff))
+			machine__error(m, "model: guest RAM must be whole 4 KiB pages");
+		else if (!md->vm && errno == EINVAL)
 			machine__error(m, "model: --jit on, but this host has no block translator");
 		else
 			machine__error(m, "model: out of memory creating %u vCPUs (or the JIT's "

@@ -7,6 +7,7 @@
  * skips them runs the old instructions, as a real I-cache may let it.
  * A dropped page is only marked invalid and freed after the quantum, since the loop
  * may still be executing from it. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,12 @@ static const uint8_t no_irq;
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
 			 const struct model_env *env, void *opaque, const struct model_opts *opts)
 {
-	if (ncpus == 0 || ncpus > MODEL_MAX_CPUS)
+	/* RAM in whole pages at a page boundary: per-page state (dpages, the micro-TLB)
+	 * and mem.c's slow access take a page's first byte in RAM for all of it */
+	if (ncpus == 0 || ncpus > MODEL_MAX_CPUS || ((ram_base | ram_size) & 0xfff)) {
+		errno = EINVAL;
 		return 0;
+	}
 	struct model_vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return 0;

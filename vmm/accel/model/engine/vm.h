@@ -118,8 +118,9 @@ static inline void *vm__ram(struct model_vm *vm, uint64_t pa, uint64_t len)
 }
 
 /* engine/vm.c; opts may be NULL: no checks, no caches, the translator where the host
- * has one. NULL if ncpus is 0 or above MODEL_MAX_CPUS, MODEL_JIT_ON on a host without
- * the translator (EINVAL), or out of memory (errno says which). */
+ * has one. NULL if ncpus is 0 or above MODEL_MAX_CPUS, RAM's base or size is not a
+ * multiple of 4 KiB, MODEL_JIT_ON on a host without the translator (all EINVAL), or
+ * out of memory (errno says which). */
 struct model_vm *vm__new(uint8_t *ram, uint64_t ram_base, uint64_t ram_size, unsigned ncpus,
 			 const struct model_env *env, void *opaque, const struct model_opts *opts);
 void vm__free(struct model_vm *vm);

@@ -98,12 +98,12 @@ static bool checked_store(struct cpu *c, uint64_t va, unsigned size, uint64_t va
 	return true;
 }
 
-/* One access inside one page, already translated. */
+/* One access inside one page, already translated; p: its host address in RAM
+ * (vm__ram), or NULL for MMIO. */
 static inline __attribute__((always_inline)) int phys_access(struct cpu *c, uint64_t va, const struct xlat_out *o, unsigned size,
-		       uint8_t *buf, bool write, unsigned flags)
+		       uint8_t *buf, bool write, unsigned flags, void *p)
 {
 	struct model_vm *vm = c->vm;
-	void *p = vm__ram(vm, o->pa, size);
 	if (unlikely(c->no_utlb))
 		xlat__cache_access(c, o, size, write);
 	if (p) {
@@ -167,9 +167,10 @@ static __attribute__((noinline)) int access_crossing(struct cpu *c, uint64_t va,
 	if (unlikely(mem_watch_hook) && !(flags & MEMF_CM) &&
 	    (r = mem_watch_hook(c, va2, size - first, write)))
 		return r;
-	if ((r = phys_access(c, va, o1, first, buf, write, flags)))
+	if ((r = phys_access(c, va, o1, first, buf, write, flags, vm__ram(c->vm, o1->pa, first))))
 		return r;
-	return phys_access(c, va2, &o2, size - first, buf + first, write, flags);
+	return phys_access(c, va2, &o2, size - first, buf + first, write, flags,
+			   vm__ram(c->vm, o2.pa, size - first));
 }
 
 /* The generic slow access: alignment, page crossing, translation, RAM or bus. Inline
@@ -197,10 +198,11 @@ static inline __attribute__((always_inline)) int access(struct cpu *c, uint64_t 
 	    (r = mem_watch_hook(c, va, first < size ? first : size, write)))
 		return r;
 	if (first >= size) {
+		/* RAM is whole pages: the page's first byte in RAM is all of it */
 		void *host = vm__ram(c->vm, o1.pa, 1);
 		if (host)
 			fill(c, idx, va, &o1, host);
-		return phys_access(c, va, &o1, size, buf, write, flags);
+		return phys_access(c, va, &o1, size, buf, write, flags, host);
 	}
 	return access_crossing(c, va, size, buf, write, flags, idx, &o1, first);
 }

@@ -504,22 +504,27 @@ void xlat__dirty_reset(struct model_vm *vm)
 	stage2__dirty_reset(&vm->xlat->s2, &y);
 }
 
-int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
-		    struct xlat_out *o, struct xlat_fault *f)
+static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
+
+/* A translation that faulted (res->fault): a stage-2 fault the VMM resolves is retried
+ * (a few times at most), an access outside RAM is MMIO, anything else the guest's
+ * abort. Out of line: the common translation succeeds at once. 0 with *res the
+ * translation, 1 for MMIO (*o filled), or -EFAULT with *f. */
+static __attribute__((noinline)) int translate_faulted(struct cpu *c, uint64_t va, unsigned idx,
+							 enum acc acc, struct mmu_result *res,
+							 struct xlat_out *o, struct xlat_fault *f)
 {
 	struct xlat_cpu *x = c->xlat;
-	struct mmu_result res;
-	static const enum mmu_access macc[] = { MMU_READ, MMU_WRITE, MMU_FETCH };
-	/* --checks: a translation the stale check reported is not cached in the micro-TLB,
-	 * so that each access through the stale entry is checked (and counted) */
-	uint64_t stale = c->checks ? mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB) : 0;
-	for (unsigned tries = 0; mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0;
-	     tries++) {
-		const struct mmu_fault *mf = &res.fault;
+	for (unsigned tries = 0;; tries++) {
+		const struct mmu_fault *mf = &res->fault;
 		int r = -EFAULT;
 		if (mf->stage == 2 && mf->ipa_valid && tries < 4 &&
-		    (r = stage2_fault(c, mf, va)) == 0)
-			continue; /* resolved by the VMM: retry */
+		    (r = stage2_fault(c, mf, va)) == 0) {
+			/* resolved by the VMM: retry */
+			if (mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), res) == 0)
+				return 0;
+			continue;
+		}
 		if (r == -ENOENT && mf->kind == MMU_FAULT_TRANSLATION && !mf->s1ptw) {
 			/* not RAM: the VMM emulates the access on the bus (MMIO) */
 			stage2_event(c, S2EV_MMIO, va, mf->ipa, acc == ACC_WRITE);
@@ -532,7 +537,7 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 				c->st.mmio_reads++;
 			o->cacheable_fast = false;
 			o->readable = o->writable = false;
-			return 0;
+			return 1;
 		}
 		/* a stage-2 fault the VMM cannot resolve (a stage-1 table outside RAM) is
 		 * a synchronous external abort for the guest */
@@ -540,6 +545,21 @@ int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
 			 mmu__fault_fsc(mf);
 		f->s1ptw = mf->s1ptw;
 		return -EFAULT;
+	}
+}
+
+int xlat__translate(struct cpu *c, uint64_t va, unsigned idx, enum acc acc,
+		    struct xlat_out *o, struct xlat_fault *f)
+{
+	struct xlat_cpu *x = c->xlat;
+	struct mmu_result res;
+	/* --checks: a translation the stale check reported is not cached in the micro-TLB,
+	 * so that each access through the stale entry is checked (and counted) */
+	uint64_t stale = c->checks ? mmu__check_count(x->ctx.check, MMU_CHECK_STALE_TLB) : 0;
+	if (unlikely(mmu__translate(&x->ctx, va, macc[acc], mmu_flags(idx), &res) < 0)) {
+		int r = translate_faulted(c, va, idx, acc, &res, o, f);
+		if (r)
+			return r < 0 ? r : 0;
 	}
 	o->pa = res.pa;
 	touch(c->vm, res.pa);

@@ -263,7 +263,7 @@ static int model_run(struct machine *m)
 		 * ended by itself, whose --stats must repeat exactly) */
 		enum vm_stop_reason why = (enum vm_stop_reason)atomic_load(&m->stop_reason);
 		if (why == VM_STOP_USER || why == VM_STOP_TIMEOUT) {
-			char line[600];
+			char line[800];
 			sched__describe(md, line, sizeof(line));
 			stats_line(NULL, line);
 		}

@@ -9,6 +9,8 @@
 
 struct machine;
 
+#define SCHED_MARKS 8
+
 struct model {
 	struct machine *m;
 	struct model_vm *vm;
@@ -27,6 +29,10 @@ struct model {
 	 * (--stats): the run's start, the end of the last quantum, the longest quantum
 	 * and the instruction count it ended at, and the longest wait between two */
 	uint64_t t_start, t_last, q_max_ns, q_max_at, gap_max_ns, gap_max_at;
+	/* instructions retired by 1, 2, 4 ... 128 s of host time: a run slow from the
+	 * start is told from one that slowed down at some point */
+	uint64_t by_2pow_s[SCHED_MARKS];
+	unsigned marks;
 	struct rusage ru_start;    /* the scheduler thread's at the start */
 	char semihost_line[160];   /* the guest's semihosting output, reported by lines */
 	size_t semihost_len;

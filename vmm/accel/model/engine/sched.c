@@ -144,6 +144,9 @@ static unsigned round_robin(struct model *md, int *stop)
 			md->q_max_ns = md->t_last - t0;
 			md->q_max_at = md->retired;
 		}
+		while (md->marks < SCHED_MARKS &&
+		       md->t_last - md->t_start >= (1000000000ull << md->marks))
+			md->by_2pow_s[md->marks++] = md->retired;
 		if (unlikely(trace_mask)) /* vmm run --trace: the counters */
 			trace_model__sample(md, c);
 		if (c->waiting)
@@ -285,6 +288,9 @@ void sched__describe(struct model *md, char *buf, size_t n)
 			 (unsigned long long)(md->q_max_ns / ms), (unsigned long long)md->q_max_at,
 			 (unsigned long long)(md->gap_max_ns / ms),
 			 (unsigned long long)md->gap_max_at);
+	for (unsigned i = 0; i < md->marks && k >= 0 && (size_t)k < n; i++)
+		k += snprintf(buf + k, n - k, "%s%llu", i ? ", " : "; retired by 1, 2, 4... s: ",
+			      (unsigned long long)md->by_2pow_s[i]);
 	if (k >= 0 && (size_t)k < n)
 		snprintf(buf + k, n - k, "; its thread: %llu ms user, %llu ms system, %ld minor and "
 			 "%ld major page faults, %ld voluntary and %ld involuntary context switches",

@@ -33,6 +33,7 @@ struct model {
 	 * start is told from one that slowed down at some point */
 	uint64_t by_2pow_s[SCHED_MARKS];
 	unsigned marks;
+	uint64_t quanta;           /* vCPU quanta run (cpu__run calls) */
 	struct rusage ru_start;    /* the scheduler thread's at the start */
 	char semihost_line[160];   /* the guest's semihosting output, reported by lines */
 	size_t semihost_len;

@@ -140,6 +140,7 @@ static unsigned round_robin(struct model *md, int *stop)
 			cpu__run(c, budget);
 		advance(md, c);
 		md->t_last = now_ns();
+		md->quanta++;
 		if (md->t_last - t0 > md->q_max_ns) {
 			md->q_max_ns = md->t_last - t0;
 			md->q_max_at = md->retired;
@@ -278,11 +279,11 @@ void sched__describe(struct model *md, char *buf, size_t n)
 	uint64_t now = now_ns(), ms = 1000000;
 	struct rusage ru, *r0 = &md->ru_start;
 	getrusage(RUSAGE_THREAD, &ru);
-	int k = snprintf(buf, n, "  scheduler: %llu instructions in %llu ms of host time; the "
+	int k = snprintf(buf, n, "  scheduler: %llu instructions in %llu quanta, %llu ms of host time; the "
 			 "last quantum ended %llu ms before the stop; longest quantum %llu ms "
 			 "(ended at instruction %llu), longest time between two (idle sleeps "
 			 "included) %llu ms (before instruction %llu)",
-			 (unsigned long long)md->retired,
+			 (unsigned long long)md->retired, (unsigned long long)md->quanta,
 			 (unsigned long long)((now - md->t_start) / ms),
 			 (unsigned long long)(md->t_last ? (now - md->t_last) / ms : 0),
 			 (unsigned long long)(md->q_max_ns / ms), (unsigned long long)md->q_max_at,

@@ -799,6 +799,111 @@ static void strict_tlb_needs_no_l1_and_counts_a_full_store(void **state)
 	mmu__tlb_destroy(s);
 }
 
+/* The L2 holds every translation an L1 holds (an L1 entry has an L2 entry of the same
+ * slot, whose in_l1 names that L1: its eviction removes the copy), and each set's
+ * counts (valid entries; entries larger than 4 KiB by size mask) are those of its
+ * entries, through random fills of three sizes and kinds, lookups of each access type
+ * and TLBIs of each kind. Model interface (mmu/tlb.h, docs/mmu.md "TLB and TLBI"). */
+static bool same_slot(const struct mmu_tlb_entry *a, const struct mmu_tlb_entry *b)
+{
+	return a->va == b->va && a->tag == b->tag && a->shift == b->shift &&
+	       a->asid == b->asid && a->global == b->global && a->table == b->table;
+}
+
+static void check_inclusion_and_counts(const struct mmu_tlb *t)
+{
+	const struct mmu_tlb_array *l2 = &t->lv[MMU_TLB_L2];
+
+	for (int i = MMU_TLB_L1I; i <= MMU_TLB_L1D; i++) {
+		const struct mmu_tlb_array *l1 = &t->lv[i];
+
+		for (unsigned k = 0; k < (unsigned)l1->geom.sets * l1->geom.ways; k++) {
+			const struct mmu_tlb_entry *c = &l1->e[k], *p = NULL;
+			unsigned set = (unsigned)(c->va >> c->shift) & (l2->geom.sets - 1u);
+
+			if (!c->tag)
+				continue;
+			for (unsigned w = 0; w < l2->geom.ways; w++)
+				if (l2->e[set * l2->geom.ways + w].tag &&
+				    same_slot(&l2->e[set * l2->geom.ways + w], c))
+					p = &l2->e[set * l2->geom.ways + w];
+			assert_non_null(p);
+			assert_true(p->in_l1 & (1u << i));
+		}
+	}
+	for (int i = 0; i < MMU_TLB_LEVELS; i++) {
+		const struct mmu_tlb_array *a = &t->lv[i];
+
+		for (unsigned set = 0; set < a->geom.sets; set++) {
+			unsigned used = 0, blocks[2] = { 0, 0 };
+
+			for (unsigned w = 0; w < a->geom.ways; w++) {
+				const struct mmu_tlb_entry *e = &a->e[set * a->geom.ways + w];
+
+				used += e->tag != 0;
+				if (e->tag && e->shift > 12)
+					blocks[(e->tag & 3) == MMU_TLB_S2]++;
+			}
+			assert_int_equal(a->used[set], used);
+			if (i == MMU_TLB_L2) {
+				assert_int_equal(a->blocks[2 * set], blocks[0]);
+				assert_int_equal(a->blocks[2 * set + 1], blocks[1]);
+			}
+		}
+	}
+}
+
+static void tlb_l2_includes_the_l1s_and_set_counts_hold(void **state)
+{
+	struct mmu_tlb_config cfg = { .l1i = { 2, 2 }, .l1d = { 4, 2 }, .l2 = { 8, 2 } };
+	struct mmu_tlb *t = mmu__tlb_create(&cfg);
+	static const unsigned shifts[] = { 12, 12, 12, 21, 30 };
+	uint64_t r = 12345;
+
+	(void)state;
+	assert_non_null(t);
+	for (unsigned n = 0; n < 20000; n++) {
+		unsigned op, kind;
+		uint64_t va;
+
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		op = (unsigned)(r >> 60);
+		kind = 1 + (unsigned)((r >> 20) % 3);
+		va = ((r >> 24) % 512) << 12;
+		if (op < 7) {
+			struct mmu_tlb_entry e = {
+				.tag = (uint32_t)((r >> 40) & 1) << 2 | kind,
+				.asid = kind == MMU_TLB_S2 ? 0 : 1 + (unsigned)((r >> 42) & 1),
+				.global = kind != MMU_TLB_S2 && ((r >> 44) & 3) == 0,
+				.shift = (uint8_t)shifts[(r >> 46) % 5], .perms = MMU_PERM_R1,
+				.s1_desc_pa = ~0ull, .s2_desc_pa = ~0ull,
+			};
+			e.va = va & ~((1ull << e.shift) - 1);
+			e.pa = e.va + 0x40000000;
+			mmu__tlb_fill(t, &e, (enum mmu_access)((r >> 50) % 3));
+		} else if (op < 15) {
+			struct mmu_regime rg = ctx.regime;
+
+			rg.vmid = (uint16_t)((r >> 40) & 1);
+			rg.asid = (uint16_t)(1 + ((r >> 42) & 1));
+			rg.tlb_tag = (uint32_t)rg.vmid << 2 | (1 + ((r >> 44) & 1));
+			(void)mmu__tlb_lookup(t, &rg, va + ((r >> 8) & 0xfff),
+					      (enum mmu_access)((r >> 50) % 3));
+		} else {
+			struct mmu_tlbi tl = {
+				.kind = (enum mmu_tlbi_kind)((r >> 40) % MMU_TLBI_KINDS),
+				.vmid = (uint16_t)((r >> 46) & 1), .asid = (uint16_t)(1 + ((r >> 47) & 1)),
+				.addr = va,
+			};
+			mmu__tlb_invalidate(t, &tl);
+		}
+		check_inclusion_and_counts(t);
+	}
+	assert_true(t->lv[MMU_TLB_L2].stats.evictions > 1000);
+	assert_true(t->lv[MMU_TLB_L2].stats.invalidated > 100);
+	mmu__tlb_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +931,7 @@ int main(void)
 		T(strict_tlb_keeps_evicted_entries_until_tlbi),
 		T(strict_tlb_prefers_the_oldest_matching_entry),
 		T(strict_tlb_needs_no_l1_and_counts_a_full_store),
+		T(tlb_l2_includes_the_l1s_and_set_counts_hold),
 	};
 	return cmocka_run_group_tests_name("mmu TLB/TLBI", tests, NULL, NULL);
 }

@@ -78,7 +78,7 @@ static inline bool mmu_tlb_entry_hits(const struct mmu_tlb_entry *e, uint64_t va
  * the lookup would find, or NULL; then mmu_tlb_s2_hit/mmu_tlb_walk_hit do exactly what
  * the lookup does on that hit. Not for a strict TLB (keep store). The walk peek
  * returns NULL for a size absent from the walk cache, where the lookup counts no miss.
- * Inline: the fast walk of a miss (walk_fast.c) makes one of each. A stage-2 lookup
+ * Inline: the fast walk of a miss (walk_fast.h) makes one of each. A stage-2 lookup
  * remembers the entry it found in a hint slot (walks use one for their table reads,
  * one for output addresses): while stage-2 entries of only one size are present, the
  * hint's entry, if it still has the tag and covers the IPA, is the one entry the probe

@@ -8,10 +8,11 @@
  * AArch64.FullTranslate results).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "perm.h"
-#include "walk_priv.h"
+#include "walk_fast.h"
 
 void mmu__ctx_init(struct mmu_ctx *ctx, const struct mmu_mem_ops *mem, void *opaque)
 {
@@ -64,14 +65,30 @@ static void fill(struct mmu_ctx *ctx, uint64_t key, enum mmu_access acc,
 		 const struct mmu_result *res, const struct mmu_leafs *lf)
 {
 	uint64_t m = ENTRY_MASK(res->shift);
-	struct mmu_tlb_entry e = {
-		.va = key & ~m, .pa = res->pa & ~m, .ipa = res->ipa & ~m,
-		.s1_desc_pa = lf->s1_desc_pa, .s1_desc = lf->s1_desc,
-		.s2_desc_pa = lf->s2_desc_pa, .s2_desc = lf->s2_desc,
-		.tag = ctx->regime.tlb_tag, .asid = ctx->regime.asid, .shift = res->shift,
-		.global = res->global, .perms = cached_perms(res, lf), .attr = res->attr, .sh = res->sh,
-		.level = res->level, .ttb = ctx->regime.tt[(key >> 55) & 1].base,
-	};
+	struct mmu_tlb_entry e;
+
+	/* every field, none twice (a designated initializer zeroes the whole entry
+	 * first): this runs on every TLB miss */
+	e.va = key & ~m;
+	e.pa = res->pa & ~m;
+	e.ipa = res->ipa & ~m;
+	e.tag = ctx->regime.tlb_tag;
+	_Static_assert(offsetof(struct mmu_tlb_entry, level) - offsetof(struct mmu_tlb_entry, asid) ==
+		       offsetof(struct mmu_result, level) - offsetof(struct mmu_result, asid),
+		       "asid..level in the same order in both");
+	memcpy(&e.asid, &res->asid, offsetof(struct mmu_result, level) -
+				    offsetof(struct mmu_result, asid) + 1);
+	e.perms = cached_perms(res, lf);
+	e.table = false;
+	e.in_l1 = 0;
+	e.lru = 0;
+	e.l2_slot = MMU_TLB_NO_SLOT;
+	e.born = 0;
+	e.ttb = ctx->regime.tt[(key >> 55) & 1].base;
+	e.s1_desc_pa = lf->s1_desc_pa;
+	e.s1_desc = lf->s1_desc;
+	e.s2_desc_pa = lf->s2_desc_pa;
+	e.s2_desc = lf->s2_desc;
 	mmu_tlb_fill_at(ctx->tlb, &e, acc, key);
 }
 
@@ -116,7 +133,7 @@ translate_slow(struct mmu_ctx *ctx, uint64_t va, uint64_t key, enum mmu_access a
 		ctx->tlb->walks_by[acc]++;
 	}
 	/* an inspector's side-effect-free walk (NO_UPDATE) leaves the TLB alone too; a
-	 * miss the fast walk takes is exactly the generic one's (walk_fast.c) */
+	 * miss the fast walk takes is exactly the generic one's (walk_fast.h) */
 	if (!(use && mmu_walk_fast(ctx, va, acc, flags, res, &lf) == 0) &&
 	    mmu_walk_full(ctx, va, acc, flags,
 			  ctx->tlb && !(flags & (MMU_F_NO_TLB | MMU_F_NO_UPDATE)), res, &lf))

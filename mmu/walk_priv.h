@@ -15,14 +15,6 @@ struct mmu_leafs {
 int mmu_walk_full(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
 		  bool use_tlb, struct mmu_result *res, struct mmu_leafs *leafs);
 
-/* The same walk for its most common case only: a stage-1 page whose level-2 table the
- * walk cache holds, the stage-2 translations of its descriptor and of its output in
- * the TLB, nothing to fault or update (walk_fast.c). Returns 0 with res and leafs
- * filled and exactly the side effects mmu_walk_full would have had, or 1 with none at
- * all (the caller then calls mmu_walk_full). For translations that use the TLB only. */
-int mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned flags,
-		  struct mmu_result *res, struct mmu_leafs *leafs);
-
 /* res->attr and res->sh of a stage-1 result combined with stage 2's
  * (AArch64.S2CombineS1MemAttrs, the effective shareability; walk.c). */
 void mmu_combine_attrs(uint8_t attr1, uint8_t sh1, uint8_t attr2, uint8_t sh2,

@@ -86,7 +86,7 @@ struct mmu_regime {
 	uint64_t id;                /* unique to this mmu__regime_set call (never 0): what a
 				     * decoding cached for this regime is valid for */
 	bool fast_walk[2];          /* [VA[55]]: stage 1 on, the half enabled, 4 KiB granule,
-				     * start level <= 2: the fast walk's shape (walk_fast.c) */
+				     * start level <= 2: the fast walk's shape (walk_fast.h) */
 };
 
 /* Decode sr into r. Always succeeds; bad stage-2 configurations make every stage-2

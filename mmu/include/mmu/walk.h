@@ -53,7 +53,7 @@ struct mmu_ctx {
 	struct mmu_walk_stats stats;    /* counters of the walks done for this context */
 	bool no_fast_walk;              /* tests: every TLB miss takes the generic walk
 					 * (same results; the fast one skips its decoding) */
-	struct {                        /* internal (walk_fast.c): the last leaf decoded */
+	struct {                        /* internal (walk_fast.h, .c): the last leaf decoded */
 		uint64_t regime;           /* the regime's id (0: none yet) */
 		uint64_t dbits, more;      /* with it, what the result depends on */
 		uint8_t perms, attr, sh;   /* the result */
@@ -85,8 +85,8 @@ mmu__tlb_l1_ways(struct mmu_tlb_entry *e, unsigned n, const struct mmu_regime *r
 {
 #pragma GCC unroll 4
 	for (unsigned w = 0; w < n; w++, e++)
-		if (e->tag == r->tlb_tag && ((key ^ e->va) >> e->shift) == 0 &&
-		    (e->global || e->asid == r->asid))
+		if (((key ^ e->va) >> e->shift) == 0 && e->tag == r->tlb_tag &&
+		    (e->global || e->asid == r->asid)) /* (the VA first: it tells most ways apart) */
 			return e;
 	return 0;
 }

@@ -49,7 +49,7 @@ mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned fl
 	const unsigned gshift = 12; /* 4 KiB granule only (below): shifts and masks constant */
 	uint64_t in, ia, pa, d, oipa, more;
 
-	if (!r->fast_walk[top] || ctx->check || ctx->trace || ctx->no_fast_walk || tlb->keep ||
+	if (!r->fast_walk[top] || ctx->trace || ctx->no_fast_walk || tlb->keep ||
 	    (flags & MMU_F_CM) || (r->s2_on && !tlb->cfg.s2_entries))
 		return 1;
 	/* s1_select: the VA in the range of its TTBR (else a fault) */
@@ -89,13 +89,18 @@ mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned fl
 	    !mmu_walk_fast_decide(ctx, d, wc->attr, acc, flags, r->ha && ctx->mem->cmpxchg64, s2o, more))
 		return 1;
 
-	/* the case is ours: the lookups' side effects, in the generic walk's order */
+	/* the case is ours: the lookups' side effects, in the generic walk's order, with
+	 * its calls to the checks (the walk-cache hit, then the descriptor read) */
 	mmu_tlb_walk_hit(tlb, wc);
 	ctx->stats.walks[0]++;
 	ctx->stats.wc_starts++;
+	if (__builtin_expect(ctx->check != NULL, 0))
+		mmu_check_walk_cache_hit(ctx, wc, va, acc);
 	if (s2t)
 		mmu_tlb_s2_hit(tlb, s2t, 1);
 	ctx->stats.desc_reads[0]++;
+	if (__builtin_expect(ctx->check != NULL, 0))
+		mmu_check_walk_desc(ctx, 1, 3, gshift, in, pa, d);
 	if (s2o)
 		mmu_tlb_s2_hit(tlb, s2o, 0);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The fast walk of a TLB miss (mmu/walk_fast.c) against the generic walk. Rule: a TLB
+ * The fast walk of a TLB miss (mmu/walk_fast.h) against the generic walk. Rule: a TLB
  * entry caches the result of a translation table walk (Arm ARM D8.16, "Translation
  * Lookaside Buffers"; pseudocode AArch64.FullTranslate), so how the model walks must
  * not change what it caches or returns: the same results and faults (AArch64.S1Walk's
@@ -15,6 +15,14 @@
  * random limits, one world walking generically (ctx.no_fast_walk), the other with the
  * fast walk; thousands of random accesses (read, write, fetch; EL1, EL0, PAN), with
  * ASID switches, over more pages than the TLB holds.
+ *
+ * Then the same with the checks attached to both worlds (mmu/check.h), and level-3
+ * entries and the limits of level-2 tables (which the walk cache holds) rewritten now
+ * and then without a TLBI (each store told to the checks first,
+ * as a CPU does): the walk tells the checks what it reads (the walk-cache hit, the
+ * descriptor), and those calls must be the same whichever way it walks, so both
+ * worlds must make the same reports (stale TLB entries, break-before-make), kind by
+ * kind, in the same order and with the same addresses and values.
  */
 #include <stdlib.h>
 
@@ -169,14 +177,37 @@ static void same_tlb(const struct world *a, const struct world *b)
 	}
 }
 
-static void fast_walk_matches_generic(void **state)
+/* The reports of one world's checks, folded in order into one value. */
+static void fold_report(void *opaque, const struct mmu_check_report *r)
+{
+	uint64_t *h = opaque;
+	uint64_t v[] = { r->kind, r->va, r->pa, r->desc_pa, r->old_desc, r->new_desc, r->level,
+			 r->access, r->deferred, r->asid };
+
+	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		*h = (*h ^ v[i]) * 0x100000001b3ull;
+}
+
+/* The level-3 entry of va in m (the tables build() made). */
+static uint64_t leaf_pa(struct tmem *m, uint64_t va)
+{
+	uint64_t t = ROOT;
+
+	for (int level = 0; level < 3; level++)
+		t = r64(m, t + 8 * ((va >> (39 - 9 * level)) & 511)) & 0xfffffffff000ull;
+	return t + 8 * ((va >> 12) & 511);
+}
+
+static void compare_walks(bool checks)
 {
 	static const unsigned flagset[] = { 0, MMU_F_EL0, MMU_F_PAN };
-	unsigned fast_possible = 0;
+	unsigned fast_possible = 0, rewrites = 0;
+	uint64_t reports = 0;
 
-	(void)state;
 	for (unsigned cfg = 0; cfg < 16; cfg++) {
 		struct world w[2];
+		struct mmu_check *chk[2] = { NULL, NULL };
+		uint64_t fold[2] = { 0, 0 };
 
 		seed = 0x5eed0000u + cfg;
 		for (int i = 0; i < 2; i++) {
@@ -185,6 +216,12 @@ static void fast_walk_matches_generic(void **state)
 			w[i].tlb = mmu__tlb_create(NULL);
 			w[i].ctx.tlb = w[i].tlb;
 			set_regs(&w[i], cfg, 1);
+			if (checks) {
+				struct mmu_check_config cc = { .report = fold_report, .opaque = &fold[i] };
+				chk[i] = mmu__check_create(&cc);
+				assert_non_null(chk[i]);
+				w[i].ctx.check = chk[i];
+			}
 		}
 		w[0].ctx.no_fast_walk = true;
 		build(w[0].m, w[1].m);
@@ -201,22 +238,73 @@ static void fast_walk_matches_generic(void **state)
 				set_regs(&w[0], cfg, asid);
 				set_regs(&w[1], cfg, asid);
 			}
+			if (checks && rnd() % 40 == 0) { /* a leaf rewritten, no TLBI */
+				uint64_t pa = leaf_pa(w[0].m, va);
+				uint64_t leaf = random_leaf(r64(w[0].m, pa) & 0xfffffffff000ull);
+
+				for (int i = 0; i < 2; i++) {
+					mmu__check_store(&w[i].ctx, pa, 8, leaf);
+					w64(w[i].m, pa, leaf);
+				}
+				rewrites++;
+			}
+			if (checks && rnd() % 300 == 0) { /* a level-2 table's limits, no TLBI */
+				uint64_t l2 = ROOT, d;
+				unsigned lim = rnd() % 16;
+
+				for (int level = 0; level < 2; level++)
+					l2 = r64(w[0].m, l2 + 8 * ((va >> (39 - 9 * level)) & 511)) &
+					     0xfffffffff000ull;
+				l2 += 8 * ((va >> 21) & 511);
+				d = (r64(w[0].m, l2) & ~(D_APT(3) | D_UXNT | D_PXNT)) | D_APT(lim & 3) |
+				    ((lim & 4) ? D_UXNT : 0) | ((lim & 8) ? D_PXNT : 0);
+				for (int i = 0; i < 2; i++) {
+					mmu__check_store(&w[i].ctx, l2, 8, d);
+					w64(w[i].m, l2, d);
+				}
+				rewrites++;
+			}
 			if (acc == MMU_FETCH && (flags & MMU_F_PAN))
 				flags = 0;
 			rc0 = mmu__translate(&w[0].ctx, va, acc, flags, &r0);
 			rc1 = mmu__translate(&w[1].ctx, va, acc, flags, &r1);
 			same_result(rc0, &r0, rc1, &r1);
 			fast_possible += rc0 == 0 && !r0.tlb_hit;
+			for (int k = 0; checks && k < MMU_CHECK_KINDS; k++)
+				assert_int_equal(mmu__check_count(chk[0], (enum mmu_check_kind)k),
+						 mmu__check_count(chk[1], (enum mmu_check_kind)k));
+			assert_int_equal(fold[0], fold[1]);
 		}
 		same_tlb(&w[0], &w[1]);
 		assert_memory_equal(w[0].m->buf, w[1].m->buf, TMEM_SIZE);
+		for (int k = 0; checks && k < MMU_CHECK_KINDS; k++)
+			reports += mmu__check_count(chk[0], (enum mmu_check_kind)k);
 		for (int i = 0; i < 2; i++) {
+			w[i].ctx.check = NULL;
+			mmu__check_destroy(chk[i]);
 			mmu__tlb_destroy(w[i].tlb);
 			tmem_free(w[i].m);
 		}
 	}
 	/* the comparison covered many walks that succeeded (the fast walk's case) */
 	assert_true(fast_possible > 10000);
+	/* and, with the checks, leaves rewritten and reports made */
+	if (checks) {
+		assert_true(rewrites > 1000);
+		assert_true(reports > 100);
+	}
+}
+
+static void fast_walk_matches_generic(void **state)
+{
+	(void)state;
+	compare_walks(false);
+}
+
+static void fast_walk_tells_the_checks_what_the_generic_walk_does(void **state)
+{
+	(void)state;
+	compare_walks(true);
 }
 
 /* Hand-checked through the fast path's own case: a level-3 page below a cached level-2
@@ -253,6 +341,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fast_walk_matches_generic),
+		cmocka_unit_test(fast_walk_tells_the_checks_what_the_generic_walk_does),
 		cmocka_unit_test(fast_walk_hand_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,8 @@
 #ifndef MMU_WALK_FAST_H
 #define MMU_WALK_FAST_H
 
+#include <string.h>
+
 #include "perm.h"
 #include "walk_priv.h"
 
@@ -69,8 +71,14 @@ mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned fl
 			return 1;
 		pa = s2t->pa | (ia & ENTRY_MASK(s2t->shift));
 	}
-	if (ctx->mem->read64(ctx->mem_opaque, pa, &d))
-		return 1;
+	if (ctx->desc_page == (pa >> 12) + 1) { /* read64's page effects are done for it */
+		memcpy(&d, ctx->ram + (pa - ctx->ram_base), 8);
+	} else {
+		if (ctx->mem->read64(ctx->mem_opaque, pa, &d))
+			return 1;
+		if (ctx->ram && pa - ctx->ram_base < ctx->ram_size)
+			ctx->desc_page = (pa >> 12) + 1;
+	}
 	/* a page with its output address in range (AArch64.S1Walk's leaf checks) */
 	if ((d & 3) != 3 || (d & MASK(48) & ~MASK(gshift)) >> r->oa_bits)
 		return 1;

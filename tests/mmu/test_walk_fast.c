@@ -14,7 +14,9 @@
  * pages with random AP, UXN, PXN, AF, nG, DBM, AttrIndx, SH) below level-2 tables with
  * random limits, one world walking generically (ctx.no_fast_walk), the other with the
  * fast walk; thousands of random accesses (read, write, fetch; EL1, EL0, PAN), with
- * ASID switches, over more pages than the TLB holds.
+ * ASID switches, over more pages than the TLB holds. Two worlds walk fast, one of
+ * them with its memory as its context's RAM window (ctx.ram), so that it reads a
+ * descriptor of the page of its last read straight from memory (fewer read64 calls).
  *
  * Then the same with the checks attached to both worlds (mmu/check.h), and level-3
  * entries and the limits of level-2 tables (which the walk cache holds) rewritten now
@@ -25,6 +27,7 @@
  * kind, in the same order and with the same addresses and values.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -201,16 +204,17 @@ static uint64_t leaf_pa(struct tmem *m, uint64_t va)
 static void compare_walks(bool checks)
 {
 	static const unsigned flagset[] = { 0, MMU_F_EL0, MMU_F_PAN };
-	unsigned fast_possible = 0, rewrites = 0;
+	unsigned fast_possible = 0, rewrites = 0, reads[3] = { 0, 0, 0 };
 	uint64_t reports = 0;
 
 	for (unsigned cfg = 0; cfg < 16; cfg++) {
-		struct world w[2];
-		struct mmu_check *chk[2] = { NULL, NULL };
-		uint64_t fold[2] = { 0, 0 };
+		/* 0: the generic walk; 1: the fast one with a RAM window; 2: without */
+		struct world w[3];
+		struct mmu_check *chk[3] = { NULL, NULL, NULL };
+		uint64_t fold[3] = { 0, 0, 0 };
 
 		seed = 0x5eed0000u + cfg;
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 3; i++) {
 			w[i].m = tmem_new();
 			mmu__ctx_init(&w[i].ctx, &tmem_ops, w[i].m);
 			w[i].tlb = mmu__tlb_create(NULL);
@@ -224,25 +228,31 @@ static void compare_walks(bool checks)
 			}
 		}
 		w[0].ctx.no_fast_walk = true;
+		/* the fast world may read descriptors straight from memory (walk.h: tmem's
+		 * read64 only counts reads) */
+		w[1].ctx.ram = w[1].m->buf;
+		w[1].ctx.ram_size = TMEM_SIZE;
 		build(w[0].m, w[1].m);
+		memcpy(w[2].m->buf, w[1].m->buf, TMEM_SIZE);
+		w[0].m->reads = w[1].m->reads = w[2].m->reads = 0;
 		for (unsigned n = 0; n < 6000; n++) {
 			uint64_t va = REG_VA(rnd() % NREG) + ((uint64_t)(rnd() % 512) << 12) +
 				      8 * (rnd() % 512);
 			enum mmu_access acc = (enum mmu_access)(rnd() % 3);
 			unsigned flags = flagset[rnd() % 3];
-			struct mmu_result r0, r1;
-			int rc0, rc1;
+			struct mmu_result r0, r1, r2;
+			int rc0, rc1, rc2;
 
 			if (rnd() % 500 == 0) { /* another address space (ASID) */
 				unsigned asid = 1 + rnd() % 2;
-				set_regs(&w[0], cfg, asid);
-				set_regs(&w[1], cfg, asid);
+				for (int i = 0; i < 3; i++)
+					set_regs(&w[i], cfg, asid);
 			}
 			if (checks && rnd() % 40 == 0) { /* a leaf rewritten, no TLBI */
 				uint64_t pa = leaf_pa(w[0].m, va);
 				uint64_t leaf = random_leaf(r64(w[0].m, pa) & 0xfffffffff000ull);
 
-				for (int i = 0; i < 2; i++) {
+				for (int i = 0; i < 3; i++) {
 					mmu__check_store(&w[i].ctx, pa, 8, leaf);
 					w64(w[i].m, pa, leaf);
 				}
@@ -258,7 +268,7 @@ static void compare_walks(bool checks)
 				l2 += 8 * ((va >> 21) & 511);
 				d = (r64(w[0].m, l2) & ~(D_APT(3) | D_UXNT | D_PXNT)) | D_APT(lim & 3) |
 				    ((lim & 4) ? D_UXNT : 0) | ((lim & 8) ? D_PXNT : 0);
-				for (int i = 0; i < 2; i++) {
+				for (int i = 0; i < 3; i++) {
 					mmu__check_store(&w[i].ctx, l2, 8, d);
 					w64(w[i].m, l2, d);
 				}
@@ -268,26 +278,36 @@ static void compare_walks(bool checks)
 				flags = 0;
 			rc0 = mmu__translate(&w[0].ctx, va, acc, flags, &r0);
 			rc1 = mmu__translate(&w[1].ctx, va, acc, flags, &r1);
+			rc2 = mmu__translate(&w[2].ctx, va, acc, flags, &r2);
 			same_result(rc0, &r0, rc1, &r1);
+			same_result(rc0, &r0, rc2, &r2);
 			fast_possible += rc0 == 0 && !r0.tlb_hit;
 			for (int k = 0; checks && k < MMU_CHECK_KINDS; k++)
-				assert_int_equal(mmu__check_count(chk[0], (enum mmu_check_kind)k),
-						 mmu__check_count(chk[1], (enum mmu_check_kind)k));
+				for (int i = 1; i < 3; i++)
+					assert_int_equal(mmu__check_count(chk[0], (enum mmu_check_kind)k),
+							 mmu__check_count(chk[i], (enum mmu_check_kind)k));
 			assert_int_equal(fold[0], fold[1]);
+			assert_int_equal(fold[0], fold[2]);
 		}
-		same_tlb(&w[0], &w[1]);
-		assert_memory_equal(w[0].m->buf, w[1].m->buf, TMEM_SIZE);
+		for (int i = 1; i < 3; i++) {
+			same_tlb(&w[0], &w[i]);
+			assert_memory_equal(w[0].m->buf, w[i].m->buf, TMEM_SIZE);
+		}
+		for (int i = 0; i < 3; i++)
+			reads[i] += w[i].m->reads;
 		for (int k = 0; checks && k < MMU_CHECK_KINDS; k++)
 			reports += mmu__check_count(chk[0], (enum mmu_check_kind)k);
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 3; i++) {
 			w[i].ctx.check = NULL;
 			mmu__check_destroy(chk[i]);
 			mmu__tlb_destroy(w[i].tlb);
 			tmem_free(w[i].m);
 		}
 	}
-	/* the comparison covered many walks that succeeded (the fast walk's case) */
+	/* the comparison covered many walks that succeeded (the fast walk's case), and the
+	 * fast world read descriptors of a page it had just read straight from memory */
 	assert_true(fast_possible > 10000);
+	assert_true(reads[1] < reads[2]);
 	/* and, with the checks, leaves rewritten and reports made */
 	if (checks) {
 		assert_true(rewrites > 1000);

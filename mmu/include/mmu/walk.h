@@ -53,6 +53,13 @@ struct mmu_ctx {
 	struct mmu_walk_stats stats;    /* counters of the walks done for this context */
 	bool no_fast_walk;              /* tests: every TLB miss takes the generic walk
 					 * (same results; the fast one skips its decoding) */
+	/* optional: host memory holding PAs [ram_base, ram_base + ram_size). Only for
+	 * callbacks whose read64 of a RAM address does nothing that a second read of the
+	 * same page would add to: the fast walk then reads a descriptor of the page its
+	 * last read64 was in straight from here (walk_fast.h) */
+	const uint8_t *ram;
+	uint64_t ram_base, ram_size;
+	uint64_t desc_page;             /* internal (walk_fast.h): that page + 1, 0: none */
 	struct {                        /* internal (walk_fast.h, .c): the last leaf decoded */
 		uint64_t regime;           /* the regime's id (0: none yet) */
 		uint64_t dbits, more;      /* with it, what the result depends on */

@@ -84,6 +84,13 @@ void mem__flush_data(struct cpu *c);
 static inline void mem__drop(struct cpu *c, uint64_t va, unsigned shift)
 {
 	uint64_t page = va >> 12, n;
+	if (shift == 12) { /* the common case (every 4 KiB entry the TLB evicts): no loop */
+		unsigned i = (unsigned)page & (UTLB_SIZE - 1);
+		for (unsigned m = 0; m < MMU_NIDX; m++)
+			c->utlb[m][i] = (struct utlb_ent){ ~0ull, ~0ull, 0 };
+		c->itlb[page % ITLB_SIZE].tag = ~0ull;
+		return;
+	}
 	if (shift < 12 || shift >= 12 + UTLB_BITS) {
 		mem__flush_data(c);
 		return;

@@ -368,6 +368,11 @@ int xlat__cpu_init(struct cpu *c)
 		return -ENOMEM;
 	c->xlat = x;
 	mmu__ctx_init(&x->ctx, &ram_ops, c);
+	/* ram_read64's effects on a RAM page (touch, mark_table_page) are once per page
+	 * for good: the fast walk may read the same page again without it */
+	x->ctx.ram = c->vm->ram;
+	x->ctx.ram_base = c->vm->ram_base;
+	x->ctx.ram_size = c->vm->ram_size;
 	/* strict: no L1 (each lookup takes the oldest entry of the L2 and keep store) */
 	struct mmu_tlb_config strict = mmu_tlb_default_config;
 	strict.l1i.sets = strict.l1d.sets = 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "scenarios.h"
 
 struct fake hfake;
 char hsock[256];
@@ -37,6 +38,30 @@ void h_stop(void)
 {
 	monitor__stop();
 	rmdir(hdir);
+}
+
+int h_setup_4k(void **state)
+{
+	(void)state;
+	scenario_4k(&hfake);
+	h_start(&fake_ops);
+	return 0;
+}
+
+int h_setup_4k_model(void **state)
+{
+	(void)state;
+	scenario_4k(&hfake);
+	h_start(&fake_model_ops);
+	return 0;
+}
+
+int h_teardown(void **state)
+{
+	(void)state;
+	h_stop();
+	fake__free(&hfake);
+	return 0;
 }
 
 static char *slurp(int fd)

@@ -20,6 +20,11 @@ extern char hsock[256];            /* its socket path */
 /* Start the monitor over hfake (already built by the caller) with ops. */
 void h_start(const struct monitor_target_ops *ops);
 void h_stop(void);
+/* cmocka fixtures: hfake as scenario_4k, the monitor started with fake_ops (kvm-like)
+ * or fake_model_ops; and their teardown (the monitor stopped, hfake freed) */
+int h_setup_4k(void **state);
+int h_setup_4k_model(void **state);
+int h_teardown(void **state);
 
 /* Run vmm-inspect --socket hsock ARGS (space-separated words); its stdout in *out and
  * stderr in *err (malloc'ed, NUL-terminated); returns its exit status. */

@@ -17,22 +17,6 @@
 
 static char line[1 << 16];
 
-static int setup(void **state)
-{
-	(void)state;
-	scenario_4k(&hfake);
-	h_start(&fake_model_ops);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	h_stop();
-	fake__free(&hfake);
-	return 0;
-}
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -207,5 +191,5 @@ int main(void)
 		cmocka_unit_test(a_client_that_never_reads_is_dropped),
 		cmocka_unit_test(a_subscriber_that_falls_behind_loses_only_its_oldest_events),
 	};
-	return cmocka_run_group_tests_name("monitor back-pressure", tests, setup, teardown);
+	return cmocka_run_group_tests_name("monitor back-pressure", tests, h_setup_4k_model, h_teardown);
 }

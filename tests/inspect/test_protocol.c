@@ -30,14 +30,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	h_stop();
-	fake__free(&hfake);
-	return 0;
-}
-
 /* Send one request line on fd and return the reply line. */
 static const char *ask(int fd, const char *req)
 {
@@ -556,5 +548,5 @@ int main(void)
 		/* last: it adds to the fault history the tests above count */
 		cmocka_unit_test(each_subscriber_gets_its_events),
 	};
-	return cmocka_run_group_tests_name("monitor protocol", tests, setup, teardown);
+	return cmocka_run_group_tests_name("monitor protocol", tests, setup, h_teardown);
 }

@@ -10,22 +10,6 @@
 #include "harness.h"
 #include "scenarios.h"
 
-static int setup_4k(void **state)
-{
-	(void)state;
-	scenario_4k(&hfake);
-	h_start(&fake_ops);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	h_stop();
-	fake__free(&hfake);
-	return 0;
-}
-
 /*
  * D8.3 "Translation table descriptor formats"; Arm ARM "Memory access control" (AP[2:1]:
  * 00 EL1 RW, 01 RW both, 11 RO both; PXN/UXN; EL1 never executes what EL0 may write,
@@ -308,5 +292,5 @@ int main(void)
 		cmocka_unit_test(pt_stage2_and_stage1_through_it),
 		cmocka_unit_test(pt_stage2_on_kvm_lists_the_vmm_map),
 	};
-	return cmocka_run_group_tests_name("vmm-inspect pt", tests, setup_4k, teardown);
+	return cmocka_run_group_tests_name("vmm-inspect pt", tests, h_setup_4k, h_teardown);
 }

@@ -9,22 +9,6 @@
 #include "harness.h"
 #include "scenarios.h"
 
-static int setup_4k(void **state)
-{
-	(void)state;
-	scenario_4k(&hfake);
-	h_start(&fake_ops);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	h_stop();
-	fake__free(&hfake);
-	return 0;
-}
-
 static uint64_t u(const struct json *obj, const char *key)
 {
 	uint64_t v = ~0ull;
@@ -379,6 +363,6 @@ int main(void)
 		cmocka_unit_test(walk_64k),
 		cmocka_unit_test(walk_two_stages),
 	};
-	return cmocka_run_group_tests_name("vmm-inspect walk, mem, disas", tests, setup_4k,
-					   teardown);
+	return cmocka_run_group_tests_name("vmm-inspect walk, mem, disas", tests, h_setup_4k,
+					   h_teardown);
 }

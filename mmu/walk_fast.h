@@ -8,10 +8,11 @@
  * that case.
  *
  * Everything is checked first, with no side effect (peeks at the walk cache and at the
- * stage-2 entries; the descriptor read, which only notes the page as reached, as the
- * generic walk's own read of it does); then the lookups' statistics and LRU stamps are
- * applied in the generic walk's order (walk cache, stage 2 of the table, stage 2 of
- * the output). Any other case returns 1 untouched and the generic walk decides it: the
+ * stage-2 entries; the descriptor read, whose effects on its page (reached; under
+ * --checks, a table page) are the ones the generic walk's read of it has, once per page
+ * for good); then the lookups' statistics and LRU stamps, and the calls to the checks,
+ * are applied in the generic walk's order (walk cache, stage 2 of the table, the
+ * descriptor, stage 2 of the output). Any other case returns 1 untouched and the generic walk decides it: the
  * same result, faults, TLB contents and replacement order either way
  * (tests/mmu/test_walk_fast.c compares them).
  *

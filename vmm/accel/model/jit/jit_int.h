@@ -60,7 +60,8 @@ void jit__pend(struct jit *j, struct jit_page *jp, unsigned idx, uint8_t *site);
 void jit__resolve(struct jit *j, struct jit_page *jp, unsigned idx);
 /* translate.c: the shared exit of a branch out of a page (cache.c writes it once) */
 void tr__leave_stub(struct jit *j, struct emit *e);
-/* translate.c: R13 = &c->utlb[c->mmu_idx][0] (the entry stub, after handler calls) */
+/* translate.c: R13 = &c->utlb[c->mmu_idx][0] (emitted in the entry code cache.c writes,
+ * and after every handler call) */
 void tr__utlb_base(struct emit *e);
 /* VMM_JIT_PERF_MAP: name the host code at rx, size bytes, for perf (a no-op otherwise) */
 void jit__perf_name(struct jit *j, const void *rx, size_t size, const char *fmt, ...)

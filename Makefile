@@ -20,8 +20,10 @@ build: configure
 run: build
 	@tools/run-guest $(BUILD)
 
+# on a failure, tools/test-failures repeats at the end what each failed test said
 test: build
-	@cd $(BUILD) && ctest --output-on-failure --timeout 900 -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure --timeout 900 -j $(JOBS) || \
+		{ st=$$?; cd $(CURDIR) && tools/test-failures $(BUILD); exit $$st; }
 
 clean:
 	@rm -rf $(BUILD)/CMakeFiles $(BUILD)/CMakeCache.txt $(BUILD)/vmm $(BUILD)/guest $(BUILD)/arm64

@@ -77,7 +77,9 @@ static void order_cpus(void)
 
 static bool wait_online(unsigned int cpu)
 {
-	u64 deadline = read_sysreg(cntvct_el0) + machine.timer_freq;	/* 1 s */
+	/* 5 s, as Linux's __cpu_up(): a vCPU of a loaded or nested emulator can take
+	 * long to be scheduled */
+	u64 deadline = read_sysreg(cntvct_el0) + 5 * (u64)machine.timer_freq;
 
 	while (!__atomic_load_n(&cpu_online[cpu], __ATOMIC_ACQUIRE))
 		if (read_sysreg(cntvct_el0) > deadline)

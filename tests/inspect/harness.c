@@ -22,7 +22,13 @@ extern char **environ;
 
 void h_start(const struct monitor_target_ops *ops)
 {
-	struct monitor_config cfg = { .path = hsock, .version = "test", .engine = "fake" };
+	h_start_limited(ops, 0, 0);
+}
+
+void h_start_limited(const struct monitor_target_ops *ops, size_t max_reply, size_t max_unsent)
+{
+	struct monitor_config cfg = { .path = hsock, .version = "test", .engine = "fake",
+				      .max_reply = max_reply, .max_unsent = max_unsent };
 	char err[256];
 
 	strcpy(hdir, "/tmp/vmm-inspect-test-XXXXXX");

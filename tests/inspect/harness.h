@@ -19,6 +19,8 @@ extern char hsock[256];            /* its socket path */
 
 /* Start the monitor over hfake (already built by the caller) with ops. */
 void h_start(const struct monitor_target_ops *ops);
+/* The same with the monitor's reply limits lowered (monitor_config; 0: the default). */
+void h_start_limited(const struct monitor_target_ops *ops, size_t max_reply, size_t max_unsent);
 void h_stop(void);
 /* cmocka fixtures: hfake as scenario_4k, the monitor started with fake_ops (kvm-like)
  * or fake_model_ops; and their teardown (the monitor stopped, hfake freed) */

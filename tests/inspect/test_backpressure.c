@@ -184,6 +184,75 @@ static void a_subscriber_that_falls_behind_loses_only_its_oldest_events(void **s
 	close(other);
 }
 
+/* The limits of the test below: one reply 192 KiB, the unsent replies of all clients
+ * 256 KiB. A `mem` reply of 64 KiB is some 131 KiB of JSON (two hex digits a byte). */
+#define LIMIT_REPLY (192u << 10)
+#define LIMIT_UNSENT (256u << 10)
+static const char mem64k[] =
+	"{\"id\":%u,\"cmd\":\"mem\",\"args\":{\"addr\":\"0x40000000\",\"len\":65536,\"phys\":true}}\n";
+static char big[1 << 18];
+
+static int setup_limited(void **state)
+{
+	(void)state;
+	scenario_4k(&hfake);
+	h_start_limited(&fake_model_ops, LIMIT_REPLY, LIMIT_UNSENT);
+	return 0;
+}
+
+/* Ask fd for the 64 KiB `mem` reply with id; 1 if it came, 0 if it was refused as
+ * ReplyTooLarge with the room left (the message says why), anything else fails. */
+static int mem_reply(int fd, unsigned id)
+{
+	char req[160], ok[32], refused[64];
+
+	snprintf(req, sizeof(req), mem64k, id);
+	snprintf(ok, sizeof(ok), "{\"id\":%u,\"ok\":{", id);
+	snprintf(refused, sizeof(refused), "{\"id\":%u,\"error\":{\"class\":\"ReplyTooLarge\"", id);
+	h_send(fd, req, strlen(req));
+	assert_true(h_line(fd, big, sizeof(big)) > 0);
+	if (!strncmp(big, ok, strlen(ok)) && strlen(big) > 2 * 65536)
+		return 1;
+	if (!strncmp(big, refused, strlen(refused)) && strstr(big, "the room left now") &&
+	    strstr(big, "256 KiB together (one reply 192 KiB)"))
+		return 0;
+	fprintf(stderr, "reply %u: %.300s\n", id, big);
+	fail();
+	return -1;
+}
+
+/* The unsent replies of all clients together stay within their limit (here 256 KiB;
+ * 1 GiB by default): while one client does not read four 131 KiB replies it asked
+ * for, another's 131 KiB reply is refused as ReplyTooLarge, saying why, and its small
+ * requests are answered; once the first has read its replies, the same request is
+ * answered in full. The first client gets every reply, in order. */
+static void the_unsent_replies_of_all_clients_have_a_limit(void **state)
+{
+	int hog = h_connect(), other = h_connect();
+	char req[4 * 160];
+	size_t n = 0;
+
+	(void)state;
+	for (unsigned id = 1; id <= 4; id++) /* in one go, reading nothing: its socket fills */
+		n += (size_t)snprintf(req + n, sizeof(req) - n, mem64k, id);
+	h_send(hog, req, n);
+	/* served in the same pass of the server's poll as the requests above, or after */
+	assert_true(timed_status(other, 10) < 5000);
+	assert_int_equal(mem_reply(other, 11), 0);
+	assert_true(timed_status(other, 12) < 5000);
+	for (unsigned id = 1; id <= 4; id++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "{\"id\":%u,\"ok\":{", id);
+		assert_true(h_line(hog, big, sizeof(big)) > 2 * 65536);
+		assert_memory_equal(big, want, strlen(want));
+	}
+	assert_int_equal(mem_reply(other, 13), 1);
+	assert_int_equal(mem_reply(hog, 5), 1);
+	close(hog);
+	close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,5 +260,11 @@ int main(void)
 		cmocka_unit_test(a_client_that_never_reads_is_dropped),
 		cmocka_unit_test(a_subscriber_that_falls_behind_loses_only_its_oldest_events),
 	};
-	return cmocka_run_group_tests_name("monitor back-pressure", tests, h_setup_4k_model, h_teardown);
+	const struct CMUnitTest limited[] = {
+		cmocka_unit_test(the_unsent_replies_of_all_clients_have_a_limit),
+	};
+	return cmocka_run_group_tests_name("monitor back-pressure", tests, h_setup_4k_model,
+					   h_teardown) |
+	       cmocka_run_group_tests_name("monitor reply limits", limited, setup_limited,
+					   h_teardown);
 }

@@ -11,7 +11,14 @@
 #include "monitor.h"
 
 /* Replies larger than this are refused (RequestTooLarge's mirror: ReplyTooLarge). */
-#define MONITOR_MAX_REPLY (512u << 20)
+#define MONITOR_MAX_REPLY ((size_t)512 << 20)
+/* The replies of all clients that are not sent yet, together: a reply that would take
+ * them beyond it is refused too, except that a client may always have one of up to
+ * MONITOR_MIN_REPLY (an error reply, a status: whatever the others hold). */
+#define MONITOR_MAX_UNSENT ((size_t)1 << 30)
+#define MONITOR_MIN_REPLY ((size_t)64 << 10)
+/* The limits in force (monitor_config may lower them), for the error message. */
+extern size_t monitor_max_reply, monitor_max_unsent;
 
 /* Event kinds a session can subscribe to (bit masks). */
 enum {

@@ -138,6 +138,9 @@ struct monitor_config {
 	const char *path;     /* socket path */
 	const char *version;  /* vmm's version, for the greeting */
 	const char *engine;   /* "kvm", "model", ... (status command) */
+	/* 0: the defaults (docs/monitor.md "The socket"); smaller ones are for tests */
+	size_t max_reply;     /* one reply (default 512 MiB) */
+	size_t max_unsent;    /* the unsent replies of all clients together (default 1 GiB) */
 };
 
 /* Open the socket (mode 0600; PATH must not exist, or be a stale socket nobody

@@ -82,6 +82,35 @@ static int parse_request(const struct json *req, const struct command **cmd,
 	return args__check(*args, (*cmd)->args, e);
 }
 
+/* set by monitor__start() from its config */
+size_t monitor_max_reply = MONITOR_MAX_REPLY, monitor_max_unsent = MONITOR_MAX_UNSENT;
+
+/* A size in MiB, or in KiB below 1 MiB (the limits tests set). */
+static void size_text(char *buf, size_t n, size_t bytes)
+{
+	if (bytes >= (1u << 20))
+		snprintf(buf, n, "%zu MiB", bytes >> 20);
+	else
+		snprintf(buf, n, "%zu KiB", bytes >> 10);
+}
+
+/* The reply outgrew what this client may have now (max, the writer's limit). */
+static void too_large_reply(struct cmd_error *e, size_t max)
+{
+	char now[32], one[32], all[32];
+
+	size_text(now, sizeof(now), max);
+	size_text(one, sizeof(one), monitor_max_reply);
+	size_text(all, sizeof(all), monitor_max_unsent);
+	if (max >= monitor_max_reply)
+		cmd__fail(e, ERR_REPLY_TOO_LARGE, "the reply would exceed %s; ask for less", now);
+	else
+		cmd__fail(e, ERR_REPLY_TOO_LARGE,
+			  "the reply would exceed %s, the room left now: the unsent replies of "
+			  "all clients may take %s together (one reply %s); ask for less, or "
+			  "again once the other clients have read theirs", now, all, one);
+}
+
 void protocol__handle(struct session *s, const char *line, size_t len, struct jw *out)
 {
 	struct cmd_error e = { 0 };
@@ -114,8 +143,7 @@ void protocol__handle(struct session *s, const char *line, size_t len, struct jw
 			}
 		}
 		if (!e.cls)
-			cmd__fail(&e, ERR_REPLY_TOO_LARGE, "the reply would exceed %u MiB; "
-				  "ask for less", MONITOR_MAX_REPLY >> 20);
+			too_large_reply(&e, out->max);
 		jw__rewind(out, mark);
 	}
 	error_reply(out, id ? id->text : NULL, id ? id->text_len : 0, e.cls, e.desc);

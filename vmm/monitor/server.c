@@ -41,8 +41,9 @@ static struct {
 
 /* A connected client: its socket (-1: the slot is free), session, partial input and
  * pending output. While out holds unsent bytes, nothing more is read from it or
- * drained for it; so out holds one reply (at most MONITOR_MAX_REPLY, jw's limit) and
- * the events drained with it, or one batch of events (at most the ring's). */
+ * drained for it; so out holds one reply (at most monitor_max_reply, jw's limit, and
+ * what reply_room() leaves) and the events drained with it, or one batch of events (at
+ * most the ring's). */
 struct client {
 	int fd;
 	struct session s;
@@ -83,7 +84,7 @@ static void out_reset(struct client *c)
 {
 	if (c->out.cap > KEEP_OUT_CAP) {
 		jw__free(&c->out);
-		jw__init(&c->out, MONITOR_MAX_REPLY);
+		jw__init(&c->out, monitor_max_reply);
 	}
 	c->out.len = 0;
 	c->out.depth = 0;
@@ -127,6 +128,22 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
+/* How large a reply c may build now: what the unsent output of the other clients
+ * leaves of monitor_max_unsent, within [MONITOR_MIN_REPLY, monitor_max_reply]. The
+ * buffers of clients with nothing unsent (at most KEEP_OUT_CAP each) do not count. */
+static size_t reply_room(const struct client *c)
+{
+	size_t others = 0, room;
+
+	for (unsigned i = 0; i < MONITOR_MAX_CLIENTS; i++)
+		if (clients[i] && clients[i] != c && pending(clients[i]))
+			others += clients[i]->out.cap;
+	room = others < monitor_max_unsent ? monitor_max_unsent - others : 0;
+	if (room < MONITOR_MIN_REPLY)
+		room = MONITOR_MIN_REPLY;
+	return room < monitor_max_reply ? room : monitor_max_reply;
+}
+
 /* Serve the complete lines in c->in[0, c->len) while c has no unsent output; keep
  * the rest for when it has. 0, or -1 to close. */
 static int lines(struct client *c)
@@ -140,9 +157,11 @@ static int lines(struct client *c)
 		size_t end = (size_t)(nl - c->in);
 
 		if (!c->discarding && !blank(c->in + start, end - start)) {
+			c->out.max = reply_room(c);
 			pthread_mutex_lock(&mon.tg_lock);
 			protocol__handle(&c->s, c->in + start, end - start, &c->out);
 			pthread_mutex_unlock(&mon.tg_lock);
+			c->out.max = monitor_max_reply; /* the events drained with it */
 			if (c->s.subs)
 				events__drain(c->s.slot, &c->out);
 			rc = client_send(c);
@@ -192,7 +211,7 @@ static struct client *client_open(int fd, unsigned slot)
 	c->discarding = false;
 	c->len = 0;
 	c->sent = 0;
-	jw__init(&c->out, MONITOR_MAX_REPLY);
+	jw__init(&c->out, monitor_max_reply);
 	events__subscribe(slot, 0);
 	pthread_mutex_lock(&mon.tg_lock);
 	protocol__greeting(&mon.tg, &c->out);
@@ -435,6 +454,10 @@ int monitor__start(const struct monitor_config *cfg, const struct monitor_target
 	}
 	snprintf(mon.version, sizeof(mon.version), "%s", cfg->version ? cfg->version : "unknown");
 	snprintf(mon.engine, sizeof(mon.engine), "%s", cfg->engine ? cfg->engine : "unknown");
+	monitor_max_reply = cfg->max_reply ? cfg->max_reply : MONITOR_MAX_REPLY;
+	monitor_max_unsent = cfg->max_unsent ? cfg->max_unsent : MONITOR_MAX_UNSENT;
+	if (monitor_max_reply < MONITOR_MIN_REPLY)
+		monitor_max_reply = MONITOR_MIN_REPLY;
 	mon.tg = (struct target){ ops, target, mon.version, mon.engine };
 	rc = listen__open(mon.path, &mon.ls, err, errlen);
 	if (rc)

@@ -27,6 +27,18 @@
 #include "perm.h"
 #include "walk_priv.h"
 
+/* struct mmu_result's asid..level as one little-endian word (mmu_walk_fast's store) */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "mmu_walk_fast stores struct mmu_result's asid..level as a little-endian word"
+#endif
+_Static_assert(offsetof(struct mmu_result, shift) == offsetof(struct mmu_result, asid) + 2 &&
+	       offsetof(struct mmu_result, global) == offsetof(struct mmu_result, asid) + 3 &&
+	       offsetof(struct mmu_result, perms) == offsetof(struct mmu_result, asid) + 4 &&
+	       offsetof(struct mmu_result, attr) == offsetof(struct mmu_result, asid) + 5 &&
+	       offsetof(struct mmu_result, sh) == offsetof(struct mmu_result, asid) + 6 &&
+	       offsetof(struct mmu_result, level) == offsetof(struct mmu_result, asid) + 7 &&
+	       sizeof(bool) == 1, "struct mmu_result: asid..level as mmu_walk_fast packs them");
+
 /* The leaf's bits its permissions and attributes come from: AttrIndx, AP, SH, AF, nG
  * ([11:2]), DBM, PXN, UXN ([54:51]). */
 #define LEAF_BITS (MASK(10) << 2 | MASK(4) << 51)
@@ -50,7 +62,7 @@ mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned fl
 	const struct mmu_table_cfg *cfg = &r->tt[top];
 	struct mmu_tlb_entry *wc, *s2t = NULL, *s2o = NULL;
 	const unsigned gshift = 12; /* 4 KiB granule only (below): shifts and masks constant */
-	uint64_t in, ia, pa, d, oipa, more;
+	uint64_t in, ia, pa, d, oipa, more, tail;
 
 	if (!r->fast_walk[top] || ctx->trace || ctx->no_fast_walk || tlb->keep ||
 	    (flags & MMU_F_CM) || (r->s2_on && !tlb->cfg.s2_entries))
@@ -115,27 +127,26 @@ mmu_walk_fast(struct mmu_ctx *ctx, uint64_t va, enum mmu_access acc, unsigned fl
 
 	res->fault.kind = MMU_FAULT_NONE; /* as a TLB hit: the rest is for faults only */
 	res->ipa = oipa;
-	res->perms = ctx->fast_memo.perms;
-	res->attr = ctx->fast_memo.attr;
-	res->sh = ctx->fast_memo.sh;
 	res->ns = true;
-	res->global = !(d & MMU_DESC_NG);
 	res->tlb_hit = false;
-	res->asid = r->asid;
-	res->level = 3;
 	lf->s1_desc_pa = pa;
 	lf->s1_desc = d;
 	if (s2o) {
 		res->pa = s2o->pa | (oipa & ENTRY_MASK(s2o->shift));
-		res->shift = (uint8_t)(gshift < s2o->shift ? gshift : s2o->shift);
 		lf->s2_desc_pa = s2o->s2_desc_pa;
 		lf->s2_desc = s2o->s2_desc;
 	} else {
 		res->pa = oipa;
-		res->shift = (uint8_t)gshift;
 		lf->s2_desc_pa = ~0ull;
 		lf->s2_desc = 0;
 	}
+	/* asid..level in one 8-byte store: the TLB fill copies them with one 8-byte load,
+	 * which a store of each field would keep waiting (no store-to-load forwarding
+	 * from several stores) */
+	tail = (uint64_t)r->asid | (uint64_t)(s2o && s2o->shift < gshift ? s2o->shift : gshift) << 16 |
+	       (uint64_t)!(d & MMU_DESC_NG) << 24 | (uint64_t)ctx->fast_memo.perms << 32 |
+	       (uint64_t)ctx->fast_memo.attr << 40 | (uint64_t)ctx->fast_memo.sh << 48 | 3ull << 56;
+	memcpy(&res->asid, &tail, sizeof(tail));
 	return 0;
 }
 

@@ -54,7 +54,9 @@ static void lpi_handler(unsigned int irq, void *dev)
 
 static bool wait_taken(unsigned int cpu, unsigned long before)
 {
-	u64 end = read_sysreg(cntvct_el0) + machine.timer_freq;	/* 1 s */
+	/* 10 s: it returns as soon as the LPI is taken; a vCPU of a loaded emulator can
+	 * be off its host CPU for long */
+	u64 end = read_sysreg(cntvct_el0) + 10 * (u64)machine.timer_freq;
 
 	while (READ_ONCE(taken[cpu]) == before)
 		if (read_sysreg(cntvct_el0) > end)

@@ -212,7 +212,9 @@ static void overflow_here(void *arg)
 	write_sysreg(1, pmcntenset_el0);
 	write_sysreg(PMCR_E, pmcr_el0);
 	isb();
-	end = read_sysreg(cntvct_el0) + machine.timer_freq;	/* 1 s */
+	/* 10 s at most, as below: both end at the overflow (a loaded emulator's vCPU can
+	 * be off its host CPU for long) */
+	end = read_sysreg(cntvct_el0) + 10 * (u64)machine.timer_freq;
 	while (!(read_sysreg(pmovsclr_el0) & 1) && read_sysreg(cntvct_el0) < end)
 		;
 	r->ovs_before_irq = read_sysreg(pmovsclr_el0);
@@ -224,7 +226,7 @@ static void overflow_here(void *arg)
 	write_sysreg(1, pmcntenset_el0);
 	write_sysreg(PMCR_E, pmcr_el0);
 	isb();
-	end = read_sysreg(cntvct_el0) + machine.timer_freq;
+	end = read_sysreg(cntvct_el0) + 10 * (u64)machine.timer_freq;
 	while (!READ_ONCE(r->irqs) && read_sysreg(cntvct_el0) < end)
 		cpu_relax();
 	r->timed_out = !READ_ONCE(r->irqs);
